@@ -1,0 +1,1 @@
+"""The core: circles, units, members and roles, auth, text pipeline, mail."""

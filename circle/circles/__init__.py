@@ -1,0 +1,1 @@
+"""Circles: creation and settings, units and service sites, phases, main questions, home page."""

@@ -1,0 +1,128 @@
+"""Command-line interface: `flask users ...` and `flask demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from circle.auth.passwords import PasswordPolicyError, check_password_policy, hash_password
+from circle.auth.services import deactivate_member, normalise_email
+from circle.extensions import db
+from circle.models import Member
+
+users = AppGroup("users", help="Manage accounts.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--admin", is_flag=True, help="Make the account a site administrator.")
+@click.option("--password", help="Password (prompted for when not given).")
+def create_user(email: str, name: str, admin: bool, password: str | None) -> None:
+    """Create an account, e.g. the first administrator of a fresh install."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise click.BadParameter("not an e-mail address", param_hint="EMAIL")
+    if db.session.scalar(select(Member.id).where(Member.email == email)) is not None:
+        raise click.ClickException(f"an account with {email} exists already")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        check_password_policy(password, email=email, name=name)
+    except PasswordPolicyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.add(Member(email=email, name=name.strip(), is_admin=admin,
+                          password_hash=hash_password(password)))
+    db.session.commit()
+    click.echo(f"created {'administrator' if admin else 'account'} {email}")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Deactivate an account and end its sessions."""
+    member = db.session.scalar(select(Member).where(Member.email == normalise_email(email)))
+    if member is None:
+        raise click.ClickException(f"no account with {email}")
+    deactivate_member(db.session, member, actor=None)
+    db.session.commit()
+    click.echo(f"deactivated {member.email}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo circle (idempotent) and print the demo accounts."""
+    from circle.demo import DEMO_PASSWORD, load_demo
+
+    created = load_demo(db.session, current_app.extensions.get("demo_loaders", []))
+    db.session.commit()
+    click.echo("Demo data " + ("created." if created else "already present; nothing changed."))
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for member in db.session.scalars(
+        select(Member).where(Member.email.like("%@demo.example")).order_by(Member.email)
+    ):
+        click.echo(f"  {member.email:<40} {member.name}")
+
+
+
+
+backup = AppGroup("backup", help="Back up and restore the database and files.")
+
+
+@backup.command("create")
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(destination: Path) -> None:
+    """Write a consistent backup (.tar.gz) while the site keeps running."""
+    from circle.backup import BackupError, create_backup
+
+    try:
+        create_backup(db.engine, db.session, Path(current_app.config["UPLOAD_DIR"]), destination)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written to {destination}")
+
+
+@backup.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def backup_restore(archive: Path) -> None:
+    """Restore a backup into this (empty) data folder."""
+    from circle.backup import BackupError, restore_backup
+
+    db.engine.dispose()
+    try:
+        manifest = restore_backup(archive, Path(db.engine.url.database or ""),
+                                  Path(current_app.config["UPLOAD_DIR"]))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored backup from {manifest['created_at']} ({manifest['files']} files)")
+    # Derived data (the search index) is not in the backup: each area rebuilds it here.
+    for rebuild in current_app.extensions.get("after_restore", []):
+        rebuild()
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check the database, stored files and every area's own integrity checks."""
+    from circle.backup import check_database, check_files
+
+    problems = check_database(db.session) + check_files(
+        db.session, Path(current_app.config["UPLOAD_DIR"]))
+    for extra in current_app.extensions.get("integrity_checks", []):
+        problems += extra(db.session)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found")
+    click.echo("ok: database, files and indexes agree")
+
+
+def register(app: Flask) -> None:
+    """Add the core's commands to the app."""
+    for command in (users, demo_command, backup, check_command):
+        app.cli.add_command(command)

@@ -1,0 +1,84 @@
+"""Configuration read from environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """Raised when required configuration is missing."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(env: dict[str, str], data_dir: Path, development: bool) -> str:
+    """Return SECRET_KEY from the environment, or a generated one kept in DATA_DIR in dev."""
+    key = env.get("SECRET_KEY")
+    if key:
+        return key
+    if not development:
+        raise ConfigError("SECRET_KEY must be set outside development (FLASK_ENV=production).")
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
+    """Build the Flask configuration mapping from environment variables."""
+    env = dict(os.environ if env is None else env)
+    development = env.get("APP_ENV", env.get("FLASK_ENV", "development")) != "production"
+    data_dir = Path(env.get("DATA_DIR", "instance")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'forskningssirkel.db'}"
+    mail_server = env.get("SMTP_HOST", "")
+    return {
+        "DEVELOPMENT": development,
+        "DEBUG": False,
+        "TESTING": False,
+        "SECRET_KEY": _secret_key(env, data_dir, development),
+        "DATA_DIR": str(data_dir),
+        "UPLOAD_DIR": str(data_dir / "files"),
+        "INDEX_DIR": str(data_dir / "index"),
+        "OUTBOX_DIR": str(data_dir / "outbox"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "100")) * MB,
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": int(env.get("SMTP_PORT", "587" if mail_server else "25")),
+        "MAIL_USERNAME": env.get("SMTP_USER", ""),
+        "MAIL_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "MAIL_STARTTLS": _bool(env.get("SMTP_STARTTLS"), default=bool(env.get("SMTP_USER"))),
+        "MAIL_SSL": _bool(env.get("SMTP_SSL")),
+        "MAIL_FROM": env.get("MAIL_FROM", "Forskningssirkel <ikke-svar@forskningssirkel.local>"),
+        "LOGIN_RATE_LIMIT": int(env.get("LOGIN_RATE_LIMIT", "10")),
+        "LOGIN_RATE_WINDOW_MINUTES": int(env.get("LOGIN_RATE_WINDOW_MINUTES", "15")),
+        "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", "0")),
+        "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "14")),
+        "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_MINUTES", "60")) * 60,
+        "BABEL_DEFAULT_LOCALE": "nb",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+        "LANGUAGES": ["nb", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE")),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,1 @@
+"""Members: invitations, roles in a circle, the participant directory, administration."""

@@ -1,0 +1,149 @@
+"""The one Markdown pipeline: user text to safe HTML via Markdown and a bleach allow-list."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from functools import partial
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter, build_url_re
+from bleach.sanitizer import Cleaner
+from markdown.inlinepatterns import SimpleTagInlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
+        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "a", "table", "thead", "tbody", "tr", "th",
+        "td", "del", "sup", "sub",
+    }
+)  # fmt: skip
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener noreferrer"
+
+_MARKDOWN_EXTENSIONS = ("fenced_code", "tables", "sane_lists")
+# Alignment as an attribute (not style="...") so it survives the allow-list.
+_MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
+# Python-Markdown marks its placeholders with STX/ETX; user text must not be able to forge them.
+_PLACEHOLDER_MARKERS = str.maketrans("", "", "\x02\x03")
+# Only web links are auto-linked; bleach's default list would also turn "data:..." into a link.
+_URL_RE = build_url_re(protocols=["http", "https"])
+# ~~text~~ for <del>: the allow-list has the tag but core Markdown has no syntax for it.
+_STRIKE_RE = r"(~~)(.+?)~~"
+_ALIGN_VALUES = frozenset({"left", "center", "right"})
+_LIST_START_RE = re.compile(r"[0-9]{1,6}")
+_EXCERPT_TRAILING = " ,.;:–-"
+
+
+class _ImagesAsLinks(Treeprocessor):
+    """Turn images into plain links so a page never loads a remote resource when rendered."""
+
+    # Remote images would let anyone who writes a post track who reads it (and when), so
+    # ![alt](url) becomes <a href="url">alt</a>; inside a link it becomes just its alt text,
+    # since links cannot nest.
+    def run(self, root: etree.Element) -> None:
+        """Rewrite every image below root."""
+        self._walk(root, inside_link=False)
+
+    def _walk(self, parent: etree.Element, *, inside_link: bool) -> None:
+        for child in list(parent):
+            if child.tag != "img":
+                self._walk(child, inside_link=inside_link or child.tag == "a")
+            elif inside_link:
+                _replace_with_text(parent, child, child.get("alt", ""))
+            else:
+                src, alt, title = child.get("src", ""), child.get("alt", ""), child.get("title")
+                child.tag = "a"
+                child.attrib = {"href": src} | ({"title": title} if title else {})
+                child.text = alt or src
+
+
+def _replace_with_text(parent: etree.Element, child: etree.Element, text: str) -> None:
+    """Remove child from parent, keeping text (and child's tail) in its place."""
+    text += child.tail or ""
+    index = list(parent).index(child)
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
+    parent.remove(child)
+
+
+def _markdown() -> markdown.Markdown:
+    """Build a Markdown converter that treats raw HTML as text."""
+    # A fresh instance per call: Markdown objects keep state and are not thread-safe.
+    md = markdown.Markdown(
+        extensions=list(_MARKDOWN_EXTENSIONS), extension_configs=_MARKDOWN_CONFIG
+    )
+    # Without these two, raw HTML passes through Markdown untouched; with them it is escaped
+    # as ordinary text, so a user writing about <script> sees exactly what they wrote.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.inlinePatterns.register(SimpleTagInlineProcessor(_STRIKE_RE, "del"), "strike", 55)
+    md.treeprocessors.register(_ImagesAsLinks(md), "images_as_links", 15)
+    return md
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    """Allow only the attributes the allow-list names; never style, class, id or on*."""
+    if tag == "a":
+        return name in {"href", "title", "rel"}
+    if tag in {"th", "td"}:
+        return name == "align" and value in _ALIGN_VALUES
+    if tag == "ol":
+        return name == "start" and _LIST_START_RE.fullmatch(value) is not None
+    return False
+
+
+def _set_rel(attrs: dict, new: bool = False) -> dict:
+    """Give every link, written or auto-linked, the same rel."""
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+def _cleaner() -> Cleaner:
+    """Build the allow-list sanitiser with linkify."""
+    # A fresh Cleaner per call: bleach documents its parser state as not thread-safe.
+    linkify = partial(
+        LinkifyFilter, callbacks=[_set_rel], skip_tags=["pre", "code"], url_re=_URL_RE
+    )
+    return Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=_allow_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=False,  # disallowed tags are shown escaped, so their content never becomes markup
+        strip_comments=True,
+        filters=[linkify],
+    )
+
+
+def sanitize_html(html_text: str) -> str:
+    """Clean HTML through the allow-list and linkify, as the last step of rendering."""
+    return _cleaner().clean(html_text)
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render user Markdown to sanitised HTML safe to put in a template."""
+    if not text:
+        return Markup("")
+    converted = _markdown().convert(text.translate(_PLACEHOLDER_MARKERS))
+    return Markup(sanitize_html(converted))  # noqa: S704 - sanitised by the allow-list above
+
+
+def markdown_excerpt(text: str | None, length: int = 200) -> str:
+    """Return the plain text of user Markdown, cut at a word boundary to at most length."""
+    if length < 1:
+        raise ValueError("length must be at least 1")
+    rendered = str(render_markdown(text))
+    plain = " ".join(html.unescape(bleach.clean(rendered, tags=set(), strip=True)).split())
+    if len(plain) <= length:
+        return plain
+    cut = plain[: length - 1]  # leave room for the ellipsis
+    if plain[length - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return (cut.rstrip(_EXCERPT_TRAILING) or cut) + "…"

@@ -1,0 +1,1 @@
+"""Theme prioritisation in the opening phase: proposals and dot voting."""

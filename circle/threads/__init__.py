@@ -1,0 +1,55 @@
+"""Feedback threads, the reference group's view, and notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the area's blueprint, menu items, home-page panels, CLI and demo data."""
+    from flask import g, url_for
+    from flask_babel import lazy_gettext as _l
+    from flask_login import current_user
+
+    import circle.threads.models  # noqa: F401  (register the tables with the metadata)
+    from circle.demo import register_demo_loader
+    from circle.extensions import db
+    from circle.home import register_home_panel, register_nav_item
+    from circle.threads.cli import notifications
+    from circle.threads.demo import load_demo
+    from circle.threads.models import StatusUpdate
+    from circle.threads.services.notifications import unread_count
+    from circle.threads.services.threads import STATUS_KIND, status_subject
+    from circle.threads.subjects import register_subject_kind
+    from circle.threads.views import bp, load_routes, notifications_bp
+    from circle.threads.views.reference import home_panel
+
+    load_routes()
+    app.register_blueprint(bp)
+    app.register_blueprint(notifications_bp)
+    register_nav_item(app, 50, "threads.index", _l("Innspill"))
+    register_home_panel(app, 40, home_panel)
+    register_demo_loader(app, load_demo)
+    app.cli.add_command(notifications)
+
+    def resolve_status(session: Any, status_id: int):  # noqa: ANN202
+        status = session.get(StatusUpdate, status_id)
+        if status is None:
+            return None
+        return status_subject(status, url_for("threads.show_status", slug=status.circle.slug,
+                                              status_id=status.id))
+
+    register_subject_kind(app, STATUS_KIND, resolve_status)
+
+    @app.context_processor
+    def _bell() -> dict[str, Any]:
+        def threads_unread_count() -> int:
+            # One COUNT per request, however often the template asks.
+            if "_threads_unread" not in g:
+                g._threads_unread = unread_count(db.session, current_user)
+            return g._threads_unread
+
+        return {"threads_unread_count": threads_unread_count}
+

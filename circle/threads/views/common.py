@@ -1,0 +1,75 @@
+"""Helpers the thread views share: loading a visible thread or post, finishing a POST."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from circle.errors import DomainError
+from circle.extensions import db
+from circle.models import Circle
+from circle.threads.lookup import subject_lookup
+from circle.threads.models import Post, Thread
+from circle.threads.permissions import can_view_thread
+from circle.threads.services.posts import get_post
+from circle.threads.services.threads import get_thread
+from circle.threads.subjects import Subject
+from circle.web import flash_domain_error
+
+
+def thread_or_404(circle: Circle, thread_id: int) -> tuple[Thread, Subject | None]:
+    """Return the thread and its subject; 404 unless the member is in its audience."""
+    thread = get_thread(db.session, circle, thread_id)
+    if thread is None:
+        abort(404)
+    lookup = subject_lookup()
+    subject = lookup(thread.subject_kind, thread.subject_id) if thread.subject_kind else None
+    if not can_view_thread(current_user, circle, thread, subject):
+        abort(404)
+    return thread, subject
+
+
+def post_or_404(thread: Thread, post_id: int) -> Post:
+    """Return the thread's post with this id, or 404."""
+    post = get_post(db.session, thread, post_id)
+    if post is None:
+        abort(404)
+    return post
+
+
+def thread_url(thread: Thread, post_id: int | None = None) -> str:
+    """Return the path to the thread (at a post)."""
+    anchor = f"#post-{post_id}" if post_id else ""
+    return url_for("threads.show", slug=thread.circle.slug, thread_id=thread.id) + anchor
+
+
+def finish(action: Callable[[], object], message: str, target: str,
+           after: Callable[[], object] | None = None) -> Response:
+    """Run a service call; commit and flash on success, roll back and show the error if not."""
+    from flask import redirect
+
+    try:
+        action()
+    except DomainError as exc:
+        flash_domain_error(exc)
+    else:
+        db.session.commit()
+        if after is not None:
+            after()
+        flash(message, "success")
+    return redirect(target)
+
+
+def flash_form_errors(form) -> None:  # noqa: ANN001
+    """Show a form's validation errors as messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+
+
+def wants_no_page() -> bool:
+    """Return whether the request came from our script and needs no page back."""
+    return request.headers.get("X-Requested-With") == "fetch"

@@ -1,0 +1,40 @@
+"""Small helpers shared by every area's views: loading a circle, checks, error display."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash
+from flask_login import current_user
+
+from circle.circles.services import get_circle_by_slug
+from circle.errors import DomainError
+from circle.extensions import db
+from circle.models import Circle
+from circle.permissions import can_view_circle
+
+
+def circle_or_404(slug: str) -> Circle:
+    """Return the circle if the current member may see it; others get 404, not a hint."""
+    circle = get_circle_by_slug(db.session, slug)
+    if circle is None or not can_view_circle(current_user, circle):
+        abort(404)
+    return circle
+
+
+def require(allowed: bool) -> None:
+    """Abort with 403 unless the check passed (used once the circle itself is visible)."""
+    if not allowed:
+        abort(403)
+
+
+def require_that(check: Callable[[Any, Circle], bool], circle: Circle) -> None:
+    """Abort with 403 unless check(current_user, circle) holds."""
+    require(check(current_user, circle))
+
+
+def flash_domain_error(error: DomainError) -> None:
+    """Show a domain error's message to the user and roll back what the request changed."""
+    db.session.rollback()
+    flash(str(error.message), "error")

@@ -1,0 +1,135 @@
+"""The library: research reports, text extraction, Norwegian search, citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask
+
+ALL_ROLES = frozenset({"leader", "participant", "reference", "unit_leader"})
+_REPORT_PATH = re.compile(r"^(?:/c/[^/?#]+)?/library/reports/(\d{1,12})(?:[/?#]|$)")
+
+
+def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
+    """The most recent additions this circle's members see, on the circle's home page."""
+    from circle.extensions import db
+    from library.permissions import can_view_library
+    from library.services.reports import count_reports, recent_reports
+
+    if not can_view_library(member, circle):
+        return None
+    return "library/_panel.html", {"reports": recent_reports(db.session, circle),
+                                   "total": count_reports(db.session, circle)}
+
+
+def report_path(slug: str | None, report_id: int) -> str:
+    """Return a report's path: in a circle, or the circle-less form that picks one."""
+    from flask import url_for
+
+    try:
+        if slug:
+            return url_for("library.show", slug=slug, report_id=report_id)
+        return url_for("library.open_report", report_id=report_id)
+    except RuntimeError:  # outside a request (a CLI job): the same paths, built by hand
+        return f"/c/{slug}/library/reports/{report_id}" if slug else f"/library/reports/{report_id}"
+
+
+def resolve_report_subject(session: Any, report_id: int) -> Any:
+    """Return the threads Subject for a report (every role of a circle that sees it)."""
+    from circle.models import Circle
+    from circle.threads.subjects import Subject
+    from library.models import Report
+
+    report = session.get(Report, report_id)
+    if report is None:
+        return None
+    slug = session.get(Circle, report.circle_id).slug if report.circle_id is not None else None
+    return Subject(kind="report", id=report.id, circle_id=report.circle_id, title=report.title,
+                   url=report_path(slug, report.id), audience_ok=ALL_ROLES)
+
+
+def match_report_url(session: Any, url: str) -> int | None:
+    """Return the id of the report a pasted library URL points at (meetings' pre-reading)."""
+    from flask import current_app
+
+    from library.models import Report
+
+    text = (url or "").strip()
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    if base and text.startswith(base + "/"):
+        text = text[len(base):]
+    match = _REPORT_PATH.match(text)
+    if match is None:
+        return None
+    report_id = int(match.group(1))
+    return report_id if session.get(Report, report_id) is not None else None
+
+
+def resolve_reports(session: Any, ids: Iterable[int], member: Any) -> dict[int, tuple[str, str]]:
+    """Return (title, url) of the reports among ids that the member may see."""
+    from sqlalchemy import select
+
+    from circle.models import Circle
+    from circle.permissions import is_admin
+    from library.models import Report
+    from library.permissions import visible_circle_ids
+
+    ids = list(ids)
+    if not ids:
+        return {}
+    all_ids = frozenset(session.scalars(select(Circle.id))) if is_admin(member) else frozenset()
+    allowed = visible_circle_ids(member, all_ids)
+    rows = session.execute(select(Report.id, Report.title, Report.circle_id, Circle.slug)
+                           .outerjoin(Circle, Circle.id == Report.circle_id)
+                           .where(Report.id.in_(ids)))
+    return {rid: (title, report_path(slug, rid)) for rid, title, circle_id, slug in rows
+            if circle_id is None or circle_id in allowed}
+
+
+def _register_hooks(app: Flask) -> None:
+    # The threads engineer owns circle/threads/subjects.py and the meetings engineer
+    # meetings/readings.py; if either is missing there is nothing to register with.
+    try:
+        from circle.threads.subjects import register_subject_kind
+    except ImportError:
+        app.logger.debug("circle.threads.subjects missing; reports not registered as subject")
+    else:
+        register_subject_kind(app, "report", resolve_report_subject)
+    try:
+        from meetings.readings import register_report_links
+    except ImportError:
+        app.logger.debug("meetings.readings missing; agenda items cannot link reports")
+    else:
+        register_report_links(app, match=match_report_url, resolve=resolve_reports)
+
+
+def init_app(app: Flask) -> None:
+    """Register the area's blueprint, menu items, home-page panels, CLI and demo data."""
+    from flask_babel import lazy_gettext as _l
+
+    import library.models  # noqa: F401  (register the tables with the metadata)
+    from circle.demo import register_demo_loader
+    from circle.home import register_home_panel, register_nav_item
+    from library.cli import library_cli
+    from library.demo import load_demo_library
+    from library.index import integrity_check
+    from library.views import load_views
+
+    app.register_blueprint(load_views())
+    register_nav_item(app, 40, "library.index", _l("Bibliotek"))
+    register_home_panel(app, 30, home_panel)
+    register_demo_loader(app, load_demo_library)
+    app.cli.add_command(library_cli)
+    app.extensions.setdefault("integrity_checks", []).append(integrity_check)
+    app.extensions.setdefault("after_restore", []).append(_rebuild_after_restore)
+    _register_hooks(app)
+
+
+def _rebuild_after_restore() -> None:
+    """Rebuild the search index from the restored database (the index is not backed up)."""
+    from circle.extensions import db
+    from library.index import get_backend, rebuild_index
+
+    rebuild_index(db.session, get_backend())

@@ -1,0 +1,172 @@
+"""The process-wide search backend, and keeping it in step with the database.
+
+Index writes always happen after the database commit (``sync_reports``), so the index never
+holds a report the database rolled back. When a write fails the report stays in the database,
+`flask check` reports the difference, and `flask library reindex` repairs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from library.models import Report, ReportPage
+from library.search import ReportDoc, SearchBackend
+
+log = logging.getLogger(__name__)
+
+_EXT_KEY = "library_search_backend"
+_lock = threading.Lock()
+LOCK_TIMEOUT = 30.0
+
+
+def get_backend(app: Flask | None = None) -> SearchBackend:
+    """Return the search backend for the app's INDEX_DIR: one per app, so one per process."""
+    from library.search.whoosh_backend import WhooshBackend
+
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    backend = app.extensions.get(_EXT_KEY)
+    if backend is None:
+        with _lock:
+            backend = app.extensions.get(_EXT_KEY)
+            if backend is None:
+                backend = WhooshBackend(Path(app.config["INDEX_DIR"]), LOCK_TIMEOUT)
+                app.extensions[_EXT_KEY] = backend
+    return backend
+
+
+def release_backend(app: Flask) -> None:
+    """Close the app's backend (tests and shutdown), so its files can be removed."""
+    backend = app.extensions.pop(_EXT_KEY, None)
+    close = getattr(backend, "close", None)
+    if close is not None:
+        close()
+
+
+def report_doc(report: Report, pages: Iterable[ReportPage] | None = None) -> ReportDoc:
+    """Return what the index stores about a report."""
+    page_list = list(report.pages if pages is None else pages)
+    count = max((p.number for p in page_list), default=0)
+    texts = [""] * count
+    for page in page_list:
+        texts[page.number - 1] = page.text or ""
+    return ReportDoc(
+        id=report.id, title=report.title, subtitle=report.subtitle or "", pages=texts,
+        authors=list(report.authors or []) + list(report.editors or []), year=report.year,
+        publisher=report.publisher or "", document_type=report.document_type.value,
+        language=report.language or "nb", themes=[t.title for t in report.themes],
+        keywords=list(report.keywords or []), circle_id=report.circle_id,
+    )
+
+
+def _load(session: Session, ids: Iterable[int]) -> list[Report]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(session.scalars(
+        select(Report).where(Report.id.in_(ids))
+        .options(selectinload(Report.pages), selectinload(Report.themes))))
+
+
+def sync_reports(session: Session, ids: Iterable[int], backend: SearchBackend | None = None
+                 ) -> list[int]:
+    """Bring the index in line with the database for these reports; return ids that failed.
+
+    Call after the commit. A report that no longer exists is removed from the index.
+    """
+    ids = list(dict.fromkeys(ids))
+    backend = backend or get_backend()
+    failed = []
+    found = {r.id: r for r in _load(session, ids)}
+    for report_id in ids:
+        try:
+            if report_id in found:
+                backend.index_report(report_doc(found[report_id]))
+            else:
+                backend.delete_report(report_id)
+        except Exception:  # noqa: BLE001 - the report stays; `flask library reindex` repairs
+            log.exception("search index update failed for report %s", report_id)
+            failed.append(report_id)
+    return failed
+
+
+def sync_after_commit(session: Any, ids: Iterable[int]) -> None:
+    """Index these reports once the session's transaction commits (used by the demo loader)."""
+    real = session() if callable(session) and not isinstance(session, Session) else session
+    pending = list(ids)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    docs: list[ReportDoc] = []
+
+    def before(sess: Session) -> None:
+        docs[:] = [report_doc(r) for r in _load(sess, pending)]
+
+    def after(_sess: Session) -> None:
+        backend = get_backend(app)
+        for doc in docs:
+            try:
+                backend.index_report(doc)
+            except Exception:  # noqa: BLE001
+                log.exception("search index update failed for report %s", doc.id)
+
+    def rolled_back(_sess: Session) -> None:
+        pending.clear()  # nothing of it was committed, so there is nothing to index
+
+    event.listen(real, "before_commit", before, once=True)
+    event.listen(real, "after_commit", after, once=True)
+    event.listen(real, "after_rollback", rolled_back, once=True)
+
+
+def all_docs(session: Session, batch: int = 20) -> Iterator[ReportDoc]:
+    """Yield every report as a ReportDoc, a few at a time (bounded memory)."""
+    ids = list(session.scalars(select(Report.id).order_by(Report.id)))
+    for start in range(0, len(ids), batch):
+        for report in _load(session, ids[start:start + batch]):
+            yield report_doc(report)
+        session.expunge_all()
+
+
+def rebuild_index(session: Session, backend: SearchBackend | None = None,
+                  progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the database (new folder, then swap); return the count."""
+    backend = backend or get_backend()
+    count = session.scalar(select(func.count(Report.id))) or 0
+    backend.rebuild(all_docs(session), progress)
+    return int(count)
+
+
+def index_problems(session: Session, backend: SearchBackend | None = None) -> list[str]:
+    """Return the differences between the reports in the database and in the index."""
+    backend = backend or get_backend()
+    db_ids = set(session.scalars(select(Report.id)))
+    index_ids = backend.report_ids()
+    problems = [f"library: report {rid} is missing from the search index"
+                for rid in sorted(db_ids - index_ids)]
+    problems += [f"library: the search index holds report {rid}, which is not in the database"
+                 for rid in sorted(index_ids - db_ids)]
+    page_counts = getattr(backend, "page_counts", None)
+    if callable(page_counts):  # an optional backend method: indexed non-empty pages per report
+        indexed = page_counts()
+        rows = session.execute(
+            select(ReportPage.report_id, ReportPage.text).where(
+                ReportPage.report_id.in_(db_ids & index_ids)))
+        expected: dict[int, int] = {}
+        for rid, text in rows:
+            if text and text.strip():
+                expected[rid] = expected.get(rid, 0) + 1
+        for rid in sorted(db_ids & index_ids):
+            if indexed.get(rid, 0) != expected.get(rid, 0):
+                problems.append(f"library: report {rid} has {expected.get(rid, 0)} pages with "
+                                f"text but {indexed.get(rid, 0)} in the search index")
+    return problems
+
+
+def integrity_check(session: Session) -> list[str]:
+    """The library's check for `flask check`: the index and the database agree."""
+    return index_problems(session)

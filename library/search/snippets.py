@@ -1,0 +1,115 @@
+"""Build HTML snippets of a page: escaped text with <mark> around the words that matched."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html import escape
+
+from library.search.analysis import stemmer
+
+SNIPPET_CHARS = 240
+_WORD_TAIL = r"[^\W_]*"
+_SPACE_RE = re.compile(r"\s")
+
+
+class Highlighter:
+    """Find query words in page text by stem, or by compound prefix for long stems."""
+
+    def __init__(self, stems: Iterable[str], prefixes: Iterable[str] = (), language: str = "nb"):
+        self.stems = frozenset(s for s in stems if s)
+        self.prefixes = tuple(sorted({p for p in prefixes if p}, key=len, reverse=True))
+        self._stem = stemmer(language)
+        starts = sorted(self.stems | set(self.prefixes), key=len, reverse=True)
+        # A Norwegian Snowball stem is always a prefix of its word, so a regex over the stems
+        # finds every candidate word at C speed; only those words are stemmed and checked.
+        self._re = (
+            re.compile(
+                r"(?<![^\W_])(?:" + "|".join(map(re.escape, starts)) + ")" + _WORD_TAIL,
+                re.IGNORECASE,
+            )
+            if starts
+            else None
+        )
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Return ``(start, end, stem)`` of each matching word in ``text``."""
+        if self._re is None:
+            return []
+        out = []
+        stem = self._stem
+        for m in self._re.finditer(text):
+            word = m.group().lower()
+            s = stem(word)
+            if s in self.stems:
+                out.append((m.start(), m.end(), s))
+            else:
+                for p in self.prefixes:
+                    if s.startswith(p):
+                        out.append((m.start(), m.end(), p))
+                        break
+        return out
+
+    def snippet(self, text: str, width: int = SNIPPET_CHARS) -> str:
+        """Return the best window of ``text`` as HTML with the matched words marked."""
+        spans = self.spans(text)
+        if not spans:
+            return _plain(text, 0, width)
+        start, end = _best_window(spans, width)
+        lo = _cut_left(text, max(0, start - (width - (end - start)) // 3))
+        hi = _cut_right(text, min(len(text), lo + width))
+        hi = max(hi, end) if end - lo <= width * 1.5 else hi
+        parts = ["…" if lo > 0 else ""]
+        pos = lo
+        for s, e, _ in spans:
+            if s < lo or e > hi:
+                continue
+            parts.append(escape(_squash(text[pos:s])))
+            parts.append("<mark>" + escape(text[s:e]) + "</mark>")
+            pos = e
+        parts.append(escape(_squash(text[pos:hi])))
+        if hi < len(text):
+            parts.append("…")
+        return "".join(parts).strip()
+
+
+def _best_window(spans: list[tuple[int, int, str]], width: int) -> tuple[int, int]:
+    # Prefer the window showing the most different query words, then the most hits.
+    best = (-1, -1, 0, 0)
+    j = 0
+    for i in range(len(spans)):
+        j = max(j, i)
+        while j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= width:
+            j += 1
+        window = spans[i : j + 1]
+        key = (len({s for _, _, s in window}), len(window))
+        if key > best[:2]:
+            best = (*key, spans[i][0], spans[j][1])
+    return best[2], best[3]
+
+
+def _cut_left(text: str, pos: int) -> int:
+    # Start at a word boundary close before pos, so no word is shown cut in half.
+    if pos <= 0:
+        return 0
+    for i in range(pos, max(0, pos - 20), -1):
+        if text[i - 1].isspace():
+            return i
+    return pos
+
+
+def _cut_right(text: str, pos: int) -> int:
+    if pos >= len(text):
+        return len(text)
+    m = _SPACE_RE.search(text, pos, pos + 20)
+    return m.start() if m else pos
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _plain(text: str, lo: int, width: int) -> str:
+    hi = _cut_right(text, min(len(text), lo + width))
+    body = escape(_squash(text[lo:hi]).strip())
+    return body + ("…" if hi < len(text) else "")

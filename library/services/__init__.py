@@ -1,0 +1,1 @@
+"""Library services: adding reports, metadata, search, citations and reading lists."""

@@ -1,0 +1,94 @@
+"""Uploading one or many files as reports; each file gets its own result."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from circle.extensions import db
+from circle.files import discard_file
+from circle.web import circle_or_404, require_that
+from library.forms import UploadForm
+from library.index import sync_reports
+from library.permissions import can_add_report
+from library.services import reports as services
+from library.views.common import bp
+
+MAX_FILES = 50
+_RESULTS_KEY = "library_upload_results"
+_SHOWN_RESULTS = 20  # what fits in the session cookie; the rest is summed up
+
+
+@bp.route("/c/<slug>/library/upload", methods=["GET", "POST"])
+@login_required
+def upload(slug: str) -> Response | str:
+    """Upload files; refused files get their reason, the rest of the batch is kept."""
+    circle = circle_or_404(slug)
+    require_that(can_add_report, circle)
+    form = UploadForm()
+    if request.method == "POST" and form.validate_on_submit():
+        files = [f for f in request.files.getlist("files") if f and f.filename]
+        if not files:
+            flash(_("Velg minst én fil."), "error")
+        elif len(files) > MAX_FILES:
+            flash(_("Last opp høyst %(n)d filer om gangen.", n=MAX_FILES), "error")
+        else:
+            return _receive(slug, circle, files, shared=form.visibility.data == "shared")
+    results = session.pop(_RESULTS_KEY, None)
+    return render_template(
+        "library/upload.html", circle=circle, form=form, results=results,
+        waiting=services.unconfirmed_reports(db.session, circle, current_user),
+        allowed=sorted(services.ALLOWED_UPLOADS),
+        max_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1_000_000)
+
+
+def _receive(slug: str, circle, files, *, shared: bool) -> Response:  # noqa: ANN001
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    outcomes = services.upload_reports(
+        db.session, [(f.filename or "", f.read()) for f in files], upload_dir=upload_dir,
+        actor=current_user, circle=circle, shared=shared)
+    added = [o.report for o in outcomes if o.report is not None]
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        for report in added:
+            if report.stored_file is not None:
+                discard_file(upload_dir, report.stored_file.key)
+        raise
+    failed_index = sync_reports(db.session, [r.id for r in added])
+    if failed_index:
+        flash(_("Søkeindeksen kunne ikke oppdateres nå. Rapportene er lagret, og blir søkbare "
+                "når indeksen bygges på nytt."), "error")
+    if len(outcomes) == 1 and added:
+        report = added[0]
+        flash(_("«%(name)s» er lastet opp. Kontroller opplysningene og lagre.",
+                name=outcomes[0].filename), "success")
+        if not report.has_text:
+            flash(_("Filen har ingen søkbar tekst (kanskje en skannet PDF). Rapporten er lagret "
+                    "med opplysningene du gir, men innholdet kan ikke søkes i."), "info")
+        return redirect(url_for("library.edit", slug=slug, report_id=report.id))
+    session[_RESULTS_KEY] = [_result(o) for o in outcomes[:_SHOWN_RESULTS]]
+    failed = sum(1 for o in outcomes if o.report is None)
+    if added:
+        flash(_("%(ok)d av %(n)d filer er lagt til.", ok=len(added), n=len(outcomes)),
+              "success" if not failed else "info")
+    else:
+        flash(_("Ingen av filene ble lagt til."), "error")
+    if len(outcomes) > _SHOWN_RESULTS:
+        flash(_("Viser de første %(n)d resultatene.", n=_SHOWN_RESULTS), "info")
+    return redirect(url_for("library.upload", slug=slug))
+
+
+def _result(outcome: services.UploadOutcome) -> dict[str, object]:
+    report = outcome.report
+    return {
+        "name": outcome.filename[:120],
+        "ok": report is not None,
+        "message": outcome.error[:400],
+        "report_id": report.id if report is not None else outcome.existing_id,
+        "title": report.title[:200] if report is not None else "",
+        "no_text": report is not None and not report.has_text,
+    }

@@ -1,0 +1,98 @@
+"""Meetings: agendas, invitations, attendance, minutes and their approval."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
+    """The next meeting and the latest approved minutes on the circle's home page."""
+    from circle.extensions import db
+    from meetings.permissions import can_view_minutes
+    from meetings.services.meetings import latest_approved_minutes, next_meeting
+
+    minutes = latest_approved_minutes(db.session, circle)
+    if minutes is not None and not can_view_minutes(member, minutes, circle):
+        minutes = None
+    return "meetings/_panel.html", {"next": next_meeting(db.session, circle, member),
+                                    "minutes": minutes}
+
+
+def resolve_minutes(session: Any, minutes_id: int) -> Any:
+    """Return the threads Subject for approved minutes; None for drafts or unknown ids."""
+    from circle.models import Circle
+    from circle.threads.subjects import Subject
+    from meetings.models import Minutes
+
+    minutes = session.get(Minutes, minutes_id)
+    if minutes is None or not minutes.is_public:
+        return None
+    meeting = minutes.meeting
+    circle = session.get(Circle, meeting.circle_id)
+    url = _minutes_path(circle.slug, meeting.id)
+    return Subject(kind="minutes", id=minutes.id, circle_id=circle.id,
+                   title=f"Referat: {meeting.title}", url=url,
+                   audience_ok=frozenset({"leader", "participant", "reference", "unit_leader"}))
+
+
+def _minutes_path(slug: str, meeting_id: int) -> str:
+    from flask import url_for
+
+    try:
+        return url_for("meetings.minutes", slug=slug, meeting_id=meeting_id)
+    except RuntimeError:  # outside a request (e.g. a CLI job): the same path, built by hand
+        return f"/c/{slug}/meetings/{meeting_id}/minutes"
+
+
+def reference_feed_items(session: Any, circle: Any) -> list[Any]:
+    """Approved minutes of the circle, for the reference group's start page."""
+    from sqlalchemy import select
+
+    from circle.threads.subjects import FeedItem
+    from meetings.models import Meeting, Minutes, MinutesState
+
+    rows = session.execute(
+        select(Minutes.id, Minutes.approved_at, Meeting.id, Meeting.title)
+        .join(Meeting, Minutes.meeting_id == Meeting.id)
+        .where(Minutes.circle_id == circle.id,
+               Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]))
+        .order_by(Minutes.approved_at.desc()).limit(20))
+    return [FeedItem(title=f"Referat: {title}", url=_minutes_path(circle.slug, meeting_id),
+                     date=approved_at, kind="minutes", id=minutes_id)
+            for minutes_id, approved_at, meeting_id, title in rows]
+
+
+def _register_with_threads(app: Flask) -> None:
+    # The threads engineer owns circle/threads/subjects.py; if it is missing there is nothing
+    # to register with, and this area must not create it.
+    try:
+        from circle.threads.subjects import register_reference_feed, register_subject_kind
+    except ImportError:
+        app.logger.debug("circle.threads.subjects missing; minutes not registered as subject")
+        return
+    register_subject_kind(app, "minutes", resolve_minutes)
+    register_reference_feed(app, reference_feed_items)
+
+
+def init_app(app: Flask) -> None:
+    """Register the area's blueprint, menu items, home-page panels, CLI and demo data."""
+    from flask_babel import lazy_gettext as _l
+
+    import meetings.models  # noqa: F401  (register the tables with the metadata)
+    from circle.demo import register_demo_loader
+    from circle.home import register_home_panel, register_nav_item
+    from meetings.cli import meetings_cli
+    from meetings.demo import load_demo_meetings
+    from meetings.services.report import meeting_series_section
+    from meetings.views import bp
+
+    app.register_blueprint(bp)
+    register_nav_item(app, 20, "meetings.index", _l("Møter"))
+    register_home_panel(app, 10, home_panel)
+    register_demo_loader(app, load_demo_meetings)
+    app.cli.add_command(meetings_cli)
+    # The compiled final report (projects) collects sections through this extension key.
+    app.extensions.setdefault("final_report_sections", []).append((20, meeting_series_section))
+    _register_with_threads(app)

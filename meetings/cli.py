@@ -1,0 +1,27 @@
+"""`flask meetings ...`: export the minutes archive of a circle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+meetings_cli = AppGroup("meetings", help="Meetings and minutes.")
+
+
+@meetings_cli.command("archive")
+@click.argument("slug")
+@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+def export_archive(slug: str, output: str) -> None:
+    """Write all approved minutes of the circle SLUG to OUTPUT (.docx)."""
+    from circle.circles.services import get_circle_by_slug
+    from circle.extensions import db
+    from meetings.services.archive import archive_docx, archive_entries
+
+    circle = get_circle_by_slug(db.session, slug)
+    if circle is None:
+        raise click.ClickException(f"no circle {slug}")
+    entries = archive_entries(db.session, circle)
+    Path(output).write_bytes(archive_docx(circle, entries))
+    click.echo(f"wrote {len(entries)} approved minutes to {output}")

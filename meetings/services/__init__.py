@@ -1,0 +1,1 @@
+"""Services of the meetings area, split by concept; each only flushes, never commits."""

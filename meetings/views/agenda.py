@@ -1,0 +1,129 @@
+"""Views: adding, editing, removing and ordering agenda items."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, current_app, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from circle.errors import DomainError
+from circle.extensions import db
+from circle.web import circle_or_404, require_that
+from meetings.forms import AgendaItemForm, CsrfForm
+from meetings.models import AgendaItem, Meeting
+from meetings.permissions import can_manage_meetings
+from meetings.readings import report_links
+from meetings.services import agenda as services
+from meetings.views.common import (
+    bp,
+    flash_error,
+    flash_form_errors,
+    meeting_or_404,
+    meeting_url,
+    run,
+)
+
+
+def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = next((i for i in meeting.items if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _matcher() -> Callable[[str], int | None] | None:
+    links = report_links(current_app)
+    return (lambda url: links.match(db.session, url)) if links else None
+
+
+def _values(form: AgendaItemForm) -> dict[str, object]:
+    return {"title": form.title.data, "kind": form.kind.data, "presenter": form.presenter.data,
+            "minutes_planned": form.minutes_planned.data,
+            "description": form.description.data, "preparation": form.preparation.data,
+            "readings": form.readings.data}
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda")
+@login_required
+def add_item(slug: str, meeting_id: int) -> Response:
+    """Add an agenda item (or a sub-item under a top item)."""
+    circle = circle_or_404(slug)
+    require_that(can_manage_meetings, circle)
+    meeting = meeting_or_404(circle, meeting_id)
+    form = AgendaItemForm()
+    target = meeting_url(meeting, circle) + "#agenda"
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(target)
+    return run(target, _("Punktet er lagt til."), lambda: services.add_item(
+        db.session, meeting, circle, actor=current_user, parent_id=form.parent_id.data,
+        match_report=_matcher(), **_values(form)))
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>",
+          methods=["GET", "POST"])
+@login_required
+def edit_item(slug: str, meeting_id: int, item_id: int) -> Response | str:
+    """Edit an agenda item's content and pre-reading."""
+    circle = circle_or_404(slug)
+    require_that(can_manage_meetings, circle)
+    meeting = meeting_or_404(circle, meeting_id)
+    item = _item_or_404(meeting, item_id)
+    form = AgendaItemForm() if request.method == "POST" else AgendaItemForm(data={
+        "title": item.title, "kind": item.kind.value, "presenter": item.presenter,
+        "minutes_planned": item.minutes_planned, "description": item.description,
+        "preparation": item.preparation,
+        "readings": "\n".join(f"{r.title} | {r.url}" if r.url else r.title
+                              for r in item.readings)})
+    del form.parent_id
+    if form.validate_on_submit():
+        try:
+            services.update_item(db.session, item, circle, actor=current_user,
+                                 match_report=_matcher(), **_values(form))
+        except DomainError as exc:
+            flash_error(exc)
+        else:
+            db.session.commit()
+            return redirect(meeting_url(meeting, circle) + "#agenda")
+    return render_template("meetings/item.html", circle=circle, meeting=meeting, item=item,
+                           form=form)
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>/delete")
+@login_required
+def delete_item(slug: str, meeting_id: int, item_id: int) -> Response:
+    """Remove an agenda item and its sub-items."""
+    circle = circle_or_404(slug)
+    require_that(can_manage_meetings, circle)
+    meeting = meeting_or_404(circle, meeting_id)
+    item = _item_or_404(meeting, item_id)
+    return run(meeting_url(meeting, circle) + "#agenda", _("Punktet er fjernet."),
+               lambda: services.delete_item(db.session, item, circle, actor=current_user))
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda/order")
+@login_required
+def reorder(slug: str, meeting_id: int) -> Response:
+    """Save the order: a position number and a parent per item (drag-and-drop posts the same)."""
+    circle = circle_or_404(slug)
+    require_that(can_manage_meetings, circle)
+    meeting = meeting_or_404(circle, meeting_id)
+    form = CsrfForm()
+    target = meeting_url(meeting, circle) + "#agenda"
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(target)
+    order: dict[int, tuple[float, int | None]] = {}
+    for item in meeting.items:
+        try:
+            position = float(request.form.get(f"position-{item.id}", item.position))
+            parent = int(request.form.get(f"parent-{item.id}", item.parent_id or 0) or 0)
+        except ValueError:
+            flash_error(DomainError(_("Plasseringen må være et tall.")))
+            return redirect(target)
+        order[item.id] = (position, parent or None)
+    return run(target, _("Rekkefølgen er lagret."), lambda: services.reorder_items(
+        db.session, meeting, circle, actor=current_user, order=order))

@@ -1,0 +1,97 @@
+"""The meetings blueprint and helpers its views share: loading, flashing, mail."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from circle.errors import DomainError
+from circle.extensions import db
+from circle.mail import Notice, send_notices
+from circle.models import Circle
+from meetings.models import Meeting
+from meetings.permissions import can_view_meeting, can_view_minutes
+from meetings.services.meetings import get_meeting
+
+bp = Blueprint("meetings", __name__)
+log = logging.getLogger(__name__)
+
+
+def meeting_or_404(circle: Circle, meeting_id: int, *, page: bool = True) -> Meeting:
+    """Return the circle's meeting; 404 if it does not exist or (page=True) is not visible."""
+    meeting = get_meeting(db.session, circle, meeting_id)
+    if meeting is None or (page and not can_view_meeting(current_user, meeting, circle)):
+        abort(404)
+    return meeting
+
+
+def minutes_meeting_or_404(circle: Circle, meeting_id: int) -> Meeting:
+    """Return the meeting whose minutes the member may read; 404 otherwise (drafts too)."""
+    meeting = meeting_or_404(circle, meeting_id, page=False)
+    if meeting.minutes is None or not can_view_minutes(current_user, meeting.minutes, circle):
+        abort(404)
+    return meeting
+
+
+def absolute(endpoint: str, **values: Any) -> str:
+    """Return a full link for e-mails and calendars."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+def meeting_link(meeting: Meeting) -> str:
+    """Return the full link to a meeting page."""
+    return absolute("meetings.show", slug=meeting.circle.slug, meeting_id=meeting.id)
+
+
+def deliver(notices: Iterable[Notice]) -> None:
+    """Send notices after the commit; a mail failure is logged and shown, never a 500."""
+    notices = list(notices)
+    if not notices:
+        return
+    try:
+        send_notices(current_app.config, notices)
+    except Exception:  # noqa: BLE001  (SMTP may fail in many ways; the change is saved)
+        log.exception("could not send %d meeting notice(s)", len(notices))
+        flash(_("Endringen er lagret, men e-posten kunne ikke sendes. Prøv igjen senere."),
+              "error")
+
+
+def run(target: str, message: str, action: Callable[[], Any],
+        after: Callable[[Any], None] | None = None) -> Response:
+    """Run a service call; commit once, flash, send mail, and redirect (PRG)."""
+    try:
+        result = action()
+    except DomainError as exc:
+        flash_error(exc)
+    else:
+        db.session.commit()
+        flash(message, "success")
+        if after is not None:
+            after(result)
+    return redirect(target)
+
+
+def flash_error(exc: DomainError) -> None:
+    """Roll back and show the domain error."""
+    from circle.web import flash_domain_error
+
+    flash_domain_error(exc)
+
+
+def flash_form_errors(form: Any) -> None:
+    """Show a form's validation errors as flash messages."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+
+
+def meeting_url(meeting: Meeting, circle: Circle, endpoint: str = "meetings.show",
+                **values: Any) -> str:
+    """Return a site path for one of a meeting's pages."""
+    return url_for(endpoint, slug=circle.slug, meeting_id=meeting.id, **values)

@@ -1,0 +1,24 @@
+"""Sub-project workspaces per unit, shared products and the compiled final report."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the area's blueprint, menu items, home-page panels, CLI and demo data."""
+    from flask_babel import lazy_gettext as _l
+
+    import projects.models  # noqa: F401  (register the tables with the metadata)
+    from circle.demo import register_demo_loader
+    from circle.home import register_home_panel, register_nav_item
+    from projects.demo import load_all as load_demo_projects
+    from projects.panels import home_panel
+    from projects.subjects import register_subjects
+    from projects.views import load_views
+
+    app.register_blueprint(load_views())
+    register_nav_item(app, 30, "projects.index", _l("Prosjekter"))
+    register_home_panel(app, 20, home_panel)
+    register_demo_loader(app, load_demo_projects)
+    register_subjects(app)

@@ -1,0 +1,1 @@
+"""The compiled final report (HTML and DOCX) and the matrix export."""

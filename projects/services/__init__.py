@@ -1,0 +1,1 @@
+"""Services of the projects area, one module per concept."""

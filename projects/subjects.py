@@ -1,0 +1,75 @@
+"""Progress updates as subjects of feedback threads (kind "project_update") and feed items."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+from flask import Flask, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from circle.models import Circle
+from projects.models import ProgressUpdate, Project
+from projects.permissions import update_audience
+
+KIND = "project_update"
+FEED_LIMIT = 20
+
+
+def _update_path(slug: str, project_id: int, update_id: int) -> str:
+    try:
+        return url_for("projects.update_detail", slug=slug, project_id=project_id,
+                       update_id=update_id)
+    except RuntimeError:  # outside a request (a CLI job): the same path, built by hand
+        return f"/c/{slug}/projects/{project_id}/updates/{update_id}"
+
+
+def _title(project: Project, update: ProgressUpdate) -> str:
+    day = update.published_at.date().isoformat() if update.published_at else ""
+    if has_request_context():
+        return str(_l("%(project)s: statusoppdatering %(day)s", project=project.title, day=day))
+    # Outside a request the locale cannot be chosen; the source language is used then.
+    return f"{project.title}: statusoppdatering {day}"
+
+
+def resolve_update(session: Session, update_id: int) -> Any:
+    """Return the Subject for a published update, or None (missing or still a draft)."""
+    from circle.threads.subjects import Subject
+
+    update = session.get(ProgressUpdate, update_id)
+    if update is None or not update.is_published:
+        return None
+    project = session.get(Project, update.project_id)
+    circle = session.get(Circle, project.circle_id) if project else None
+    if project is None or circle is None:
+        return None
+    return Subject(kind=KIND, id=update.id, circle_id=circle.id, title=_title(project, update),
+                   url=_update_path(circle.slug, project.id, update.id),
+                   audience_ok=update_audience(project, update))
+
+
+def reference_feed_items(session: Session, circle: Circle) -> list[dict[str, Any]]:
+    """Published updates shared with the reference group, for its start page."""
+    rows = session.execute(
+        select(ProgressUpdate, Project).join(Project, Project.id == ProgressUpdate.project_id)
+        .where(Project.circle_id == circle.id, ProgressUpdate.published_at.is_not(None),
+               ProgressUpdate.shared_with_reference.is_(True))
+        .order_by(ProgressUpdate.published_at.desc()).limit(FEED_LIMIT))
+    return [{"title": _title(project, update), "kind": KIND, "id": update.id,
+             "url": _update_path(circle.slug, project.id, update.id), "date": update.published_at}
+            for update, project in rows]
+
+
+def register_subjects(app: Flask) -> None:
+    """Register "project_update" and the reference feed with the threads registries."""
+    # The threads area is written in parallel; without circle/threads/subjects.py there is
+    # nothing to register with, and the projects area must work on its own.
+    if importlib.util.find_spec("circle.threads.subjects") is None:
+        return
+    module = importlib.import_module("circle.threads.subjects")
+    module.register_subject_kind(app, KIND, resolve_update)
+    if hasattr(module, "register_reference_feed"):
+        module.register_reference_feed(app, reference_feed_items)

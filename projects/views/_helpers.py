@@ -1,0 +1,60 @@
+"""Helpers shared by the projects views: loading with the right 404/403, form errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from circle.errors import DomainError
+from circle.extensions import db
+from circle.models import Circle
+from circle.web import circle_or_404, flash_domain_error, require
+from projects.models import Project
+from projects.permissions import can_edit_project, can_see_workspace
+from projects.services.projects import get_project
+
+
+def workspace_project(slug: str, project_id: int) -> tuple[Circle, Project]:
+    """Return circle and project for a workspace page; the informed get 404, like outsiders."""
+    circle = circle_or_404(slug)
+    if not can_see_workspace(current_user, circle):
+        abort(404)
+    project = get_project(db.session, circle, project_id)
+    if project is None:
+        abort(404)
+    return circle, project
+
+
+def editable_project(slug: str, project_id: int) -> tuple[Circle, Project]:
+    """Return circle and project for a change; staff who are not editors get 403."""
+    circle, project = workspace_project(slug, project_id)
+    require(can_edit_project(current_user, circle, project))
+    return circle, project
+
+
+def flash_form_errors(form: Any) -> None:
+    """Flash every validation error of a form."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+
+
+def run(action: Any, ok_message: str, target: str) -> Response:
+    """Run a service call, commit on success, flash the outcome, redirect to target."""
+    try:
+        action()
+    except DomainError as exc:
+        flash_domain_error(exc)
+    else:
+        db.session.commit()
+        flash(ok_message, "success")
+    return redirect(target)
+
+
+def workspace_url(circle: Circle, project: Project, anchor: str = "") -> str:
+    """Return the workspace address, with an optional fragment."""
+    url = url_for("projects.workspace", slug=circle.slug, project_id=project.id)
+    return f"{url}#{anchor}" if anchor else url

@@ -1,0 +1,63 @@
+"""The `flask users` and `flask demo` commands."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from circle.models import Circle, Member, Membership, Role
+from circle.themes.models import Theme, VoteRound
+
+
+def test_users_create_admin_with_password(runner, session, login, client):
+    result = runner.invoke(args=["users", "create", "Sjef@Test.Example", "--name", "Sjef",
+                                 "--admin", "--password", "et sterkt admin passord"])
+    assert result.exit_code == 0, result.output
+    member = session.scalar(select(Member).where(Member.email == "sjef@test.example"))
+    assert member.is_admin and member.password_hash.startswith("$argon2id$")
+    assert login("sjef@test.example", "et sterkt admin passord").status_code == 302
+
+
+def test_users_create_prompts_for_password(runner, session):
+    result = runner.invoke(args=["users", "create", "p@test.example", "--name", "P"],
+                           input="et sterkt nok passord\net sterkt nok passord\n")
+    assert result.exit_code == 0, result.output
+    assert session.scalar(select(Member).where(Member.email == "p@test.example")) is not None
+
+
+def test_users_create_refuses_weak_password_and_duplicates(runner, make_member):
+    weak = runner.invoke(args=["users", "create", "w@test.example", "--name", "W",
+                               "--password", "passord123"])
+    assert weak.exit_code != 0 and "for vanlig" in weak.output
+    existing = make_member()
+    dup = runner.invoke(args=["users", "create", existing.email.upper(), "--name", "X",
+                              "--password", "et sterkt nok passord"])
+    assert dup.exit_code != 0 and "exists" in dup.output
+
+
+def test_users_deactivate_ends_sessions(runner, session, make_member, login, client):
+    member = make_member()
+    login(member)
+    result = runner.invoke(args=["users", "deactivate", member.email])
+    assert result.exit_code == 0, result.output
+    assert client.get("/").status_code == 302
+    session.expire_all()
+    assert session.get(Member, member.id).active is False
+    assert runner.invoke(args=["users", "deactivate", "ingen@test.example"]).exit_code != 0
+
+
+def test_demo_is_idempotent_and_shaped_like_a_circle(runner, session):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "sirkel-demo-2026" in first.output and "ingrid.lund@demo.example" in first.output
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0 and "already present" in second.output
+    assert session.scalar(select(func.count(Circle.id))) == 1
+    circle = session.scalar(select(Circle))
+    assert len(circle.units) == 4 and len(circle.phases) == 3 and circle.questions
+    roles = {r: session.scalar(select(func.count(Membership.id)).where(
+        Membership.circle_id == circle.id, Membership.role == r)) for r in Role}
+    assert roles[Role.LEADER] >= 2 and roles[Role.PARTICIPANT] >= 8
+    assert roles[Role.REFERENCE] >= 4 and roles[Role.UNIT_LEADER] >= 4
+    vote = session.scalar(select(VoteRound).where(VoteRound.circle_id == circle.id))
+    assert vote is not None and vote.closed_at is not None
+    assert session.scalar(select(func.count(Theme.id)).where(Theme.chosen.is_(True))) >= 3

@@ -1,0 +1,32 @@
+"""The demo threads: each state, a consultation, a status update, and unread items for Lena."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from circle.demo import load_demo
+from circle.extensions import db
+from circle.models import Member
+from circle.threads.demo import load_demo as load_threads
+from circle.threads.models import StatusUpdate, Thread, ThreadKind, ThreadState
+from circle.threads.services.notifications import unread_count
+
+
+def test_demo_threads(app) -> None:
+    """The loader makes threads in every state and leaves the reference member unread items."""
+    with app.app_context():
+        session = db.session
+        assert load_demo(session, [load_threads])
+        _check(session)
+
+
+def _check(session) -> None:  # noqa: ANN001
+    threads = list(session.scalars(select(Thread)))
+    assert {t.state for t in threads} == set(ThreadState)
+    assert any(t.locked for t in threads) and any(t.pinned for t in threads)
+    consultation = next(t for t in threads if t.kind == ThreadKind.CONSULTATION)
+    assert consultation.deadline and consultation.requested_by == "Bufdir"
+    assert session.scalar(select(StatusUpdate.id)) is not None
+    assert max(t.post_count for t in threads) >= 5
+    lena = session.scalar(select(Member).where(Member.email == "lena.brekke@demo.example"))
+    assert unread_count(session, lena) >= 1

@@ -1,0 +1,87 @@
+"""Query counts: a thread page costs the same with 500 posts as with 5; the bell costs one."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from circle.extensions import db
+from circle.threads.models import Audience, Notification
+from tests.threads.factories import big_thread
+
+
+@contextmanager
+def statements(app):  # noqa: ANN001, ANN201
+    """Collect the SQL statements run inside the block."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, params, context, executemany):  # noqa: ANN001, ARG001
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_thread_page_queries_do_not_grow_with_posts(app, client, login, people,
+                                                    session) -> None:
+    """5 posts and 500 posts: the same number of queries."""
+    authors = [people.leader, people.participant, people.reference, people.participant2]
+    small = big_thread(session, people.circle, authors, 5)
+    large = big_thread(session, people.circle, authors, 500)
+    session.commit()
+    small_path, large_path = f"/c/egen/threads/{small.id}", f"/c/egen/threads/{large.id}"
+    login(people.leader)
+    client.get(small_path)  # warm caches outside the count
+    with statements(app) as few:
+        first = client.get(small_path)
+    with statements(app) as many:
+        second = client.get(large_path)
+    assert first.status_code == second.status_code == 200
+    assert second.text.count('class="post') >= 500
+    assert len(few) == len(many), "\n".join(s.split("\n")[0][:90] for s in few + ["----"] + many)
+    assert len(many) <= 15
+
+
+def test_bell_costs_one_query_whatever_the_count(app, client, login, people, session) -> None:
+    """The unread count is one COUNT on every page, for 1 or 300 notifications."""
+    thread = big_thread(session, people.circle, [people.leader, people.participant], 1)
+    session.add(Notification(member_id=people.participant.id, circle_id=people.circle.id,
+                             thread_id=thread.id, kind="post"))
+    session.commit()
+    login(people.participant)
+    counts = {}
+    for label in ("one", "many"):
+        if label == "many":
+            session.add_all(Notification(member_id=people.participant.id,
+                                         circle_id=people.circle.id, thread_id=thread.id,
+                                         kind="post") for _ in range(299))
+            session.commit()
+        for path in ("/", "/c/egen", "/c/egen/members", "/profile"):
+            with statements(app) as seen:
+                page = client.get(path)
+            assert page.status_code == 200
+            bell = [s for s in seen if "thread_notification" in s]
+            assert len(bell) == 1, (path, bell)
+            counts[(label, path)] = len(seen)
+        assert f"({1 if label == 'one' else 300} uleste)" in client.get("/profile").text
+    for path in ("/", "/c/egen", "/c/egen/members", "/profile"):
+        assert counts[("one", path)] == counts[("many", path)]
+
+
+def test_bell_for_anonymous_costs_nothing(app, client) -> None:
+    """Signed-out pages run no notification query."""
+    with statements(app) as seen:
+        assert client.get("/login").status_code == 200
+    assert not [s for s in seen if "thread_notification" in s]
+
+
+def test_big_thread_factory_is_visible_to_reference(people, session) -> None:
+    """The factory's threads are reference-audience threads (sanity for the bench)."""
+    thread = big_thread(session, people.circle, [people.leader, people.participant], 3)
+    assert thread.audience == Audience.REFERENCE and thread.post_count == 4
