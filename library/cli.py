@@ -139,3 +139,19 @@ def reindex_command() -> None:
 
         rebuild_index(db.session, get_backend(), progress)
     click.echo(f"reindexed {total} report(s)")
+
+
+@library_cli.command("compact")
+@click.option("--min-segments", default=20, show_default=True,
+              help="Only compact when the index has at least this many segments.")
+def compact_command(min_segments: int) -> None:
+    """Merge the index's segments (for cron; uploads add segments and never merge)."""
+    from library.index import get_backend
+
+    backend = get_backend()
+    segments = backend.segment_count()
+    if segments < min_segments:
+        click.echo(f"{segments} segment(s); nothing to do")
+        return
+    backend.compact()
+    click.echo(f"compacted {segments} segment(s) into {backend.segment_count()}")

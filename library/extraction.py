@@ -77,6 +77,9 @@ class ExtractedDocument:
     pages: list[str]
     has_text: bool
     suggested: dict[str, Any] = field(default_factory=dict)
+    # The text before running headers and footers were dropped: the identity-number guard
+    # must see those too (a number in a repeated header would otherwise slip through).
+    raw_text: str = ""
 
 
 def extract_document(data: bytes, filename: str) -> ExtractedDocument:
@@ -208,7 +211,7 @@ def _extract_pdf(data: bytes) -> ExtractedDocument:
     if not has_text:
         pages = ["" for _ in pages]
     suggested = _suggest(raw[0] if raw else "", info, _largest_text(runs))
-    return ExtractedDocument("pdf", pages, has_text, suggested)
+    return ExtractedDocument("pdf", pages, has_text, suggested, raw_text="\n".join(raw))
 
 
 def _run_collector(runs: list[tuple[str, float]]) -> Any:
@@ -284,10 +287,12 @@ def _extract_docx(data: bytes) -> ExtractedDocument:
         raise ExtractionError(MSG_BAD_DOCX) from exc
     if len(pages) <= 1:
         pages = paginate_plain_text(pages[0] if pages else "")
+    raw_text = "\n".join(pages)
     pages = normalise_pages(pages)
     if not any(_has_words(p) for p in pages):
         raise ExtractionError(MSG_NO_TEXT)
-    return ExtractedDocument("docx", pages, True, _suggest(pages[0], info, heading))
+    return ExtractedDocument("docx", pages, True, _suggest(pages[0], info, heading),
+                             raw_text=raw_text)
 
 
 def _docx_pages(body: Any) -> list[str]:
@@ -368,7 +373,7 @@ def _extract_text(data: bytes, kind: str) -> ExtractedDocument:
     if kind == "markdown":
         m = re.search(r"^#\s+(.+?)\s*#*\s*$", text, re.MULTILINE)
         heading = m.group(1) if m else None
-    return ExtractedDocument(kind, pages, True, _suggest(pages[0], {}, heading))
+    return ExtractedDocument(kind, pages, True, _suggest(pages[0], {}, heading), raw_text=text)
 
 
 def paginate_plain_text(text: str, target: int = PAGE_TARGET) -> list[str]:

@@ -6,7 +6,8 @@ import pickle
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 
 from whoosh import fields
 from whoosh.analysis import Analyzer, Token
@@ -21,9 +22,14 @@ WORD_RE = re.compile(r"[^\W_]+")
 # sharing them beats having no analysis at all.
 LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "nob": "no", "nno": "no", "no": "no", "nor": "no"}
 
+# Compounds: Norwegian writes them as one word ("barnevernstjenesten"), so a query word of at
+# least PREFIX_MIN_LENGTH letters also finds index terms it starts, at most
+# PREFIX_MAX_EXPANSIONS of them, each scored at PREFIX_BOOST of an exact match.
 PREFIX_MIN_LENGTH = 5
 PREFIX_MAX_EXPANSIONS = 24
 PREFIX_BOOST = 0.3
+# Bounds the work a very common first part can cause before the best compounds are picked.
+PREFIX_SCAN_LIMIT = 2000
 
 _VOWELS = frozenset("aeiouyæøå")
 _STEM_CACHE_LIMIT = 300_000
@@ -96,6 +102,23 @@ def analyze(text: str, language: str = "nb", stem: bool = True) -> list[str]:
     cache = st.cache
     # The cache lookup is inlined because this loop runs once per word of every page.
     return [cache.get(w) or st(w) for w in kept]
+
+
+def compound_expansions(
+    stem: str, terms: Iterable[str], doc_frequency: Callable[[str], int]
+) -> tuple[str, ...]:
+    """Return index terms that extend ``stem`` (its compounds), the most widespread first.
+
+    ``terms`` are the index terms starting with ``stem``, in lexicon order.
+    """
+    if len(stem) < PREFIX_MIN_LENGTH:
+        return ()
+    found = [t for t in islice(terms, PREFIX_SCAN_LIMIT) if t != stem and t.startswith(stem)]
+    if len(found) > PREFIX_MAX_EXPANSIONS:
+        # Keep the widespread compounds so a short first part cannot drag in rare words.
+        found.sort(key=lambda t: (-doc_frequency(t), t))
+        found = found[:PREFIX_MAX_EXPANSIONS]
+    return tuple(found)
 
 
 class NorwegianAnalyzer(Analyzer):

@@ -8,14 +8,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 
-from library.search.analysis import (
-    PREFIX_BOOST,
-    PREFIX_MAX_EXPANSIONS,
-    PREFIX_MIN_LENGTH,
-    analyze,
-)
+from library.search.analysis import PREFIX_BOOST, PREFIX_MIN_LENGTH, analyze, compound_expansions
 from library.search.query import ParsedQuery, Term, parse_year
 from library.search.view import IndexData, ReportInfo
 
@@ -24,8 +18,6 @@ from library.search.view import IndexData, ReportInfo
 W_CONTENT, W_TITLE, W_KEYWORDS, W_AUTHOR, W_PUBLISHER = 1.0, 3.0, 2.0, 2.0, 1.0
 W_PHRASE_PAGE = 2.0
 K1, B = 1.2, 0.75
-# Bounds the work a very short first part can cause before the best compounds are picked.
-PREFIX_SCAN_LIMIT = 2000
 
 
 @dataclass
@@ -110,15 +102,9 @@ class QueryMatcher(IndexData):
         return unit.expansions
 
     def _expansions(self, fieldname: str, stem: str) -> tuple[str, ...]:
-        # Compounds start with their first part ("barnevern" + "stjenest"); keep the most
-        # widespread ones so a short first part cannot drag in hundreds of rare words.
-        terms = islice(self.terms_with_prefix(fieldname, stem), PREFIX_SCAN_LIMIT)
-        found = [t for t in terms if t != stem]
-        if len(found) > PREFIX_MAX_EXPANSIONS:
-            df = self.reader.doc_frequency
-            found.sort(key=lambda t: (-df(fieldname, t), t))
-            found = found[:PREFIX_MAX_EXPANSIONS]
-        return tuple(found)
+        df = self.reader.doc_frequency
+        terms = self.terms_with_prefix(fieldname, stem)
+        return compound_expansions(stem, terms, lambda t: df(fieldname, t))
 
     def unit_reports(self, unit: Unit, candidates: set[int]) -> set[int]:
         """Return which of ``candidates`` the unit matches."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from circle.audit import record_event
@@ -220,7 +221,8 @@ def add_report(
         raise UploadRefused(exc.message) from exc
     suggested = extracted.suggested
     try:
-        ensure_no_identity_number(name, *extracted.pages, suggested.get("title"),
+        ensure_no_identity_number(name, extracted.raw_text, *extracted.pages,
+                                  suggested.get("title"),
                                   *(suggested.get("authors") or []))
     except IdentityNumberError as exc:
         raise UploadRefused(IDENTITY_IN_FILE) from exc
@@ -250,8 +252,16 @@ def add_report(
         )
         report.pages = [ReportPage(number=i, text=text)
                         for i, text in enumerate(extracted.pages, 1)]
-        session.add(report)
+        # A savepoint: if the same file was committed by someone else a moment ago, only this
+        # file is refused and the rest of the batch goes on.
+        with session.begin_nested():
+            session.add(report)
+            session.flush()
+    except IntegrityError as exc:
+        discard_file(upload_dir, stored.key)
+        session.delete(stored)
         session.flush()
+        raise DuplicateReport(_l("«%(name)s» finnes allerede i biblioteket.", name=name)) from exc
     except BaseException:
         discard_file(upload_dir, stored.key)
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from circle.extensions import db
@@ -50,13 +51,19 @@ def _receive(slug: str, circle, files, *, shared: bool) -> Response:  # noqa: AN
         db.session, [(f.filename or "", f.read()) for f in files], upload_dir=upload_dir,
         actor=current_user, circle=circle, shared=shared)
     added = [o.report for o in outcomes if o.report is not None]
+    keys = [r.stored_file.key for r in added if r.stored_file is not None]
     try:
         db.session.commit()
-    except Exception:
+    except Exception as exc:
         db.session.rollback()
-        for report in added:
-            if report.stored_file is not None:
-                discard_file(upload_dir, report.stored_file.key)
+        for key in keys:
+            discard_file(upload_dir, key)
+        if isinstance(exc, IntegrityError):
+            # Two identical files uploaded at the same moment: the database's unique
+            # checksum keeps one; this batch is refused whole with a clear message.
+            flash(_("Den samme filen ble lastet opp samtidig av noen andre, og finnes nå i "
+                    "biblioteket. Ingenting fra denne opplastingen er lagret."), "error")
+            return redirect(url_for("library.upload", slug=slug))
         raise
     failed_index = sync_reports(db.session, [r.id for r in added])
     if failed_index:

@@ -10,9 +10,11 @@ from whoosh import formats, index
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from library.search.analysis import (
+    PREFIX_MAX_EXPANSIONS,
     NorwegianAnalyzer,
     _encode_positions,
     analyze,
+    compound_expansions,
     whoosh_language,
 )
 from library.search.query import Clause, Term, parse_query, parse_year
@@ -63,6 +65,15 @@ def test_whoosh_analyzer_positions_and_chars() -> None:
         for t in NorwegianAnalyzer()(text, positions=True, chars=True)
     ]
     assert tokens == [("barnevern", 0, 0, 11), ("nav", 1, 15, 18), ("samarbeid", 2, 19, 30)]
+
+
+def test_compound_expansions_are_capped_and_widespread_first() -> None:
+    terms = ["barnevern"] + [f"barnevern{i:03d}" for i in range(40)]
+    df = {t: i for i, t in enumerate(terms)}.__getitem__
+    found = compound_expansions("barnevern", terms, df)
+    assert len(found) == PREFIX_MAX_EXPANSIONS
+    assert "barnevern" not in found and found[0] == "barnevern039"
+    assert compound_expansions("barn", ["barnehage", "barnevern"], df) == ()
 
 
 @pytest.mark.parametrize("plist", [[0], [3], [0, 5, 9], [2, 2, 40, 1000]])
