@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -113,7 +113,9 @@ def app(tmp_path: Path, smtp_server) -> Iterator[Flask]:  # noqa: ANN001
     )
     with application.app_context():
         if db.engine.dialect.name == "postgresql":
-            if not _pg_schema_ready:
+            # Other tests (migrations, the matrix) drop and rebuild the schema: check it is whole.
+            present = set(inspect(db.engine).get_table_names())
+            if not _pg_schema_ready or not set(db.metadata.tables) <= present:
                 db.drop_all()
                 db.create_all()
                 _pg_schema_ready = True
