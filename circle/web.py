@@ -38,3 +38,22 @@ def flash_domain_error(error: DomainError) -> None:
     """Show a domain error's message to the user and roll back what the request changed."""
     db.session.rollback()
     flash(str(error.message), "error")
+
+
+def commit_or_flash(action: Callable[[], object], ok_message: str) -> bool:
+    """Run a service call; commit and flash success, or roll back and flash the domain error."""
+    try:
+        action()
+    except DomainError as exc:
+        flash_domain_error(exc)
+        return False
+    db.session.commit()
+    flash(ok_message, "success")
+    return True
+
+
+def flash_form_errors(form: Any) -> None:
+    """Show every validation error of a form as a flash message (for forms on list pages)."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")

@@ -25,7 +25,14 @@ from circle.extensions import db
 from circle.home import render_panels
 from circle.models import Phase, PhaseKind, SiteKind, Unit, UnitKind
 from circle.permissions import can_create_circle, can_manage_circle, role_in
-from circle.web import circle_or_404, flash_domain_error, require, require_that
+from circle.web import (
+    circle_or_404,
+    commit_or_flash,
+    flash_domain_error,
+    flash_form_errors,
+    require,
+    require_that,
+)
 
 bp = Blueprint("circles", __name__)
 
@@ -114,14 +121,8 @@ def settings(slug: str) -> str:
 
 
 def _after(slug: str, ok_message: str, action) -> Response:  # noqa: ANN001
-    """Run a settings action, commit on success, flash the outcome and go back."""
-    try:
-        action()
-    except DomainError as exc:
-        flash_domain_error(exc)
-    else:
-        db.session.commit()
-        flash(ok_message, "success")
+    """Run a settings action and go back to the settings page."""
+    commit_or_flash(action, ok_message)
     return redirect(url_for("circles.settings", slug=slug))
 
 
@@ -198,7 +199,5 @@ def _child_or_404(obj: Phase | Unit | None, circle_id: int):  # noqa: ANN202
 
 
 def _flash_errors(form, slug: str) -> Response:  # noqa: ANN001
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
+    flash_form_errors(form)
     return redirect(url_for("circles.settings", slug=slug))

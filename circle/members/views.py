@@ -36,7 +36,7 @@ from circle.members.forms import (
 )
 from circle.models import Circle, Invitation, Member, Membership, Role, ServiceSite, Unit, utcnow
 from circle.permissions import can_manage_circle, can_see_contact_details, is_admin
-from circle.web import circle_or_404, flash_domain_error, require, require_that
+from circle.web import circle_or_404, commit_or_flash, flash_domain_error, require, require_that
 
 bp = Blueprint("members", __name__)
 
@@ -196,13 +196,8 @@ def revoke(slug: str, invitation_id: int) -> WerkzeugResponse:
     circle = circle_or_404(slug)
     require_that(can_manage_circle, circle)
     invitation = _invitation_or_404(circle, invitation_id)
-    try:
-        services.revoke_invitation(db.session, invitation, actor=current_user)
-    except DomainError as exc:
-        flash_domain_error(exc)
-    else:
-        db.session.commit()
-        flash(_("Invitasjonen er trukket tilbake."), "success")
+    commit_or_flash(lambda: services.revoke_invitation(db.session, invitation, actor=current_user),
+                    _("Invitasjonen er trukket tilbake."))
     return redirect(url_for("members.invitations", slug=slug))
 
 
@@ -304,13 +299,8 @@ def remove(slug: str, membership_id: int) -> WerkzeugResponse:
     circle = circle_or_404(slug)
     require_that(can_manage_circle, circle)
     membership = _membership_or_404(circle, membership_id)
-    try:
-        services.remove_membership(db.session, membership, actor=current_user)
-    except DomainError as exc:
-        flash_domain_error(exc)
-    else:
-        db.session.commit()
-        flash(_("Personen er fjernet fra sirkelen."), "success")
+    commit_or_flash(lambda: services.remove_membership(db.session, membership, actor=current_user),
+                    _("Personen er fjernet fra sirkelen."))
     return redirect(url_for("members.directory", slug=slug))
 
 

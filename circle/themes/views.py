@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -13,7 +13,7 @@ from circle.permissions import can_manage_circle, can_propose_theme, can_vote
 from circle.themes import services
 from circle.themes.chart import bar_chart_svg
 from circle.themes.forms import CloseVoteForm, OpenVoteForm, ProposeThemeForm
-from circle.web import circle_or_404, flash_domain_error, require, require_that
+from circle.web import circle_or_404, commit_or_flash, flash_form_errors, require, require_that
 
 bp = Blueprint("themes", __name__)
 
@@ -39,20 +39,12 @@ def index(slug: str) -> str:
 
 
 def _done(slug: str, message: str, action) -> Response:  # noqa: ANN001
-    try:
-        action()
-    except DomainError as exc:
-        flash_domain_error(exc)
-    else:
-        db.session.commit()
-        flash(message, "success")
+    commit_or_flash(action, message)
     return redirect(url_for("themes.index", slug=slug))
 
 
 def _invalid(form, slug: str) -> Response:  # noqa: ANN001
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
+    flash_form_errors(form)
     return redirect(url_for("themes.index", slug=slug))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from markupsafe import Markup
 from sqlalchemy import (
     Boolean,
     Date,
@@ -14,11 +15,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
 from circle.models import Circle, Member, UTCDateTime, _enum, utcnow
+from circle.text import render_markdown
 
 
 class Audience(enum.StrEnum):
@@ -120,6 +123,9 @@ class Post(db.Model):
     depth: Mapped[int] = mapped_column(Integer, default=1)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text, default="")
+    # The body rendered by the shared pipeline when it was saved (kept in step by the
+    # "set" listener below), so a 500-post thread renders without any Markdown work.
+    body_html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -133,6 +139,20 @@ class Post(db.Model):
     def is_opening(self) -> bool:
         """Return whether this is the thread's opening post."""
         return self.depth == 0
+
+    @property
+    def html(self) -> Markup:
+        """Return the post as HTML: the pipeline's output stored at save time."""
+        if self.body_html or not self.body:
+            return Markup(self.body_html)  # noqa: S704 (sanitised by circle.text when saved)
+        return render_markdown(self.body)
+
+
+
+@event.listens_for(Post.body, "set")
+def _render_body(target: Post, value: str | None, _old: object, _initiator: object) -> None:
+    """Render the body through the shared pipeline whenever it is set."""
+    target.body_html = str(render_markdown(value)) if value else ""
 
 
 class PostRevision(db.Model):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 638707597c55
+Revision ID: a5b81271deb2
 Revises: 
-Create Date: 2026-11-23 22:25:54.237265
+Create Date: 2026-11-23 22:53:02.098454
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ from circle.models import UTCDateTime  # noqa: F401  (custom column type)
 
 
 # revision identifiers, used by Alembic.
-revision = '638707597c55'
+revision = 'a5b81271deb2'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -423,6 +423,7 @@ def upgrade():
     sa.Column('depth', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('created_at', UTCDateTime(timezone=True), nullable=False),
     sa.Column('edited_at', UTCDateTime(timezone=True), nullable=True),
     sa.Column('deleted_at', UTCDateTime(timezone=True), nullable=True),
