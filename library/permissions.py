@@ -1,6 +1,6 @@
 """Who may see and change what in the library: the one place its access rules live.
 
-Decisions (see the report of issue 4):
+The rules:
 - A report is either shared with every circle (``circle_id`` None) or kept to one circle. A
   report kept to a circle is visible only inside that circle: its members in every role, and
   site administrators. It never appears under another circle's pages.

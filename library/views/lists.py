@@ -12,7 +12,14 @@ from werkzeug.wrappers import Response
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.models import Circle
-from circle.web import circle_or_404, flash_domain_error, require, require_that
+from circle.web import (
+    circle_or_404,
+    commit_or_flash,
+    flash_domain_error,
+    flash_form_errors,
+    require,
+    require_that,
+)
 from library.forms import AddToListForm, MoveForm, NoteForm, ReadingListForm
 from library.models import ReadingList
 from library.permissions import can_edit_reading_lists
@@ -28,20 +35,8 @@ def _list_or_404(circle: Circle, list_id: int) -> ReadingList:
     return reading_list
 
 
-def _flash_form_errors(form) -> None:  # noqa: ANN001
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
-
-
 def _done(target: str, message: str, action: Callable[[], object]) -> Response:
-    try:
-        action()
-    except DomainError as exc:
-        flash_domain_error(exc)
-    else:
-        db.session.commit()
-        flash(message, "success")
+    commit_or_flash(action, message)
     return redirect(target)
 
 
@@ -63,7 +58,7 @@ def create_list(slug: str) -> Response:
     require_that(can_edit_reading_lists, circle)
     form = ReadingListForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return redirect(url_for("library.lists", slug=slug))
     try:
         reading_list = services.create_reading_list(
@@ -101,7 +96,7 @@ def edit_list(slug: str, list_id: int) -> Response:
     form = ReadingListForm()
     target = url_for("library.show_list", slug=slug, list_id=list_id)
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return redirect(target)
     return _done(target, _("Leselisten er lagret."), lambda: services.update_reading_list(
         db.session, reading_list, circle, actor=current_user, title=form.title.data,
@@ -130,7 +125,7 @@ def add_to_list(slug: str, report_id: int) -> Response:
     form = AddToListForm()
     target = url_for("library.show", slug=slug, report_id=report_id)
     if not form.validate_on_submit() or not form.list_id.data:
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return redirect(target)
     reading_list = _list_or_404(circle, form.list_id.data)
     return _done(target, _("Rapporten er lagt på leselisten «%(title)s».",

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from circle import web
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.mail import Notice, send_notices
@@ -86,9 +87,7 @@ def flash_error(exc: DomainError) -> None:
 
 def flash_form_errors(form: Any) -> None:
     """Show a form's validation errors as flash messages."""
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
+    web.flash_form_errors(form)
 
 
 def meeting_url(meeting: Meeting, circle: Circle, endpoint: str = "meetings.show",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from circle.errors import DomainError
+from circle import web
 from circle.extensions import db
 from circle.models import Circle
-from circle.web import circle_or_404, flash_domain_error, require
+from circle.web import circle_or_404, require
 from projects.models import Project
 from projects.permissions import can_edit_project, can_see_workspace
 from projects.services.projects import get_project
@@ -37,20 +37,12 @@ def editable_project(slug: str, project_id: int) -> tuple[Circle, Project]:
 
 def flash_form_errors(form: Any) -> None:
     """Flash every validation error of a form."""
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
+    web.flash_form_errors(form)
 
 
 def run(action: Any, ok_message: str, target: str) -> Response:
     """Run a service call, commit on success, flash the outcome, redirect to target."""
-    try:
-        action()
-    except DomainError as exc:
-        flash_domain_error(exc)
-    else:
-        db.session.commit()
-        flash(ok_message, "success")
+    web.commit_or_flash(action, ok_message)
     return redirect(target)
 
 

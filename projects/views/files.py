@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.files import discard_file, download_response
-from circle.web import circle_or_404, flash_domain_error
+from circle.web import circle_or_404, commit_or_flash, flash_domain_error
 from projects.forms import FileInfoForm, UploadForm, VersionForm
 from projects.permissions import can_download_file, can_edit_project
 from projects.services import files as services
@@ -122,15 +122,12 @@ def file_info(slug: str, project_id: int, file_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    try:
-        services.update_file_info(db.session, circle, project, pfile, actor=current_user,
-                                  title=form.title.data, description=form.description.data or "",
-                                  is_product=form.is_product.data)
-    except DomainError as exc:
-        flash_domain_error(exc)
-    else:
-        db.session.commit()
-        flash(_("Endringene er lagret."), "success")
+    commit_or_flash(
+        lambda: services.update_file_info(db.session, circle, project, pfile,
+                                          actor=current_user, title=form.title.data,
+                                          description=form.description.data or "",
+                                          is_product=form.is_product.data),
+        _("Endringene er lagret."))
     return redirect(target)
 
 

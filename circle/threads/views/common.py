@@ -8,6 +8,7 @@ from flask import abort, flash, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from circle import web
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.models import Circle
@@ -65,9 +66,7 @@ def finish(action: Callable[[], object], message: str, target: str,
 
 def flash_form_errors(form) -> None:  # noqa: ANN001
     """Show a form's validation errors as messages."""
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
+    web.flash_form_errors(form)
 
 
 def wants_no_page() -> bool:
