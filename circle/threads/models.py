@@ -143,9 +143,7 @@ class Post(db.Model):
     @property
     def html(self) -> Markup:
         """Return the post as HTML: the pipeline's output stored at save time."""
-        if self.body_html or not self.body:
-            return Markup(self.body_html)  # noqa: S704 (sanitised by circle.text when saved)
-        return render_markdown(self.body)
+        return Markup(self.body_html)  # noqa: S704 (sanitised by circle.text when saved)
 
 
 

@@ -32,9 +32,3 @@ def test_html_is_sanitised_on_save_and_follows_edits(session, make_circle, make_
     post.body = ""
     assert post.body_html == "" and str(post.html) == ""
 
-
-def test_rows_saved_without_html_are_rendered_on_the_fly(session, make_circle, make_member):
-    thread, author = _thread(session, make_circle, make_member)
-    post = Post(thread_id=thread.id, depth=1, author_id=author.id, body="Hei *alle*")
-    post.body_html = ""  # as a row written before the column existed
-    assert str(post.html) == "<p>Hei <em>alle</em></p>"

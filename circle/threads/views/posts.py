@@ -19,7 +19,6 @@ from circle.threads.permissions import (
     can_report,
     can_see_history,
 )
-from circle.threads.rendering import render_post
 from circle.threads.services import moderation
 from circle.threads.services import posts as post_services
 from circle.threads.views import bp
@@ -71,7 +70,7 @@ def reply(slug: str, thread_id: int) -> Response | tuple[str, int]:
     if parent is not None:
         form.parent_id.data = str(parent.id)
     return render_template("threads/reply.html", circle=circle, thread=thread, parent=parent,
-                           form=form, hint=POST_HINT, render_post=render_post,
+                           form=form, hint=POST_HINT,
                            may_post=status != 409), status
 
 
@@ -128,8 +127,7 @@ def history(slug: str, thread_id: int, post_id: int) -> str:
     post = post_or_404(thread, post_id)
     require(can_see_history(current_user, circle, post))
     return render_template("threads/history.html", circle=circle, thread=thread, post=post,
-                           revisions=post_services.revisions(db.session, post),
-                           render_post=render_post)
+                           revisions=post_services.revisions(db.session, post))
 
 
 @bp.post("/c/<slug>/threads/<int:thread_id>/posts/<int:post_id>/report")

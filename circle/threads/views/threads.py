@@ -30,7 +30,7 @@ from circle.threads.permissions import (
     can_start_thread,
     can_view_threads,
 )
-from circle.threads.rendering import day_formatter, render_post
+from circle.threads.rendering import day_formatter
 from circle.threads.services import following, moderation
 from circle.threads.services.posts import load_thread_page
 from circle.threads.services.threads import create_thread, threads_on_subject, visible_threads
@@ -136,7 +136,7 @@ def show(slug: str, thread_id: int) -> str:
         me=current_user.id, day=day_formatter(),
         post_form=PostForm(formdata=None), resolve_form=ResolveForm(formdata=None),
         audience_labels=AUDIENCE_LABELS, kind_labels=KIND_LABELS, state_labels=STATE_LABELS,
-        render_post=render_post, base=thread_url(thread), today=date.today(),
+        base=thread_url(thread), today=date.today(),
     )
 
 
@@ -229,6 +229,5 @@ def reports(slug: str) -> str:
     circle = circle_or_404(slug)
     require_that(can_moderate, circle)
     return render_template("threads/reports.html", circle=circle,
-                           reports=moderation.open_reports(db.session, circle),
-                           render_post=render_post)
+                           reports=moderation.open_reports(db.session, circle))
 
