@@ -45,7 +45,7 @@ def build_pdf(pages: int, lines: int) -> bytes:
         y = 780
         for _ in range(lines):
             start = rng.randrange(max(1, len(words) - 12))
-            c.drawString(72, y, " ".join(words[start:start + 12]))
+            c.drawString(72, y, " ".join(words[start : start + 12]))
             y -= 16
         if number == pages - 53:
             c.drawString(72, y, f"{NEEDLE} er bare nevnt her.")
@@ -69,34 +69,52 @@ def main() -> None:
 
     data = build_pdf(args.pages, args.lines)
     folder = Path(tempfile.mkdtemp(prefix="library-bench-"))
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "bench", "DATA_DIR": str(folder),
-        "UPLOAD_DIR": str(folder / "files"), "INDEX_DIR": str(folder / "index"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "WTF_CSRF_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "DATA_DIR": str(folder),
+            "UPLOAD_DIR": str(folder / "files"),
+            "INDEX_DIR": str(folder / "index"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     password = secrets.token_urlsafe(16)  # a throwaway account in a throwaway database
     with app.app_context():
         db.create_all()
         circle = Circle(slug="benk", name="Benk")
-        member = Member(email="benk@bench.example", name="Benk",
-                        password_hash=hash_password(password))
-        db.session.add_all([circle, member, Membership(member=member, circle=circle,
-                                                       role=Role.LEADER)])
+        member = Member(
+            email="benk@bench.example", name="Benk", password_hash=hash_password(password)
+        )
+        db.session.add_all(
+            [circle, member, Membership(member=member, circle=circle, role=Role.LEADER)]
+        )
         db.session.commit()
     client = app.test_client()
     client.post("/login", data={"email": "benk@bench.example", "password": password})
     started = time.perf_counter()
-    response = client.post("/c/benk/library/upload", content_type="multipart/form-data", data={
-        "visibility": "circle", "files": [(io.BytesIO(data), "stor-rapport.pdf")]})
+    response = client.post(
+        "/c/benk/library/upload",
+        content_type="multipart/form-data",
+        data={"visibility": "circle", "files": [(io.BytesIO(data), "stor-rapport.pdf")]},
+    )
     uploaded = time.perf_counter()
     html = client.get(f"/c/benk/library?q={NEEDLE}").get_data(as_text=True)
     searchable = time.perf_counter()
     found = f"s. {args.pages - 53}" in html
-    print(json.dumps({
-        "pages": args.pages, "pdf_mb": round(len(data) / 1e6, 2),
-        "upload_status": response.status_code, "upload_s": round(uploaded - started, 2),
-        "upload_to_searchable_s": round(searchable - started, 2), "found_page": found,
-    }))
+    print(
+        json.dumps(
+            {
+                "pages": args.pages,
+                "pdf_mb": round(len(data) / 1e6, 2),
+                "upload_status": response.status_code,
+                "upload_s": round(uploaded - started, 2),
+                "upload_to_searchable_s": round(searchable - started, 2),
+                "found_page": found,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

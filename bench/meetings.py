@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-WORDS = ("samarbeid overgang bolig økonomi oppfølging ungdom tjeneste rutine erfaring "
-         "kunnskap").split()
+WORDS = (
+    "samarbeid overgang bolig økonomi oppfølging ungdom tjeneste rutine erfaring kunnskap"
+).split()
 PAGES = ["", "/minutes", "/minutes/edit", "/minutes/print", "/agenda/print", "/attendance"]
 
 
@@ -46,8 +47,9 @@ def build(session, password_hash: str):  # noqa: ANN001, ANN201
         circle.units.append(Unit(name=f"Bydel {n}"))
         session.add(circle)
         session.add(Membership(member=leader, circle=circle, role=Role.LEADER))
-        session.add(Membership(member=member, circle=circle, role=Role.PARTICIPANT,
-                               unit=circle.units[0]))
+        session.add(
+            Membership(member=member, circle=circle, role=Role.PARTICIPANT, unit=circle.units[0])
+        )
         circles.append(circle)
     session.flush()
     start = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -55,40 +57,76 @@ def build(session, password_hash: str):  # noqa: ANN001, ANN201
         circle = circles[n % 5]
         when = start + timedelta(days=7 * (n // 5) + n % 5)
         kind = MeetingKind.REFERENCE if n % 10 == 9 else MeetingKind.CIRCLE
-        create_meeting(session, circle, actor=leader, kind=kind, title=f"Møte {n}",
-                       starts_at=when, ends_at=when + timedelta(hours=3), place="Høgskolen",
-                       address="Gata 1")
+        create_meeting(
+            session,
+            circle,
+            actor=leader,
+            kind=kind,
+            title=f"Møte {n}",
+            starts_at=when,
+            ends_at=when + timedelta(hours=3),
+            place="Høgskolen",
+            address="Gata 1",
+        )
     circle = circles[0]
     people = [member]
     for n in range(24):
-        person = Member(email=f"p{n}@bench.example", name=f"Deltaker {n:02d}",
-                        password_hash=password_hash)
+        person = Member(
+            email=f"p{n}@bench.example", name=f"Deltaker {n:02d}", password_hash=password_hash
+        )
         session.add(person)
-        session.add(Membership(member=person, circle=circle, role=Role.PARTICIPANT,
-                               unit=circle.units[0]))
+        session.add(
+            Membership(member=person, circle=circle, role=Role.PARTICIPANT, unit=circle.units[0])
+        )
         people.append(person)
     session.flush()
     when = datetime.now(UTC) - timedelta(days=2)
-    big = create_meeting(session, circle, actor=leader, kind=MeetingKind.CIRCLE,
-                         title="Stort møte", starts_at=when, ends_at=when + timedelta(hours=8))
+    big = create_meeting(
+        session,
+        circle,
+        actor=leader,
+        kind=MeetingKind.CIRCLE,
+        title="Stort møte",
+        starts_at=when,
+        ends_at=when + timedelta(hours=8),
+    )
     while len(big.items) < 30:
         parent = big.items[0].id if len(big.items) % 3 == 0 else None
-        big.items.append(AgendaItem(kind=ItemKind.DISCUSSION, title=f"Sak {len(big.items)}",
-                                    minutes_planned=10, parent_id=parent,
-                                    position=len(big.items), description="Om **saken**."))
+        big.items.append(
+            AgendaItem(
+                kind=ItemKind.DISCUSSION,
+                title=f"Sak {len(big.items)}",
+                minutes_planned=10,
+                parent_id=parent,
+                position=len(big.items),
+                description="Om **saken**.",
+            )
+        )
     del big.items[30:]
     session.flush()
-    record_attendance(session, big, circle, actor=leader,
-                      statuses={p.id: "present" for p in people})
+    record_attendance(
+        session, big, circle, actor=leader, statuses={p.id: "present" for p in people}
+    )
     per_item = 20_000 // 30 + 1
-    save_minutes(session, big, circle, actor=leader, expected_version=0, evaluation="Bra.",
-                 content={i.id: ItemContent(" ".join(WORDS[k % 10] for k in range(per_item)),
-                                            "Vedtatt.") for i in big.items})
+    save_minutes(
+        session,
+        big,
+        circle,
+        actor=leader,
+        expected_version=0,
+        evaluation="Bra.",
+        content={
+            i.id: ItemContent(" ".join(WORDS[k % 10] for k in range(per_item)), "Vedtatt.")
+            for i in big.items
+        },
+    )
     for n in range(10):
-        add_action(session, big.minutes, circle, actor=leader, what=f"Oppgave {n}",
-                   owner_id=people[n].id)
-    workflow.send_for_review(session, big, circle, actor=leader,
-                             deadline=datetime.now(UTC) + timedelta(days=7))
+        add_action(
+            session, big.minutes, circle, actor=leader, what=f"Oppgave {n}", owner_id=people[n].id
+        )
+    workflow.send_for_review(
+        session, big, circle, actor=leader, deadline=datetime.now(UTC) + timedelta(days=7)
+    )
     session.commit()
     return leader, member, big
 
@@ -109,13 +147,20 @@ def main() -> None:
     from meetings.services.ical import member_feed, visible_meetings
     from meetings.views.common import meeting_link
 
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-        "DATA_DIR": str(folder), "UPLOAD_DIR": str(folder / "files"),
-        "OUTBOX_DIR": str(folder / "outbox"), "INDEX_DIR": str(folder / "index"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "MAIL_SERVER": "",
-        "BASE_URL": "http://bench.local",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "DATA_DIR": str(folder),
+            "UPLOAD_DIR": str(folder / "files"),
+            "OUTBOX_DIR": str(folder / "outbox"),
+            "INDEX_DIR": str(folder / "index"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
+            "MAIL_SERVER": "",
+            "BASE_URL": "http://bench.local",
+        }
+    )
     password = "benk-passord-lang-nok"  # noqa: S105  (a throwaway benchmark account)
     with app.app_context():
         db.create_all()
@@ -128,8 +173,7 @@ def main() -> None:
     client = app.test_client()
     client.post("/login", data={"email": leader_email, "password": password})
     statements: list[str] = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda *a: statements.append(a[2]))  # noqa: ARG005
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))  # noqa: ARG005
     pages = {}
     for page in PAGES:
         url = big_url + page
@@ -142,8 +186,10 @@ def main() -> None:
             response = client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
-        pages[page or "/"] = {"queries": len(statements),
-                              "median_ms": round(statistics.median(timings), 1)}
+        pages[page or "/"] = {
+            "queries": len(statements),
+            "median_ms": round(statistics.median(timings), 1),
+        }
 
     with app.test_request_context():
         from circle.models import Member
@@ -163,16 +209,28 @@ def main() -> None:
     for page, figures in pages.items():
         print(f"{page:<16} {figures['queries']:>3} queries  {figures['median_ms']:>7.1f} ms")
     feed_ms = statistics.median(feed_timings)
-    print(f"iCal feed: {count} meetings in 5 circles, {len(body)} bytes, {feed_queries} queries, "
-          f"median {feed_ms:.1f} ms (target < 50 ms)")
-    print(json.dumps({
-        "meeting": {"agenda_items": 30, "attendees": 25, "minutes_words": words},
-        "pages": pages,
-        "feed": {"meetings": count, "queries": feed_queries, "median_ms": round(feed_ms, 1),
-                 "max_ms": round(max(feed_timings), 1), "target_ms": 50,
-                 "ok": feed_ms < 50},
-        "runs": args.runs,
-    }, ensure_ascii=False))
+    print(
+        f"iCal feed: {count} meetings in 5 circles, {len(body)} bytes, {feed_queries} queries, "
+        f"median {feed_ms:.1f} ms (target < 50 ms)"
+    )
+    print(
+        json.dumps(
+            {
+                "meeting": {"agenda_items": 30, "attendees": 25, "minutes_words": words},
+                "pages": pages,
+                "feed": {
+                    "meetings": count,
+                    "queries": feed_queries,
+                    "median_ms": round(feed_ms, 1),
+                    "max_ms": round(max(feed_timings), 1),
+                    "target_ms": 50,
+                    "ok": feed_ms < 50,
+                },
+                "runs": args.runs,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -26,11 +26,16 @@ RUNS = 5
 
 
 def _circle(slug: str, units: int) -> Circle:
-    circle = Circle(slug=slug, name=f"Sirkel {slug}", institution="Høgskolen",
-                    description="En forskningssirkel.")
+    circle = Circle(
+        slug=slug,
+        name=f"Sirkel {slug}",
+        institution="Høgskolen",
+        description="En forskningssirkel.",
+    )
     for n in range(units):
-        circle.units.append(Unit(name=f"Bydel {slug} {n}",
-                                 sites=[ServiceSite(name=f"NAV {slug} {n}")]))
+        circle.units.append(
+            Unit(name=f"Bydel {slug} {n}", sites=[ServiceSite(name=f"NAV {slug} {n}")])
+        )
     return circle
 
 
@@ -56,19 +61,28 @@ def _measure(engine, client, url: str) -> dict[str, float]:  # noqa: ANN001
 def main() -> None:
     """Build the data, measure, print the figures and a final JSON line."""
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
-                          "DATA_DIR": tmp, "UPLOAD_DIR": f"{tmp}/files"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "WTF_CSRF_ENABLED": False,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db",
+                "DATA_DIR": tmp,
+                "UPLOAD_DIR": f"{tmp}/files",
+            }
+        )
         with app.app_context():
             db.create_all()
             leader = Member(email="leder@bench.example", name="Leder", password_hash=None)
             small, big = _circle("liten", 1), _circle("stor", 6)
             db.session.add_all([leader, small, big])
-            db.session.add_all([Membership(member=leader, circle=c, role=Role.LEADER)
-                                for c in (small, big)])
+            db.session.add_all(
+                [Membership(member=leader, circle=c, role=Role.LEADER) for c in (small, big)]
+            )
             db.session.flush()
-            small_p = fill_circle(db.session, small, leader, projects=1, revisions=2, files=1,
-                                  log_entries=2)[0]
+            small_p = fill_circle(
+                db.session, small, leader, projects=1, revisions=2, files=1, log_entries=2
+            )[0]
             start = time.perf_counter()
             big_p = fill_circle(db.session, big, leader)[0]
             db.session.commit()
@@ -89,14 +103,16 @@ def main() -> None:
             }
         big_r = result["big"]
         small_r = result["small"]
-        result["fixed_queries"] = all(big_r[k]["queries"] == small_r[k]["queries"]
-                                      for k in ("overview", "workspace", "report_html"))
-        result["report_compile_under_2s"] = max(big_r["report_html"]["ms"],
-                                                big_r["report_docx"]["ms"]) < 2000
+        result["fixed_queries"] = all(
+            big_r[k]["queries"] == small_r[k]["queries"]
+            for k in ("overview", "workspace", "report_html")
+        )
+        result["report_compile_under_2s"] = (
+            max(big_r["report_html"]["ms"], big_r["report_docx"]["ms"]) < 2000
+        )
         for label in ("small", "big"):
             for page, figures in result[label].items():
-                print(f"{label:5} {page:12} {figures['queries']:3} queries "
-                      f"{figures['ms']:8.1f} ms")
+                print(f"{label:5} {page:12} {figures['queries']:3} queries {figures['ms']:8.1f} ms")
         print(json.dumps(result, ensure_ascii=False))
 
 

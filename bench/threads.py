@@ -29,28 +29,39 @@ def main() -> dict[str, object]:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-threads-"))
     os.environ.setdefault("APP_ENV", "development")
-    app = create_app({"TESTING": False, "SECRET_KEY": "bench", "DATA_DIR": str(tmp),
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
-                      "WTF_CSRF_ENABLED": False, "OUTBOX_DIR": str(tmp / "outbox")})
+    app = create_app(
+        {
+            "TESTING": False,
+            "SECRET_KEY": "bench",
+            "DATA_DIR": str(tmp),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
+            "WTF_CSRF_ENABLED": False,
+            "OUTBOX_DIR": str(tmp / "outbox"),
+        }
+    )
     with app.app_context():
         db.create_all()
         circle = Circle(slug="bench", name="Benk")
         db.session.add(circle)
         members = []
-        for i, role in enumerate([Role.LEADER, Role.PARTICIPANT, Role.REFERENCE,
-                                  Role.PARTICIPANT]):
-            member = Member(email=f"m{i}@bench.example", name=f"Medlem {i}",
-                            password_hash="!")  # noqa: S106 - nobody signs in
+        for i, role in enumerate([Role.LEADER, Role.PARTICIPANT, Role.REFERENCE, Role.PARTICIPANT]):
+            member = Member(email=f"m{i}@bench.example", name=f"Medlem {i}", password_hash="!")  # noqa: S106 - nobody signs in
             db.session.add_all([member, Membership(member=member, circle=circle, role=role)])
             members.append(member)
         db.session.flush()
         small = big_thread(db.session, circle, members, 5)
         large = big_thread(db.session, circle, members, 500)
-        db.session.add_all(Notification(member_id=members[0].id, circle_id=circle.id,
-                                        thread_id=large.id, kind="post") for _ in range(200))
+        db.session.add_all(
+            Notification(
+                member_id=members[0].id, circle_id=circle.id, thread_id=large.id, kind="post"
+            )
+            for _ in range(200)
+        )
         db.session.commit()
-        token, paths = members[0].session_token, (f"/c/bench/threads/{small.id}",
-                                                  f"/c/bench/threads/{large.id}")
+        token, paths = (
+            members[0].session_token,
+            (f"/c/bench/threads/{small.id}", f"/c/bench/threads/{large.id}"),
+        )
         engine = db.engine
 
     client = app.test_client()
@@ -58,8 +69,7 @@ def main() -> dict[str, object]:
         sess["_user_id"], sess["_fresh"] = token, True
 
     seen: list[str] = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda *args: seen.append(args[2]))
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
 
     def queries(path: str) -> tuple[int, int]:
         seen.clear()

@@ -34,8 +34,12 @@ def recent_events(
     session: Session, *, circle: Circle | None = None, action: str | None = None, limit: int = 200
 ) -> list[AuditEvent]:
     """Return the newest audit events, for one circle or the whole site."""
-    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(
-        AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)
+    stmt = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
     if circle is not None:
         stmt = stmt.where(AuditEvent.circle_id == circle.id)
     if action:

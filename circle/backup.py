@@ -61,8 +61,11 @@ def create_backup(engine: Engine, session: Session, upload_dir: Path, destinatio
                 raise BackupError(f"stored file {key} is missing on disk")
             (files_dir / key[:2]).mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, files_dir / key[:2] / key)
-        manifest = {"created_at": datetime.now(UTC).isoformat(), "files": len(rows),
-                    "database_sha256": hashlib.sha256(snapshot.read_bytes()).hexdigest()}
+        manifest = {
+            "created_at": datetime.now(UTC).isoformat(),
+            "files": len(rows),
+            "database_sha256": hashlib.sha256(snapshot.read_bytes()).hexdigest(),
+        }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2))
         with tarfile.open(destination, "w:gz") as archive:
             stored = [p for p in files_dir.rglob("*") if p.is_file()]
@@ -110,8 +113,12 @@ def check_database(session: Session) -> list[str]:
     if bind.dialect.name != "sqlite":
         return []
     with bind.connect() as conn:
-        problems = [f"integrity: {row[0]}" for row in conn.exec_driver_sql(
-            "PRAGMA integrity_check") if row[0] != "ok"]
-        problems += [f"foreign key: {tuple(row)}" for row in conn.exec_driver_sql(
-            "PRAGMA foreign_key_check")]
+        problems = [
+            f"integrity: {row[0]}"
+            for row in conn.exec_driver_sql("PRAGMA integrity_check")
+            if row[0] != "ok"
+        ]
+        problems += [
+            f"foreign key: {tuple(row)}" for row in conn.exec_driver_sql("PRAGMA foreign_key_check")
+        ]
     return problems

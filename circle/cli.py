@@ -35,8 +35,11 @@ def create_user(email: str, name: str, admin: bool, password: str | None) -> Non
         check_password_policy(password, email=email, name=name)
     except PasswordPolicyError as exc:
         raise click.ClickException(str(exc)) from exc
-    db.session.add(Member(email=email, name=name.strip(), is_admin=admin,
-                          password_hash=hash_password(password)))
+    db.session.add(
+        Member(
+            email=email, name=name.strip(), is_admin=admin, password_hash=hash_password(password)
+        )
+    )
     db.session.commit()
     click.echo(f"created {'administrator' if admin else 'account'} {email}")
 
@@ -69,8 +72,6 @@ def demo_command() -> None:
         click.echo(f"  {member.email:<40} {member.name}")
 
 
-
-
 backup = AppGroup("backup", help="Back up and restore the database and files.")
 
 
@@ -95,8 +96,9 @@ def backup_restore(archive: Path) -> None:
 
     db.engine.dispose()
     try:
-        manifest = restore_backup(archive, Path(db.engine.url.database or ""),
-                                  Path(current_app.config["UPLOAD_DIR"]))
+        manifest = restore_backup(
+            archive, Path(db.engine.url.database or ""), Path(current_app.config["UPLOAD_DIR"])
+        )
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"restored backup from {manifest['created_at']} ({manifest['files']} files)")
@@ -112,7 +114,8 @@ def check_command() -> None:
     from circle.backup import check_database, check_files
 
     problems = check_database(db.session) + check_files(
-        db.session, Path(current_app.config["UPLOAD_DIR"]))
+        db.session, Path(current_app.config["UPLOAD_DIR"])
+    )
     for extra in current_app.extensions.get("integrity_checks", []):
         problems += extra(db.session)
     for problem in problems:

@@ -18,7 +18,10 @@ def required() -> DataRequired:
 def text_limits(max_length: int, min_length: int = 0) -> list[object]:
     """Return the length and identity-number validators every free-text field needs."""
     return [
-        Length(min=min_length, max=max_length,
-               message=_l("Teksten må ha mellom %(min)d og %(max)d tegn.")),
+        Length(
+            min=min_length,
+            max=max_length,
+            message=_l("Teksten må ha mellom %(min)d og %(max)d tegn."),
+        ),
         NoIdentityNumber(),
     ]

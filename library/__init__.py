@@ -20,8 +20,10 @@ def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
 
     if not can_view_library(member, circle):
         return None
-    return "library/_panel.html", {"reports": recent_reports(db.session, circle),
-                                   "total": count_reports(db.session, circle)}
+    return "library/_panel.html", {
+        "reports": recent_reports(db.session, circle),
+        "total": count_reports(db.session, circle),
+    }
 
 
 def report_path(slug: str | None, report_id: int) -> str:
@@ -46,8 +48,14 @@ def resolve_report_subject(session: Any, report_id: int) -> Any:
     if report is None:
         return None
     slug = session.get(Circle, report.circle_id).slug if report.circle_id is not None else None
-    return Subject(kind="report", id=report.id, circle_id=report.circle_id, title=report.title,
-                   url=report_path(slug, report.id), audience_ok=ALL_ROLES)
+    return Subject(
+        kind="report",
+        id=report.id,
+        circle_id=report.circle_id,
+        title=report.title,
+        url=report_path(slug, report.id),
+        audience_ok=ALL_ROLES,
+    )
 
 
 def match_report_url(session: Any, url: str) -> int | None:
@@ -59,7 +67,7 @@ def match_report_url(session: Any, url: str) -> int | None:
     text = (url or "").strip()
     base = (current_app.config.get("BASE_URL") or "").rstrip("/")
     if base and text.startswith(base + "/"):
-        text = text[len(base):]
+        text = text[len(base) :]
     match = _REPORT_PATH.match(text)
     if match is None:
         return None
@@ -81,11 +89,16 @@ def resolve_reports(session: Any, ids: Iterable[int], member: Any) -> dict[int, 
         return {}
     all_ids = frozenset(session.scalars(select(Circle.id))) if is_admin(member) else frozenset()
     allowed = visible_circle_ids(member, all_ids)
-    rows = session.execute(select(Report.id, Report.title, Report.circle_id, Circle.slug)
-                           .outerjoin(Circle, Circle.id == Report.circle_id)
-                           .where(Report.id.in_(ids)))
-    return {rid: (title, report_path(slug, rid)) for rid, title, circle_id, slug in rows
-            if circle_id is None or circle_id in allowed}
+    rows = session.execute(
+        select(Report.id, Report.title, Report.circle_id, Circle.slug)
+        .outerjoin(Circle, Circle.id == Report.circle_id)
+        .where(Report.id.in_(ids))
+    )
+    return {
+        rid: (title, report_path(slug, rid))
+        for rid, title, circle_id, slug in rows
+        if circle_id is None or circle_id in allowed
+    }
 
 
 def _register_hooks(app: Flask) -> None:

@@ -31,14 +31,23 @@ def _load_metadata(path: Path | None) -> dict[str, dict[str, Any]]:
 
 
 @library_cli.command("import")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--metadata", "metadata_path", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="JSON mapping each file name to its metadata.")
-@click.option("--circle", "circle_slug", help="Keep the reports to this circle (default: shared "
-              "with all circles).")
-def import_command(files: tuple[Path, ...], metadata_path: Path | None,
-                   circle_slug: str | None) -> None:
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--metadata",
+    "metadata_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON mapping each file name to its metadata.",
+)
+@click.option(
+    "--circle",
+    "circle_slug",
+    help="Keep the reports to this circle (default: shared with all circles).",
+)
+def import_command(
+    files: tuple[Path, ...], metadata_path: Path | None, circle_slug: str | None
+) -> None:
     """Import report files; bad files are reported with their reason and the rest imported."""
     from circle.errors import DomainError
     from library.index import sync_reports
@@ -53,14 +62,22 @@ def import_command(files: tuple[Path, ...], metadata_path: Path | None,
     upload_dir = current_app.config["UPLOAD_DIR"]
     imported: list[int] = []
     failures: list[tuple[Path, str]] = []
-    with click.progressbar(files, label="Importerer", file=sys.stderr,
-                           item_show_func=lambda p: p.name if p else "") as bar:
+    with click.progressbar(
+        files, label="Importerer", file=sys.stderr, item_show_func=lambda p: p.name if p else ""
+    ) as bar:
         for path in bar:
             meta = metadata.get(path.name) or metadata.get(str(path)) or None
             try:
-                report = add_report(db.session, upload_dir=upload_dir, data=path.read_bytes(),
-                                    filename=path.name, actor=None, circle=circle,
-                                    shared=circle is None, metadata=meta)
+                report = add_report(
+                    db.session,
+                    upload_dir=upload_dir,
+                    data=path.read_bytes(),
+                    filename=path.name,
+                    actor=None,
+                    circle=circle,
+                    shared=circle is None,
+                    metadata=meta,
+                )
                 db.session.commit()
             except DuplicateReport as exc:
                 db.session.rollback()
@@ -81,8 +98,11 @@ def import_command(files: tuple[Path, ...], metadata_path: Path | None,
         click.echo(f"FEIL {path}: {reason}", err=True)
     click.echo(f"{len(imported)} imported, {len(failures)} failed")
     if index_failed:
-        click.echo(f"search index not updated for {len(index_failed)} report(s); run "
-                   "`flask library reindex`", err=True)
+        click.echo(
+            f"search index not updated for {len(index_failed)} report(s); run "
+            "`flask library reindex`",
+            err=True,
+        )
     if failures or index_failed:
         sys.exit(1)
 
@@ -97,21 +117,31 @@ def search_command(query: str, limit: int, as_json: bool) -> None:
     from library.services.search import search_library
 
     everything = frozenset(db.session.scalars(select(Circle.id)))
-    results = search_library(db.session, get_backend(), visible=everything, text=query,
-                             per_page=limit, pages_per_report=3)
-    rows = [{
-        "id": hit.report.id,
-        "title": hit.report.title,
-        "filename": hit.report.stored_file.original_name if hit.report.stored_file else "",
-        "score": hit.score,
-        "pages": [{"page": p.page, "snippet": p.snippet} for p in hit.pages],
-    } for hit in results.hits]
+    results = search_library(
+        db.session,
+        get_backend(),
+        visible=everything,
+        text=query,
+        per_page=limit,
+        pages_per_report=3,
+    )
+    rows = [
+        {
+            "id": hit.report.id,
+            "title": hit.report.title,
+            "filename": hit.report.stored_file.original_name if hit.report.stored_file else "",
+            "score": hit.score,
+            "pages": [{"page": p.page, "snippet": p.snippet} for p in hit.pages],
+        }
+        for hit in results.hits
+    ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     if not rows:
-        click.echo("Ingen treff." + (f" Mente du: {results.suggestion}?"
-                                      if results.suggestion else ""))
+        click.echo(
+            "Ingen treff." + (f" Mente du: {results.suggestion}?" if results.suggestion else "")
+        )
         return
     click.echo(f"{results.total} treff")
     for row in rows:
@@ -142,8 +172,12 @@ def reindex_command() -> None:
 
 
 @library_cli.command("compact")
-@click.option("--min-segments", default=20, show_default=True,
-              help="Only compact when the index has at least this many segments.")
+@click.option(
+    "--min-segments",
+    default=20,
+    show_default=True,
+    help="Only compact when the index has at least this many segments.",
+)
 def compact_command(min_segments: int) -> None:
     """Merge the index's segments (for cron; uploads add segments and never merge)."""
     from library.index import get_backend

@@ -291,8 +291,9 @@ def _extract_docx(data: bytes) -> ExtractedDocument:
     pages = normalise_pages(pages)
     if not any(_has_words(p) for p in pages):
         raise ExtractionError(MSG_NO_TEXT)
-    return ExtractedDocument("docx", pages, True, _suggest(pages[0], info, heading),
-                             raw_text=raw_text)
+    return ExtractedDocument(
+        "docx", pages, True, _suggest(pages[0], info, heading), raw_text=raw_text
+    )
 
 
 def _docx_pages(body: Any) -> list[str]:

@@ -31,8 +31,9 @@ class UploadForm(FlaskForm):
     """Upload one or more files."""
 
     files = MultipleFileField(_l("Filer (PDF, Word, tekst eller Markdown)"))
-    visibility = RadioField(_l("Hvem skal se rapportene?"), choices=VISIBILITY_CHOICES,
-                            default="circle")
+    visibility = RadioField(
+        _l("Hvem skal se rapportene?"), choices=VISIBILITY_CHOICES, default="circle"
+    )
 
 
 class ReportForm(FlaskForm):
@@ -40,45 +41,64 @@ class ReportForm(FlaskForm):
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(500)])
     subtitle = StringField(_l("Undertittel"), validators=[Optional(), *text_limits(500)])
-    authors = TextAreaField(_l("Forfattere (én per linje)"),
-                            validators=[Optional(), *text_limits(5000)])
-    editors = TextAreaField(_l("Redaktører (én per linje)"),
-                            validators=[Optional(), *text_limits(5000)])
-    year = IntegerField(_l("År"), validators=[Optional(), NumberRange(
-        min=1500, max=date.today().year + 1, message=_l("Oppgi et gyldig år."))])
-    publisher = StringField(_l("Utgiver eller institusjon"),
-                            validators=[Optional(), *text_limits(300)])
+    authors = TextAreaField(
+        _l("Forfattere (én per linje)"), validators=[Optional(), *text_limits(5000)]
+    )
+    editors = TextAreaField(
+        _l("Redaktører (én per linje)"), validators=[Optional(), *text_limits(5000)]
+    )
+    year = IntegerField(
+        _l("År"),
+        validators=[
+            Optional(),
+            NumberRange(min=1500, max=date.today().year + 1, message=_l("Oppgi et gyldig år.")),
+        ],
+    )
+    publisher = StringField(
+        _l("Utgiver eller institusjon"), validators=[Optional(), *text_limits(300)]
+    )
     series = StringField(_l("Serie"), validators=[Optional(), *text_limits(300)])
     series_number = StringField(_l("Nummer i serien"), validators=[Optional(), *text_limits(60)])
     isbn = StringField(_l("ISBN"), validators=[Optional(), *text_limits(40)])
     issn = StringField(_l("ISSN"), validators=[Optional(), *text_limits(20)])
     language = SelectField(_l("Språk"), choices=list(LANGUAGES.items()), default="nb")
-    document_type = SelectField(_l("Dokumenttype"),
-                                choices=[(t.value, label) for t, label in
-                                         DOCUMENT_TYPE_LABELS.items()],
-                                default=DocumentType.REPORT.value)
-    keywords = StringField(_l("Emneord (skilt med komma)"),
-                           validators=[Optional(), *text_limits(4000)])
+    document_type = SelectField(
+        _l("Dokumenttype"),
+        choices=[(t.value, label) for t, label in DOCUMENT_TYPE_LABELS.items()],
+        default=DocumentType.REPORT.value,
+    )
+    keywords = StringField(
+        _l("Emneord (skilt med komma)"), validators=[Optional(), *text_limits(4000)]
+    )
     abstract = TextAreaField(_l("Sammendrag"), validators=[Optional(), *text_limits(10000)])
     commissioned_by = StringField(_l("Oppdragsgiver"), validators=[Optional(), *text_limits(300)])
     url = StringField(_l("Nettadresse"), validators=[Optional(), *text_limits(500)])
     doi = StringField(_l("DOI"), validators=[Optional(), *text_limits(200)])
     themes = SelectMultipleField(_l("Sirkelens temaer"), coerce=int, validate_choice=False)
-    visibility = RadioField(_l("Hvem skal se rapporten?"), choices=VISIBILITY_CHOICES,
-                            default="circle")
+    visibility = RadioField(
+        _l("Hvem skal se rapporten?"), choices=VISIBILITY_CHOICES, default="circle"
+    )
 
     def values(self) -> dict[str, object]:
         """Return the metadata fields as the service expects them."""
         return {
-            "title": self.title.data, "subtitle": self.subtitle.data,
+            "title": self.title.data,
+            "subtitle": self.subtitle.data,
             "authors": (self.authors.data or "").splitlines(),
             "editors": (self.editors.data or "").splitlines(),
-            "year": self.year.data, "publisher": self.publisher.data,
-            "series": self.series.data, "series_number": self.series_number.data,
-            "isbn": self.isbn.data, "issn": self.issn.data, "language": self.language.data,
-            "document_type": self.document_type.data, "keywords": self.keywords.data,
-            "abstract": self.abstract.data, "commissioned_by": self.commissioned_by.data,
-            "url": self.url.data, "doi": self.doi.data,
+            "year": self.year.data,
+            "publisher": self.publisher.data,
+            "series": self.series.data,
+            "series_number": self.series_number.data,
+            "isbn": self.isbn.data,
+            "issn": self.issn.data,
+            "language": self.language.data,
+            "document_type": self.document_type.data,
+            "keywords": self.keywords.data,
+            "abstract": self.abstract.data,
+            "commissioned_by": self.commissioned_by.data,
+            "url": self.url.data,
+            "doi": self.doi.data,
         }
 
 
@@ -86,8 +106,9 @@ class ReadingListForm(FlaskForm):
     """Create or rename a reading list."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(200)])
-    description = TextAreaField(_l("Beskrivelse (valgfritt)"),
-                                validators=[Optional(), *text_limits(4000)])
+    description = TextAreaField(
+        _l("Beskrivelse (valgfritt)"), validators=[Optional(), *text_limits(4000)]
+    )
 
 
 class AddToListForm(FlaskForm):
@@ -106,5 +127,6 @@ class NoteForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Move a reading-list entry."""
 
-    direction = SelectField(choices=[("up", "up"), ("down", "down"), ("top", "top"),
-                                     ("bottom", "bottom")])
+    direction = SelectField(
+        choices=[("up", "up"), ("down", "down"), ("top", "top"), ("bottom", "bottom")]
+    )

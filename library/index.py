@@ -58,11 +58,18 @@ def report_doc(report: Report, pages: Iterable[ReportPage] | None = None) -> Rep
     for page in page_list:
         texts[page.number - 1] = page.text or ""
     return ReportDoc(
-        id=report.id, title=report.title, subtitle=report.subtitle or "", pages=texts,
-        authors=list(report.authors or []) + list(report.editors or []), year=report.year,
-        publisher=report.publisher or "", document_type=report.document_type.value,
-        language=report.language or "nb", themes=[t.title for t in report.themes],
-        keywords=list(report.keywords or []), circle_id=report.circle_id,
+        id=report.id,
+        title=report.title,
+        subtitle=report.subtitle or "",
+        pages=texts,
+        authors=list(report.authors or []) + list(report.editors or []),
+        year=report.year,
+        publisher=report.publisher or "",
+        document_type=report.document_type.value,
+        language=report.language or "nb",
+        themes=[t.title for t in report.themes],
+        keywords=list(report.keywords or []),
+        circle_id=report.circle_id,
     )
 
 
@@ -70,13 +77,18 @@ def _load(session: Session, ids: Iterable[int]) -> list[Report]:
     ids = list(ids)
     if not ids:
         return []
-    return list(session.scalars(
-        select(Report).where(Report.id.in_(ids))
-        .options(selectinload(Report.pages), selectinload(Report.themes))))
+    return list(
+        session.scalars(
+            select(Report)
+            .where(Report.id.in_(ids))
+            .options(selectinload(Report.pages), selectinload(Report.themes))
+        )
+    )
 
 
-def sync_reports(session: Session, ids: Iterable[int], backend: SearchBackend | None = None
-                 ) -> list[int]:
+def sync_reports(
+    session: Session, ids: Iterable[int], backend: SearchBackend | None = None
+) -> list[int]:
     """Bring the index in line with the database for these reports; return ids that failed.
 
     Call after the commit. A report that no longer exists is removed from the index.
@@ -127,13 +139,16 @@ def all_docs(session: Session, batch: int = 20) -> Iterator[ReportDoc]:
     """Yield every report as a ReportDoc, a few at a time (bounded memory)."""
     ids = list(session.scalars(select(Report.id).order_by(Report.id)))
     for start in range(0, len(ids), batch):
-        for report in _load(session, ids[start:start + batch]):
+        for report in _load(session, ids[start : start + batch]):
             yield report_doc(report)
         session.expunge_all()
 
 
-def rebuild_index(session: Session, backend: SearchBackend | None = None,
-                  progress: Callable[[int], None] | None = None) -> int:
+def rebuild_index(
+    session: Session,
+    backend: SearchBackend | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Rebuild the whole index from the database (new folder, then swap); return the count."""
     backend = backend or get_backend()
     count = session.scalar(select(func.count(Report.id))) or 0
@@ -146,24 +161,32 @@ def index_problems(session: Session, backend: SearchBackend | None = None) -> li
     backend = backend or get_backend()
     db_ids = set(session.scalars(select(Report.id)))
     index_ids = backend.report_ids()
-    problems = [f"library: report {rid} is missing from the search index"
-                for rid in sorted(db_ids - index_ids)]
-    problems += [f"library: the search index holds report {rid}, which is not in the database"
-                 for rid in sorted(index_ids - db_ids)]
+    problems = [
+        f"library: report {rid} is missing from the search index"
+        for rid in sorted(db_ids - index_ids)
+    ]
+    problems += [
+        f"library: the search index holds report {rid}, which is not in the database"
+        for rid in sorted(index_ids - db_ids)
+    ]
     page_counts = getattr(backend, "page_counts", None)
     if callable(page_counts):  # an optional backend method: indexed non-empty pages per report
         indexed = page_counts()
         rows = session.execute(
             select(ReportPage.report_id, ReportPage.text).where(
-                ReportPage.report_id.in_(db_ids & index_ids)))
+                ReportPage.report_id.in_(db_ids & index_ids)
+            )
+        )
         expected: dict[int, int] = {}
         for rid, text in rows:
             if text and text.strip():
                 expected[rid] = expected.get(rid, 0) + 1
         for rid in sorted(db_ids & index_ids):
             if indexed.get(rid, 0) != expected.get(rid, 0):
-                problems.append(f"library: report {rid} has {expected.get(rid, 0)} pages with "
-                                f"text but {indexed.get(rid, 0)} in the search index")
+                problems.append(
+                    f"library: report {rid} has {expected.get(rid, 0)} pages with "
+                    f"text but {indexed.get(rid, 0)} in the search index"
+                )
     return problems
 
 

@@ -54,9 +54,11 @@ class Report(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     circle_id: Mapped[int | None] = mapped_column(
-        ForeignKey("circle.id", ondelete="CASCADE"), index=True)
+        ForeignKey("circle.id", ondelete="CASCADE"), index=True
+    )
     origin_circle_id: Mapped[int | None] = mapped_column(
-        ForeignKey("circle.id", ondelete="SET NULL"), index=True)
+        ForeignKey("circle.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(500))
     subtitle: Mapped[str] = mapped_column(String(500), default="")
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -71,12 +73,14 @@ class Report(db.Model):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     abstract: Mapped[str] = mapped_column(Text, default="")
     document_type: Mapped[DocumentType] = mapped_column(
-        _enum(DocumentType, "document_type"), default=DocumentType.REPORT)
+        _enum(DocumentType, "document_type"), default=DocumentType.REPORT
+    )
     commissioned_by: Mapped[str] = mapped_column(String(300), default="")
     url: Mapped[str] = mapped_column(String(500), default="")
     doi: Mapped[str] = mapped_column(String(200), default="")
     stored_file_id: Mapped[int | None] = mapped_column(
-        ForeignKey("stored_file.id", ondelete="SET NULL"))
+        ForeignKey("stored_file.id", ondelete="SET NULL")
+    )
     # The hash of the uploaded bytes: the same file is never added twice.
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     has_text: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -93,8 +97,11 @@ class Report(db.Model):
     added_by: Mapped[Member | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary=report_theme, order_by=Theme.title)
     pages: Mapped[list[ReportPage]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="ReportPage.number")
+        back_populates="report",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ReportPage.number",
+    )
 
     @property
     def shared(self) -> bool:
@@ -137,8 +144,11 @@ class ReadingList(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     entries: Mapped[list[ReadingListEntry]] = relationship(
-        back_populates="reading_list", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="ReadingListEntry.position")
+        back_populates="reading_list",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ReadingListEntry.position",
+    )
     created_by: Mapped[Member | None] = relationship()
 
 
@@ -149,8 +159,9 @@ class ReadingListEntry(db.Model):
     __table_args__ = (UniqueConstraint("list_id", "report_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    list_id: Mapped[int] = mapped_column(ForeignKey("reading_list.id", ondelete="CASCADE"),
-                                         index=True)
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("reading_list.id", ondelete="CASCADE"), index=True
+    )
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")

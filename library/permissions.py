@@ -63,17 +63,20 @@ def can_curate_report(member: Any, circle: Circle, report: Report) -> bool:
         return False
     if is_admin(member):
         return True
-    return (report.origin_circle_id == circle.id
-            and role_in(member, circle) == Role.LEADER)
+    return report.origin_circle_id == circle.id and role_in(member, circle) == Role.LEADER
 
 
 def can_edit_report(member: Any, circle: Circle, report: Report) -> bool:
     """Curators, and the member who added the report while staff of this circle."""
     if can_curate_report(member, circle, report):
         return True
-    return (can_view_report(member, circle, report) and is_staff(member, circle)
-            and report.added_by_id is not None and report.added_by_id == getattr(member, "id", None)
-            and report.origin_circle_id == circle.id)
+    return (
+        can_view_report(member, circle, report)
+        and is_staff(member, circle)
+        and report.added_by_id is not None
+        and report.added_by_id == getattr(member, "id", None)
+        and report.origin_circle_id == circle.id
+    )
 
 
 def can_delete_report(member: Any, circle: Circle, report: Report) -> bool:

@@ -16,8 +16,10 @@ def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
     minutes = latest_approved_minutes(db.session, circle)
     if minutes is not None and not can_view_minutes(member, minutes, circle):
         minutes = None
-    return "meetings/_panel.html", {"next": next_meeting(db.session, circle, member),
-                                    "minutes": minutes}
+    return "meetings/_panel.html", {
+        "next": next_meeting(db.session, circle, member),
+        "minutes": minutes,
+    }
 
 
 def resolve_minutes(session: Any, minutes_id: int) -> Any:
@@ -32,9 +34,14 @@ def resolve_minutes(session: Any, minutes_id: int) -> Any:
     meeting = minutes.meeting
     circle = session.get(Circle, meeting.circle_id)
     url = _minutes_path(circle.slug, meeting.id)
-    return Subject(kind="minutes", id=minutes.id, circle_id=circle.id,
-                   title=f"Referat: {meeting.title}", url=url,
-                   audience_ok=frozenset({"leader", "participant", "reference", "unit_leader"}))
+    return Subject(
+        kind="minutes",
+        id=minutes.id,
+        circle_id=circle.id,
+        title=f"Referat: {meeting.title}",
+        url=url,
+        audience_ok=frozenset({"leader", "participant", "reference", "unit_leader"}),
+    )
 
 
 def _minutes_path(slug: str, meeting_id: int) -> str:
@@ -56,12 +63,23 @@ def reference_feed_items(session: Any, circle: Any) -> list[Any]:
     rows = session.execute(
         select(Minutes.id, Minutes.approved_at, Meeting.id, Meeting.title)
         .join(Meeting, Minutes.meeting_id == Meeting.id)
-        .where(Minutes.circle_id == circle.id,
-               Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]))
-        .order_by(Minutes.approved_at.desc()).limit(20))
-    return [FeedItem(title=f"Referat: {title}", url=_minutes_path(circle.slug, meeting_id),
-                     date=approved_at, kind="minutes", id=minutes_id)
-            for minutes_id, approved_at, meeting_id, title in rows]
+        .where(
+            Minutes.circle_id == circle.id,
+            Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]),
+        )
+        .order_by(Minutes.approved_at.desc())
+        .limit(20)
+    )
+    return [
+        FeedItem(
+            title=f"Referat: {title}",
+            url=_minutes_path(circle.slug, meeting_id),
+            date=approved_at,
+            kind="minutes",
+            id=minutes_id,
+        )
+        for minutes_id, approved_at, meeting_id, title in rows
+    ]
 
 
 def _register_with_threads(app: Flask) -> None:

@@ -23,20 +23,69 @@ from meetings.services.common import OSLO
 # (day offset from the circle's start, kind, title, theme, host unit index or None,
 #  presenter of the research presentation, presentation title)
 PLAN: list[tuple[int, MeetingKind, str, str, int | None, str, str]] = [
-    (10, MeetingKind.CIRCLE, "Oppstartsmøte", "Forventninger og arbeidsform", None,
-     "Ingrid Lund", "Hva er en forskningssirkel?"),
-    (52, MeetingKind.CIRCLE, "Barnevern og NAV – to systemer", "Samarbeid mellom barnevern og NAV",
-     None, "Henrik Aas", "Ansvarsdeling ved 18 år: hva sier regelverket?"),
-    (95, MeetingKind.CIRCLE, "Bolig for unge voksne", "Bolig og boligsosial oppfølging", 0,
-     "Gjest fra Husbanken", "Virkemidler for unge i etableringsfasen"),
-    (140, MeetingKind.CIRCLE, "Økonomi og ytelser", "Økonomi og overgangen til voksenytelser", 3,
-     "Ingrid Lund", "Når sosialstønad erstatter tiltak fra barnevernet"),
-    (165, MeetingKind.REFERENCE, "Referansegruppemøte", "Orientering om framdrift", None,
-     "Henrik Aas", "Status i sirkelen"),
-    (185, MeetingKind.CIRCLE, "Skole, arbeid og en meningsfull dag", "Skole og arbeid", 2,
-     "Henrik Aas", "Frafall og kvalifisering – hva virker?"),
-    (272, MeetingKind.SEMINAR, "Midtveisseminar", "Fra tema til lokale prosjekter", None,
-     "Ingrid Lund", "Aksjonsforskning i praksis"),
+    (
+        10,
+        MeetingKind.CIRCLE,
+        "Oppstartsmøte",
+        "Forventninger og arbeidsform",
+        None,
+        "Ingrid Lund",
+        "Hva er en forskningssirkel?",
+    ),
+    (
+        52,
+        MeetingKind.CIRCLE,
+        "Barnevern og NAV – to systemer",
+        "Samarbeid mellom barnevern og NAV",
+        None,
+        "Henrik Aas",
+        "Ansvarsdeling ved 18 år: hva sier regelverket?",
+    ),
+    (
+        95,
+        MeetingKind.CIRCLE,
+        "Bolig for unge voksne",
+        "Bolig og boligsosial oppfølging",
+        0,
+        "Gjest fra Husbanken",
+        "Virkemidler for unge i etableringsfasen",
+    ),
+    (
+        140,
+        MeetingKind.CIRCLE,
+        "Økonomi og ytelser",
+        "Økonomi og overgangen til voksenytelser",
+        3,
+        "Ingrid Lund",
+        "Når sosialstønad erstatter tiltak fra barnevernet",
+    ),
+    (
+        165,
+        MeetingKind.REFERENCE,
+        "Referansegruppemøte",
+        "Orientering om framdrift",
+        None,
+        "Henrik Aas",
+        "Status i sirkelen",
+    ),
+    (
+        185,
+        MeetingKind.CIRCLE,
+        "Skole, arbeid og en meningsfull dag",
+        "Skole og arbeid",
+        2,
+        "Henrik Aas",
+        "Frafall og kvalifisering – hva virker?",
+    ),
+    (
+        272,
+        MeetingKind.SEMINAR,
+        "Midtveisseminar",
+        "Fra tema til lokale prosjekter",
+        None,
+        "Ingrid Lund",
+        "Aksjonsforskning i praksis",
+    ),
 ]
 
 NOTES = {
@@ -59,8 +108,10 @@ NOTES = {
     "Tema for neste møte": "Forslag til tema og innleder ble drøftet.",
     "Praktiske avklaringer": "Neste møtested og tidspunkt ble avklart.",
 }
-EVALUATION = ("Deltakerne syntes møtet hadde god balanse mellom fag og erfaringsdeling. "
-              "Noen ønsket mer tid til diskusjon i mindre grupper.")
+EVALUATION = (
+    "Deltakerne syntes møtet hadde god balanse mellom fag og erfaringsdeling. "
+    "Noen ønsket mer tid til diskusjon i mindre grupper."
+)
 ACTIONS = [
     ("Lage oversikt over kontaktpersoner i NAV per bydel", "omar.haddad", 30),
     ("Sende ut lenke til rapporten som ble presentert", "henrik.aas", 7),
@@ -75,8 +126,16 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=OSLO)
 
 
-def _held_meeting(session: Session, circle: Circle, people: dict[str, Member], index: int,
-                  meeting: Meeting, presenter: str, talk: str, now: datetime) -> None:
+def _held_meeting(
+    session: Session,
+    circle: Circle,
+    people: dict[str, Member],
+    index: int,
+    meeting: Meeting,
+    presenter: str,
+    talk: str,
+    now: datetime,
+) -> None:
     leader = people["ingrid.lund"]
     meeting.invitation_sent_at = meeting.starts_at - timedelta(days=14)
     for item in meeting.items:
@@ -99,18 +158,35 @@ def _held_meeting(session: Session, circle: Circle, people: dict[str, Member], i
             decision = "Referatet fra forrige møte ble godkjent uten merknader."
         postponed = index == 3 and item.title == "Hvilken kunnskap trenger vi fortsatt?"
         content[item.id] = minutes.ItemContent(text, decision, postponed)
-    minutes.save_minutes(session, meeting, circle, actor=leader, expected_version=0,
-                         content=content, evaluation=EVALUATION, now=meeting.ends_at)
+    minutes.save_minutes(
+        session,
+        meeting,
+        circle,
+        actor=leader,
+        expected_version=0,
+        content=content,
+        evaluation=EVALUATION,
+        now=meeting.ends_at,
+    )
 
 
-def _add_actions(session: Session, circle: Circle, people: dict[str, Member], meeting: Meeting,
-                 index: int) -> None:
+def _add_actions(
+    session: Session, circle: Circle, people: dict[str, Member], meeting: Meeting, index: int
+) -> None:
     leader = people["ingrid.lund"]
-    for what, owner, days in ACTIONS[index % len(ACTIONS): index % len(ACTIONS) + 1] + (
-            ACTIONS[(index + 3) % len(ACTIONS):(index + 3) % len(ACTIONS) + 1]):
-        actions.add_action(session, meeting.minutes, circle, actor=leader, what=what,
-                           owner_id=people[owner].id,
-                           due_on=(meeting.starts_at + timedelta(days=days)).date())
+    for what, owner, days in (
+        ACTIONS[index % len(ACTIONS) : index % len(ACTIONS) + 1]
+        + (ACTIONS[(index + 3) % len(ACTIONS) : (index + 3) % len(ACTIONS) + 1])
+    ):
+        actions.add_action(
+            session,
+            meeting.minutes,
+            circle,
+            actor=leader,
+            what=what,
+            owner_id=people[owner].id,
+            due_on=(meeting.starts_at + timedelta(days=days)).date(),
+        )
 
 
 def load_demo_meetings(session: Session, circle: Circle, people: dict[str, Any]) -> None:
@@ -122,50 +198,90 @@ def load_demo_meetings(session: Session, circle: Circle, people: dict[str, Any])
     for index, (offset, kind, title, theme, host, presenter, talk) in enumerate(PLAN):
         day = start + timedelta(days=offset)
         starts = _at(day, 9, 30)
-        ends = starts + timedelta(hours=3, minutes=30) if kind != MeetingKind.SEMINAR else (
-            starts + timedelta(hours=6))
+        ends = (
+            starts + timedelta(hours=3, minutes=30)
+            if kind != MeetingKind.SEMINAR
+            else (starts + timedelta(hours=6))
+        )
         unit = circle.units[host] if host is not None else None
         meeting = meetings.create_meeting(
-            session, circle, actor=leader, kind=kind, title=title, theme=theme,
-            starts_at=starts, ends_at=ends, host_unit_id=unit.id if unit else None,
+            session,
+            circle,
+            actor=leader,
+            kind=kind,
+            title=title,
+            theme=theme,
+            starts_at=starts,
+            ends_at=ends,
+            host_unit_id=unit.id if unit else None,
             place=unit.name if unit else circle.institution,
-            address="Diakonveien 14, Oslo" if unit is None else "")
+            address="Diakonveien 14, Oslo" if unit is None else "",
+        )
         if kind == MeetingKind.REFERENCE:
             meeting.items.clear()
             session.flush()
-            for n, (item_title, minutes_planned) in enumerate([
+            for n, (item_title, minutes_planned) in enumerate(
+                [
                     ("Orientering om framdrift i sirkelen", 30),
                     ("Innspill fra referansegruppens virksomheter", 40),
-                    ("Spørsmål fra deltakerne", 20)]):
-                meeting.items.append(AgendaItem(
-                    position=n, kind=ItemKind.INFORMATION if n == 0 else ItemKind.DISCUSSION,
-                    title=item_title, minutes_planned=minutes_planned))
+                    ("Spørsmål fra deltakerne", 20),
+                ]
+            ):
+                meeting.items.append(
+                    AgendaItem(
+                        position=n,
+                        kind=ItemKind.INFORMATION if n == 0 else ItemKind.DISCUSSION,
+                        title=item_title,
+                        minutes_planned=minutes_planned,
+                    )
+                )
             session.flush()
         _held_meeting(session, circle, people, index, meeting, presenter, talk, now)
         _add_actions(session, circle, people, meeting, index)
         held.append(meeting)
         sent = meeting.ends_at + timedelta(days=2)
-        workflow.send_for_review(session, meeting, circle, actor=leader,
-                                 deadline=max(sent + timedelta(days=7), now + timedelta(days=5))
-                                 if index == len(PLAN) - 1 else sent + timedelta(days=7),
-                                 now=sent)
+        workflow.send_for_review(
+            session,
+            meeting,
+            circle,
+            actor=leader,
+            deadline=max(sent + timedelta(days=7), now + timedelta(days=5))
+            if index == len(PLAN) - 1
+            else sent + timedelta(days=7),
+            now=sent,
+        )
         if index == len(PLAN) - 1:
             reviewer = meeting.minutes.reviewers[0].member
             first = next(i for i in meeting.items if i.title == "Erfaringsdeling")
-            workflow.add_comment(session, meeting.minutes, circle, actor=reviewer,
-                                 kind="correction", item_id=first.id, now=sent + timedelta(days=1),
-                                 suggested_text=NOTES["Erfaringsdeling"] + " Det ble også nevnt "
-                                 "at ungdommene selv sjelden er med i overføringsmøtene.")
+            workflow.add_comment(
+                session,
+                meeting.minutes,
+                circle,
+                actor=reviewer,
+                kind="correction",
+                item_id=first.id,
+                now=sent + timedelta(days=1),
+                suggested_text=NOTES["Erfaringsdeling"] + " Det ble også nevnt "
+                "at ungdommene selv sjelden er med i overføringsmøtene.",
+            )
             continue  # the mid-term seminar's minutes stay in review
-        workflow.approve_minutes(session, meeting, circle, actor=leader,
-                                 now=sent + timedelta(days=8))
-        workflow.distribute_minutes(session, meeting, circle, actor=leader,
-                                    now=sent + timedelta(days=9))
+        workflow.approve_minutes(
+            session, meeting, circle, actor=leader, now=sent + timedelta(days=8)
+        )
+        workflow.distribute_minutes(
+            session, meeting, circle, actor=leader, now=sent + timedelta(days=9)
+        )
     # Some of the older action items are done.
     for meeting in held[:3]:
         for action in meeting.minutes.actions[:1]:
-            actions.toggle_action(session, action, circle, actor=leader, done=True,
-                                  now=meeting.ends_at + timedelta(days=20))
+            actions.toggle_action(
+                session,
+                action,
+                circle,
+                actor=leader,
+                done=True,
+                now=meeting.ends_at + timedelta(days=20),
+            )
     _upcoming(session, circle, people, now)
 
 
@@ -174,33 +290,61 @@ def _upcoming(session: Session, circle: Circle, people: dict[str, Member], now: 
     day = (now + timedelta(days=12)).astimezone(OSLO).date()
     unit = circle.units[1] if len(circle.units) > 1 else None
     meeting = meetings.create_meeting(
-        session, circle, actor=leader, kind=MeetingKind.CIRCLE,
-        title="Prosjektarbeid: samarbeidsrutiner", theme="Lokale utviklingsprosjekter",
-        starts_at=_at(day, 9, 30), ends_at=_at(day, 13, 0),
-        host_unit_id=unit.id if unit else None, place=unit.name if unit else "",
-        address="Markveien 57, Oslo", video_url="https://video.example/sirkel-8")
+        session,
+        circle,
+        actor=leader,
+        kind=MeetingKind.CIRCLE,
+        title="Prosjektarbeid: samarbeidsrutiner",
+        theme="Lokale utviklingsprosjekter",
+        starts_at=_at(day, 9, 30),
+        ends_at=_at(day, 13, 0),
+        host_unit_id=unit.id if unit else None,
+        place=unit.name if unit else "",
+        address="Markveien 57, Oslo",
+        video_url="https://video.example/sirkel-8",
+    )
     for item in meeting.items:
         if item.kind == ItemKind.PRESENTATION:
             item.title = "Fagpresentasjon: Ungdommens stemme i overgangsarbeidet"
             item.presenter = "Henrik Aas"
-            item.preparation = ("Tenk på en ungdom du har fulgt: når ble hun eller han spurt "
-                                "om hva som var viktig i overgangen?")
-            item.readings = [AgendaReading(
-                position=0, title="Bufdir: Ettervern – veileder",
-                url="https://www.bufdir.no/")]
+            item.preparation = (
+                "Tenk på en ungdom du har fulgt: når ble hun eller han spurt "
+                "om hva som var viktig i overgangen?"
+            )
+            item.readings = [
+                AgendaReading(
+                    position=0, title="Bufdir: Ettervern – veileder", url="https://www.bufdir.no/"
+                )
+            ]
     session.flush()
     attendance.send_invitation(session, meeting, circle, actor=leader, now=now)
-    for local, answer, message in [("sara.nilsen", RsvpAnswer.ATTENDING, ""),
-                                   ("omar.haddad", RsvpAnswer.ATTENDING, ""),
-                                   ("marte.berg", RsvpAnswer.ABSENT, "Kurs den dagen."),
-                                   ("linn.solberg", RsvpAnswer.ATTENDING, "")]:
+    for local, answer, message in [
+        ("sara.nilsen", RsvpAnswer.ATTENDING, ""),
+        ("omar.haddad", RsvpAnswer.ATTENDING, ""),
+        ("marte.berg", RsvpAnswer.ABSENT, "Kurs den dagen."),
+        ("linn.solberg", RsvpAnswer.ATTENDING, ""),
+    ]:
         if local in people:
-            attendance.answer_invitation(session, meeting, circle, actor=people[local],
-                                         answer=answer.value, message=message, now=now)
+            attendance.answer_invitation(
+                session,
+                meeting,
+                circle,
+                actor=people[local],
+                answer=answer.value,
+                message=message,
+                now=now,
+            )
     closing_day = (circle.ends_on or (now.date() + timedelta(days=200))) - timedelta(days=3)
     meetings.create_meeting(
-        session, circle, actor=leader, kind=MeetingKind.SEMINAR,
-        title="Avslutningsseminar (to dager)", theme="Evaluering og sluttrapport",
-        starts_at=_at(closing_day, 10), ends_at=_at(closing_day + timedelta(days=1), 15),
-        place="Konferansehotell", address="")
+        session,
+        circle,
+        actor=leader,
+        kind=MeetingKind.SEMINAR,
+        title="Avslutningsseminar (to dager)",
+        theme="Evaluering og sluttrapport",
+        starts_at=_at(closing_day, 10),
+        ends_at=_at(closing_day + timedelta(days=1), 15),
+        place="Konferansehotell",
+        address="",
+    )
     session.flush()

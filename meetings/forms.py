@@ -36,18 +36,20 @@ def _int_or_none(value: object) -> int | None:
 class MeetingForm(FlaskForm):
     """Create or edit a meeting; times are Europe/Oslo wall-clock times."""
 
-    kind = SelectField(_l("Type møte"), choices=[(k.value, MEETING_KIND_LABELS[k])
-                                                 for k in MeetingKind])
+    kind = SelectField(
+        _l("Type møte"), choices=[(k.value, MEETING_KIND_LABELS[k]) for k in MeetingKind]
+    )
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(200)])
-    starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT,
-                                   validators=[required()])
+    starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_FORMAT, validators=[required()])
     ends_at = DateTimeLocalField(_l("Slutt"), format=DATETIME_FORMAT, validators=[required()])
     place = StringField(_l("Sted"), validators=[Optional(), *text_limits(200)])
-    host_unit_id = SelectField(_l("Vertsenhet"), coerce=_int_or_none, choices=[],
-                               validate_choice=False)
+    host_unit_id = SelectField(
+        _l("Vertsenhet"), coerce=_int_or_none, choices=[], validate_choice=False
+    )
     address = StringField(_l("Adresse"), validators=[Optional(), *text_limits(300)])
-    video_url = StringField(_l("Videolenke (valgfritt)"),
-                            validators=[Optional(), *text_limits(500)])
+    video_url = StringField(
+        _l("Videolenke (valgfritt)"), validators=[Optional(), *text_limits(500)]
+    )
     theme = StringField(_l("Tema"), validators=[Optional(), *text_limits(200)])
 
     def validate_ends_at(self, field) -> None:  # noqa: ANN001
@@ -62,19 +64,33 @@ class AgendaItemForm(FlaskForm):
     """Add or edit an agenda item."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(200)])
-    kind = SelectField(_l("Type"), choices=[(k.value, ITEM_KIND_LABELS[k]) for k in ItemKind],
-                       default=ItemKind.DISCUSSION.value)
-    parent_id = SelectField(_l("Plassering"), coerce=_int_or_none, choices=[],
-                            validate_choice=False)
+    kind = SelectField(
+        _l("Type"),
+        choices=[(k.value, ITEM_KIND_LABELS[k]) for k in ItemKind],
+        default=ItemKind.DISCUSSION.value,
+    )
+    parent_id = SelectField(
+        _l("Plassering"), coerce=_int_or_none, choices=[], validate_choice=False
+    )
     presenter = StringField(_l("Innleder"), validators=[Optional(), *text_limits(120)])
-    minutes_planned = IntegerField(_l("Planlagt tid (minutter)"), default=15, validators=[
-        Optional(), NumberRange(min=0, max=600, message=_l("Mellom 0 og 600 minutter."))])
-    description = TextAreaField(_l("Beskrivelse (Markdown)"),
-                                validators=[Optional(), *text_limits(20000)])
-    preparation = TextAreaField(_l("Forberedelsesspørsmål"),
-                                validators=[Optional(), *text_limits(5000)])
-    readings = TextAreaField(_l("Forhåndslesing (én per linje: Tittel | lenke)"),
-                             validators=[Optional(), *text_limits(12000)])
+    minutes_planned = IntegerField(
+        _l("Planlagt tid (minutter)"),
+        default=15,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=600, message=_l("Mellom 0 og 600 minutter.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Beskrivelse (Markdown)"), validators=[Optional(), *text_limits(20000)]
+    )
+    preparation = TextAreaField(
+        _l("Forberedelsesspørsmål"), validators=[Optional(), *text_limits(5000)]
+    )
+    readings = TextAreaField(
+        _l("Forhåndslesing (én per linje: Tittel | lenke)"),
+        validators=[Optional(), *text_limits(12000)],
+    )
 
 
 class CsrfForm(FlaskForm):
@@ -84,54 +100,72 @@ class CsrfForm(FlaskForm):
 class RsvpForm(FlaskForm):
     """Answer an invitation."""
 
-    answer = RadioField(_l("Svar"), choices=[(RsvpAnswer.ATTENDING.value, _l("Jeg kommer")),
-                                             (RsvpAnswer.ABSENT.value, _l("Jeg melder forfall"))],
-                        validators=[required()])
-    message = StringField(_l("Melding ved forfall (valgfritt)"),
-                          validators=[Optional(), *text_limits(500)])
+    answer = RadioField(
+        _l("Svar"),
+        choices=[
+            (RsvpAnswer.ATTENDING.value, _l("Jeg kommer")),
+            (RsvpAnswer.ABSENT.value, _l("Jeg melder forfall")),
+        ],
+        validators=[required()],
+    )
+    message = StringField(
+        _l("Melding ved forfall (valgfritt)"), validators=[Optional(), *text_limits(500)]
+    )
 
 
 class MinutesForm(FlaskForm):
     """The minutes' evaluation and version; per-item notes are read by the service."""
 
     version = HiddenField(default="0")
-    evaluation = TextAreaField(_l("Kort evaluering av møtet"),
-                               validators=[Optional(), *text_limits(20000)])
+    evaluation = TextAreaField(
+        _l("Kort evaluering av møtet"), validators=[Optional(), *text_limits(20000)]
+    )
 
 
 class CorrectionForm(MinutesForm):
     """Correct approved minutes: a new version with a reason."""
 
-    reason = TextAreaField(_l("Hvorfor rettes referatet?"),
-                           validators=[required(), *text_limits(2000)])
+    reason = TextAreaField(
+        _l("Hvorfor rettes referatet?"), validators=[required(), *text_limits(2000)]
+    )
 
 
 class ReviewForm(FlaskForm):
     """Send the minutes for review with a deadline."""
 
-    deadline = DateTimeLocalField(_l("Frist for kommentarer"), format=DATETIME_FORMAT,
-                                  validators=[required()])
+    deadline = DateTimeLocalField(
+        _l("Frist for kommentarer"), format=DATETIME_FORMAT, validators=[required()]
+    )
 
 
 class CommentForm(FlaskForm):
     """Comment on the minutes or suggest a correction of an item's notes."""
 
-    kind = SelectField(_l("Type"), choices=[(CommentKind.COMMENT.value, _l("Kommentar")),
-                                            (CommentKind.CORRECTION.value,
-                                             _l("Forslag til rettelse"))])
-    item_id = SelectField(_l("Gjelder punkt"), coerce=_int_or_none, choices=[],
-                          validate_choice=False)
+    kind = SelectField(
+        _l("Type"),
+        choices=[
+            (CommentKind.COMMENT.value, _l("Kommentar")),
+            (CommentKind.CORRECTION.value, _l("Forslag til rettelse")),
+        ],
+    )
+    item_id = SelectField(
+        _l("Gjelder punkt"), coerce=_int_or_none, choices=[], validate_choice=False
+    )
     body = TextAreaField(_l("Kommentar"), validators=[Optional(), *text_limits(5000)])
-    suggested_text = TextAreaField(_l("Foreslått tekst for notatene under punktet"),
-                                   validators=[Optional(), *text_limits(100000)])
+    suggested_text = TextAreaField(
+        _l("Foreslått tekst for notatene under punktet"),
+        validators=[Optional(), *text_limits(100000)],
+    )
 
 
 class DecideForm(FlaskForm):
     """Accept or decline a review comment."""
 
-    decision = RadioField(_l("Beslutning"), choices=[("accept", _l("Godta")),
-                                                     ("decline", _l("Avslå"))],
-                          validators=[required()])
+    decision = RadioField(
+        _l("Beslutning"),
+        choices=[("accept", _l("Godta")), ("decline", _l("Avslå"))],
+        validators=[required()],
+    )
     note = StringField(_l("Begrunnelse (valgfritt)"), validators=[Optional(), *text_limits(500)])
 
 
@@ -145,7 +179,6 @@ class ActionForm(FlaskForm):
     """Add an action item to the minutes."""
 
     what = StringField(_l("Oppgave"), validators=[required(), *text_limits(500)])
-    owner_id = SelectField(_l("Ansvarlig"), coerce=_int_or_none, choices=[],
-                           validate_choice=False)
+    owner_id = SelectField(_l("Ansvarlig"), coerce=_int_or_none, choices=[], validate_choice=False)
     due_on = DateField(_l("Frist"), validators=[Optional()])
     item_id = SelectField(_l("Punkt"), coerce=_int_or_none, choices=[], validate_choice=False)

@@ -68,7 +68,8 @@ def can_view_review_trail(member: Any, minutes: Minutes, circle: Circle) -> bool
     if minutes.circle_id != circle.id:
         return False
     return can_manage_circle(member, circle) or (
-        role_in(member, circle) is not None and is_reviewer(member, minutes))
+        role_in(member, circle) is not None and is_reviewer(member, minutes)
+    )
 
 
 def can_edit_minutes(member: Any, circle: Circle) -> bool:
@@ -84,8 +85,9 @@ def can_approve_minutes(member: Any, circle: Circle) -> bool:
 def can_comment_minutes(member: Any, minutes: Minutes, circle: Circle) -> bool:
     """Reviewers and leaders comment while the minutes are in review."""
     return minutes.state == MinutesState.REVIEW and (
-        can_manage_circle(member, circle) or (
-            role_in(member, circle) is not None and is_reviewer(member, minutes)))
+        can_manage_circle(member, circle)
+        or (role_in(member, circle) is not None and is_reviewer(member, minutes))
+    )
 
 
 def can_view_draft_history(member: Any, circle: Circle) -> bool:
@@ -101,7 +103,10 @@ def can_record_attendance(member: Any, circle: Circle) -> bool:
 def can_view_attendance_series(member: Any, circle: Circle) -> bool:
     """Leaders, participants and unit leaders follow attendance across the series."""
     return is_admin(member) or role_in(member, circle) in {
-        Role.LEADER, Role.PARTICIPANT, Role.UNIT_LEADER}
+        Role.LEADER,
+        Role.PARTICIPANT,
+        Role.UNIT_LEADER,
+    }
 
 
 def can_view_action(member: Any, action: ActionItem, circle: Circle) -> bool:

@@ -52,8 +52,9 @@ class ShownReading:
     from_library: bool
 
 
-def shown_readings(app: Flask, session: Session, readings: Iterable[Any],
-                   member: Any) -> dict[int, ShownReading]:
+def shown_readings(
+    app: Flask, session: Session, readings: Iterable[Any], member: Any
+) -> dict[int, ShownReading]:
     """Return how each reading (by id) shows to the member, resolving library reports once."""
     readings = list(readings)
     links = report_links(app)

@@ -45,10 +45,12 @@ class ProjectForm(FlaskForm):
     unit = SelectField(_l("Enhet"), coerce=int, validate_choice=False)
     members = SelectMultipleField(_l("Medlemmer"), coerce=int, validate_choice=False)
     summary = TextAreaField(_l("Kort sammendrag"), validators=[Optional(), *text_limits(5000)])
-    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in
-                                                STATUS_LABELS.items()])
-    status_reason = TextAreaField(_l("Hvorfor ble prosjektet avbrutt?"),
-                                  validators=[Optional(), *text_limits(5000)])
+    status = SelectField(
+        _l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()]
+    )
+    status_reason = TextAreaField(
+        _l("Hvorfor ble prosjektet avbrutt?"), validators=[Optional(), *text_limits(5000)]
+    )
     starts_on = DateField(_l("Start"), validators=[Optional()])
     ends_on = DateField(_l("Slutt"), validators=[Optional()])
 
@@ -83,8 +85,9 @@ class UploadForm(FlaskForm):
     """Upload a new project file."""
 
     file = FileField(_l("Fil"), validators=[FileRequired(_l("Velg en fil."))])
-    title = StringField(_l("Tittel (f.eks. «Kartleggingsskjema»)"),
-                        validators=[Optional(), *text_limits(200)])
+    title = StringField(
+        _l("Tittel (f.eks. «Kartleggingsskjema»)"), validators=[Optional(), *text_limits(200)]
+    )
     description = TextAreaField(_l("Beskrivelse"), validators=[Optional(), *text_limits(5000)])
     is_product = BooleanField(_l("Dette er et av prosjektets produkter"))
 
@@ -124,8 +127,9 @@ class PlanItemForm(FlaskForm):
 class PlanStatusForm(FlaskForm):
     """Change a plan item's status."""
 
-    status = SelectField(_l("Status"),
-                         choices=[(k.value, v) for k, v in PLAN_STATUS_LABELS.items()])
+    status = SelectField(
+        _l("Status"), choices=[(k.value, v) for k, v in PLAN_STATUS_LABELS.items()]
+    )
 
 
 class MeetingForm(FlaskForm):

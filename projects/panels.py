@@ -19,8 +19,13 @@ def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
     projects = [card for unit in overview(db.session, circle, member) for card in unit.projects]
     return "projects/panel.html", {
         "projects": projects,
-        "updates": [{"status_update": item.update, "project": item.project,
-                     "excerpt": markdown_excerpt(item.update.body, 140)}
-                    for item in latest_updates(db.session, circle, member, limit=5)],
+        "updates": [
+            {
+                "status_update": item.update,
+                "project": item.project,
+                "excerpt": markdown_excerpt(item.update.body, 140),
+            }
+            for item in latest_updates(db.session, circle, member, limit=5)
+        ],
         "status_labels": STATUS_LABELS,
     }

@@ -40,23 +40,30 @@ def can_see_shared(member: Any, circle: Circle, project: Any, *, has_shared_upda
     if is_staff(member, circle):
         return True
     return role_in(member, circle) in INFORMED_ROLES and (
-        project.writeup_shared or has_shared_updates)
+        project.writeup_shared or has_shared_updates
+    )
 
 
 def can_see_update(member: Any, circle: Circle, update: Any) -> bool:
     """Staff see every update (drafts too); the informed only published, shared ones."""
     if is_staff(member, circle):
         return True
-    return (role_in(member, circle) in INFORMED_ROLES and update.is_published
-            and update.shared_with_reference)
+    return (
+        role_in(member, circle) in INFORMED_ROLES
+        and update.is_published
+        and update.shared_with_reference
+    )
 
 
 def can_download_file(member: Any, circle: Circle, project: Any, project_file: Any) -> bool:
     """Staff download every file; the informed only products of a shared write-up."""
     if is_staff(member, circle):
         return True
-    return (role_in(member, circle) in INFORMED_ROLES and project.writeup_shared
-            and project_file.is_product)
+    return (
+        role_in(member, circle) in INFORMED_ROLES
+        and project.writeup_shared
+        and project_file.is_product
+    )
 
 
 def can_edit_template(member: Any, circle: Circle) -> bool:

@@ -21,8 +21,9 @@ FEED_LIMIT = 20
 
 def _update_path(slug: str, project_id: int, update_id: int) -> str:
     try:
-        return url_for("projects.update_detail", slug=slug, project_id=project_id,
-                       update_id=update_id)
+        return url_for(
+            "projects.update_detail", slug=slug, project_id=project_id, update_id=update_id
+        )
     except RuntimeError:  # outside a request (a CLI job): the same path, built by hand
         return f"/c/{slug}/projects/{project_id}/updates/{update_id}"
 
@@ -46,21 +47,39 @@ def resolve_update(session: Session, update_id: int) -> Any:
     circle = session.get(Circle, project.circle_id) if project else None
     if project is None or circle is None:
         return None
-    return Subject(kind=KIND, id=update.id, circle_id=circle.id, title=_title(project, update),
-                   url=_update_path(circle.slug, project.id, update.id),
-                   audience_ok=update_audience(project, update))
+    return Subject(
+        kind=KIND,
+        id=update.id,
+        circle_id=circle.id,
+        title=_title(project, update),
+        url=_update_path(circle.slug, project.id, update.id),
+        audience_ok=update_audience(project, update),
+    )
 
 
 def reference_feed_items(session: Session, circle: Circle) -> list[dict[str, Any]]:
     """Published updates shared with the reference group, for its start page."""
     rows = session.execute(
-        select(ProgressUpdate, Project).join(Project, Project.id == ProgressUpdate.project_id)
-        .where(Project.circle_id == circle.id, ProgressUpdate.published_at.is_not(None),
-               ProgressUpdate.shared_with_reference.is_(True))
-        .order_by(ProgressUpdate.published_at.desc()).limit(FEED_LIMIT))
-    return [{"title": _title(project, update), "kind": KIND, "id": update.id,
-             "url": _update_path(circle.slug, project.id, update.id), "date": update.published_at}
-            for update, project in rows]
+        select(ProgressUpdate, Project)
+        .join(Project, Project.id == ProgressUpdate.project_id)
+        .where(
+            Project.circle_id == circle.id,
+            ProgressUpdate.published_at.is_not(None),
+            ProgressUpdate.shared_with_reference.is_(True),
+        )
+        .order_by(ProgressUpdate.published_at.desc())
+        .limit(FEED_LIMIT)
+    )
+    return [
+        {
+            "title": _title(project, update),
+            "kind": KIND,
+            "id": update.id,
+            "url": _update_path(circle.slug, project.id, update.id),
+            "date": update.published_at,
+        }
+        for update, project in rows
+    ]
 
 
 def register_subjects(app: Flask) -> None:

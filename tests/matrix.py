@@ -11,8 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("anonymous", "outsider", "deactivated", "reference", "unit_leader", "participant",
-         "leader", "admin")
+ROLES = (
+    "anonymous",
+    "outsider",
+    "deactivated",
+    "reference",
+    "unit_leader",
+    "participant",
+    "leader",
+    "admin",
+)
 
 # Shorthands for the expectations most rows share.
 LOGIN = 302  # anonymous users are sent to the sign-in page

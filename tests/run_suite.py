@@ -50,20 +50,62 @@ def throwaway_postgres():  # noqa: ANN201
         shutil.chown(base, "postgres")
         shutil.chown(sock, "postgres")
     try:
-        subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                                     "-A", "trust", "-E", "UTF8", "--no-sync"]),
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         opts = f"-k {sock} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts,
-                                     "-l", str(base / "log"), "-w", "start"]),
-                       check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(_as_postgres([str(bindir / "createdb"), "-h", str(sock), "-U", "postgres",
-                                     "forskningssirkel_test"]), check=True)
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-o",
+                    opts,
+                    "-l",
+                    str(base / "log"),
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bindir / "createdb"),
+                    "-h",
+                    str(sock),
+                    "-U",
+                    "postgres",
+                    "forskningssirkel_test",
+                ]
+            ),
+            check=True,
+        )
         yield f"postgresql+psycopg://postgres@/forskningssirkel_test?host={sock}"
     finally:
         if (data / "postmaster.pid").exists():
-            subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast",
-                                         "stop"]), stdout=subprocess.DEVNULL)
+            subprocess.run(
+                _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+                stdout=subprocess.DEVNULL,
+            )
         shutil.rmtree(base, ignore_errors=True)
 
 

@@ -15,8 +15,14 @@ from circle.extensions import db
 
 def test_upgrade_builds_the_models_schema(tmp_path):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrated.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": str(tmp_path),
-                      "SECRET_KEY": "x", "TESTING": True})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "DATA_DIR": str(tmp_path),
+            "SECRET_KEY": "x",
+            "TESTING": True,
+        }
+    )
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:

@@ -44,15 +44,22 @@ MODULES = _area_modules()
 ROWS: list[Row] = [row for module in MODULES for row in module.ROWS]
 
 ROLE_IN_CIRCLE = {
-    "reference": Role.REFERENCE, "unit_leader": Role.UNIT_LEADER,
-    "participant": Role.PARTICIPANT, "leader": Role.LEADER, "deactivated": Role.PARTICIPANT,
+    "reference": Role.REFERENCE,
+    "unit_leader": Role.UNIT_LEADER,
+    "participant": Role.PARTICIPANT,
+    "leader": Role.LEADER,
+    "deactivated": Role.PARTICIPANT,
 }
 
 
 def _circle(slug: str) -> Circle:
     circle = Circle(slug=slug, name=slug.title(), institution="Høgskolen")
-    circle.units.append(Unit(name=f"Bydel {slug}", sites=[
-        ServiceSite(name=f"Barnevern {slug}", kind=SiteKind.BARNEVERN)]))
+    circle.units.append(
+        Unit(
+            name=f"Bydel {slug}",
+            sites=[ServiceSite(name=f"Barnevern {slug}", kind=SiteKind.BARNEVERN)],
+        )
+    )
     return circle
 
 
@@ -68,9 +75,12 @@ def _freeze(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _thaw(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: (io.BytesIO(value[1]), *value[2:])
-            if isinstance(value, tuple) and value and value[0] == "__file__" else value
-            for key, value in data.items()}
+    return {
+        key: (io.BytesIO(value[1]), *value[2:])
+        if isinstance(value, tuple) and value and value[0] == "__file__"
+        else value
+        for key, value in data.items()
+    }
 
 
 def build_world(session) -> World:  # noqa: ANN001
@@ -79,13 +89,19 @@ def build_world(session) -> World:  # noqa: ANN001
     session.add_all([circle, other])
     members, memberships = {}, {}
     for role in ROLES[1:]:
-        member = Member(email=f"{role}@matrix.example", name=role.title(), password_hash=_HASH,
-                        is_admin=(role == "admin"), active=(role != "deactivated"))
+        member = Member(
+            email=f"{role}@matrix.example",
+            name=role.title(),
+            password_hash=_HASH,
+            is_admin=(role == "admin"),
+            active=(role != "deactivated"),
+        )
         session.add(member)
         members[role] = member
         if role in ROLE_IN_CIRCLE:
-            memberships[role] = Membership(member=member, circle=circle, role=ROLE_IN_CIRCLE[role],
-                                           unit=circle.units[0])
+            memberships[role] = Membership(
+                member=member, circle=circle, role=ROLE_IN_CIRCLE[role], unit=circle.units[0]
+            )
         elif role == "outsider":
             memberships[role] = Membership(member=member, circle=other, role=Role.LEADER)
     session.add_all(memberships.values())
@@ -130,25 +146,37 @@ def matrix_env(tmp_path_factory, smtp_server) -> MatrixEnv:  # noqa: ANN001
     base = tmp_path_factory.mktemp("matrix")
     data_dir = base / "data"
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{base / 'matrix.db'}"
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "matrix", "DATA_DIR": str(data_dir),
-        "UPLOAD_DIR": str(data_dir / "files"), "INDEX_DIR": str(data_dir / "index"),
-        "OUTBOX_DIR": str(data_dir / "outbox"), "SQLALCHEMY_DATABASE_URI": url,
-        "MAIL_SERVER": controller.hostname, "MAIL_PORT": controller.port,
-        "MAIL_STARTTLS": False, "MAIL_USERNAME": "", "BASE_URL": "http://sirkel.test",
-        "WTF_CSRF_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "matrix",
+            "DATA_DIR": str(data_dir),
+            "UPLOAD_DIR": str(data_dir / "files"),
+            "INDEX_DIR": str(data_dir / "index"),
+            "OUTBOX_DIR": str(data_dir / "outbox"),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MAIL_SERVER": controller.hostname,
+            "MAIL_PORT": controller.port,
+            "MAIL_STARTTLS": False,
+            "MAIL_USERNAME": "",
+            "BASE_URL": "http://sirkel.test",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
         world = build_world(db.session)
-        requests = [(row.path(world), _freeze(row.data(world)) if row.data else {})
-                    for row in ROWS]
-        tokens = {role: (world.members[role].session_token if role != "anonymous" else None)
-                  for role in ROLES}
+        requests = [(row.path(world), _freeze(row.data(world)) if row.data else {}) for row in ROWS]
+        tokens = {
+            role: (world.members[role].session_token if role != "anonymous" else None)
+            for role in ROLES
+        }
         with db.engine.connect() as conn:
-            rows = {t.name: [dict(r._mapping) for r in conn.execute(select(t))]
-                    for t in db.metadata.sorted_tables}
+            rows = {
+                t.name: [dict(r._mapping) for r in conn.execute(select(t))]
+                for t in db.metadata.sorted_tables
+            }
         db.session.remove()
     saved = base / "saved-data"
     shutil.copytree(data_dir, saved)
@@ -187,8 +215,7 @@ def test_matrix(matrix_env: MatrixEnv, index: int, role: str) -> None:
 
 def test_every_route_has_a_row() -> None:
     """A new route without a matrix row fails here."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     covered = {(row.endpoint, row.method) for row in ROWS}
     missing = []
     for rule in app.url_map.iter_rules():

@@ -51,8 +51,12 @@ def login() -> Response | str:
     form = LoginForm()
     if request.method == "POST":
         cfg = current_app.config
-        if services.is_rate_limited(db.session, ip=client_ip(), limit=cfg["LOGIN_RATE_LIMIT"],
-                                    window_minutes=cfg["LOGIN_RATE_WINDOW_MINUTES"]):
+        if services.is_rate_limited(
+            db.session,
+            ip=client_ip(),
+            limit=cfg["LOGIN_RATE_LIMIT"],
+            window_minutes=cfg["LOGIN_RATE_WINDOW_MINUTES"],
+        ):
             abort(429)
     if form.validate_on_submit():
         member = services.authenticate(
@@ -88,15 +92,24 @@ def forgot_password() -> Response | str:
         if member is not None and member.active:
             token = services.make_reset_token(current_app.config["SECRET_KEY"], member)
             link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
-            send_notices(current_app.config, [Notice(
-                to=member.email,
-                subject=_("Nytt passord i Forskningssirkel"),
-                intro=_("Noen ba om å sette nytt passord for kontoen din. Lenken virker én gang "
-                        "og i begrenset tid. Ba du ikke om dette, kan du se bort fra e-posten."),
-                link=link,
-            )])
-        flash(_("Hvis adressen finnes hos oss, har vi sendt en lenke for å sette nytt passord."),
-              "info")
+            send_notices(
+                current_app.config,
+                [
+                    Notice(
+                        to=member.email,
+                        subject=_("Nytt passord i Forskningssirkel"),
+                        intro=_(
+                            "Noen ba om å sette nytt passord for kontoen din. Lenken virker én gang "
+                            "og i begrenset tid. Ba du ikke om dette, kan du se bort fra e-posten."
+                        ),
+                        link=link,
+                    )
+                ],
+            )
+        flash(
+            _("Hvis adressen finnes hos oss, har vi sendt en lenke for å sette nytt passord."),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
@@ -158,8 +171,9 @@ def change_password() -> Response | str:
             start_session(current_user._get_current_object())
             flash(_("Passordet er endret. Andre innlogginger er avsluttet."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=ProfileForm(obj=current_user),
-                           password_form=form), 400
+    return render_template(
+        "auth/profile.html", form=ProfileForm(obj=current_user), password_form=form
+    ), 400
 
 
 @bp.post("/language")

@@ -42,8 +42,9 @@ bp = Blueprint("circles", __name__)
 def index() -> str:
     """List the member's circles."""
     circles = services.list_circles_for(db.session, current_user)
-    return render_template("circles/index.html", circles=circles,
-                           can_create=can_create_circle(current_user))
+    return render_template(
+        "circles/index.html", circles=circles, can_create=can_create_circle(current_user)
+    )
 
 
 @bp.route("/circles/new", methods=["GET", "POST"])
@@ -55,9 +56,14 @@ def create() -> Response | str:
     if form.validate_on_submit():
         try:
             circle = services.create_circle(
-                db.session, actor=current_user, name=form.name.data, slug=form.slug.data,
-                institution=form.institution.data or "", description=form.description.data or "",
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                db.session,
+                actor=current_user,
+                name=form.name.data,
+                slug=form.slug.data,
+                institution=form.institution.data or "",
+                description=form.description.data or "",
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
             )
         except DomainError as exc:
             flash_domain_error(exc)
@@ -75,8 +81,12 @@ def home(slug: str) -> str:
     circle = circle_or_404(slug)
     today = date.today()
     return render_template(
-        "circles/home.html", circle=circle, today=today, phase_labels=PHASE_LABELS,
-        current_phase=circle.current_phase(today), role=role_in(current_user, circle),
+        "circles/home.html",
+        circle=circle,
+        today=today,
+        phase_labels=PHASE_LABELS,
+        current_phase=circle.current_phase(today),
+        role=role_in(current_user, circle),
         can_manage=can_manage_circle(current_user, circle),
         panels=render_panels(current_app, circle, current_user),
     )
@@ -93,9 +103,14 @@ def edit(slug: str) -> Response | str:
     if form.validate_on_submit():
         try:
             services.update_circle(
-                db.session, circle, actor=current_user, name=form.name.data,
-                institution=form.institution.data or "", description=form.description.data or "",
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                db.session,
+                circle,
+                actor=current_user,
+                name=form.name.data,
+                institution=form.institution.data or "",
+                description=form.description.data or "",
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
             )
         except DomainError as exc:
             flash_domain_error(exc)
@@ -114,9 +129,15 @@ def settings(slug: str) -> str:
     require_that(can_manage_circle, circle)
     questions = QuestionsForm(questions="\n".join(q.text for q in circle.questions))
     return render_template(
-        "circles/settings.html", circle=circle, phase_form=PhaseForm(), questions_form=questions,
-        unit_form=UnitForm(), site_form=SiteForm(), phase_labels=PHASE_LABELS,
-        unit_labels=UNIT_LABELS, site_labels=SITE_LABELS,
+        "circles/settings.html",
+        circle=circle,
+        phase_form=PhaseForm(),
+        questions_form=questions,
+        unit_form=UnitForm(),
+        site_form=SiteForm(),
+        phase_labels=PHASE_LABELS,
+        unit_labels=UNIT_LABELS,
+        site_labels=SITE_LABELS,
     )
 
 
@@ -135,9 +156,19 @@ def add_phase(slug: str) -> Response:
     form = PhaseForm()
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
-    return _after(slug, _("Fasen er lagt til."), lambda: services.add_phase(
-        db.session, circle, actor=current_user, kind=PhaseKind(form.kind.data),
-        name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data))
+    return _after(
+        slug,
+        _("Fasen er lagt til."),
+        lambda: services.add_phase(
+            db.session,
+            circle,
+            actor=current_user,
+            kind=PhaseKind(form.kind.data),
+            name=form.name.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+        ),
+    )
 
 
 @bp.post("/c/<slug>/phases/<int:phase_id>/delete")
@@ -147,8 +178,11 @@ def delete_phase(slug: str, phase_id: int) -> Response:
     circle = circle_or_404(slug)
     require_that(can_manage_circle, circle)
     phase = _child_or_404(db.session.get(Phase, phase_id), circle.id)
-    return _after(slug, _("Fasen er fjernet."),
-                  lambda: services.delete_phase(db.session, phase, actor=current_user))
+    return _after(
+        slug,
+        _("Fasen er fjernet."),
+        lambda: services.delete_phase(db.session, phase, actor=current_user),
+    )
 
 
 @bp.post("/c/<slug>/questions")
@@ -161,8 +195,11 @@ def set_questions(slug: str) -> Response:
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
     texts = (form.questions.data or "").splitlines()
-    return _after(slug, _("Problemstillingene er lagret."), lambda: services.set_main_questions(
-        db.session, circle, actor=current_user, texts=texts))
+    return _after(
+        slug,
+        _("Problemstillingene er lagret."),
+        lambda: services.set_main_questions(db.session, circle, actor=current_user, texts=texts),
+    )
 
 
 @bp.post("/c/<slug>/units")
@@ -174,8 +211,17 @@ def add_unit(slug: str) -> Response:
     form = UnitForm()
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
-    return _after(slug, _("Enheten er lagt til."), lambda: services.add_unit(
-        db.session, circle, actor=current_user, name=form.name.data, kind=UnitKind(form.kind.data)))
+    return _after(
+        slug,
+        _("Enheten er lagt til."),
+        lambda: services.add_unit(
+            db.session,
+            circle,
+            actor=current_user,
+            name=form.name.data,
+            kind=UnitKind(form.kind.data),
+        ),
+    )
 
 
 @bp.post("/c/<slug>/units/<int:unit_id>/sites")
@@ -188,8 +234,13 @@ def add_site(slug: str, unit_id: int) -> Response:
     form = SiteForm()
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
-    return _after(slug, _("Tjenestestedet er lagt til."), lambda: services.add_service_site(
-        db.session, unit, actor=current_user, name=form.name.data, kind=SiteKind(form.kind.data)))
+    return _after(
+        slug,
+        _("Tjenestestedet er lagt til."),
+        lambda: services.add_service_site(
+            db.session, unit, actor=current_user, name=form.name.data, kind=SiteKind(form.kind.data)
+        ),
+    )
 
 
 def _child_or_404(obj: Phase | Unit | None, circle_id: int):  # noqa: ANN202

@@ -8,8 +8,16 @@ from collections.abc import Iterable
 
 from circle.models import Membership
 
-CSV_HEADER = ["Navn", "Rolle", "Enhet", "Tjenestested", "Organisasjon", "Stilling", "E-post",
-              "Telefon"]
+CSV_HEADER = [
+    "Navn",
+    "Rolle",
+    "Enhet",
+    "Tjenestested",
+    "Organisasjon",
+    "Stilling",
+    "E-post",
+    "Telefon",
+]
 
 
 def _csv_safe(value: str) -> str:
@@ -23,17 +31,32 @@ def directory_csv(rows: Iterable[Membership], role_labels: dict) -> str:
     writer = csv.writer(out, delimiter=";")
     writer.writerow(CSV_HEADER)
     for m in rows:
-        writer.writerow([_csv_safe(v) for v in (
-            m.member.name, str(role_labels[m.role]), m.unit.name if m.unit else "",
-            m.service_site.name if m.service_site else "", m.organisation,
-            m.member.job_title, m.member.email, m.member.phone,
-        )])
+        writer.writerow(
+            [
+                _csv_safe(v)
+                for v in (
+                    m.member.name,
+                    str(role_labels[m.role]),
+                    m.unit.name if m.unit else "",
+                    m.service_site.name if m.service_site else "",
+                    m.organisation,
+                    m.member.job_title,
+                    m.member.email,
+                    m.member.phone,
+                )
+            ]
+        )
     return out.getvalue()
 
 
 def _escape(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:

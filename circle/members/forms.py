@@ -21,17 +21,23 @@ ROLE_LABELS = {
 class _PlacementMixin:
     unit = SelectField(_l("Enhet"), coerce=int, choices=[], validate_choice=True)
     site = SelectField(_l("Tjenestested"), coerce=int, choices=[], validate_choice=True)
-    organisation = StringField(_l("Organisasjon (for referansegruppen)"),
-                               validators=[Optional(), *text_limits(200)])
+    organisation = StringField(
+        _l("Organisasjon (for referansegruppen)"), validators=[Optional(), *text_limits(200)]
+    )
 
 
 class InviteForm(_PlacementMixin, FlaskForm):
     """Invite a person by e-mail with a role."""
 
-    email = EmailField(_l("E-post"), validators=[
-        required(), Email(message=_l("Ugyldig e-postadresse.")), Length(max=254)])
-    role = SelectField(_l("Rolle"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
-                       default=Role.PARTICIPANT.value)
+    email = EmailField(
+        _l("E-post"),
+        validators=[required(), Email(message=_l("Ugyldig e-postadresse.")), Length(max=254)],
+    )
+    role = SelectField(
+        _l("Rolle"),
+        choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+        default=Role.PARTICIPANT.value,
+    )
 
 
 class RoleForm(_PlacementMixin, FlaskForm):
@@ -47,8 +53,10 @@ class AcceptInvitationForm(FlaskForm):
     job_title = StringField(_l("Stilling"), validators=[Optional(), *text_limits(120)])
     phone = StringField(_l("Telefon"), validators=[Optional(), *text_limits(40)])
     password = PasswordField(_l("Velg passord"), validators=[required()])
-    confirm = PasswordField(_l("Gjenta passordet"), validators=[
-        required(), EqualTo("password", message=_l("Passordene er ikke like."))])
+    confirm = PasswordField(
+        _l("Gjenta passordet"),
+        validators=[required(), EqualTo("password", message=_l("Passordene er ikke like."))],
+    )
 
 
 def fill_placement_choices(form: _PlacementMixin, circle) -> None:  # noqa: ANN001

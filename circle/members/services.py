@@ -64,29 +64,50 @@ def invite_member(
     now = now or utcnow()
     pending = session.scalars(
         select(Invitation).where(
-            Invitation.circle_id == circle.id, Invitation.email == email,
-            Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+            Invitation.circle_id == circle.id,
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
             Invitation.expires_at > now,
         )
     ).first()
     if pending is not None:
-        raise Conflict(_l("Det finnes allerede en ventende invitasjon til denne adressen. "
-                          "Bruk «Send på nytt»."))
+        raise Conflict(
+            _l(
+                "Det finnes allerede en ventende invitasjon til denne adressen. "
+                "Bruk «Send på nytt»."
+            )
+        )
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        circle=circle, email=email, role=role, unit=unit, service_site=site,
-        organisation=organisation.strip(), token_hash=_hash_token(token), invited_by=actor,
+        circle=circle,
+        email=email,
+        role=role,
+        unit=unit,
+        service_site=site,
+        organisation=organisation.strip(),
+        token_hash=_hash_token(token),
+        invited_by=actor,
         expires_at=now + timedelta(days=valid_days),
     )
     session.add(invitation)
     session.flush()
-    record_event(session, "member_invited", actor=actor, circle=circle,
-                 detail=f"invitation {invitation.id} role {role.value}")
+    record_event(
+        session,
+        "member_invited",
+        actor=actor,
+        circle=circle,
+        detail=f"invitation {invitation.id} role {role.value}",
+    )
     return IssuedInvitation(invitation, token)
 
 
 def reissue_invitation(
-    session: Session, invitation: Invitation, *, actor: Member, valid_days: int = 14,
+    session: Session,
+    invitation: Invitation,
+    *,
+    actor: Member,
+    valid_days: int = 14,
     now: datetime | None = None,
 ) -> IssuedInvitation:
     """Give a pending or expired invitation a new token and expiry (the old link dies)."""
@@ -108,8 +129,13 @@ def revoke_invitation(session: Session, invitation: Invitation, *, actor: Member
     if invitation.accepted_at:
         raise Conflict(_l("Invitasjonen er allerede tatt imot."))
     invitation.revoked_at = utcnow()
-    record_event(session, "invitation_revoked", actor=actor, circle=invitation.circle,
-                 detail=f"invitation {invitation.id}")
+    record_event(
+        session,
+        "invitation_revoked",
+        actor=actor,
+        circle=invitation.circle,
+        detail=f"invitation {invitation.id}",
+    )
     session.flush()
 
 
@@ -125,21 +151,34 @@ def find_invitation(session: Session, token: str, now: datetime | None = None) -
 
 def _join(session: Session, invitation: Invitation, member: Member) -> Membership:
     membership = Membership(
-        member=member, circle_id=invitation.circle_id, role=invitation.role,
-        unit_id=invitation.unit_id, service_site_id=invitation.service_site_id,
+        member=member,
+        circle_id=invitation.circle_id,
+        role=invitation.role,
+        unit_id=invitation.unit_id,
+        service_site_id=invitation.service_site_id,
         organisation=invitation.organisation,
     )
     session.add(membership)
     invitation.accepted_at = utcnow()
     session.flush()
-    record_event(session, "invitation_accepted", actor=member, circle=invitation.circle,
-                 detail=f"invitation {invitation.id} role {invitation.role.value}")
+    record_event(
+        session,
+        "invitation_accepted",
+        actor=member,
+        circle=invitation.circle,
+        detail=f"invitation {invitation.id} role {invitation.role.value}",
+    )
     return membership
 
 
 def accept_invitation_new_account(
-    session: Session, invitation: Invitation, *, name: str, password: str,
-    job_title: str = "", phone: str = "",
+    session: Session,
+    invitation: Invitation,
+    *,
+    name: str,
+    password: str,
+    job_title: str = "",
+    phone: str = "",
 ) -> Member:
     """Create the invited person's account and membership."""
     if session.scalar(select(Member.id).where(Member.email == invitation.email)) is not None:
@@ -148,8 +187,13 @@ def accept_invitation_new_account(
     if not name.strip():
         raise DomainError(_l("Navn må fylles ut."))
     check_password_policy(password, email=invitation.email, name=name)
-    member = Member(email=invitation.email, name=name.strip(), job_title=job_title.strip(),
-                    phone=phone.strip(), password_hash=hash_password(password))
+    member = Member(
+        email=invitation.email,
+        name=name.strip(),
+        job_title=job_title.strip(),
+        phone=phone.strip(),
+        password_hash=hash_password(password),
+    )
     session.add(member)
     session.flush()
     _join(session, invitation, member)
@@ -168,8 +212,14 @@ def accept_invitation_existing(
 
 
 def change_role(
-    session: Session, membership: Membership, *, actor: Member, role: Role,
-    unit: Unit | None = None, site: ServiceSite | None = None, organisation: str = "",
+    session: Session,
+    membership: Membership,
+    *,
+    actor: Member,
+    role: Role,
+    unit: Unit | None = None,
+    site: ServiceSite | None = None,
+    organisation: str = "",
 ) -> Membership:
     """Change a member's role and placement in a circle (audited)."""
     circle = membership.circle
@@ -185,8 +235,13 @@ def change_role(
     membership.role, membership.unit, membership.service_site = role, unit, site
     membership.organisation = organisation.strip()
     session.flush()
-    record_event(session, "role_changed", actor=actor, circle=circle,
-                 detail=f"member {membership.member_id}: {old.value} -> {role.value}")
+    record_event(
+        session,
+        "role_changed",
+        actor=actor,
+        circle=circle,
+        detail=f"member {membership.member_id}: {old.value} -> {role.value}",
+    )
     return membership
 
 
@@ -195,32 +250,46 @@ def remove_membership(session: Session, membership: Membership, *, actor: Member
     circle = membership.circle
     if not can_manage_circle(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan fjerne medlemmer."))
-    if membership.role == Role.LEADER and sum(
-        1 for m in circle.memberships if m.role == Role.LEADER
-    ) <= 1:
+    if (
+        membership.role == Role.LEADER
+        and sum(1 for m in circle.memberships if m.role == Role.LEADER) <= 1
+    ):
         raise Conflict(_l("Sirkelen må ha minst én sirkelleder."))
-    record_event(session, "member_removed", actor=actor, circle=circle,
-                 detail=f"member {membership.member_id}")
+    record_event(
+        session,
+        "member_removed",
+        actor=actor,
+        circle=circle,
+        detail=f"member {membership.member_id}",
+    )
     session.delete(membership)
     session.flush()
 
 
 def directory(session: Session, circle: Circle) -> list[Membership]:
     """Return the circle's memberships with member, unit and site, in one query."""
-    return list(session.scalars(
-        select(Membership)
-        .join(Membership.member)
-        .where(Membership.circle_id == circle.id, Member.active.is_(True))
-        .options(joinedload(Membership.member), joinedload(Membership.unit),
-                 joinedload(Membership.service_site))
-        .order_by(Membership.role, Member.name)
-    ))
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(Membership.member)
+            .where(Membership.circle_id == circle.id, Member.active.is_(True))
+            .options(
+                joinedload(Membership.member),
+                joinedload(Membership.unit),
+                joinedload(Membership.service_site),
+            )
+            .order_by(Membership.role, Member.name)
+        )
+    )
 
 
 def pending_invitations(session: Session, circle: Circle) -> list[Invitation]:
     """Return the circle's invitations, newest first, with unit and site loaded."""
-    return list(session.scalars(
-        select(Invitation).where(Invitation.circle_id == circle.id)
-        .options(selectinload(Invitation.unit), selectinload(Invitation.service_site))
-        .order_by(Invitation.created_at.desc())
-    ))
+    return list(
+        session.scalars(
+            select(Invitation)
+            .where(Invitation.circle_id == circle.id)
+            .options(selectinload(Invitation.unit), selectinload(Invitation.service_site))
+            .order_by(Invitation.created_at.desc())
+        )
+    )

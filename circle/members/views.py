@@ -196,8 +196,10 @@ def revoke(slug: str, invitation_id: int) -> WerkzeugResponse:
     circle = circle_or_404(slug)
     require_that(can_manage_circle, circle)
     invitation = _invitation_or_404(circle, invitation_id)
-    commit_or_flash(lambda: services.revoke_invitation(db.session, invitation, actor=current_user),
-                    _("Invitasjonen er trukket tilbake."))
+    commit_or_flash(
+        lambda: services.revoke_invitation(db.session, invitation, actor=current_user),
+        _("Invitasjonen er trukket tilbake."),
+    )
     return redirect(url_for("members.invitations", slug=slug))
 
 
@@ -299,8 +301,10 @@ def remove(slug: str, membership_id: int) -> WerkzeugResponse:
     circle = circle_or_404(slug)
     require_that(can_manage_circle, circle)
     membership = _membership_or_404(circle, membership_id)
-    commit_or_flash(lambda: services.remove_membership(db.session, membership, actor=current_user),
-                    _("Personen er fjernet fra sirkelen."))
+    commit_or_flash(
+        lambda: services.remove_membership(db.session, membership, actor=current_user),
+        _("Personen er fjernet fra sirkelen."),
+    )
     return redirect(url_for("members.directory", slug=slug))
 
 

@@ -14,15 +14,17 @@ class ProposeThemeForm(FlaskForm):
     """Propose a theme."""
 
     title = StringField(_l("Tema"), validators=[required(), *text_limits(200)])
-    description = TextAreaField(_l("Hvorfor er dette viktig? (valgfritt)"),
-                                validators=[Optional(), *text_limits(2000)])
+    description = TextAreaField(
+        _l("Hvorfor er dette viktig? (valgfritt)"), validators=[Optional(), *text_limits(2000)]
+    )
 
 
 class OpenVoteForm(FlaskForm):
     """Open a vote."""
 
     votes_per_member = IntegerField(
-        _l("Stemmer per deltaker"), default=3,
+        _l("Stemmer per deltaker"),
+        default=3,
         validators=[required(), NumberRange(min=1, max=20, message=_l("Velg mellom 1 og 20."))],
     )
 
@@ -30,5 +32,7 @@ class OpenVoteForm(FlaskForm):
 class CloseVoteForm(FlaskForm):
     """Close the vote and record the result."""
 
-    main_questions = TextAreaField(_l("Problemstillinger (én per linje, valgfritt)"),
-                                   validators=[Optional(), *text_limits(10000)])
+    main_questions = TextAreaField(
+        _l("Problemstillinger (én per linje, valgfritt)"),
+        validators=[Optional(), *text_limits(10000)],
+    )

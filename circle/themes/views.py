@@ -27,11 +27,17 @@ def index(slug: str) -> str:
     results = services.results(db.session, vote_round, circle) if vote_round else []
     mine = services.my_votes(db.session, vote_round, current_user) if vote_round else {}
     return render_template(
-        "themes/index.html", circle=circle, themes=services.list_themes(db.session, circle),
-        vote_round=vote_round, results=results, mine=mine,
+        "themes/index.html",
+        circle=circle,
+        themes=services.list_themes(db.session, circle),
+        vote_round=vote_round,
+        results=results,
+        mine=mine,
         chart=bar_chart_svg(results, _("Stemmer per tema")) if results else None,
         voters=services.voter_count(db.session, vote_round) if vote_round else 0,
-        propose_form=ProposeThemeForm(), open_form=OpenVoteForm(), close_form=CloseVoteForm(),
+        propose_form=ProposeThemeForm(),
+        open_form=OpenVoteForm(),
+        close_form=CloseVoteForm(),
         can_manage=can_manage_circle(current_user, circle),
         can_propose=can_propose_theme(current_user, circle),
         can_vote=can_vote(current_user, circle),
@@ -57,9 +63,17 @@ def propose(slug: str) -> Response:
     form = ProposeThemeForm()
     if not form.validate_on_submit():
         return _invalid(form, slug)
-    return _done(slug, _("Temaet er foreslått."), lambda: services.propose_theme(
-        db.session, circle, actor=current_user, title=form.title.data,
-        description=form.description.data or ""))
+    return _done(
+        slug,
+        _("Temaet er foreslått."),
+        lambda: services.propose_theme(
+            db.session,
+            circle,
+            actor=current_user,
+            title=form.title.data,
+            description=form.description.data or "",
+        ),
+    )
 
 
 @bp.post("/c/<slug>/themes/vote/open")
@@ -71,8 +85,13 @@ def open_vote(slug: str) -> Response:
     form = OpenVoteForm()
     if not form.validate_on_submit():
         return _invalid(form, slug)
-    return _done(slug, _("Avstemningen er åpnet."), lambda: services.open_vote(
-        db.session, circle, actor=current_user, votes_per_member=form.votes_per_member.data))
+    return _done(
+        slug,
+        _("Avstemningen er åpnet."),
+        lambda: services.open_vote(
+            db.session, circle, actor=current_user, votes_per_member=form.votes_per_member.data
+        ),
+    )
 
 
 def _allocation() -> dict[int, int]:
@@ -96,8 +115,9 @@ def vote(slug: str) -> Response:
     require(vote_round is not None)
 
     def cast() -> None:
-        services.cast_votes(db.session, vote_round, circle, actor=current_user,
-                            allocation=_allocation())
+        services.cast_votes(
+            db.session, vote_round, circle, actor=current_user, allocation=_allocation()
+        )
 
     return _done(slug, _("Stemmene dine er registrert."), cast)
 
@@ -115,9 +135,18 @@ def close_vote(slug: str) -> Response:
         return _invalid(form, slug)
     chosen = {int(v) for v in request.form.getlist("chosen") if v.isdigit()}
     questions = (form.main_questions.data or "").splitlines()
-    return _done(slug, _("Avstemningen er lukket og valgte temaer registrert."),
-                 lambda: services.close_vote(db.session, vote_round, circle, actor=current_user,
-                                             chosen_theme_ids=chosen, main_questions=questions))
+    return _done(
+        slug,
+        _("Avstemningen er lukket og valgte temaer registrert."),
+        lambda: services.close_vote(
+            db.session,
+            vote_round,
+            circle,
+            actor=current_user,
+            chosen_theme_ids=chosen,
+            main_questions=questions,
+        ),
+    )
 
 
 def home_panel(circle, member):  # noqa: ANN001, ANN201

@@ -38,8 +38,9 @@ def init_app(app: Flask) -> None:
         status = session.get(StatusUpdate, status_id)
         if status is None:
             return None
-        return status_subject(status, url_for("threads.show_status", slug=status.circle.slug,
-                                              status_id=status.id))
+        return status_subject(
+            status, url_for("threads.show_status", slug=status.circle.slug, status_id=status.id)
+        )
 
     register_subject_kind(app, STATUS_KIND, resolve_status)
 
@@ -52,4 +53,3 @@ def init_app(app: Flask) -> None:
             return g._threads_unread
 
         return {"threads_unread_count": threads_unread_count}
-

@@ -43,55 +43,93 @@ def _unsubscribe_link(member_id: int, action: str, target_id: int) -> str:
 
 
 def _footer(member_id: int, thread: Thread) -> str:
-    return "\n".join([
-        _("Stopp e-post om denne tråden: %(link)s",
-          link=_unsubscribe_link(member_id, "thread", thread.id)),
-        _("Demp e-post fra %(circle)s: %(link)s", circle=thread.circle.name,
-          link=_unsubscribe_link(member_id, "circle", thread.circle_id)),
-        _("Velg mellom e-post med en gang og daglig sammendrag: %(link)s",
-          link=_absolute(url_for("notifications.settings"))),
-    ])
+    return "\n".join(
+        [
+            _(
+                "Stopp e-post om denne tråden: %(link)s",
+                link=_unsubscribe_link(member_id, "thread", thread.id),
+            ),
+            _(
+                "Demp e-post fra %(circle)s: %(link)s",
+                circle=thread.circle.name,
+                link=_unsubscribe_link(member_id, "circle", thread.circle_id),
+            ),
+            _(
+                "Velg mellom e-post med en gang og daglig sammendrag: %(link)s",
+                link=_absolute(url_for("notifications.settings")),
+            ),
+        ]
+    )
 
 
 def _subject_and_intro(note: Notification) -> tuple[str, str]:
     thread, who = note.thread, note.actor.name if note.actor else _("Noen")
     circle = thread.circle.name
     if note.kind == NoticeKind.MENTION:
-        return (_("%(who)s nevnte deg i en tråd", who=who),
-                _("%(who)s nevnte deg i en tråd i %(circle)s.", who=who, circle=circle))
+        return (
+            _("%(who)s nevnte deg i en tråd", who=who),
+            _("%(who)s nevnte deg i en tråd i %(circle)s.", who=who, circle=circle),
+        )
     if note.kind == NoticeKind.NEW_THREAD:
-        return (_("Ny tråd i %(circle)s", circle=circle),
-                _("%(who)s startet en ny tråd i %(circle)s.", who=who, circle=circle))
+        return (
+            _("Ny tråd i %(circle)s", circle=circle),
+            _("%(who)s startet en ny tråd i %(circle)s.", who=who, circle=circle),
+        )
     if note.kind == NoticeKind.RESOLVED:
-        return (_("En tråd du følger, er besvart"),
-                _("%(who)s har skrevet hvordan innspillene ble brukt, i en tråd du følger i "
-                  "%(circle)s.", who=who, circle=circle))
-    return (_("Nytt innlegg i en tråd du følger"),
-            _("%(who)s skrev et nytt innlegg i en tråd du følger i %(circle)s.", who=who,
-              circle=circle))
+        return (
+            _("En tråd du følger, er besvart"),
+            _(
+                "%(who)s har skrevet hvordan innspillene ble brukt, i en tråd du følger i "
+                "%(circle)s.",
+                who=who,
+                circle=circle,
+            ),
+        )
+    return (
+        _("Nytt innlegg i en tråd du følger"),
+        _(
+            "%(who)s skrev et nytt innlegg i en tråd du følger i %(circle)s.",
+            who=who,
+            circle=circle,
+        ),
+    )
 
 
 def notice_for(note: Notification, member: Member) -> Notice:
     """Return the e-mail for one notification: fixed words, the thread title and a link."""
     subject, intro = _subject_and_intro(note)
-    return Notice(to=member.email, subject=subject, intro=intro, title=note.thread.title,
-                  link=thread_link(note.thread, note.post_id),
-                  footer=_footer(member.id, note.thread))
+    return Notice(
+        to=member.email,
+        subject=subject,
+        intro=intro,
+        title=note.thread.title,
+        link=thread_link(note.thread, note.post_id),
+        footer=_footer(member.id, note.thread),
+    )
 
 
 def deliver_immediate(thread_id: int) -> int:
     """Send the e-mails due at once for a thread's new notifications; call after commit."""
     session = db.session
-    pending = list(session.scalars(
-        select(Notification).where(Notification.thread_id == thread_id,
-                                   Notification.mailed_at.is_(None))
-        .options(joinedload(Notification.thread).joinedload(Thread.circle),
-                 joinedload(Notification.actor))))
+    pending = list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.thread_id == thread_id, Notification.mailed_at.is_(None))
+            .options(
+                joinedload(Notification.thread).joinedload(Thread.circle),
+                joinedload(Notification.actor),
+            )
+        )
+    )
     if not pending:
         return 0
     circle_id = pending[0].circle_id
-    members = {m.id: m for m in session.scalars(
-        select(Member).where(Member.id.in_({n.member_id for n in pending})))}
+    members = {
+        m.id: m
+        for m in session.scalars(
+            select(Member).where(Member.id.in_({n.member_id for n in pending}))
+        )
+    }
     modes = mail_modes(session, members, circle_id)
     now = utcnow()
     notices, sent_ids, done_ids = [], [], []
@@ -117,8 +155,9 @@ def deliver_immediate(thread_id: int) -> int:
 
 def _mark(ids: list[int], when: datetime | None) -> None:
     if ids:
-        db.session.execute(update(Notification).where(Notification.id.in_(ids))
-                           .values(mailed_at=when))
+        db.session.execute(
+            update(Notification).where(Notification.id.in_(ids)).values(mailed_at=when)
+        )
 
 
 def digest_notice(batch: DigestBatch) -> Notice:
@@ -127,21 +166,41 @@ def digest_notice(batch: DigestBatch) -> Notice:
     for entry in batch.entries:
         thread = entry.thread
         who = ", ".join(entry.authors) or _("noen")
-        line = _("«%(title)s» i %(circle)s: %(n)d nytt fra %(who)s",
-                 title=thread.title, circle=thread.circle.name, n=entry.count, who=who)
+        line = _(
+            "«%(title)s» i %(circle)s: %(n)d nytt fra %(who)s",
+            title=thread.title,
+            circle=thread.circle.name,
+            n=entry.count,
+            who=who,
+        )
         if entry.mentioned:
             line += " " + _("(du er nevnt)")
         lines.append(f"{line}\n{thread_link(thread, entry.first_post_id)}")
     circles = {e.thread.circle_id: e.thread for e in batch.entries}
     footer = "\n".join(
-        [_("Demp e-post fra %(circle)s: %(link)s", circle=t.circle.name,
-           link=_unsubscribe_link(batch.member.id, "circle", cid)) for cid, t in circles.items()]
-        + [_("Velg mellom e-post med en gang og daglig sammendrag: %(link)s",
-             link=_absolute(url_for("notifications.settings")))])
+        [
+            _(
+                "Demp e-post fra %(circle)s: %(link)s",
+                circle=t.circle.name,
+                link=_unsubscribe_link(batch.member.id, "circle", cid),
+            )
+            for cid, t in circles.items()
+        ]
+        + [
+            _(
+                "Velg mellom e-post med en gang og daglig sammendrag: %(link)s",
+                link=_absolute(url_for("notifications.settings")),
+            )
+        ]
+    )
     return Notice(
-        to=batch.member.email, subject=_("Dagens nytt fra trådene dine"),
+        to=batch.member.email,
+        subject=_("Dagens nytt fra trådene dine"),
         intro=_("Dette er nytt siden sist i trådene du følger. Les innleggene på nettstedet."),
-        title="\n\n".join(lines), link=_absolute(url_for("notifications.index")), footer=footer)
+        title="\n\n".join(lines),
+        link=_absolute(url_for("notifications.index")),
+        footer=footer,
+    )
 
 
 def send_digests(now: datetime | None = None) -> tuple[int, int]:

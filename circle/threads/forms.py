@@ -34,22 +34,29 @@ MODE_LABELS = {
     MailMode.DAILY: _l("Daglig sammendrag"),
     MailMode.OFF: _l("Ingen e-post (bare varsler på nettstedet; nevninger sendes likevel)"),
 }
-POST_HINT = _l("Markdown er tillatt. Nevn noen med @ og fullt navn, f.eks. @Kari Nordmann. "
-               "Skriv aldri personopplysninger om brukere.")
+POST_HINT = _l(
+    "Markdown er tillatt. Nevn noen med @ og fullt navn, f.eks. @Kari Nordmann. "
+    "Skriv aldri personopplysninger om brukere."
+)
 
 
 class ThreadForm(FlaskForm):
     """Start a thread or a consultation."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(MAX_TITLE)])
-    kind = SelectField(_l("Type"), choices=[(k.value, KIND_LABELS[k]) for k in
-                                            (ThreadKind.DISCUSSION, ThreadKind.CONSULTATION)],
-                       default=ThreadKind.DISCUSSION.value)
+    kind = SelectField(
+        _l("Type"),
+        choices=[
+            (k.value, KIND_LABELS[k]) for k in (ThreadKind.DISCUSSION, ThreadKind.CONSULTATION)
+        ],
+        default=ThreadKind.DISCUSSION.value,
+    )
     audience = SelectField(_l("Hvem ser tråden?"), choices=[])
     body = TextAreaField(_l("Innlegg"), validators=[Optional(), *text_limits(MAX_POST)])
     deadline = DateField(_l("Svarfrist (for høringer)"), validators=[OptionalValue()])
-    requested_by = StringField(_l("Hvem spør? (for høringer, valgfritt)"),
-                               validators=[Optional(), *text_limits(MAX_TITLE)])
+    requested_by = StringField(
+        _l("Hvem spør? (for høringer, valgfritt)"), validators=[Optional(), *text_limits(MAX_TITLE)]
+    )
     subject_kind = HiddenField()
     subject_id = HiddenField()
 
@@ -71,15 +78,17 @@ class EditPostForm(FlaskForm):
 class ReportForm(FlaskForm):
     """Report a post to the leaders."""
 
-    reason = StringField(_l("Hvorfor? (valgfritt)"),
-                         validators=[Optional(), *text_limits(MAX_REASON)])
+    reason = StringField(
+        _l("Hvorfor? (valgfritt)"), validators=[Optional(), *text_limits(MAX_REASON)]
+    )
 
 
 class ResolveForm(FlaskForm):
     """Mark a thread as answered with how the input was used."""
 
-    resolution = TextAreaField(_l("Hvordan ble innspillene brukt?"),
-                               validators=[required(), *text_limits(MAX_NOTE)])
+    resolution = TextAreaField(
+        _l("Hvordan ble innspillene brukt?"), validators=[required(), *text_limits(MAX_NOTE)]
+    )
 
 
 class StatusForm(FlaskForm):
@@ -87,8 +96,9 @@ class StatusForm(FlaskForm):
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(MAX_TITLE)])
     body = TextAreaField(_l("Tekst"), validators=[required(), *text_limits(MAX_POST)])
-    links = SelectMultipleField(_l("Lenk til det som er delt med referansegruppen"),
-                                choices=[], validate_choice=True)
+    links = SelectMultipleField(
+        _l("Lenk til det som er delt med referansegruppen"), choices=[], validate_choice=True
+    )
 
 
 class ConfirmForm(FlaskForm):

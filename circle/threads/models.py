@@ -146,7 +146,6 @@ class Post(db.Model):
         return Markup(self.body_html)  # noqa: S704 (sanitised by circle.text when saved)
 
 
-
 @event.listens_for(Post.body, "set")
 def _render_body(target: Post, value: str | None, _old: object, _initiator: object) -> None:
     """Render the body through the shared pipeline whenever it is set."""

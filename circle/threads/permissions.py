@@ -13,8 +13,9 @@ from circle.threads.subjects import Subject
 # is shared with the unit leaders too, so they are in the circle-and-reference audience.
 AUDIENCE_ROLES: dict[Audience, frozenset[str]] = {
     Audience.CIRCLE: frozenset({Role.LEADER.value, Role.PARTICIPANT.value}),
-    Audience.REFERENCE: frozenset({Role.LEADER.value, Role.PARTICIPANT.value,
-                                   Role.REFERENCE.value, Role.UNIT_LEADER.value}),
+    Audience.REFERENCE: frozenset(
+        {Role.LEADER.value, Role.PARTICIPANT.value, Role.REFERENCE.value, Role.UNIT_LEADER.value}
+    ),
     Audience.LEADERS: frozenset({Role.LEADER.value}),
 }
 
@@ -37,8 +38,9 @@ def can_view_threads(member: Any, circle: Circle) -> bool:
     return can_view_circle(member, circle)
 
 
-def can_view_thread(member: Any, circle: Circle, thread: Thread,
-                    subject: Subject | None = None) -> bool:
+def can_view_thread(
+    member: Any, circle: Circle, thread: Thread, subject: Subject | None = None
+) -> bool:
     """The thread's audience (and its subject's) includes the member's role; admins see all."""
     if thread.circle_id != circle.id:
         return False
@@ -98,8 +100,11 @@ def can_see_history(member: Any, circle: Circle, post: Post) -> bool:
 
 def can_report(member: Any, post: Post) -> bool:
     """Anyone who sees a post may report it, except its author."""
-    return (getattr(member, "is_authenticated", False) and not _is_author(member, post)
-            and post.deleted_at is None)
+    return (
+        getattr(member, "is_authenticated", False)
+        and not _is_author(member, post)
+        and post.deleted_at is None
+    )
 
 
 def can_write_status(member: Any, circle: Circle) -> bool:

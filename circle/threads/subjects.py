@@ -43,8 +43,9 @@ def subject_kinds(app: Flask) -> frozenset[str]:
     return frozenset(app.extensions.get(_KINDS_KEY, {}))
 
 
-def resolve_subject(app: Flask, session: Session, kind: str | None,
-                    id: int | None) -> Subject | None:  # noqa: A002
+def resolve_subject(
+    app: Flask, session: Session, kind: str | None, id: int | None
+) -> Subject | None:  # noqa: A002
     """Return the subject, or None when the kind is unknown or the object is not shareable."""
     if kind is None or id is None:
         return None
@@ -93,9 +94,13 @@ def _as_item(raw: Any) -> FeedItem:
     if isinstance(raw, FeedItem):
         return raw
     get = raw.get if isinstance(raw, dict) else lambda name: getattr(raw, name, None)
-    return FeedItem(title=str(get("title") or ""), url=str(get("url") or ""),
-                    date=get("date"), kind=str(get("kind") or ""),
-                    id=get("id") if isinstance(get("id"), int) else None)
+    return FeedItem(
+        title=str(get("title") or ""),
+        url=str(get("url") or ""),
+        date=get("date"),
+        kind=str(get("kind") or ""),
+        id=get("id") if isinstance(get("id"), int) else None,
+    )
 
 
 def _sort_key(item: FeedItem) -> tuple[int, str]:

@@ -33,7 +33,11 @@ def read_token(secret_key: str, token: str, max_age: int = MAX_AGE) -> Unsubscri
         data = URLSafeTimedSerializer(secret_key, salt=_SALT).loads(token, max_age=max_age)
     except BadSignature:  # SignatureExpired is a BadSignature too
         return None
-    if (not isinstance(data, list) or len(data) != 3 or data[1] not in ACTIONS
-            or not all(isinstance(v, int) for v in (data[0], data[2]))):
+    if (
+        not isinstance(data, list)
+        or len(data) != 3
+        or data[1] not in ACTIONS
+        or not all(isinstance(v, int) for v in (data[0], data[2]))
+    ):
         return None
     return UnsubscribeToken(member_id=data[0], action=data[1], target_id=data[2])

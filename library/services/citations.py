@@ -16,13 +16,35 @@ EXPORT_FORMATS = {
     "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
     "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
 }
-_ORG_PARTS = ("direktorat", "kommune", "departement", "institutt", "senter", "universitet",
-              "høgskole", "forening", "forbund", "tilsyn", "ombud", "statsforvalter", "etaten",
-              "tjenesten", "fabrikken", "velferd", "regjering", "stortinget")
-_ORG_WORDS = frozenset({"nav", "nova", "fafo", "sintef", "bufdir", "oecd", "ssb", "fhi",
-                        "imdi", "as", "asa"})
-_THESIS_LABELS = {"master": "Masteroppgave", "bachelor": "Bacheloroppgave",
-                  "doktor": "Doktorgradsavhandling", "ph.d": "Doktorgradsavhandling"}
+_ORG_PARTS = (
+    "direktorat",
+    "kommune",
+    "departement",
+    "institutt",
+    "senter",
+    "universitet",
+    "høgskole",
+    "forening",
+    "forbund",
+    "tilsyn",
+    "ombud",
+    "statsforvalter",
+    "etaten",
+    "tjenesten",
+    "fabrikken",
+    "velferd",
+    "regjering",
+    "stortinget",
+)
+_ORG_WORDS = frozenset(
+    {"nav", "nova", "fafo", "sintef", "bufdir", "oecd", "ssb", "fhi", "imdi", "as", "asa"}
+)
+_THESIS_LABELS = {
+    "master": "Masteroppgave",
+    "bachelor": "Bacheloroppgave",
+    "doktor": "Doktorgradsavhandling",
+    "ph.d": "Doktorgradsavhandling",
+}
 
 
 # ------------------------------------------------------------------ names
@@ -187,12 +209,26 @@ def apa_in_text(report: Report, page: int | None = None) -> str:
 # ------------------------------------------------------------------ BibTeX
 
 
-_BIB_TYPES = {DocumentType.REPORT: "techreport", DocumentType.ARTICLE: "article",
-              DocumentType.THESIS: "mastersthesis", DocumentType.ROUTINE: "misc",
-              DocumentType.WEB_PAGE: "online", DocumentType.OTHER: "misc"}
-_BIB_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&",
-                "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}"}
+_BIB_TYPES = {
+    DocumentType.REPORT: "techreport",
+    DocumentType.ARTICLE: "article",
+    DocumentType.THESIS: "mastersthesis",
+    DocumentType.ROUTINE: "misc",
+    DocumentType.WEB_PAGE: "online",
+    DocumentType.OTHER: "misc",
+}
+_BIB_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def bib_escape(text: str) -> str:
@@ -206,8 +242,9 @@ def bib_key(report: Report) -> str:
     who = family_name(names[0]) if names else "anon"
     first_word = next((w for w in re.findall(r"\w+", report.title) if len(w) > 3), "rapport")
     raw = f"{who}{report.year or ''}{first_word}"
-    ascii_key = unicodedata.normalize("NFKD", raw.replace("ø", "o").replace("Ø", "O")
-                                      .replace("æ", "ae").replace("Æ", "Ae"))
+    ascii_key = unicodedata.normalize(
+        "NFKD", raw.replace("ø", "o").replace("Ø", "O").replace("æ", "ae").replace("Æ", "Ae")
+    )
     ascii_key = re.sub(r"[^A-Za-z0-9]", "", ascii_key.encode("ascii", "ignore").decode())
     return f"{ascii_key.lower()}{report.id}"
 
@@ -243,8 +280,13 @@ def bibtex_entry(report: Report) -> str:
         fields.append(("number", bib_escape(report.series_number)))
     if report.document_type == DocumentType.THESIS:
         fields.append(("type", bib_escape(_thesis_label(report))))
-    for key, value in (("isbn", report.isbn), ("issn", report.issn), ("doi", report.doi),
-                       ("url", report.url), ("language", report.language)):
+    for key, value in (
+        ("isbn", report.isbn),
+        ("issn", report.issn),
+        ("doi", report.doi),
+        ("url", report.url),
+        ("language", report.language),
+    ):
         if value:
             fields.append((key, bib_escape(value)))
     if report.keywords:
@@ -261,9 +303,14 @@ def bibtex(reports: Iterable[Report]) -> str:
 # --------------------------------------------------------------------- RIS
 
 
-_RIS_TYPES = {DocumentType.REPORT: "RPRT", DocumentType.ARTICLE: "JOUR",
-              DocumentType.THESIS: "THES", DocumentType.ROUTINE: "GEN",
-              DocumentType.WEB_PAGE: "ELEC", DocumentType.OTHER: "GEN"}
+_RIS_TYPES = {
+    DocumentType.REPORT: "RPRT",
+    DocumentType.ARTICLE: "JOUR",
+    DocumentType.THESIS: "THES",
+    DocumentType.ROUTINE: "GEN",
+    DocumentType.WEB_PAGE: "ELEC",
+    DocumentType.OTHER: "GEN",
+}
 
 
 def _ris_line(tag: str, value: str) -> str:
@@ -274,16 +321,26 @@ def _ris_line(tag: str, value: str) -> str:
 def ris_entry(report: Report) -> str:
     """Return one RIS record."""
     lines = [_ris_line("TY", _RIS_TYPES[report.document_type])]
-    lines += [_ris_line("AU", n if is_organisation(n) else ", ".join(split_name(n)))
-              for n in report.authors]
-    lines += [_ris_line("A2", ", ".join(split_name(n)) if not is_organisation(n) else n)
-              for n in report.editors]
+    lines += [
+        _ris_line("AU", n if is_organisation(n) else ", ".join(split_name(n)))
+        for n in report.authors
+    ]
+    lines += [
+        _ris_line("A2", ", ".join(split_name(n)) if not is_organisation(n) else n)
+        for n in report.editors
+    ]
     lines.append(_ris_line("TI", _title_part(report)))
     if report.year:
         lines.append(_ris_line("PY", str(report.year)))
-    for tag, value in (("PB", report.publisher), ("T3", report.series),
-                       ("IS", report.series_number), ("SN", report.isbn or report.issn),
-                       ("LA", report.language), ("UR", report.url), ("DO", report.doi)):
+    for tag, value in (
+        ("PB", report.publisher),
+        ("T3", report.series),
+        ("IS", report.series_number),
+        ("SN", report.isbn or report.issn),
+        ("LA", report.language),
+        ("UR", report.url),
+        ("DO", report.doi),
+    ):
         if value:
             lines.append(_ris_line(tag, value))
     lines += [_ris_line("KW", k) for k in report.keywords]
@@ -301,9 +358,14 @@ def ris(reports: Iterable[Report]) -> str:
 # ---------------------------------------------------------------- CSL-JSON
 
 
-_CSL_TYPES = {DocumentType.REPORT: "report", DocumentType.ARTICLE: "article-journal",
-              DocumentType.THESIS: "thesis", DocumentType.ROUTINE: "document",
-              DocumentType.WEB_PAGE: "webpage", DocumentType.OTHER: "document"}
+_CSL_TYPES = {
+    DocumentType.REPORT: "report",
+    DocumentType.ARTICLE: "article-journal",
+    DocumentType.THESIS: "thesis",
+    DocumentType.ROUTINE: "document",
+    DocumentType.WEB_PAGE: "webpage",
+    DocumentType.OTHER: "document",
+}
 
 
 def _csl_names(names: list[str]) -> list[dict[str, str]]:
@@ -319,19 +381,28 @@ def _csl_names(names: list[str]) -> list[dict[str, str]]:
 
 def csl_item(report: Report) -> dict[str, object]:
     """Return one CSL-JSON item."""
-    item: dict[str, object] = {"id": f"report-{report.id}",
-                               "type": _CSL_TYPES[report.document_type],
-                               "title": _title_part(report)}
+    item: dict[str, object] = {
+        "id": f"report-{report.id}",
+        "type": _CSL_TYPES[report.document_type],
+        "title": _title_part(report),
+    }
     if report.authors:
         item["author"] = _csl_names(report.authors)
     if report.editors:
         item["editor"] = _csl_names(report.editors)
     if report.year:
         item["issued"] = {"date-parts": [[report.year]]}
-    for key, value in (("publisher", report.publisher), ("collection-title", report.series),
-                       ("number", report.series_number), ("ISBN", report.isbn),
-                       ("ISSN", report.issn), ("language", report.language),
-                       ("URL", report.url), ("DOI", report.doi), ("abstract", report.abstract)):
+    for key, value in (
+        ("publisher", report.publisher),
+        ("collection-title", report.series),
+        ("number", report.series_number),
+        ("ISBN", report.isbn),
+        ("ISSN", report.issn),
+        ("language", report.language),
+        ("URL", report.url),
+        ("DOI", report.doi),
+        ("abstract", report.abstract),
+    ):
         if value:
             item[key] = value
     if report.keywords:

@@ -37,10 +37,14 @@ def _own(reading_list: ReadingList, circle: Circle) -> None:
 
 def list_reading_lists(session: Session, circle: Circle) -> list[ReadingList]:
     """Return the circle's reading lists, newest first."""
-    return list(session.scalars(
-        select(ReadingList).where(ReadingList.circle_id == circle.id)
-        .options(selectinload(ReadingList.entries))
-        .order_by(ReadingList.created_at.desc(), ReadingList.id.desc())))
+    return list(
+        session.scalars(
+            select(ReadingList)
+            .where(ReadingList.circle_id == circle.id)
+            .options(selectinload(ReadingList.entries))
+            .order_by(ReadingList.created_at.desc(), ReadingList.id.desc())
+        )
+    )
 
 
 def get_reading_list(session: Session, circle: Circle, list_id: int) -> ReadingList | None:
@@ -56,21 +60,31 @@ def visible_entries(reading_list: ReadingList, circle: Circle) -> list[ReadingLi
     return [e for e in reading_list.entries if report_in_circle(e.report, circle)]
 
 
-def create_reading_list(session: Session, circle: Circle, *, actor: Member, title: str,
-                        description: str = "") -> ReadingList:
+def create_reading_list(
+    session: Session, circle: Circle, *, actor: Member, title: str, description: str = ""
+) -> ReadingList:
     """Create an empty reading list."""
     _guard(actor, circle)
     reading_list = ReadingList(
-        circle_id=circle.id, title=_text(title, MAX_TITLE, str(_l("Tittelen")), required=True),
+        circle_id=circle.id,
+        title=_text(title, MAX_TITLE, str(_l("Tittelen")), required=True),
         description=_text(description, MAX_DESCRIPTION, str(_l("Beskrivelsen"))),
-        created_by_id=actor.id)
+        created_by_id=actor.id,
+    )
     session.add(reading_list)
     session.flush()
     return reading_list
 
 
-def update_reading_list(session: Session, reading_list: ReadingList, circle: Circle, *,
-                        actor: Member, title: str, description: str = "") -> None:
+def update_reading_list(
+    session: Session,
+    reading_list: ReadingList,
+    circle: Circle,
+    *,
+    actor: Member,
+    title: str,
+    description: str = "",
+) -> None:
     """Rename a reading list and change its description."""
     _guard(actor, circle)
     _own(reading_list, circle)
@@ -79,8 +93,9 @@ def update_reading_list(session: Session, reading_list: ReadingList, circle: Cir
     session.flush()
 
 
-def delete_reading_list(session: Session, reading_list: ReadingList, circle: Circle, *,
-                        actor: Member) -> None:
+def delete_reading_list(
+    session: Session, reading_list: ReadingList, circle: Circle, *, actor: Member
+) -> None:
     """Delete a reading list (the reports stay in the library)."""
     _guard(actor, circle)
     _own(reading_list, circle)
@@ -88,8 +103,15 @@ def delete_reading_list(session: Session, reading_list: ReadingList, circle: Cir
     session.flush()
 
 
-def add_entry(session: Session, reading_list: ReadingList, circle: Circle, report: Report, *,
-              actor: Member, note: str = "") -> ReadingListEntry:
+def add_entry(
+    session: Session,
+    reading_list: ReadingList,
+    circle: Circle,
+    report: Report,
+    *,
+    actor: Member,
+    note: str = "",
+) -> ReadingListEntry:
     """Put a report last on the list, with a note."""
     _guard(actor, circle)
     _own(reading_list, circle)
@@ -99,10 +121,20 @@ def add_entry(session: Session, reading_list: ReadingList, circle: Circle, repor
         raise Conflict(_l("Rapporten står allerede på leselisten."))
     if len(reading_list.entries) >= MAX_ENTRIES:
         raise DomainError(_l("En leseliste kan ha høyst %(n)d rapporter.", n=MAX_ENTRIES))
-    position = (session.scalar(select(func.max(ReadingListEntry.position)).where(
-        ReadingListEntry.list_id == reading_list.id)) or 0) + 1
-    entry = ReadingListEntry(report_id=report.id, report=report, position=position,
-                             note=_text(note, MAX_NOTE, str(_l("Notatet"))))
+    position = (
+        session.scalar(
+            select(func.max(ReadingListEntry.position)).where(
+                ReadingListEntry.list_id == reading_list.id
+            )
+        )
+        or 0
+    ) + 1
+    entry = ReadingListEntry(
+        report_id=report.id,
+        report=report,
+        position=position,
+        note=_text(note, MAX_NOTE, str(_l("Notatet"))),
+    )
     reading_list.entries.append(entry)
     session.flush()
     return entry
@@ -115,8 +147,15 @@ def _entry(reading_list: ReadingList, entry_id: int) -> ReadingListEntry:
     return entry
 
 
-def set_note(session: Session, reading_list: ReadingList, circle: Circle, entry_id: int, *,
-             actor: Member, note: str) -> None:
+def set_note(
+    session: Session,
+    reading_list: ReadingList,
+    circle: Circle,
+    entry_id: int,
+    *,
+    actor: Member,
+    note: str,
+) -> None:
     """Change an entry's note."""
     _guard(actor, circle)
     _own(reading_list, circle)
@@ -124,8 +163,15 @@ def set_note(session: Session, reading_list: ReadingList, circle: Circle, entry_
     session.flush()
 
 
-def move_entry(session: Session, reading_list: ReadingList, circle: Circle, entry_id: int, *,
-               actor: Member, direction: str) -> None:
+def move_entry(
+    session: Session,
+    reading_list: ReadingList,
+    circle: Circle,
+    entry_id: int,
+    *,
+    actor: Member,
+    direction: str,
+) -> None:
     """Move an entry one place up or down (or to the top or bottom)."""
     _guard(actor, circle)
     _own(reading_list, circle)
@@ -143,8 +189,9 @@ def move_entry(session: Session, reading_list: ReadingList, circle: Circle, entr
     session.expire(reading_list, ["entries"])
 
 
-def remove_entry(session: Session, reading_list: ReadingList, circle: Circle, entry_id: int, *,
-                 actor: Member) -> None:
+def remove_entry(
+    session: Session, reading_list: ReadingList, circle: Circle, entry_id: int, *, actor: Member
+) -> None:
     """Take a report off the list."""
     _guard(actor, circle)
     _own(reading_list, circle)

@@ -30,8 +30,16 @@ from library.permissions import (
 )
 
 ALLOWED_UPLOADS = frozenset({"pdf", "docx", "txt", "md"})
-LANGUAGES = {"nb": _l("Bokmål"), "nn": _l("Nynorsk"), "no": _l("Norsk"), "en": _l("Engelsk"),
-             "sv": _l("Svensk"), "da": _l("Dansk"), "de": _l("Tysk"), "fr": _l("Fransk")}
+LANGUAGES = {
+    "nb": _l("Bokmål"),
+    "nn": _l("Nynorsk"),
+    "no": _l("Norsk"),
+    "en": _l("Engelsk"),
+    "sv": _l("Svensk"),
+    "da": _l("Dansk"),
+    "de": _l("Tysk"),
+    "fr": _l("Fransk"),
+}
 DOCUMENT_TYPE_LABELS = {
     DocumentType.REPORT: _l("Rapport"),
     DocumentType.ARTICLE: _l("Artikkel"),
@@ -40,9 +48,19 @@ DOCUMENT_TYPE_LABELS = {
     DocumentType.WEB_PAGE: _l("Nettside"),
     DocumentType.OTHER: _l("Annet"),
 }
-TEXT_LIMITS = {"title": 500, "subtitle": 500, "publisher": 300, "series": 300,
-               "series_number": 60, "isbn": 40, "issn": 20, "commissioned_by": 300,
-               "url": 500, "doi": 200, "abstract": 10000}
+TEXT_LIMITS = {
+    "title": 500,
+    "subtitle": 500,
+    "publisher": 300,
+    "series": 300,
+    "series_number": 60,
+    "isbn": 40,
+    "issn": 20,
+    "commissioned_by": 300,
+    "url": 500,
+    "doi": 200,
+    "abstract": 10000,
+}
 MAX_NAMES, MAX_NAME_LENGTH = 50, 200
 MAX_KEYWORDS, MAX_KEYWORD_LENGTH = 40, 100
 _ISBN_RE = re.compile(r"^[0-9Xx][0-9Xx\- ]{8,20}$")
@@ -88,13 +106,24 @@ def guess_document_type(value: Any) -> DocumentType:
     if text in {t.value for t in DocumentType}:
         return DocumentType(text)
     rules = [
-        (("masteroppgave", "avhandling", "doktorgrad", "bacheloroppgave", "thesis"),
-         DocumentType.THESIS),
+        (
+            ("masteroppgave", "avhandling", "doktorgrad", "bacheloroppgave", "thesis"),
+            DocumentType.THESIS,
+        ),
         (("nettside", "nettsted", "web"), DocumentType.WEB_PAGE),
         (("artikkel", "article", "tidsskrift"), DocumentType.ARTICLE),
         (("rutine", "prosedyre", "routine"), DocumentType.ROUTINE),
-        (("rapport", "report", "kunnskapssammenstilling", "kunnskapsoversikt", "notat",
-          "evaluering"), DocumentType.REPORT),
+        (
+            (
+                "rapport",
+                "report",
+                "kunnskapssammenstilling",
+                "kunnskapsoversikt",
+                "notat",
+                "evaluering",
+            ),
+            DocumentType.REPORT,
+        ),
     ]
     for words, kind in rules:
         if any(word in text for word in words):
@@ -115,8 +144,9 @@ def _names(value: Any, limit: int, length: int, label: str) -> list[str]:
     names = [re.sub(r"\s+", " ", str(item)).strip() for item in items]
     names = [n for n in names if n]
     if len(names) > limit:
-        raise DomainError(_l("For mange verdier i feltet %(field)s (høyst %(n)d).",
-                             field=label, n=limit))
+        raise DomainError(
+            _l("For mange verdier i feltet %(field)s (høyst %(n)d).", field=label, n=limit)
+        )
     if any(len(n) > length for n in names):
         raise DomainError(_l("En verdi i feltet %(field)s er for lang.", field=label))
     return names
@@ -180,7 +210,10 @@ def clean_metadata(values: dict[str, Any]) -> dict[str, Any]:
         raise DomainError(_l("ISSN skrives som 1234-5678."))
     ensure_no_identity_number(
         *[v for v in out.values() if isinstance(v, str)],
-        *out["authors"], *out["editors"], *out["keywords"])
+        *out["authors"],
+        *out["editors"],
+        *out["keywords"],
+    )
     return out
 
 
@@ -190,8 +223,14 @@ def find_duplicate(session: Session, sha256: str) -> Report | None:
 
 
 def add_report(
-    session: Session, *, upload_dir: str | Path, data: bytes, filename: str,
-    actor: Member | None, circle: Circle | None, shared: bool,
+    session: Session,
+    *,
+    upload_dir: str | Path,
+    data: bytes,
+    filename: str,
+    actor: Member | None,
+    circle: Circle | None,
+    shared: bool,
     metadata: dict[str, Any] | None = None,
 ) -> Report:
     """Turn an uploaded file into a report with its page text; the caller commits.
@@ -209,27 +248,42 @@ def add_report(
     existing = find_duplicate(session, sha) if data else None
     if existing is not None:
         visible = existing.circle_id is None or (
-            circle is not None and existing.circle_id == circle.id)
+            circle is not None and existing.circle_id == circle.id
+        )
         if visible or circle is None:
-            raise DuplicateReport(_l("«%(name)s» finnes allerede i biblioteket som «%(title)s».",
-                                     name=name, title=existing.title), existing.id)
-        raise DuplicateReport(_l("«%(name)s» finnes allerede i biblioteket, i en annen sirkel.",
-                                 name=name))
+            raise DuplicateReport(
+                _l(
+                    "«%(name)s» finnes allerede i biblioteket som «%(title)s».",
+                    name=name,
+                    title=existing.title,
+                ),
+                existing.id,
+            )
+        raise DuplicateReport(
+            _l("«%(name)s» finnes allerede i biblioteket, i en annen sirkel.", name=name)
+        )
     try:
         extracted = extract_document(data, filename)
     except ExtractionError as exc:
         raise UploadRefused(exc.message) from exc
     suggested = extracted.suggested
     try:
-        ensure_no_identity_number(name, extracted.raw_text, *extracted.pages,
-                                  suggested.get("title"),
-                                  *(suggested.get("authors") or []))
+        ensure_no_identity_number(
+            name,
+            extracted.raw_text,
+            *extracted.pages,
+            suggested.get("title"),
+            *(suggested.get("authors") or []),
+        )
     except IdentityNumberError as exc:
         raise UploadRefused(IDENTITY_IN_FILE) from exc
     values: dict[str, Any] = {
         "title": suggested.get("title") or Path(name).stem or name,
-        "authors": [a for a in suggested.get("authors") or []
-                    if a.strip().lower() not in _PLACEHOLDER_AUTHORS],
+        "authors": [
+            a
+            for a in suggested.get("authors") or []
+            if a.strip().lower() not in _PLACEHOLDER_AUTHORS
+        ],
         "year": suggested.get("year"),
     }
     values.update({k: v for k, v in (metadata or {}).items() if v not in (None, "", [])})
@@ -240,18 +294,29 @@ def add_report(
             values["year"] = None  # a wrong guess from the file must not stop the upload
     values["title"] = str(values["title"])[: TEXT_LIMITS["title"]]
     clean = clean_metadata(values)
-    stored = store_file(session, upload_dir=upload_dir, data=data, filename=filename,
-                        uploaded_by=actor, allowed=set(ALLOWED_UPLOADS))
+    stored = store_file(
+        session,
+        upload_dir=upload_dir,
+        data=data,
+        filename=filename,
+        uploaded_by=actor,
+        allowed=set(ALLOWED_UPLOADS),
+    )
     try:
         report = Report(
-            **clean, circle_id=None if shared else circle.id,  # type: ignore[union-attr]
+            **clean,
+            circle_id=None if shared else circle.id,  # type: ignore[union-attr]
             origin_circle_id=circle.id if circle is not None else None,
-            stored_file=stored, sha256=sha, has_text=extracted.has_text,
-            page_count=len(extracted.pages), metadata_confirmed=bool(metadata),
+            stored_file=stored,
+            sha256=sha,
+            has_text=extracted.has_text,
+            page_count=len(extracted.pages),
+            metadata_confirmed=bool(metadata),
             added_by_id=actor.id if actor is not None else None,
         )
-        report.pages = [ReportPage(number=i, text=text)
-                        for i, text in enumerate(extracted.pages, 1)]
+        report.pages = [
+            ReportPage(number=i, text=text) for i, text in enumerate(extracted.pages, 1)
+        ]
         # A savepoint: if the same file was committed by someone else a moment ago, only this
         # file is refused and the rest of the batch goes on.
         with session.begin_nested():
@@ -269,8 +334,13 @@ def add_report(
 
 
 def upload_reports(
-    session: Session, files: list[tuple[str, bytes]], *, upload_dir: str | Path,
-    actor: Member | None, circle: Circle | None, shared: bool,
+    session: Session,
+    files: list[tuple[str, bytes]],
+    *,
+    upload_dir: str | Path,
+    actor: Member | None,
+    circle: Circle | None,
+    shared: bool,
     metadata: dict[str, dict[str, Any]] | None = None,
 ) -> list[UploadOutcome]:
     """Add each file as a report; a refused file gets its reason and the rest go on."""
@@ -278,13 +348,18 @@ def upload_reports(
     for filename, data in files:
         name = clean_original_name(filename or "")
         try:
-            report = add_report(session, upload_dir=upload_dir, data=data, filename=filename,
-                                actor=actor, circle=circle, shared=shared,
-                                metadata=(metadata or {}).get(filename)
-                                or (metadata or {}).get(name))
+            report = add_report(
+                session,
+                upload_dir=upload_dir,
+                data=data,
+                filename=filename,
+                actor=actor,
+                circle=circle,
+                shared=shared,
+                metadata=(metadata or {}).get(filename) or (metadata or {}).get(name),
+            )
         except DuplicateReport as exc:
-            outcomes.append(UploadOutcome(name, error=str(exc.message),
-                                          existing_id=exc.report_id))
+            outcomes.append(UploadOutcome(name, error=str(exc.message), existing_id=exc.report_id))
         except DomainError as exc:
             outcomes.append(UploadOutcome(name, error=str(exc.message)))
         else:
@@ -294,13 +369,24 @@ def upload_reports(
 
 def circle_themes(session: Session, circle: Circle) -> list[Theme]:
     """Return the circle's themes for tagging reports, chosen ones first."""
-    return list(session.scalars(select(Theme).where(Theme.circle_id == circle.id)
-                                .order_by(Theme.chosen.desc(), Theme.title)))
+    return list(
+        session.scalars(
+            select(Theme)
+            .where(Theme.circle_id == circle.id)
+            .order_by(Theme.chosen.desc(), Theme.title)
+        )
+    )
 
 
 def update_report(
-    session: Session, report: Report, circle: Circle, *, actor: Member,
-    values: dict[str, Any], theme_ids: list[int] | None = None, shared: bool | None = None,
+    session: Session,
+    report: Report,
+    circle: Circle,
+    *,
+    actor: Member,
+    values: dict[str, Any],
+    theme_ids: list[int] | None = None,
+    shared: bool | None = None,
 ) -> Report:
     """Save confirmed or corrected metadata, the circle's themes and who sees the report."""
     if not can_edit_report(actor, circle, report):
@@ -309,8 +395,15 @@ def update_report(
     for key, value in clean.items():
         setattr(report, key, value)
     if theme_ids is not None:
-        chosen = list(session.scalars(select(Theme).where(
-            Theme.circle_id == circle.id, Theme.id.in_(theme_ids)))) if theme_ids else []
+        chosen = (
+            list(
+                session.scalars(
+                    select(Theme).where(Theme.circle_id == circle.id, Theme.id.in_(theme_ids))
+                )
+            )
+            if theme_ids
+            else []
+        )
         if len(chosen) != len(set(theme_ids)):
             raise DomainError(_l("Ukjent tema valgt."))
         report.themes = [t for t in report.themes if t.circle_id != circle.id] + chosen
@@ -318,11 +411,20 @@ def update_report(
         if not can_curate_report(actor, circle, report):
             raise NotAllowed(_l("Bare sirkelledere kan endre hvem som ser rapporten."))
         if not shared and report.origin_circle_id is None:
-            raise DomainError(_l("Rapporten ble importert for alle sirkler og kan ikke "
-                                 "begrenses til én sirkel her."))
+            raise DomainError(
+                _l(
+                    "Rapporten ble importert for alle sirkler og kan ikke "
+                    "begrenses til én sirkel her."
+                )
+            )
         report.circle_id = None if shared else report.origin_circle_id
-        record_event(session, "report_visibility_changed", actor=actor, circle=circle,
-                     detail=f"report {report.id} shared={shared}")
+        record_event(
+            session,
+            "report_visibility_changed",
+            actor=actor,
+            circle=circle,
+            detail=f"report {report.id} shared={shared}",
+        )
     report.metadata_confirmed = True
     session.flush()
     return report
@@ -339,31 +441,50 @@ def delete_report(session: Session, report: Report, circle: Circle, *, actor: Me
     if stored is not None:
         session.delete(stored)
     session.flush()
-    record_event(session, "report_deleted", actor=actor, circle=circle,
-                 detail=f"report {report_id}")
+    record_event(
+        session, "report_deleted", actor=actor, circle=circle, detail=f"report {report_id}"
+    )
     return key
 
 
 def recent_reports(session: Session, circle: Circle, limit: int = 5) -> list[Report]:
     """Return the reports most recently added that this circle's members see."""
-    return list(session.scalars(
-        select(Report).where((Report.circle_id.is_(None)) | (Report.circle_id == circle.id))
-        .order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Report)
+            .where((Report.circle_id.is_(None)) | (Report.circle_id == circle.id))
+            .order_by(Report.created_at.desc(), Report.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def count_reports(session: Session, circle: Circle) -> int:
     """Return how many reports this circle's members see."""
-    return session.scalar(select(func.count(Report.id)).where(
-        (Report.circle_id.is_(None)) | (Report.circle_id == circle.id))) or 0
+    return (
+        session.scalar(
+            select(func.count(Report.id)).where(
+                (Report.circle_id.is_(None)) | (Report.circle_id == circle.id)
+            )
+        )
+        or 0
+    )
 
 
 def unconfirmed_reports(session: Session, circle: Circle, member: Member) -> list[Report]:
     """Return the member's reports from this circle whose metadata is not confirmed yet."""
-    return list(session.scalars(
-        select(Report).where(Report.added_by_id == member.id,
-                             Report.origin_circle_id == circle.id,
-                             Report.metadata_confirmed.is_(False))
-        .order_by(Report.created_at.desc()).limit(50)))
+    return list(
+        session.scalars(
+            select(Report)
+            .where(
+                Report.added_by_id == member.id,
+                Report.origin_circle_id == circle.id,
+                Report.metadata_confirmed.is_(False),
+            )
+            .order_by(Report.created_at.desc())
+            .limit(50)
+        )
+    )
 
 
 def get_report(session: Session, circle: Circle, report_id: int) -> Report | None:

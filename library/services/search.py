@@ -20,8 +20,13 @@ from library.services.reports import DOCUMENT_TYPE_LABELS, LANGUAGES
 PER_PAGE = 10
 MAX_PAGE = 500
 EXPORT_LIMIT = 500
-FACET_LABELS = {"year": _l("År"), "publisher": _l("Utgiver"), "document_type": _l("Dokumenttype"),
-                "theme": _l("Tema"), "language": _l("Språk")}
+FACET_LABELS = {
+    "year": _l("År"),
+    "publisher": _l("Utgiver"),
+    "document_type": _l("Dokumenttype"),
+    "theme": _l("Tema"),
+    "language": _l("Språk"),
+}
 _MARK_RE = re.compile(r"</?mark>")
 
 
@@ -97,8 +102,9 @@ def _facet_label(name: str, value: str) -> str:
     return value
 
 
-def label_facets(facets: dict[str, list[tuple[str, int]]], filters: dict[str, str],
-                 theme_titles: set[str] | None) -> dict[str, list[FacetValue]]:
+def label_facets(
+    facets: dict[str, list[tuple[str, int]]], filters: dict[str, str], theme_titles: set[str] | None
+) -> dict[str, list[FacetValue]]:
     """Return facets with readable labels; themes of other circles are left out."""
     out: dict[str, list[FacetValue]] = {}
     for name in FACET_FIELDS:
@@ -106,8 +112,9 @@ def label_facets(facets: dict[str, list[tuple[str, int]]], filters: dict[str, st
         for value, count in facets.get(name, []):
             if name == "theme" and theme_titles is not None and value not in theme_titles:
                 continue  # another circle's theme on a shared report: not this circle's business
-            values.append(FacetValue(value, _facet_label(name, value), count,
-                                     filters.get(name) == value))
+            values.append(
+                FacetValue(value, _facet_label(name, value), count, filters.get(name) == value)
+            )
         out[name] = values
     return out
 
@@ -117,73 +124,138 @@ def load_reports(session: Session, ids: list[int], visible: frozenset[int]) -> d
     if not ids:
         return {}
     rows = session.scalars(
-        select(Report).where(Report.id.in_(ids))
-        .options(selectinload(Report.stored_file), selectinload(Report.themes)))
+        select(Report)
+        .where(Report.id.in_(ids))
+        .options(selectinload(Report.stored_file), selectinload(Report.themes))
+    )
     return {r.id: r for r in rows if r.circle_id is None or r.circle_id in visible}
 
 
 def search_library(
-    session: Session, backend: SearchBackend, *, visible: frozenset[int], text: str,
-    filters: dict[str, Any] | None = None, sort: str = "relevance", page: int = 1,
-    per_page: int = PER_PAGE, circle: Circle | None = None, pages_per_report: int = 3,
+    session: Session,
+    backend: SearchBackend,
+    *,
+    visible: frozenset[int],
+    text: str,
+    filters: dict[str, Any] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    circle: Circle | None = None,
+    pages_per_report: int = 3,
 ) -> LibraryResults:
     """Search the reports the member sees (shared ones and those of ``visible`` circles)."""
     filters = clean_filters(filters or {})
     sort = sort if sort in SORTS else "relevance"
     page = max(1, min(int(page or 1), MAX_PAGE))
     text = (text or "").strip()[:500]
-    result: SearchResult = backend.search(SearchQuery(
-        text=text, visible_circle_ids=visible, filters=filters, sort=sort, page=page,
-        per_page=per_page, pages_per_report=pages_per_report))
+    result: SearchResult = backend.search(
+        SearchQuery(
+            text=text,
+            visible_circle_ids=visible,
+            filters=filters,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            pages_per_report=pages_per_report,
+        )
+    )
     reports = load_reports(session, [h.report_id for h in result.hits], visible)
-    hits = [LibraryHit(reports[h.report_id], h.score, h.pages)
-            for h in result.hits if h.report_id in reports]
+    hits = [
+        LibraryHit(reports[h.report_id], h.score, h.pages)
+        for h in result.hits
+        if h.report_id in reports
+    ]
     theme_titles = None
     if circle is not None:
         from circle.themes.models import Theme
 
-        theme_titles = set(session.scalars(select(Theme.title).where(
-            Theme.circle_id == circle.id)))
-    return LibraryResults(text=text, total=result.total, hits=hits,
-                          facets=label_facets(result.facets, filters, theme_titles),
-                          suggestion=result.suggestion, page=page, per_page=per_page,
-                          filters=filters, sort=sort)
+        theme_titles = set(session.scalars(select(Theme.title).where(Theme.circle_id == circle.id)))
+    return LibraryResults(
+        text=text,
+        total=result.total,
+        hits=hits,
+        facets=label_facets(result.facets, filters, theme_titles),
+        suggestion=result.suggestion,
+        page=page,
+        per_page=per_page,
+        filters=filters,
+        sort=sort,
+    )
 
 
-def search_in_report(backend: SearchBackend, report: Report, visible: frozenset[int],
-                     text: str, page: int = 1, per_page: int = 20) -> SearchResult:
+def search_in_report(
+    backend: SearchBackend,
+    report: Report,
+    visible: frozenset[int],
+    text: str,
+    page: int = 1,
+    per_page: int = 20,
+) -> SearchResult:
     """Return the pages of one report that match, best first."""
     text = (text or "").strip()[:500]
     if not text:
         return SearchResult(0, [], {}, None)
-    return backend.search(SearchQuery(text=text, visible_circle_ids=visible, report_id=report.id,
-                                      page=max(1, int(page or 1)), per_page=per_page))
+    return backend.search(
+        SearchQuery(
+            text=text,
+            visible_circle_ids=visible,
+            report_id=report.id,
+            page=max(1, int(page or 1)),
+            per_page=per_page,
+        )
+    )
 
 
-def related_reports(session: Session, backend: SearchBackend, report: Report,
-                    visible: frozenset[int], limit: int = 5) -> list[Report]:
+def related_reports(
+    session: Session,
+    backend: SearchBackend,
+    report: Report,
+    visible: frozenset[int],
+    limit: int = 5,
+) -> list[Report]:
     """Return visible reports on similar topics, most similar first."""
     ids = backend.related(report.id, visible, limit)
     found = load_reports(session, ids, visible)
     return [found[i] for i in ids if i in found and i != report.id]
 
 
-def export_reports(session: Session, backend: SearchBackend, *, visible: frozenset[int],
-                   text: str, filters: dict[str, Any] | None = None,
-                   sort: str = "relevance") -> list[Report]:
+def export_reports(
+    session: Session,
+    backend: SearchBackend,
+    *,
+    visible: frozenset[int],
+    text: str,
+    filters: dict[str, Any] | None = None,
+    sort: str = "relevance",
+) -> list[Report]:
     """Return the reports of a whole result list (up to EXPORT_LIMIT) for export."""
     filters = clean_filters(filters or {})
-    result = backend.search(SearchQuery(
-        text=(text or "").strip()[:500], visible_circle_ids=visible, filters=filters,
-        sort=sort if sort in SORTS else "relevance", page=1, per_page=100,
-        pages_per_report=0))
+    result = backend.search(
+        SearchQuery(
+            text=(text or "").strip()[:500],
+            visible_circle_ids=visible,
+            filters=filters,
+            sort=sort if sort in SORTS else "relevance",
+            page=1,
+            per_page=100,
+            pages_per_report=0,
+        )
+    )
     ids = [h.report_id for h in result.hits]
     page = 2
     while len(ids) < min(result.total, EXPORT_LIMIT) and result.hits:
-        result = backend.search(SearchQuery(
-            text=(text or "").strip()[:500], visible_circle_ids=visible, filters=filters,
-            sort=sort if sort in SORTS else "relevance", page=page, per_page=100,
-            pages_per_report=0))
+        result = backend.search(
+            SearchQuery(
+                text=(text or "").strip()[:500],
+                visible_circle_ids=visible,
+                filters=filters,
+                sort=sort if sort in SORTS else "relevance",
+                page=page,
+                per_page=100,
+                pages_per_report=0,
+            )
+        )
         ids += [h.report_id for h in result.hits]
         page += 1
     found = load_reports(session, ids[:EXPORT_LIMIT], visible)

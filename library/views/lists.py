@@ -45,9 +45,13 @@ def _done(target: str, message: str, action: Callable[[], object]) -> Response:
 def lists(slug: str) -> str:
     """The circle's reading lists."""
     circle = circle_or_404(slug)
-    return render_template("library/lists.html", circle=circle, form=ReadingListForm(),
-                           lists=services.list_reading_lists(db.session, circle),
-                           can_edit=can_edit_reading_lists(current_user, circle))
+    return render_template(
+        "library/lists.html",
+        circle=circle,
+        form=ReadingListForm(),
+        lists=services.list_reading_lists(db.session, circle),
+        can_edit=can_edit_reading_lists(current_user, circle),
+    )
 
 
 @bp.post("/c/<slug>/library/lists")
@@ -62,8 +66,12 @@ def create_list(slug: str) -> Response:
         return redirect(url_for("library.lists", slug=slug))
     try:
         reading_list = services.create_reading_list(
-            db.session, circle, actor=current_user, title=form.title.data,
-            description=form.description.data or "")
+            db.session,
+            circle,
+            actor=current_user,
+            title=form.title.data,
+            description=form.description.data or "",
+        )
     except DomainError as exc:
         flash_domain_error(exc)
         return redirect(url_for("library.lists", slug=slug))
@@ -81,9 +89,14 @@ def show_list(slug: str, list_id: int) -> str:
     entries = services.visible_entries(reading_list, circle)
     form = ReadingListForm(obj=reading_list)
     return render_template(
-        "library/list.html", circle=circle, reading_list=reading_list, entries=entries,
-        form=form, apa={e.id: citations.apa(e.report) for e in entries},
-        can_edit=can_edit_reading_lists(current_user, circle))
+        "library/list.html",
+        circle=circle,
+        reading_list=reading_list,
+        entries=entries,
+        form=form,
+        apa={e.id: citations.apa(e.report) for e in entries},
+        can_edit=can_edit_reading_lists(current_user, circle),
+    )
 
 
 @bp.post("/c/<slug>/library/lists/<int:list_id>/edit")
@@ -98,9 +111,18 @@ def edit_list(slug: str, list_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return _done(target, _("Leselisten er lagret."), lambda: services.update_reading_list(
-        db.session, reading_list, circle, actor=current_user, title=form.title.data,
-        description=form.description.data or ""))
+    return _done(
+        target,
+        _("Leselisten er lagret."),
+        lambda: services.update_reading_list(
+            db.session,
+            reading_list,
+            circle,
+            actor=current_user,
+            title=form.title.data,
+            description=form.description.data or "",
+        ),
+    )
 
 
 @bp.post("/c/<slug>/library/lists/<int:list_id>/delete")
@@ -110,9 +132,11 @@ def delete_list(slug: str, list_id: int) -> Response:
     circle = circle_or_404(slug)
     reading_list = _list_or_404(circle, list_id)
     require_that(can_edit_reading_lists, circle)
-    return _done(url_for("library.lists", slug=slug), _("Leselisten er slettet."),
-                 lambda: services.delete_reading_list(db.session, reading_list, circle,
-                                                      actor=current_user))
+    return _done(
+        url_for("library.lists", slug=slug),
+        _("Leselisten er slettet."),
+        lambda: services.delete_reading_list(db.session, reading_list, circle, actor=current_user),
+    )
 
 
 @bp.post("/c/<slug>/library/reports/<int:report_id>/lists")
@@ -128,14 +152,22 @@ def add_to_list(slug: str, report_id: int) -> Response:
         flash_form_errors(form)
         return redirect(target)
     reading_list = _list_or_404(circle, form.list_id.data)
-    return _done(target, _("Rapporten er lagt på leselisten «%(title)s».",
-                           title=reading_list.title),
-                 lambda: services.add_entry(db.session, reading_list, circle, report,
-                                            actor=current_user, note=form.note.data or ""))
+    return _done(
+        target,
+        _("Rapporten er lagt på leselisten «%(title)s».", title=reading_list.title),
+        lambda: services.add_entry(
+            db.session, reading_list, circle, report, actor=current_user, note=form.note.data or ""
+        ),
+    )
 
 
-def _entry_action(slug: str, list_id: int, entry_id: int, message: str,
-                  action: Callable[[Circle, ReadingList], object]) -> Response:
+def _entry_action(
+    slug: str,
+    list_id: int,
+    entry_id: int,
+    message: str,
+    action: Callable[[Circle, ReadingList], object],
+) -> Response:
     circle = circle_or_404(slug)
     reading_list = _list_or_404(circle, list_id)
     if not any(e.id == entry_id for e in services.visible_entries(reading_list, circle)):
@@ -151,10 +183,15 @@ def move_entry(slug: str, list_id: int, entry_id: int) -> Response:
     """Move an entry up or down."""
     form = MoveForm()
     direction = form.direction.data if form.validate_on_submit() else ""
-    return _entry_action(slug, list_id, entry_id, _("Rekkefølgen er endret."),
-                         lambda circle, rl: services.move_entry(
-                             db.session, rl, circle, entry_id, actor=current_user,
-                             direction=direction or ""))
+    return _entry_action(
+        slug,
+        list_id,
+        entry_id,
+        _("Rekkefølgen er endret."),
+        lambda circle, rl: services.move_entry(
+            db.session, rl, circle, entry_id, actor=current_user, direction=direction or ""
+        ),
+    )
 
 
 @bp.post("/c/<slug>/library/lists/<int:list_id>/entries/<int:entry_id>/note")
@@ -168,8 +205,14 @@ def set_note(slug: str, list_id: int, entry_id: int) -> Response:
         if not valid:
             errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
             raise DomainError(" ".join(errors) or _("Notatet ble ikke lagret."))
-        services.set_note(db.session, reading_list, circle, entry_id, actor=current_user,
-                          note=form.note.data or "")
+        services.set_note(
+            db.session,
+            reading_list,
+            circle,
+            entry_id,
+            actor=current_user,
+            note=form.note.data or "",
+        )
 
     return _entry_action(slug, list_id, entry_id, _("Notatet er lagret."), save)
 
@@ -178,9 +221,15 @@ def set_note(slug: str, list_id: int, entry_id: int) -> Response:
 @login_required
 def remove_entry(slug: str, list_id: int, entry_id: int) -> Response:
     """Take a report off the list."""
-    return _entry_action(slug, list_id, entry_id, _("Rapporten er tatt av leselisten."),
-                         lambda circle, rl: services.remove_entry(
-                             db.session, rl, circle, entry_id, actor=current_user))
+    return _entry_action(
+        slug,
+        list_id,
+        entry_id,
+        _("Rapporten er tatt av leselisten."),
+        lambda circle, rl: services.remove_entry(
+            db.session, rl, circle, entry_id, actor=current_user
+        ),
+    )
 
 
 @bp.get("/c/<slug>/library/lists/<int:list_id>/export.<fmt>")

@@ -60,12 +60,22 @@ def index(slug: str) -> str:
     circle = circle_or_404(slug)
     args = search_args()
     results = search_services.search_library(
-        db.session, get_backend(), visible=visible(circle), text=args.get("q", ""),
+        db.session,
+        get_backend(),
+        visible=visible(circle),
+        text=args.get("q", ""),
         filters={k: args[k] for k in FACET_FIELDS if k in args},
-        sort=args.get("sort", "relevance"), page=_int_arg("page"), circle=circle)
+        sort=args.get("sort", "relevance"),
+        page=_int_arg("page"),
+        circle=circle,
+    )
     return render_template(
-        "library/index.html", circle=circle, results=results, args=args,
-        facet_labels=search_services.FACET_LABELS, help_examples=HELP_EXAMPLES,
+        "library/index.html",
+        circle=circle,
+        results=results,
+        args=args,
+        facet_labels=search_services.FACET_LABELS,
+        help_examples=HELP_EXAMPLES,
         snippet_html=search_services.snippet_html,
         search_url=lambda **changes: search_url(circle.slug, **changes),
         export_url=lambda fmt: search_url(circle.slug, "library.export_results", fmt=fmt),
@@ -82,9 +92,13 @@ def export_results(slug: str, fmt: str) -> Response:
         abort(404)
     args = search_args()
     reports = search_services.export_reports(
-        db.session, get_backend(), visible=visible(circle), text=args.get("q", ""),
+        db.session,
+        get_backend(),
+        visible=visible(circle),
+        text=args.get("q", ""),
         filters={k: args[k] for k in FACET_FIELDS if k in args},
-        sort=args.get("sort", "relevance"))
+        sort=args.get("sort", "relevance"),
+    )
     return export_response(reports, fmt, "bibliotek")
 
 
@@ -96,30 +110,45 @@ def show(slug: str, report_id: int) -> str:
     report = report_or_404(circle, report_id)
     backend = get_backend()
     q = (request.args.get("q") or "").strip()
-    inside = search_services.search_in_report(backend, report, visible(circle), q,
-                                              page=_int_arg("page")) if q else None
+    inside = (
+        search_services.search_in_report(backend, report, visible(circle), q, page=_int_arg("page"))
+        if q
+        else None
+    )
     page_no = min(max(_int_arg("p", 0), 0), report.page_count)
     page_text = None
     if page_no:
-        page_text = db.session.scalar(select(ReportPage.text).where(
-            ReportPage.report_id == report.id, ReportPage.number == page_no))
+        page_text = db.session.scalar(
+            select(ReportPage.text).where(
+                ReportPage.report_id == report.id, ReportPage.number == page_no
+            )
+        )
     can_lists = can_edit_reading_lists(current_user, circle)
     add_form = AddToListForm()
     if can_lists:
-        add_form.list_id.choices = [(rl.id, rl.title) for rl in
-                                    lists_services.list_reading_lists(db.session, circle)]
+        add_form.list_id.choices = [
+            (rl.id, rl.title) for rl in lists_services.list_reading_lists(db.session, circle)
+        ]
     return render_template(
-        "library/report.html", circle=circle, report=report, q=q, inside=inside,
-        page_no=page_no, page_text=page_text,
+        "library/report.html",
+        circle=circle,
+        report=report,
+        q=q,
+        inside=inside,
+        page_no=page_no,
+        page_text=page_text,
         related=search_services.related_reports(db.session, backend, report, visible(circle)),
-        apa=citations.apa(report), apa_html=citations.apa_html(report),
-        in_text=citations.apa_in_text(report), snippet_html=search_services.snippet_html,
+        apa=citations.apa(report),
+        apa_html=citations.apa_html(report),
+        in_text=citations.apa_in_text(report),
+        snippet_html=search_services.snippet_html,
         themes=[t for t in report.themes if t.circle_id == circle.id],
         type_label=services.DOCUMENT_TYPE_LABELS[report.document_type],
         language_label=services.LANGUAGES.get(report.language, report.language),
         can_edit=can_edit_report(current_user, circle, report),
         can_delete=can_delete_report(current_user, circle, report),
-        can_lists=can_lists, add_form=add_form,
+        can_lists=can_lists,
+        add_form=add_form,
         thread_url=_thread_url(circle, report),
     )
 
@@ -152,8 +181,21 @@ def cite(slug: str, report_id: int, fmt: str) -> Response:
 
 
 def _fill_form(form: ReportForm, report: Report) -> None:
-    for name in ("title", "subtitle", "year", "publisher", "series", "series_number", "isbn",
-                 "issn", "language", "abstract", "commissioned_by", "url", "doi"):
+    for name in (
+        "title",
+        "subtitle",
+        "year",
+        "publisher",
+        "series",
+        "series_number",
+        "isbn",
+        "issn",
+        "language",
+        "abstract",
+        "commissioned_by",
+        "url",
+        "doi",
+    ):
         getattr(form, name).data = getattr(report, name)
     form.authors.data = "\n".join(report.authors or [])
     form.editors.data = "\n".join(report.editors or [])
@@ -177,13 +219,20 @@ def edit(slug: str, report_id: int) -> Response | str:
         form.themes.data = [t.id for t in report.themes if t.circle_id == circle.id]
     # Reports imported for all circles from the command line have no circle to be kept to.
     can_share = can_curate_report(current_user, circle, report) and (
-        report.origin_circle_id is not None)
+        report.origin_circle_id is not None
+    )
     if form.validate_on_submit():
         shared = form.visibility.data == "shared" if can_share else None
         try:
-            services.update_report(db.session, report, circle, actor=current_user,
-                                   values=form.values(), theme_ids=form.themes.data or [],
-                                   shared=shared)
+            services.update_report(
+                db.session,
+                report,
+                circle,
+                actor=current_user,
+                values=form.values(),
+                theme_ids=form.themes.data or [],
+                shared=shared,
+            )
         except DomainError as exc:
             flash_domain_error(exc)
         else:
@@ -191,14 +240,20 @@ def edit(slug: str, report_id: int) -> Response | str:
             _reindex([report.id])
             flash(_("Opplysningene om rapporten er lagret."), "success")
             return redirect(url_for("library.show", slug=slug, report_id=report.id))
-    return render_template("library/edit.html", circle=circle, report=report, form=form,
-                           can_curate=can_share)
+    return render_template(
+        "library/edit.html", circle=circle, report=report, form=form, can_curate=can_share
+    )
 
 
 def _reindex(ids: list[int]) -> None:
     if sync_reports(db.session, ids):
-        flash(_("Søkeindeksen kunne ikke oppdateres nå. Rapporten er lagret, og blir søkbar "
-                "når indeksen bygges på nytt."), "error")
+        flash(
+            _(
+                "Søkeindeksen kunne ikke oppdateres nå. Rapporten er lagret, og blir søkbar "
+                "når indeksen bygges på nytt."
+            ),
+            "error",
+        )
 
 
 @bp.post("/c/<slug>/library/reports/<int:report_id>/delete")
@@ -228,8 +283,9 @@ def open_report(report_id: int) -> Response:
     report = db.session.get(Report, report_id)
     if report is None:
         abort(404)
-    all_ids = frozenset(db.session.scalars(select(Circle.id))) if current_user.is_admin else (
-        frozenset())
+    all_ids = (
+        frozenset(db.session.scalars(select(Circle.id))) if current_user.is_admin else (frozenset())
+    )
     allowed = visible_circle_ids(current_user, all_ids)
     if report.circle_id is not None:
         if report.circle_id not in allowed:

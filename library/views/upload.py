@@ -39,17 +39,26 @@ def upload(slug: str) -> Response | str:
             return _receive(slug, circle, files, shared=form.visibility.data == "shared")
     results = session.pop(_RESULTS_KEY, None)
     return render_template(
-        "library/upload.html", circle=circle, form=form, results=results,
+        "library/upload.html",
+        circle=circle,
+        form=form,
+        results=results,
         waiting=services.unconfirmed_reports(db.session, circle, current_user),
         allowed=sorted(services.ALLOWED_UPLOADS),
-        max_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1_000_000)
+        max_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1_000_000,
+    )
 
 
 def _receive(slug: str, circle, files, *, shared: bool) -> Response:  # noqa: ANN001
     upload_dir = current_app.config["UPLOAD_DIR"]
     outcomes = services.upload_reports(
-        db.session, [(f.filename or "", f.read()) for f in files], upload_dir=upload_dir,
-        actor=current_user, circle=circle, shared=shared)
+        db.session,
+        [(f.filename or "", f.read()) for f in files],
+        upload_dir=upload_dir,
+        actor=current_user,
+        circle=circle,
+        shared=shared,
+    )
     added = [o.report for o in outcomes if o.report is not None]
     keys = [r.stored_file.key for r in added if r.stored_file is not None]
     try:
@@ -61,27 +70,49 @@ def _receive(slug: str, circle, files, *, shared: bool) -> Response:  # noqa: AN
         if isinstance(exc, IntegrityError):
             # Two identical files uploaded at the same moment: the database's unique
             # checksum keeps one; this batch is refused whole with a clear message.
-            flash(_("Den samme filen ble lastet opp samtidig av noen andre, og finnes nå i "
-                    "biblioteket. Ingenting fra denne opplastingen er lagret."), "error")
+            flash(
+                _(
+                    "Den samme filen ble lastet opp samtidig av noen andre, og finnes nå i "
+                    "biblioteket. Ingenting fra denne opplastingen er lagret."
+                ),
+                "error",
+            )
             return redirect(url_for("library.upload", slug=slug))
         raise
     failed_index = sync_reports(db.session, [r.id for r in added])
     if failed_index:
-        flash(_("Søkeindeksen kunne ikke oppdateres nå. Rapportene er lagret, og blir søkbare "
-                "når indeksen bygges på nytt."), "error")
+        flash(
+            _(
+                "Søkeindeksen kunne ikke oppdateres nå. Rapportene er lagret, og blir søkbare "
+                "når indeksen bygges på nytt."
+            ),
+            "error",
+        )
     if len(outcomes) == 1 and added:
         report = added[0]
-        flash(_("«%(name)s» er lastet opp. Kontroller opplysningene og lagre.",
-                name=outcomes[0].filename), "success")
+        flash(
+            _(
+                "«%(name)s» er lastet opp. Kontroller opplysningene og lagre.",
+                name=outcomes[0].filename,
+            ),
+            "success",
+        )
         if not report.has_text:
-            flash(_("Filen har ingen søkbar tekst (kanskje en skannet PDF). Rapporten er lagret "
-                    "med opplysningene du gir, men innholdet kan ikke søkes i."), "info")
+            flash(
+                _(
+                    "Filen har ingen søkbar tekst (kanskje en skannet PDF). Rapporten er lagret "
+                    "med opplysningene du gir, men innholdet kan ikke søkes i."
+                ),
+                "info",
+            )
         return redirect(url_for("library.edit", slug=slug, report_id=report.id))
     session[_RESULTS_KEY] = [_result(o) for o in outcomes[:_SHOWN_RESULTS]]
     failed = sum(1 for o in outcomes if o.report is None)
     if added:
-        flash(_("%(ok)d av %(n)d filer er lagt til.", ok=len(added), n=len(outcomes)),
-              "success" if not failed else "info")
+        flash(
+            _("%(ok)d av %(n)d filer er lagt til.", ok=len(added), n=len(outcomes)),
+            "success" if not failed else "info",
+        )
     else:
         flash(_("Ingen av filene ble lagt til."), "error")
     if len(outcomes) > _SHOWN_RESULTS:

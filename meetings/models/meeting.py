@@ -92,11 +92,15 @@ class Meeting(db.Model):
     circle: Mapped[Circle] = relationship()
     host_unit: Mapped[Unit | None] = relationship()
     items: Mapped[list[AgendaItem]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan",
-        order_by="AgendaItem.position", foreign_keys="AgendaItem.meeting_id",
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="AgendaItem.position",
+        foreign_keys="AgendaItem.meeting_id",
     )
     minutes: Mapped[Minutes | None] = relationship(
-        back_populates="meeting", uselist=False, cascade="all, delete-orphan",
+        back_populates="meeting",
+        uselist=False,
+        cascade="all, delete-orphan",
         foreign_keys="Minutes.meeting_id",
     )
     rsvps: Mapped[list[Rsvp]] = relationship(cascade="all, delete-orphan")
@@ -112,14 +116,15 @@ class AgendaItem(db.Model):
     __tablename__ = "agenda_item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"),
-                                            index=True)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind, "agenda_item_kind"))
-    origin: Mapped[ItemOrigin] = mapped_column(_enum(ItemOrigin, "agenda_item_origin"),
-                                               default=ItemOrigin.MANUAL)
+    origin: Mapped[ItemOrigin] = mapped_column(
+        _enum(ItemOrigin, "agenda_item_origin"), default=ItemOrigin.MANUAL
+    )
     title: Mapped[str] = mapped_column(String(200))
     presenter: Mapped[str] = mapped_column(String(120), default="")
     minutes_planned: Mapped[int] = mapped_column(Integer, default=0)
@@ -128,16 +133,20 @@ class AgendaItem(db.Model):
     # Decided in the meeting, recorded with the minutes: the item comes back next time.
     postponed: Mapped[bool] = mapped_column(default=False)
     postponed_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL"))
+        ForeignKey("agenda_item.id", ondelete="SET NULL")
+    )
     approves_meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meeting.id", ondelete="SET NULL"))
+        ForeignKey("meeting.id", ondelete="SET NULL")
+    )
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
     postponed_from: Mapped[AgendaItem | None] = relationship(
-        remote_side="AgendaItem.id", foreign_keys=[postponed_from_id])
+        remote_side="AgendaItem.id", foreign_keys=[postponed_from_id]
+    )
     approves_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[approves_meeting_id])
     readings: Mapped[list[AgendaReading]] = relationship(
-        cascade="all, delete-orphan", order_by="AgendaReading.position")
+        cascade="all, delete-orphan", order_by="AgendaReading.position"
+    )
 
 
 class AgendaReading(db.Model):
@@ -146,8 +155,9 @@ class AgendaReading(db.Model):
     __tablename__ = "agenda_reading"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"),
-                                         index=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(300))
     url: Mapped[str] = mapped_column(String(500), default="")
@@ -176,8 +186,9 @@ class MeetingNotice(db.Model):
     __tablename__ = "meeting_notice"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"),
-                                            index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     changed: Mapped[bool] = mapped_column(default=False)
@@ -208,8 +219,9 @@ class Attendance(db.Model):
     __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"),
-                                            index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
     status: Mapped[AttendanceStatus] = mapped_column(_enum(AttendanceStatus, "attendance_status"))
@@ -224,8 +236,7 @@ class FeedToken(db.Model):
     __tablename__ = "meeting_feed_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"),
-                                           unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), unique=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -50,11 +50,13 @@ class Minutes(db.Model):
     __tablename__ = "minutes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"),
-                                            unique=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), unique=True
+    )
     circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
-    state: Mapped[MinutesState] = mapped_column(_enum(MinutesState, "minutes_state"),
-                                                default=MinutesState.DRAFT)
+    state: Mapped[MinutesState] = mapped_column(
+        _enum(MinutesState, "minutes_state"), default=MinutesState.DRAFT
+    )
     # Bumped on every save: a form carries the number it was loaded with (optimistic locking).
     edit_version: Mapped[int] = mapped_column(Integer, default=0)
     # Number of the latest approved version (0 until approved).
@@ -66,7 +68,8 @@ class Minutes(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     # Set when the minutes were approved at a later meeting through its approval item.
     approved_at_meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meeting.id", ondelete="SET NULL"))
+        ForeignKey("meeting.id", ondelete="SET NULL")
+    )
     distributed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
@@ -74,13 +77,16 @@ class Minutes(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="minutes", foreign_keys=[meeting_id])
     approved_by: Mapped[Member | None] = relationship(foreign_keys=[approved_by_id])
     approved_at_meeting: Mapped[Meeting | None] = relationship(
-        foreign_keys=[approved_at_meeting_id])
+        foreign_keys=[approved_at_meeting_id]
+    )
     notes: Mapped[list[MinutesNote]] = relationship(cascade="all, delete-orphan")
     reviewers: Mapped[list[Reviewer]] = relationship(cascade="all, delete-orphan")
     comments: Mapped[list[ReviewComment]] = relationship(
-        cascade="all, delete-orphan", order_by="ReviewComment.id")
+        cascade="all, delete-orphan", order_by="ReviewComment.id"
+    )
     actions: Mapped[list[ActionItem]] = relationship(
-        back_populates="minutes", order_by="ActionItem.id")
+        back_populates="minutes", order_by="ActionItem.id"
+    )
 
     @property
     def is_public(self) -> bool:
@@ -108,8 +114,9 @@ class MinutesRevision(db.Model):
     __table_args__ = (UniqueConstraint("minutes_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"),
-                                            index=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -126,8 +133,9 @@ class MinutesVersion(db.Model):
     __table_args__ = (UniqueConstraint("minutes_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"),
-                                            index=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -157,15 +165,17 @@ class ReviewComment(db.Model):
     __tablename__ = "minutes_comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"),
-                                            index=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
     item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     kind: Mapped[CommentKind] = mapped_column(_enum(CommentKind, "minutes_comment_kind"))
     body: Mapped[str] = mapped_column(Text, default="")
     suggested_text: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[CommentStatus] = mapped_column(_enum(CommentStatus, "minutes_comment_status"),
-                                                  default=CommentStatus.OPEN)
+    status: Mapped[CommentStatus] = mapped_column(
+        _enum(CommentStatus, "minutes_comment_status"), default=CommentStatus.OPEN
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -182,8 +192,9 @@ class Distribution(db.Model):
     __tablename__ = "minutes_distribution"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"),
-                                            index=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
     version: Mapped[int] = mapped_column(Integer)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     email: Mapped[str] = mapped_column(String(254))
@@ -201,16 +212,19 @@ class ActionItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"),
-                                            index=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
     item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
     what: Mapped[str] = mapped_column(String(500))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"),
-                                                 index=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL"), index=True
+    )
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
     due_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus, "action_status"),
-                                                 default=ActionStatus.OPEN)
+    status: Mapped[ActionStatus] = mapped_column(
+        _enum(ActionStatus, "action_status"), default=ActionStatus.OPEN
+    )
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

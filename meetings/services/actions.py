@@ -26,9 +26,17 @@ def _editable(minutes: Minutes, circle: Circle, actor: Member) -> None:
         raise Conflict(_l("Referatet er godkjent og låst; oppgavene kan ikke endres her."))
 
 
-def add_action(session: Session, minutes: Minutes, circle: Circle, *, actor: Member, what: str,
-               owner_id: int | None = None, due_on: date | None = None,
-               item_id: int | None = None) -> ActionItem:
+def add_action(
+    session: Session,
+    minutes: Minutes,
+    circle: Circle,
+    *,
+    actor: Member,
+    what: str,
+    owner_id: int | None = None,
+    due_on: date | None = None,
+    item_id: int | None = None,
+) -> ActionItem:
     """Add an action item (what, owner, due date) to draft minutes."""
     _editable(minutes, circle, actor)
     what = (what or "").strip()
@@ -38,15 +46,25 @@ def add_action(session: Session, minutes: Minutes, circle: Circle, *, actor: Mem
     guard_text(what)
     unit_id = None
     if owner_id is not None:
-        membership = session.scalar(select(Membership).where(
-            Membership.circle_id == circle.id, Membership.member_id == owner_id))
+        membership = session.scalar(
+            select(Membership).where(
+                Membership.circle_id == circle.id, Membership.member_id == owner_id
+            )
+        )
         if membership is None:
             raise DomainError(_l("Den ansvarlige må være med i sirkelen."))
         unit_id = membership.unit_id
     if item_id is not None and item_id not in {i.id for i in minutes.meeting.items}:
         raise DomainError(_l("Punktet står ikke på dagsordenen."))
-    action = ActionItem(circle_id=circle.id, minutes_id=minutes.id, item_id=item_id, what=what,
-                        owner_id=owner_id, unit_id=unit_id, due_on=due_on)
+    action = ActionItem(
+        circle_id=circle.id,
+        minutes_id=minutes.id,
+        item_id=item_id,
+        what=what,
+        owner_id=owner_id,
+        unit_id=unit_id,
+        due_on=due_on,
+    )
     session.add(action)
     session.flush()
     return action
@@ -59,8 +77,15 @@ def delete_action(session: Session, action: ActionItem, circle: Circle, *, actor
     session.flush()
 
 
-def toggle_action(session: Session, action: ActionItem, circle: Circle, *, actor: Member,
-                  done: bool, now: datetime | None = None) -> None:
+def toggle_action(
+    session: Session,
+    action: ActionItem,
+    circle: Circle,
+    *,
+    actor: Member,
+    done: bool,
+    now: datetime | None = None,
+) -> None:
     """Mark an action item done or open again (leaders and its owner)."""
     if not can_toggle_action(actor, action, circle):
         raise NotAllowed(_l("Bare sirkelledere og den ansvarlige kan endre status på oppgaven."))
@@ -79,16 +104,23 @@ class ActionFilter:
     overdue: bool = False
 
 
-def list_actions(session: Session, circle: Circle, member: Any, filters: ActionFilter,
-                 today: date) -> list[ActionItem]:
+def list_actions(
+    session: Session, circle: Circle, member: Any, filters: ActionFilter, today: date
+) -> list[ActionItem]:
     """Return the circle's action items the member may see, filtered, oldest meeting first."""
-    query = (select(ActionItem).join(Minutes, ActionItem.minutes_id == Minutes.id)
-             .join(Meeting, Minutes.meeting_id == Meeting.id)
-             .where(ActionItem.circle_id == circle.id)
-             .options(selectinload(ActionItem.owner), selectinload(ActionItem.unit),
-                      selectinload(ActionItem.minutes).selectinload(Minutes.reviewers),
-                      selectinload(ActionItem.minutes).selectinload(Minutes.meeting))
-             .order_by(Meeting.starts_at, ActionItem.id))
+    query = (
+        select(ActionItem)
+        .join(Minutes, ActionItem.minutes_id == Minutes.id)
+        .join(Meeting, Minutes.meeting_id == Meeting.id)
+        .where(ActionItem.circle_id == circle.id)
+        .options(
+            selectinload(ActionItem.owner),
+            selectinload(ActionItem.unit),
+            selectinload(ActionItem.minutes).selectinload(Minutes.reviewers),
+            selectinload(ActionItem.minutes).selectinload(Minutes.meeting),
+        )
+        .order_by(Meeting.starts_at, ActionItem.id)
+    )
     if filters.owner_id is not None:
         query = query.where(ActionItem.owner_id == filters.owner_id)
     if filters.unit_id is not None:
@@ -108,5 +140,11 @@ def get_action(session: Session, circle: Circle, action_id: int) -> ActionItem |
 
 def owners(session: Session, circle: Circle) -> list[Member]:
     """Return the circle's members who can own an action item, by name."""
-    return list(session.scalars(select(Member).join(Membership).where(
-        Membership.circle_id == circle.id, Member.active.is_(True)).order_by(Member.name)))
+    return list(
+        session.scalars(
+            select(Member)
+            .join(Membership)
+            .where(Membership.circle_id == circle.id, Member.active.is_(True))
+            .order_by(Member.name)
+        )
+    )

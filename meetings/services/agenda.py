@@ -39,14 +39,26 @@ MAX_READINGS = 20
 
 # The fixed agenda the circles follow; a circle's leaders adapt it as its template.
 DEFAULT_TEMPLATE: list[tuple[ItemKind, str, int, str]] = [
-    (ItemKind.DISCUSSION, "Refleksjon over arbeidet siden sist", 20,
-     "Kort runde: hva har skjedd i tjenestene siden forrige gang?"),
-    (ItemKind.DISCUSSION, "Lokal forankring av prosjektene", 20,
-     "Hvordan er arbeidet forankret hos lederne i enhetene?"),
+    (
+        ItemKind.DISCUSSION,
+        "Refleksjon over arbeidet siden sist",
+        20,
+        "Kort runde: hva har skjedd i tjenestene siden forrige gang?",
+    ),
+    (
+        ItemKind.DISCUSSION,
+        "Lokal forankring av prosjektene",
+        20,
+        "Hvordan er arbeidet forankret hos lederne i enhetene?",
+    ),
     (ItemKind.DISCUSSION, "Erfaringsdeling", 30, ""),
     (ItemKind.DISCUSSION, "Hvilken kunnskap trenger vi fortsatt?", 15, ""),
-    (ItemKind.PRESENTATION, "Fagpresentasjon", 45,
-     "Presentasjon av forskning valgt på forrige møte."),
+    (
+        ItemKind.PRESENTATION,
+        "Fagpresentasjon",
+        45,
+        "Presentasjon av forskning valgt på forrige møte.",
+    ),
     (ItemKind.DECISION, "Tema for neste møte", 10, ""),
     (ItemKind.INFORMATION, "Praktiske avklaringer", 10, ""),
 ]
@@ -64,15 +76,21 @@ class TemplateRow:
 
 def template_rows(session: Session, circle: Circle) -> list[TemplateRow]:
     """Return the circle's standard agenda (the domain's fixed agenda until leaders edit it)."""
-    saved = list(session.scalars(select(AgendaTemplateItem).where(
-        AgendaTemplateItem.circle_id == circle.id).order_by(AgendaTemplateItem.position)))
+    saved = list(
+        session.scalars(
+            select(AgendaTemplateItem)
+            .where(AgendaTemplateItem.circle_id == circle.id)
+            .order_by(AgendaTemplateItem.position)
+        )
+    )
     if saved:
         return [TemplateRow(t.kind, t.title, t.minutes_planned, t.description) for t in saved]
     return [TemplateRow(k, t, m, d) for k, t, m, d in DEFAULT_TEMPLATE]
 
 
-def save_template(session: Session, circle: Circle, *, actor: Member,
-                  rows: list[dict[str, Any]]) -> None:
+def save_template(
+    session: Session, circle: Circle, *, actor: Member, rows: list[dict[str, Any]]
+) -> None:
     """Replace the circle's standard agenda; rows without a title are dropped."""
     if not can_manage_meetings(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan endre standarddagsordenen."))
@@ -85,15 +103,25 @@ def save_template(session: Session, circle: Circle, *, actor: Member,
         check_length(title, 200, str(_l("Tittelen")))
         check_length(description, 5000, str(_l("Beskrivelsen")))
         guard_text(title, description)
-        clean.append(TemplateRow(_kind(row.get("kind")), title,
-                                 _minutes(row.get("minutes_planned")), description))
+        clean.append(
+            TemplateRow(
+                _kind(row.get("kind")), title, _minutes(row.get("minutes_planned")), description
+            )
+        )
     if not clean:
         raise DomainError(_l("Standarddagsordenen må ha minst ett punkt."))
     session.execute(delete(AgendaTemplateItem).where(AgendaTemplateItem.circle_id == circle.id))
     for i, row in enumerate(clean):
-        session.add(AgendaTemplateItem(circle_id=circle.id, position=i, kind=row.kind,
-                                       title=row.title, minutes_planned=row.minutes_planned,
-                                       description=row.description))
+        session.add(
+            AgendaTemplateItem(
+                circle_id=circle.id,
+                position=i,
+                kind=row.kind,
+                title=row.title,
+                minutes_planned=row.minutes_planned,
+                description=row.description,
+            )
+        )
     session.flush()
 
 
@@ -116,32 +144,48 @@ def _minutes(value: Any) -> int:
 
 def open_actions_before(session: Session, meeting: Meeting) -> list[ActionItem]:
     """Return the circle's open action items agreed at meetings before this one."""
-    return list(session.scalars(
-        select(ActionItem).join(Minutes, ActionItem.minutes_id == Minutes.id)
-        .join(Meeting, Minutes.meeting_id == Meeting.id)
-        .where(ActionItem.circle_id == meeting.circle_id, ActionItem.status == ActionStatus.OPEN,
-               Meeting.starts_at < meeting.starts_at)
-        .options(selectinload(ActionItem.owner),
-                 selectinload(ActionItem.minutes).selectinload(Minutes.reviewers),
-                 selectinload(ActionItem.minutes).selectinload(Minutes.meeting))
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-    ))
+    return list(
+        session.scalars(
+            select(ActionItem)
+            .join(Minutes, ActionItem.minutes_id == Minutes.id)
+            .join(Meeting, Minutes.meeting_id == Meeting.id)
+            .where(
+                ActionItem.circle_id == meeting.circle_id,
+                ActionItem.status == ActionStatus.OPEN,
+                Meeting.starts_at < meeting.starts_at,
+            )
+            .options(
+                selectinload(ActionItem.owner),
+                selectinload(ActionItem.minutes).selectinload(Minutes.reviewers),
+                selectinload(ActionItem.minutes).selectinload(Minutes.meeting),
+            )
+            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+        )
+    )
 
 
-def actions_for_review(session: Session, meeting: Meeting, circle: Circle,
-                       member: Any) -> list[ActionItem]:
+def actions_for_review(
+    session: Session, meeting: Meeting, circle: Circle, member: Any
+) -> list[ActionItem]:
     """Return the open action items shown under the meeting's review item, as member sees them."""
-    return [a for a in open_actions_before(session, meeting)
-            if can_view_action(member, a, circle)]
+    return [a for a in open_actions_before(session, meeting) if can_view_action(member, a, circle)]
 
 
 def _copy_postponed(item: AgendaItem, position: int) -> AgendaItem:
     return AgendaItem(
-        position=position, kind=item.kind, origin=ItemOrigin.POSTPONED, title=item.title,
-        presenter=item.presenter, minutes_planned=item.minutes_planned,
-        description=item.description, preparation=item.preparation, postponed_from_id=item.id,
-        readings=[AgendaReading(position=r.position, title=r.title, url=r.url,
-                                report_id=r.report_id) for r in item.readings],
+        position=position,
+        kind=item.kind,
+        origin=ItemOrigin.POSTPONED,
+        title=item.title,
+        presenter=item.presenter,
+        minutes_planned=item.minutes_planned,
+        description=item.description,
+        preparation=item.preparation,
+        postponed_from_id=item.id,
+        readings=[
+            AgendaReading(position=r.position, title=r.title, url=r.url, report_id=r.report_id)
+            for r in item.readings
+        ],
     )
 
 
@@ -153,32 +197,52 @@ def build_initial_agenda(session: Session, meeting: Meeting) -> None:
     previous = previous_meeting(session, meeting)
     items: list[AgendaItem] = []
     if previous is not None:
-        items.append(AgendaItem(
-            kind=ItemKind.DECISION, origin=ItemOrigin.APPROVAL, minutes_planned=5,
-            title=f"Godkjenning av referat fra møte {previous.number}: {previous.title}"[:200],
-            approves_meeting_id=previous.id))
+        items.append(
+            AgendaItem(
+                kind=ItemKind.DECISION,
+                origin=ItemOrigin.APPROVAL,
+                minutes_planned=5,
+                title=f"Godkjenning av referat fra møte {previous.number}: {previous.title}"[:200],
+                approves_meeting_id=previous.id,
+            )
+        )
         postponed = session.scalars(
-            select(AgendaItem).where(AgendaItem.meeting_id == previous.id,
-                                     AgendaItem.postponed.is_(True))
-            .options(selectinload(AgendaItem.readings)).order_by(AgendaItem.position))
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == previous.id, AgendaItem.postponed.is_(True))
+            .options(selectinload(AgendaItem.readings))
+            .order_by(AgendaItem.position)
+        )
         items.extend(_copy_postponed(item, 0) for item in postponed)
     if meeting.kind != MeetingKind.REFERENCE:
         if open_actions_before(session, meeting):
-            items.append(AgendaItem(kind=ItemKind.DISCUSSION, origin=ItemOrigin.ACTIONS,
-                                    title="Oppfølging av åpne oppgaver", minutes_planned=10))
+            items.append(
+                AgendaItem(
+                    kind=ItemKind.DISCUSSION,
+                    origin=ItemOrigin.ACTIONS,
+                    title="Oppfølging av åpne oppgaver",
+                    minutes_planned=10,
+                )
+            )
         circle = session.get(Circle, meeting.circle_id)
         for row in template_rows(session, circle):
-            items.append(AgendaItem(kind=row.kind, origin=ItemOrigin.TEMPLATE, title=row.title,
-                                    minutes_planned=row.minutes_planned,
-                                    description=row.description))
+            items.append(
+                AgendaItem(
+                    kind=row.kind,
+                    origin=ItemOrigin.TEMPLATE,
+                    title=row.title,
+                    minutes_planned=row.minutes_planned,
+                    description=row.description,
+                )
+            )
     for position, item in enumerate(items):
         item.position = position
         meeting.items.append(item)
     session.flush()
 
 
-def parse_readings(text: str, match_report: Callable[[str], int | None] | None = None
-                   ) -> list[AgendaReading]:
+def parse_readings(
+    text: str, match_report: Callable[[str], int | None] | None = None
+) -> list[AgendaReading]:
     """Read pre-reading lines 'Title | https://…' (or a bare URL, or a bare title)."""
     readings = []
     for line in (text or "").splitlines():
@@ -194,8 +258,9 @@ def parse_readings(text: str, match_report: Callable[[str], int | None] | None =
         check_length(title or url, 300, str(_l("Tittelen på forhåndslesingen")))
         check_length(url, 500, str(_l("Lenken til forhåndslesingen")))
         report_id = match_report(url) if match_report and url else None
-        readings.append(AgendaReading(position=len(readings), title=title or url, url=url,
-                                      report_id=report_id))
+        readings.append(
+            AgendaReading(position=len(readings), title=title or url, url=url, report_id=report_id)
+        )
     if len(readings) > MAX_READINGS:
         raise DomainError(_l("Høyst %(n)d lenker til forhåndslesing per punkt.", n=MAX_READINGS))
     return readings
@@ -206,19 +271,27 @@ def _item_values(values: dict[str, Any]) -> dict[str, Any]:
     if not title:
         raise DomainError(_l("Punktet må ha en tittel."))
     clean = {
-        "title": title, "kind": _kind(values.get("kind")),
+        "title": title,
+        "kind": _kind(values.get("kind")),
         "presenter": (values.get("presenter") or "").strip(),
         "minutes_planned": _minutes(values.get("minutes_planned")),
         "description": (values.get("description") or "").strip(),
         "preparation": (values.get("preparation") or "").strip(),
     }
-    for key, limit, label in (("title", 200, _l("Tittelen")), ("presenter", 120,
-                                                                _l("Innleder")),
-                              ("description", 20000, _l("Beskrivelsen")),
-                              ("preparation", 5000, _l("Forberedelsesspørsmålene"))):
+    for key, limit, label in (
+        ("title", 200, _l("Tittelen")),
+        ("presenter", 120, _l("Innleder")),
+        ("description", 20000, _l("Beskrivelsen")),
+        ("preparation", 5000, _l("Forberedelsesspørsmålene")),
+    ):
         check_length(clean[key], limit, str(label))
-    guard_text(clean["title"], clean["presenter"], clean["description"], clean["preparation"],
-               values.get("readings") or "")
+    guard_text(
+        clean["title"],
+        clean["presenter"],
+        clean["description"],
+        clean["preparation"],
+        values.get("readings") or "",
+    )
     return clean
 
 
@@ -228,8 +301,9 @@ def _check_parent(meeting: Meeting, parent_id: int | None, item: AgendaItem | No
     parent = next((i for i in meeting.items if i.id == parent_id), None)
     if parent is None or parent.parent_id is not None:
         raise DomainError(_l("Underpunkter kan bare ligge under et hovedpunkt."))
-    if item is not None and (parent.id == item.id or any(
-            i.parent_id == item.id for i in meeting.items)):
+    if item is not None and (
+        parent.id == item.id or any(i.parent_id == item.id for i in meeting.items)
+    ):
         raise DomainError(_l("Et punkt med underpunkter kan ikke selv bli et underpunkt."))
 
 
@@ -240,16 +314,27 @@ def _ensure_editable(meeting: Meeting, circle: Circle, actor: Member) -> None:
         raise DomainError(_l("Referatet er godkjent; dagsordenen kan ikke lenger endres."))
 
 
-def add_item(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-             parent_id: int | None = None, match_report: Callable[[str], int | None] | None
-             = None, **values: Any) -> AgendaItem:
+def add_item(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    parent_id: int | None = None,
+    match_report: Callable[[str], int | None] | None = None,
+    **values: Any,
+) -> AgendaItem:
     """Add an item at the end of the agenda (or at the end of a top item's sub-items)."""
     _ensure_editable(meeting, circle, actor)
     clean = _item_values(values)
     _check_parent(meeting, parent_id, None)
-    item = AgendaItem(meeting_id=meeting.id, parent_id=parent_id, origin=ItemOrigin.MANUAL,
-                      readings=parse_readings(values.get("readings") or "", match_report),
-                      **clean)
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        parent_id=parent_id,
+        origin=ItemOrigin.MANUAL,
+        readings=parse_readings(values.get("readings") or "", match_report),
+        **clean,
+    )
     item.position = len(meeting.items) + 1
     meeting.items.append(item)
     session.flush()
@@ -258,9 +343,15 @@ def add_item(session: Session, meeting: Meeting, circle: Circle, *, actor: Membe
     return item
 
 
-def update_item(session: Session, item: AgendaItem, circle: Circle, *, actor: Member,
-                match_report: Callable[[str], int | None] | None = None,
-                **values: Any) -> None:
+def update_item(
+    session: Session,
+    item: AgendaItem,
+    circle: Circle,
+    *,
+    actor: Member,
+    match_report: Callable[[str], int | None] | None = None,
+    **values: Any,
+) -> None:
     """Change an agenda item's content and pre-reading."""
     _ensure_editable(item.meeting, circle, actor)
     clean = _item_values(values)
@@ -283,8 +374,14 @@ def delete_item(session: Session, item: AgendaItem, circle: Circle, *, actor: Me
     session.flush()
 
 
-def reorder_items(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                  order: dict[int, tuple[float, int | None]]) -> None:
+def reorder_items(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    order: dict[int, tuple[float, int | None]],
+) -> None:
     """Set each item's place: {item id: (position number, parent id or None)}."""
     _ensure_editable(meeting, circle, actor)
     by_id = {i.id: i for i in meeting.items}

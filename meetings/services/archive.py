@@ -39,26 +39,42 @@ class ArchiveEntry:
     @property
     def decisions(self) -> list[tuple[AgendaRow, str]]:
         """Return (agenda row, decision) for items with a decision."""
-        return [(row, self.notes[row.item.id].decision) for row in self.rows
-                if row.item.id in self.notes and self.notes[row.item.id].decision]
+        return [
+            (row, self.notes[row.item.id].decision)
+            for row in self.rows
+            if row.item.id in self.notes and self.notes[row.item.id].decision
+        ]
 
 
 def archive_entries(session: Session, circle: Circle) -> list[ArchiveEntry]:
     """Return every approved or distributed minutes of the circle, oldest meeting first."""
     meetings = session.scalars(
-        select(Meeting).join(Minutes, Minutes.meeting_id == Meeting.id)
-        .where(Meeting.circle_id == circle.id,
-               Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]))
-        .options(selectinload(Meeting.items).selectinload(AgendaItem.readings),
-                 selectinload(Meeting.minutes).selectinload(Minutes.notes),
-                 selectinload(Meeting.minutes).selectinload(Minutes.approved_by))
-        .order_by(Meeting.starts_at))
+        select(Meeting)
+        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(
+            Meeting.circle_id == circle.id,
+            Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]),
+        )
+        .options(
+            selectinload(Meeting.items).selectinload(AgendaItem.readings),
+            selectinload(Meeting.minutes).selectinload(Minutes.notes),
+            selectinload(Meeting.minutes).selectinload(Minutes.approved_by),
+        )
+        .order_by(Meeting.starts_at)
+    )
     entries = []
     for meeting in meetings:
         minutes = meeting.minutes
-        entries.append(ArchiveEntry(meeting, minutes, running_times(meeting).rows,
-                                    notes_by_item(minutes), attendance_register(session, meeting),
-                                    load_actions(session, minutes)))
+        entries.append(
+            ArchiveEntry(
+                meeting,
+                minutes,
+                running_times(meeting).rows,
+                notes_by_item(minutes),
+                attendance_register(session, meeting),
+                load_actions(session, minutes),
+            )
+        )
     return entries
 
 
@@ -79,9 +95,11 @@ def archive_docx(circle: Circle, entries: list[ArchiveEntry]) -> bytes:
             meta += f", {meeting.place}"
         approved = to_oslo(minutes.approved_at) if minutes.approved_at else None
         if approved:
-            meta += (f". Godkjent {approved:%d.%m.%Y}"
-                     + (f" av {minutes.approved_by.name}" if minutes.approved_by else "")
-                     + f" (versjon {minutes.approved_version}).")
+            meta += (
+                f". Godkjent {approved:%d.%m.%Y}"
+                + (f" av {minutes.approved_by.name}" if minutes.approved_by else "")
+                + f" (versjon {minutes.approved_version})."
+            )
         document.add_paragraph(meta)
         document.add_heading("Oppmøte", level=2)
         for group in entry.attendance:
@@ -107,8 +125,9 @@ def archive_docx(circle: Circle, entries: list[ArchiveEntry]) -> bytes:
             document.add_heading("Oppgaver", level=2)
             table = document.add_table(rows=1, cols=3)
             table.style = "Table Grid"
-            for cell, label in zip(table.rows[0].cells, ("Oppgave", "Ansvarlig", "Frist"),
-                                   strict=True):
+            for cell, label in zip(
+                table.rows[0].cells, ("Oppgave", "Ansvarlig", "Frist"), strict=True
+            ):
                 cell.text = label
             for action in entry.actions:
                 cells = table.add_row().cells

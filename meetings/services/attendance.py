@@ -34,17 +34,29 @@ RSVP_LABELS = {RsvpAnswer.ATTENDING: _l("Kommer"), RsvpAnswer.ABSENT: _l("Forfal
 
 def audience(session: Session, meeting: Meeting) -> list[Membership]:
     """Return the active memberships invited to the meeting, by name."""
-    return list(session.scalars(
-        select(Membership).join(Member, Membership.member_id == Member.id)
-        .where(Membership.circle_id == meeting.circle_id, Member.active.is_(True),
-               Membership.role.in_(list(AUDIENCE[meeting.kind])))
-        .options(selectinload(Membership.member), selectinload(Membership.unit))
-        .order_by(Member.name, Member.id)
-    ))
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(Member, Membership.member_id == Member.id)
+            .where(
+                Membership.circle_id == meeting.circle_id,
+                Member.active.is_(True),
+                Membership.role.in_(list(AUDIENCE[meeting.kind])),
+            )
+            .options(selectinload(Membership.member), selectinload(Membership.unit))
+            .order_by(Member.name, Member.id)
+        )
+    )
 
 
-def send_invitation(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                    now: datetime | None = None) -> tuple[list[Member], bool]:
+def send_invitation(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    now: datetime | None = None,
+) -> tuple[list[Member], bool]:
     """Record the invitation (or a change notice); return the recipients and whether changed."""
     now = now or utcnow()
     if meeting.circle_id != circle.id or not can_manage_meetings(actor, circle):
@@ -52,8 +64,9 @@ def send_invitation(session: Session, meeting: Meeting, circle: Circle, *, actor
     if meeting.starts_at <= now:
         raise DomainError(_l("Møtet har allerede startet; innkallingen kan ikke sendes."))
     if not meeting.items:
-        raise DomainError(_l("Dagsordenen har ingen punkter. Legg til punkter før innkallingen "
-                             "sendes."))
+        raise DomainError(
+            _l("Dagsordenen har ingen punkter. Legg til punkter før innkallingen sendes.")
+        )
     recipients = [m.member for m in audience(session, meeting)]
     if not recipients:
         raise DomainError(_l("Ingen medlemmer å sende innkallingen til."))
@@ -61,17 +74,37 @@ def send_invitation(session: Session, meeting: Meeting, circle: Circle, *, actor
     if meeting.invitation_sent_at is None:
         meeting.invitation_sent_at = now
     meeting.changed_since_notice = False
-    session.add(MeetingNotice(meeting_id=meeting.id, sent_at=now, sent_by_id=actor.id,
-                              changed=changed, sequence=meeting.ical_sequence,
-                              recipients=len(recipients)))
+    session.add(
+        MeetingNotice(
+            meeting_id=meeting.id,
+            sent_at=now,
+            sent_by_id=actor.id,
+            changed=changed,
+            sequence=meeting.ical_sequence,
+            recipients=len(recipients),
+        )
+    )
     session.flush()
-    record_event(session, "meeting_change_notice" if changed else "meeting_invitation_sent",
-                 actor=actor, circle=circle, detail=f"meeting {meeting.id}, {len(recipients)} sent")
+    record_event(
+        session,
+        "meeting_change_notice" if changed else "meeting_invitation_sent",
+        actor=actor,
+        circle=circle,
+        detail=f"meeting {meeting.id}, {len(recipients)} sent",
+    )
     return recipients, changed
 
 
-def answer_invitation(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                      answer: str, message: str = "", now: datetime | None = None) -> Rsvp:
+def answer_invitation(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    answer: str,
+    message: str = "",
+    now: datetime | None = None,
+) -> Rsvp:
     """Record the member's answer: attending, or absent with an optional message."""
     now = now or utcnow()
     if not can_answer(actor, meeting, circle):
@@ -85,8 +118,9 @@ def answer_invitation(session: Session, meeting: Meeting, circle: Circle, *, act
     message = (message or "").strip() if answer_value == RsvpAnswer.ABSENT else ""
     check_length(message, 500, str(_l("Meldingen")))
     guard_text(message)
-    rsvp = session.scalar(select(Rsvp).where(Rsvp.meeting_id == meeting.id,
-                                             Rsvp.member_id == actor.id))
+    rsvp = session.scalar(
+        select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.member_id == actor.id)
+    )
     if rsvp is None:
         rsvp = Rsvp(meeting_id=meeting.id, member_id=actor.id, answer=answer_value)
         session.add(rsvp)
@@ -106,21 +140,26 @@ class RsvpSummary:
 
 def rsvp_summary(session: Session, meeting: Meeting) -> RsvpSummary:
     """Return the answers to the meeting's invitation."""
-    rsvps = list(session.scalars(select(Rsvp).where(Rsvp.meeting_id == meeting.id)
-                                 .options(selectinload(Rsvp.member))))
+    rsvps = list(
+        session.scalars(
+            select(Rsvp).where(Rsvp.meeting_id == meeting.id).options(selectinload(Rsvp.member))
+        )
+    )
     answered = {r.member_id for r in rsvps}
     summary = RsvpSummary()
     for rsvp in sorted(rsvps, key=lambda r: r.member.name):
         (summary.attending if rsvp.answer == RsvpAnswer.ATTENDING else summary.absent).append(rsvp)
-    summary.unanswered = [m.member for m in audience(session, meeting)
-                          if m.member_id not in answered]
+    summary.unanswered = [
+        m.member for m in audience(session, meeting) if m.member_id not in answered
+    ]
     return summary
 
 
 def my_rsvp(session: Session, meeting: Meeting, member: Member) -> Rsvp | None:
     """Return the member's answer, if any."""
-    return session.scalar(select(Rsvp).where(Rsvp.meeting_id == meeting.id,
-                                             Rsvp.member_id == member.id))
+    return session.scalar(
+        select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.member_id == member.id)
+    )
 
 
 @dataclass
@@ -148,28 +187,39 @@ class RegisterGroup:
 
 def attendance_register(session: Session, meeting: Meeting) -> list[RegisterGroup]:
     """Return the register by unit: those invited plus anyone recorded, with RSVP defaults."""
-    recorded = {a.member_id: a for a in session.scalars(
-        select(Attendance).where(Attendance.meeting_id == meeting.id)
-        .options(selectinload(Attendance.member), selectinload(Attendance.unit)))}
-    rsvps = {r.member_id: r for r in session.scalars(
-        select(Rsvp).where(Rsvp.meeting_id == meeting.id))}
+    recorded = {
+        a.member_id: a
+        for a in session.scalars(
+            select(Attendance)
+            .where(Attendance.meeting_id == meeting.id)
+            .options(selectinload(Attendance.member), selectinload(Attendance.unit))
+        )
+    }
+    rsvps = {
+        r.member_id: r for r in session.scalars(select(Rsvp).where(Rsvp.meeting_id == meeting.id))
+    }
     rows: dict[int, RegisterRow] = {}
     for membership in audience(session, meeting):
         record = recorded.get(membership.member_id)
         rows[membership.member_id] = RegisterRow(
-            membership.member, record.unit if record else membership.unit,
-            record.status if record else None, rsvps.get(membership.member_id))
+            membership.member,
+            record.unit if record else membership.unit,
+            record.status if record else None,
+            rsvps.get(membership.member_id),
+        )
     for member_id, record in recorded.items():
         if member_id not in rows:
-            rows[member_id] = RegisterRow(record.member, record.unit, record.status,
-                                          rsvps.get(member_id))
+            rows[member_id] = RegisterRow(
+                record.member, record.unit, record.status, rsvps.get(member_id)
+            )
     return _group(rows.values())
 
 
 def _group(rows) -> list[RegisterGroup]:  # noqa: ANN001
     groups: dict[int | None, RegisterGroup] = {}
-    for row in sorted(rows, key=lambda r: (r.unit is None, r.unit.name if r.unit else "",
-                                           r.member.name)):
+    for row in sorted(
+        rows, key=lambda r: (r.unit is None, r.unit.name if r.unit else "", r.member.name)
+    ):
         key = row.unit.id if row.unit else None
         groups.setdefault(key, RegisterGroup(row.unit, [])).rows.append(row)
     return list(groups.values())
@@ -184,16 +234,19 @@ def default_status(row: RegisterRow) -> AttendanceStatus:
     return AttendanceStatus.PRESENT if row.rsvp is not None else AttendanceStatus.ABSENT
 
 
-def record_attendance(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                      statuses: dict[int, str]) -> None:
+def record_attendance(
+    session: Session, meeting: Meeting, circle: Circle, *, actor: Member, statuses: dict[int, str]
+) -> None:
     """Save the register: {member id: present | absent | excused} for those invited."""
     if meeting.circle_id != circle.id or not can_record_attendance(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere fører oppmøte."))
     if meeting.minutes is not None and meeting.minutes.is_public:
         raise Conflict(_l("Referatet er godkjent; oppmøtet kan ikke lenger endres."))
     memberships = {m.member_id: m for m in audience(session, meeting)}
-    existing = {a.member_id: a for a in session.scalars(
-        select(Attendance).where(Attendance.meeting_id == meeting.id))}
+    existing = {
+        a.member_id: a
+        for a in session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))
+    }
     clean: dict[int, AttendanceStatus] = {}
     for member_id, value in statuses.items():
         if member_id not in memberships and member_id not in existing:
@@ -206,8 +259,14 @@ def record_attendance(session: Session, meeting: Meeting, circle: Circle, *, act
         record = existing.get(member_id)
         if record is None:
             membership = memberships[member_id]
-            session.add(Attendance(meeting_id=meeting.id, member_id=member_id,
-                                   unit_id=membership.unit_id, status=status))
+            session.add(
+                Attendance(
+                    meeting_id=meeting.id,
+                    member_id=member_id,
+                    unit_id=membership.unit_id,
+                    status=status,
+                )
+            )
         else:
             record.status = status
     session.flush()
@@ -215,8 +274,13 @@ def record_attendance(session: Session, meeting: Meeting, circle: Circle, *, act
 
 def present_member_ids(session: Session, meeting: Meeting) -> list[int]:
     """Return the ids of those recorded as present."""
-    return list(session.scalars(select(Attendance.member_id).where(
-        Attendance.meeting_id == meeting.id, Attendance.status == AttendanceStatus.PRESENT)))
+    return list(
+        session.scalars(
+            select(Attendance.member_id).where(
+                Attendance.meeting_id == meeting.id, Attendance.status == AttendanceStatus.PRESENT
+            )
+        )
+    )
 
 
 @dataclass
@@ -261,13 +325,24 @@ class AttendanceSeries:
 
 def attendance_series(session: Session, circle: Circle) -> AttendanceSeries:
     """Return attendance across all meetings that have a register, grouped by unit."""
-    records = list(session.scalars(
-        select(Attendance).join(Meeting, Attendance.meeting_id == Meeting.id)
-        .where(Meeting.circle_id == circle.id)
-        .options(selectinload(Attendance.member), selectinload(Attendance.unit))))
+    records = list(
+        session.scalars(
+            select(Attendance)
+            .join(Meeting, Attendance.meeting_id == Meeting.id)
+            .where(Meeting.circle_id == circle.id)
+            .options(selectinload(Attendance.member), selectinload(Attendance.unit))
+        )
+    )
     meeting_ids = {a.meeting_id for a in records}
-    meetings = list(session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids))
-                                    .order_by(Meeting.starts_at))) if meeting_ids else []
+    meetings = (
+        list(
+            session.scalars(
+                select(Meeting).where(Meeting.id.in_(meeting_ids)).order_by(Meeting.starts_at)
+            )
+        )
+        if meeting_ids
+        else []
+    )
     members: dict[int, SeriesRow] = {}
     unit_of: dict[int, Unit | None] = {}
     present: dict[int, int] = defaultdict(int)
@@ -282,8 +357,9 @@ def attendance_series(session: Session, circle: Circle) -> AttendanceSeries:
     units: dict[int | None, SeriesUnit] = {}
     for member_id, row in sorted(members.items(), key=lambda kv: kv[1].member.name):
         unit = unit_of[member_id]
-        group = units.setdefault(unit.id if unit else None,
-                                 SeriesUnit(unit, [], defaultdict(int), defaultdict(int)))
+        group = units.setdefault(
+            unit.id if unit else None, SeriesUnit(unit, [], defaultdict(int), defaultdict(int))
+        )
         group.rows.append(row)
         for meeting_id, status in row.statuses.items():
             group.recorded[meeting_id] += 1

@@ -27,8 +27,9 @@ def _location(meeting: Meeting) -> str:
     return ", ".join(parts)
 
 
-def _event(meeting: Meeting, circle_name: str, link: str, stamp: datetime,
-           changed: bool = False) -> Event:
+def _event(
+    meeting: Meeting, circle_name: str, link: str, stamp: datetime, changed: bool = False
+) -> Event:
     event = Event()
     event.add("uid", f"{meeting.ical_uid}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
@@ -61,8 +62,14 @@ def _calendar(name: str | None = None) -> Calendar:
     return calendar
 
 
-def meeting_ics(meeting: Meeting, circle: Circle, link: str, *, changed: bool = False,
-                now: datetime | None = None) -> bytes:
+def meeting_ics(
+    meeting: Meeting,
+    circle: Circle,
+    link: str,
+    *,
+    changed: bool = False,
+    now: datetime | None = None,
+) -> bytes:
     """Return one meeting as an .ics file (also the e-mail attachment)."""
     calendar = _calendar()
     calendar.add_component(_event(meeting, circle.name, link, now or utcnow(), changed))
@@ -96,21 +103,30 @@ def member_for_token(session: Session, token: str) -> Member | None:
     """Return the active member whose feed token this is."""
     if not token or len(token) > 64:
         return None
-    return session.scalar(select(Member).join(FeedToken, FeedToken.member_id == Member.id)
-                          .where(FeedToken.token == token, Member.active.is_(True))
-                          .options(selectinload(Member.memberships)))
+    return session.scalar(
+        select(Member)
+        .join(FeedToken, FeedToken.member_id == Member.id)
+        .where(FeedToken.token == token, Member.active.is_(True))
+        .options(selectinload(Member.memberships))
+    )
 
 
 def visible_meetings(session: Session, member: Member) -> list[tuple[Meeting, Circle]]:
     """Return the meetings the member may see in all their circles, with one query each."""
-    memberships = list(session.scalars(select(Membership).where(
-        Membership.member_id == member.id).options(selectinload(Membership.circle))))
+    memberships = list(
+        session.scalars(
+            select(Membership)
+            .where(Membership.member_id == member.id)
+            .options(selectinload(Membership.circle))
+        )
+    )
     result: list[tuple[Meeting, Circle]] = []
     by_circle = {m.circle_id: m for m in memberships}
     if not by_circle:
         return result
-    rows = session.scalars(select(Meeting).where(Meeting.circle_id.in_(by_circle))
-                           .order_by(Meeting.starts_at))
+    rows = session.scalars(
+        select(Meeting).where(Meeting.circle_id.in_(by_circle)).order_by(Meeting.starts_at)
+    )
     for meeting in rows:
         membership = by_circle[meeting.circle_id]
         if membership.role in VIEWERS[meeting.kind]:
@@ -120,8 +136,14 @@ def visible_meetings(session: Session, member: Member) -> list[tuple[Meeting, Ci
 
 def _text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 3.3.11)."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def _utc(value: datetime) -> str:
@@ -160,9 +182,13 @@ def _feed_event(meeting: Meeting, circle_name: str, link: str, stamp: str) -> li
     location = _location(meeting)
     if location:
         lines.append(f"LOCATION:{_text(location)}")
-    lines += [f"URL:{link}", f"DESCRIPTION:{_text(description)}",
-              f"LAST-MODIFIED:{_utc(meeting.updated_at or meeting.created_at)}",
-              "STATUS:CONFIRMED", "END:VEVENT"]
+    lines += [
+        f"URL:{link}",
+        f"DESCRIPTION:{_text(description)}",
+        f"LAST-MODIFIED:{_utc(meeting.updated_at or meeting.created_at)}",
+        "STATUS:CONFIRMED",
+        "END:VEVENT",
+    ]
     return lines
 
 
@@ -172,8 +198,14 @@ def member_feed(session: Session, member: Member, link: LinkFor, now: Any = None
     Written line by line rather than through the icalendar library, which is an order of
     magnitude slower for hundreds of events; the tests parse the result with icalendar."""
     stamp = _utc(now or utcnow())
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{_text(FEED_NAME)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{_text(PRODID)}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_text(FEED_NAME)}",
+    ]
     for meeting, circle in visible_meetings(session, member):
         lines.extend(_feed_event(meeting, circle.name, link(meeting), stamp))
     lines.append("END:VCALENDAR")

@@ -65,20 +65,25 @@ def _clean(circle: Circle, values: dict[str, Any]) -> dict[str, Any]:
     if host_unit_id is not None and host_unit_id not in {u.id for u in circle.units}:
         raise DomainError(_l("Vertsenheten hører ikke til denne sirkelen."))
     clean = {
-        "title": title, "starts_at": starts_at, "ends_at": ends_at,
+        "title": title,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "kind": MeetingKind(values.get("kind") or MeetingKind.CIRCLE),
         "place": (values.get("place") or "").strip(),
         "address": (values.get("address") or "").strip(),
-        "video_url": video_url, "theme": (values.get("theme") or "").strip(),
+        "video_url": video_url,
+        "theme": (values.get("theme") or "").strip(),
         "host_unit_id": host_unit_id,
     }
-    for key, limit, label in (("title", 200, _l("Tittelen")), ("place", 200, _l("Stedet")),
-                              ("address", 300, _l("Adressen")), ("video_url", 500,
-                                                                 _l("Videolenken")),
-                              ("theme", 200, _l("Temaet"))):
+    for key, limit, label in (
+        ("title", 200, _l("Tittelen")),
+        ("place", 200, _l("Stedet")),
+        ("address", 300, _l("Adressen")),
+        ("video_url", 500, _l("Videolenken")),
+        ("theme", 200, _l("Temaet")),
+    ):
         check_length(clean[key], limit, str(label))
-    guard_text(clean["title"], clean["place"], clean["address"], clean["theme"],
-               clean["video_url"])
+    guard_text(clean["title"], clean["place"], clean["address"], clean["theme"], clean["video_url"])
     return clean
 
 
@@ -89,8 +94,9 @@ def create_meeting(session: Session, circle: Circle, *, actor: Member, **values:
     if not can_manage_meetings(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan opprette møter."))
     clean = _clean(circle, values)
-    number = (session.scalar(select(func.max(Meeting.number)).where(
-        Meeting.circle_id == circle.id)) or 0) + 1
+    number = (
+        session.scalar(select(func.max(Meeting.number)).where(Meeting.circle_id == circle.id)) or 0
+    ) + 1
     meeting = Meeting(circle_id=circle.id, number=number, created_by_id=actor.id, **clean)
     session.add(meeting)
     session.flush()
@@ -99,8 +105,9 @@ def create_meeting(session: Session, circle: Circle, *, actor: Member, **values:
     return meeting
 
 
-def update_meeting(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                   **values: Any) -> bool:
+def update_meeting(
+    session: Session, meeting: Meeting, circle: Circle, *, actor: Member, **values: Any
+) -> bool:
     """Change a meeting; return whether invitees should get a change notice."""
     if not can_manage_meetings(actor, circle) or meeting.circle_id != circle.id:
         raise NotAllowed(_l("Bare sirkelledere kan endre møter."))
@@ -122,25 +129,38 @@ def get_meeting(session: Session, circle: Circle, meeting_id: int) -> Meeting | 
     from meetings.models import AgendaItem
 
     meeting = session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
-        .options(selectinload(Meeting.items).selectinload(AgendaItem.readings),
-                 selectinload(Meeting.items).selectinload(AgendaItem.postponed_from)
-                 .selectinload(AgendaItem.meeting),
-                 selectinload(Meeting.items).selectinload(AgendaItem.approves_meeting),
-                 selectinload(Meeting.minutes).selectinload(Minutes.reviewers),
-                 selectinload(Meeting.host_unit))
+        select(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
+        .options(
+            selectinload(Meeting.items).selectinload(AgendaItem.readings),
+            selectinload(Meeting.items)
+            .selectinload(AgendaItem.postponed_from)
+            .selectinload(AgendaItem.meeting),
+            selectinload(Meeting.items).selectinload(AgendaItem.approves_meeting),
+            selectinload(Meeting.minutes).selectinload(Minutes.reviewers),
+            selectinload(Meeting.host_unit),
+        )
     )
     return meeting
 
 
 def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
     """Return the meeting before this one in the same series (circle or reference group)."""
-    same_series = (Meeting.kind == MeetingKind.REFERENCE if meeting.kind == MeetingKind.REFERENCE
-                   else Meeting.kind != MeetingKind.REFERENCE)
+    same_series = (
+        Meeting.kind == MeetingKind.REFERENCE
+        if meeting.kind == MeetingKind.REFERENCE
+        else Meeting.kind != MeetingKind.REFERENCE
+    )
     return session.scalar(
-        select(Meeting).where(Meeting.circle_id == meeting.circle_id, same_series,
-                              Meeting.starts_at < meeting.starts_at, Meeting.id != meeting.id)
-        .order_by(Meeting.starts_at.desc()).limit(1)
+        select(Meeting)
+        .where(
+            Meeting.circle_id == meeting.circle_id,
+            same_series,
+            Meeting.starts_at < meeting.starts_at,
+            Meeting.id != meeting.id,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
     )
 
 
@@ -163,9 +183,12 @@ class Semester:
 
 def _rows(session: Session, circle: Circle, member: Any, now: datetime) -> list[MeetingRow]:
     meetings = session.scalars(
-        select(Meeting).where(Meeting.circle_id == circle.id)
-        .options(selectinload(Meeting.minutes).selectinload(Minutes.reviewers),
-                 selectinload(Meeting.host_unit))
+        select(Meeting)
+        .where(Meeting.circle_id == circle.id)
+        .options(
+            selectinload(Meeting.minutes).selectinload(Minutes.reviewers),
+            selectinload(Meeting.host_unit),
+        )
         .order_by(Meeting.starts_at)
     )
     rows = []
@@ -177,8 +200,9 @@ def _rows(session: Session, circle: Circle, member: Any, now: datetime) -> list[
     return rows
 
 
-def list_meetings(session: Session, circle: Circle, member: Any,
-                  now: datetime | None = None) -> tuple[list[Semester], list[Semester]]:
+def list_meetings(
+    session: Session, circle: Circle, member: Any, now: datetime | None = None
+) -> tuple[list[Semester], list[Semester]]:
     """Return (upcoming, past) meetings the member may see, grouped by semester."""
     now = now or utcnow()
     upcoming: dict[tuple[int, int], Semester] = {}
@@ -189,17 +213,19 @@ def list_meetings(session: Session, circle: Circle, member: Any,
         target.setdefault(key, Semester(semester_label(key))).rows.append(row)
     for semester in past.values():
         semester.rows.reverse()
-    return ([upcoming[k] for k in sorted(upcoming)],
-            [past[k] for k in sorted(past, reverse=True)])
+    return ([upcoming[k] for k in sorted(upcoming)], [past[k] for k in sorted(past, reverse=True)])
 
 
-def next_meeting(session: Session, circle: Circle, member: Any,
-                 now: datetime | None = None) -> Meeting | None:
+def next_meeting(
+    session: Session, circle: Circle, member: Any, now: datetime | None = None
+) -> Meeting | None:
     """Return the next meeting the member may see."""
     now = now or utcnow()
     for meeting in session.scalars(
-        select(Meeting).where(Meeting.circle_id == circle.id, Meeting.ends_at >= now)
-        .order_by(Meeting.starts_at).limit(10)
+        select(Meeting)
+        .where(Meeting.circle_id == circle.id, Meeting.ends_at >= now)
+        .order_by(Meeting.starts_at)
+        .limit(10)
     ):
         if can_view_meeting(member, meeting, circle):
             return meeting
@@ -209,11 +235,15 @@ def next_meeting(session: Session, circle: Circle, member: Any,
 def latest_approved_minutes(session: Session, circle: Circle) -> Minutes | None:
     """Return the most recently approved minutes of the circle."""
     return session.scalar(
-        select(Minutes).join(Meeting, Minutes.meeting_id == Meeting.id)
-        .where(Minutes.circle_id == circle.id,
-               Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]))
+        select(Minutes)
+        .join(Meeting, Minutes.meeting_id == Meeting.id)
+        .where(
+            Minutes.circle_id == circle.id,
+            Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]),
+        )
         .options(selectinload(Minutes.meeting))
-        .order_by(Meeting.starts_at.desc()).limit(1)
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
     )
 
 

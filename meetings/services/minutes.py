@@ -36,8 +36,9 @@ MAX_EVALUATION = 20_000
 class EditConflict(Conflict):
     """Someone saved the minutes after this form was loaded; nothing was overwritten."""
 
-    def __init__(self, message: object, *, current_text: str, their_text: str,
-                 current_version: int) -> None:
+    def __init__(
+        self, message: object, *, current_text: str, their_text: str, current_version: int
+    ) -> None:
         super().__init__(message)
         self.current_text = current_text
         self.their_text = their_text
@@ -61,19 +62,32 @@ def notes_by_item(minutes: Minutes | None) -> dict[int, MinutesNote]:
 def current_content(meeting: Meeting) -> dict[int, ItemContent]:
     """Return the saved content per agenda item."""
     notes = notes_by_item(meeting.minutes)
-    return {item.id: ItemContent(notes[item.id].notes if item.id in notes else "",
-                                 notes[item.id].decision if item.id in notes else "",
-                                 item.postponed) for item in meeting.items}
+    return {
+        item.id: ItemContent(
+            notes[item.id].notes if item.id in notes else "",
+            notes[item.id].decision if item.id in notes else "",
+            item.postponed,
+        )
+        for item in meeting.items
+    }
 
 
-def compose_text(meeting: Meeting, content: dict[int, ItemContent], evaluation: str,
-                 attendance: list[RegisterGroup] | None = None,
-                 actions: list[ActionItem] | None = None) -> str:
+def compose_text(
+    meeting: Meeting,
+    content: dict[int, ItemContent],
+    evaluation: str,
+    attendance: list[RegisterGroup] | None = None,
+    actions: list[ActionItem] | None = None,
+) -> str:
     """Return the minutes as one Markdown text: what versions freeze and diffs compare."""
     local = to_oslo(meeting.starts_at)
-    lines = [f"# Referat: {meeting.title}", "",
-             f"Møte {meeting.number}, {local:%d.%m.%Y %H:%M}"
-             + (f", {meeting.place}" if meeting.place else ""), ""]
+    lines = [
+        f"# Referat: {meeting.title}",
+        "",
+        f"Møte {meeting.number}, {local:%d.%m.%Y %H:%M}"
+        + (f", {meeting.place}" if meeting.place else ""),
+        "",
+    ]
     if attendance:
         lines += ["## Oppmøte", ""]
         for group in attendance:
@@ -111,17 +125,26 @@ def load_actions(session: Session, minutes: Minutes | None) -> list[ActionItem]:
     """Return the minutes' action items with owners loaded."""
     if minutes is None or minutes.id is None:
         return []
-    return list(session.scalars(select(ActionItem).where(ActionItem.minutes_id == minutes.id)
-                                .options(selectinload(ActionItem.owner),
-                                         selectinload(ActionItem.unit))
-                                .order_by(ActionItem.id)))
+    return list(
+        session.scalars(
+            select(ActionItem)
+            .where(ActionItem.minutes_id == minutes.id)
+            .options(selectinload(ActionItem.owner), selectinload(ActionItem.unit))
+            .order_by(ActionItem.id)
+        )
+    )
 
 
 def snapshot(session: Session, meeting: Meeting) -> str:
     """Return the current minutes as text, with attendance and action items."""
     minutes = meeting.minutes
-    return compose_text(meeting, current_content(meeting), minutes.evaluation if minutes else "",
-                        attendance_register(session, meeting), load_actions(session, minutes))
+    return compose_text(
+        meeting,
+        current_content(meeting),
+        minutes.evaluation if minutes else "",
+        attendance_register(session, meeting),
+        load_actions(session, minutes),
+    )
 
 
 def _clean_content(meeting: Meeting, content: dict[int, ItemContent]) -> dict[int, ItemContent]:
@@ -141,8 +164,11 @@ def _clean_content(meeting: Meeting, content: dict[int, ItemContent]) -> dict[in
 def _bump_version(session: Session, minutes: Minutes, expected: int) -> bool:
     """Advance the edit version only if nobody else has (one atomic UPDATE)."""
     result = session.execute(
-        update(Minutes).where(Minutes.id == minutes.id, Minutes.edit_version == expected)
-        .values(edit_version=expected + 1).execution_options(synchronize_session=False))
+        update(Minutes)
+        .where(Minutes.id == minutes.id, Minutes.edit_version == expected)
+        .values(edit_version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         return False
     minutes.edit_version = expected + 1
@@ -151,14 +177,24 @@ def _bump_version(session: Session, minutes: Minutes, expected: int) -> bool:
 
 def _ensure_minutes(session: Session, meeting: Meeting, actor: Member) -> Minutes:
     if meeting.minutes is None:
-        meeting.minutes = Minutes(meeting_id=meeting.id, circle_id=meeting.circle_id,
-                                  state=MinutesState.DRAFT, edit_version=0, updated_by_id=actor.id)
+        meeting.minutes = Minutes(
+            meeting_id=meeting.id,
+            circle_id=meeting.circle_id,
+            state=MinutesState.DRAFT,
+            edit_version=0,
+            updated_by_id=actor.id,
+        )
         session.flush()
     return meeting.minutes
 
 
-def apply_content(session: Session, meeting: Meeting, minutes: Minutes,
-                  content: dict[int, ItemContent], evaluation: str | None) -> None:
+def apply_content(
+    session: Session,
+    meeting: Meeting,
+    minutes: Minutes,
+    content: dict[int, ItemContent],
+    evaluation: str | None,
+) -> None:
     """Write notes, decisions, postponed flags and the evaluation (no checks)."""
     existing = notes_by_item(minutes)
     items = {i.id: i for i in meeting.items}
@@ -176,21 +212,34 @@ def apply_content(session: Session, meeting: Meeting, minutes: Minutes,
         minutes.evaluation = evaluation
 
 
-def add_revision(session: Session, meeting: Meeting, minutes: Minutes, actor: Member,
-                 note: str = "") -> MinutesRevision:
+def add_revision(
+    session: Session, meeting: Meeting, minutes: Minutes, actor: Member, note: str = ""
+) -> MinutesRevision:
     """Record the current state of the minutes as a numbered revision."""
     session.flush()
-    revision = MinutesRevision(minutes_id=minutes.id, number=minutes.edit_version,
-                               author_id=actor.id, note=note[:200],
-                               snapshot=snapshot(session, meeting))
+    revision = MinutesRevision(
+        minutes_id=minutes.id,
+        number=minutes.edit_version,
+        author_id=actor.id,
+        note=note[:200],
+        snapshot=snapshot(session, meeting),
+    )
     session.add(revision)
     session.flush()
     return revision
 
 
-def save_minutes(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                 expected_version: int, content: dict[int, ItemContent], evaluation: str,
-                 now: datetime | None = None) -> Minutes:
+def save_minutes(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    expected_version: int,
+    content: dict[int, ItemContent],
+    evaluation: str,
+    now: datetime | None = None,
+) -> Minutes:
     """Save the draft; refuse (showing the difference) if someone saved since it was loaded."""
     if meeting.circle_id != circle.id or not can_edit_minutes(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan skrive referatet."))
@@ -214,57 +263,83 @@ def save_minutes(session: Session, meeting: Meeting, circle: Circle, *, actor: M
     return minutes
 
 
-def _raise_conflict(session: Session, meeting: Meeting, content: dict[int, ItemContent],
-                    evaluation: str) -> None:
+def _raise_conflict(
+    session: Session, meeting: Meeting, content: dict[int, ItemContent], evaluation: str
+) -> None:
     minutes = meeting.minutes
     attendance = attendance_register(session, meeting)
     actions = load_actions(session, minutes)
-    current = compose_text(meeting, current_content(meeting),
-                           minutes.evaluation if minutes else "", attendance, actions)
+    current = compose_text(
+        meeting,
+        current_content(meeting),
+        minutes.evaluation if minutes else "",
+        attendance,
+        actions,
+    )
     merged = current_content(meeting) | content
     theirs = compose_text(meeting, merged, evaluation, attendance, actions)
     raise EditConflict(
-        _l("Noen andre har lagret referatet etter at du åpnet det. Ingenting er overskrevet: "
-           "se forskjellen nedenfor, ta med endringene dine og lagre på nytt."),
-        current_text=current, their_text=theirs,
-        current_version=minutes.edit_version if minutes else 0)
+        _l(
+            "Noen andre har lagret referatet etter at du åpnet det. Ingenting er overskrevet: "
+            "se forskjellen nedenfor, ta med endringene dine og lagre på nytt."
+        ),
+        current_text=current,
+        their_text=theirs,
+        current_version=minutes.edit_version if minutes else 0,
+    )
 
 
 def content_from_form(meeting: Meeting, form: Any) -> dict[int, ItemContent]:
     """Read notes-<id>, decision-<id> and postponed-<id> fields of a submitted form."""
-    return {item.id: ItemContent(form.get(f"notes-{item.id}", ""),
-                                 form.get(f"decision-{item.id}", ""),
-                                 form.get(f"postponed-{item.id}") in {"1", "y", "on"})
-            for item in meeting.items}
+    return {
+        item.id: ItemContent(
+            form.get(f"notes-{item.id}", ""),
+            form.get(f"decision-{item.id}", ""),
+            form.get(f"postponed-{item.id}") in {"1", "y", "on"},
+        )
+        for item in meeting.items
+    }
 
 
 def list_revisions(session: Session, minutes: Minutes) -> list[MinutesRevision]:
     """Return the minutes' revisions, newest first."""
-    return list(session.scalars(select(MinutesRevision).where(
-        MinutesRevision.minutes_id == minutes.id).options(selectinload(MinutesRevision.author))
-        .order_by(MinutesRevision.number.desc())))
+    return list(
+        session.scalars(
+            select(MinutesRevision)
+            .where(MinutesRevision.minutes_id == minutes.id)
+            .options(selectinload(MinutesRevision.author))
+            .order_by(MinutesRevision.number.desc())
+        )
+    )
 
 
 def get_revision(session: Session, minutes: Minutes, number: int) -> MinutesRevision | None:
     """Return revision `number` of the minutes."""
-    return session.scalar(select(MinutesRevision).where(
-        MinutesRevision.minutes_id == minutes.id, MinutesRevision.number == number))
+    return session.scalar(
+        select(MinutesRevision).where(
+            MinutesRevision.minutes_id == minutes.id, MinutesRevision.number == number
+        )
+    )
 
 
 def diff_html(old: str, new: str, old_label: str, new_label: str) -> Markup:
     """Return a line diff as an HTML table; every piece of text is escaped."""
     old_lines, new_lines = old.splitlines(), new.splitlines()
-    rows = [Markup('<table class="diff"><thead><tr><th scope="col">{}</th>'
-                   '<th scope="col">{}</th></tr></thead><tbody>').format(old_label, new_label)]
+    rows = [
+        Markup(
+            '<table class="diff"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>'
+        ).format(old_label, new_label)
+    ]
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     changed = False
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             if i2 - i1 > 6:  # keep context short around the changes
-                for line in old_lines[i1:i1 + 2]:
+                for line in old_lines[i1 : i1 + 2]:
                     rows.append(_row("same", line, line))
                 rows.append(Markup('<tr class="skip"><td colspan="2">…</td></tr>'))
-                for line in old_lines[i2 - 2:i2]:
+                for line in old_lines[i2 - 2 : i2]:
                     rows.append(_row("same", line, line))
             else:
                 rows.extend(_row("same", line, line) for line in old_lines[i1:i2])
@@ -272,11 +347,15 @@ def diff_html(old: str, new: str, old_label: str, new_label: str) -> Markup:
         changed = True
         left, right = old_lines[i1:i2], new_lines[j1:j2]
         for k in range(max(len(left), len(right))):
-            rows.append(_row(tag, left[k] if k < len(left) else None,
-                             right[k] if k < len(right) else None))
+            rows.append(
+                _row(tag, left[k] if k < len(left) else None, right[k] if k < len(right) else None)
+            )
     if not changed:
-        rows.append(Markup('<tr><td colspan="2" class="empty">{}</td></tr>').format(
-            _l("Ingen forskjeller.")))
+        rows.append(
+            Markup('<tr><td colspan="2" class="empty">{}</td></tr>').format(
+                _l("Ingen forskjeller.")
+            )
+        )
     rows.append(Markup("</tbody></table>"))
     return Markup("").join(rows)
 
@@ -291,13 +370,21 @@ def _row(tag: str, left: str | None, right: str | None) -> Markup:
         return Markup('<td class="{}">{}</td>').format(cls, body)
 
     return Markup('<tr class="{}">{}{}</tr>').format(
-        tag, cell(left, "old", "del"), cell(right, "new", "ins"))
+        tag, cell(left, "old", "del"), cell(right, "new", "ins")
+    )
 
 
 def comments_for(session: Session, minutes: Minutes) -> list[ReviewComment]:
     """Return the review trail with authors and deciders loaded."""
-    return list(session.scalars(select(ReviewComment).where(ReviewComment.minutes_id == minutes.id)
-                                .options(selectinload(ReviewComment.author),
-                                         selectinload(ReviewComment.decided_by),
-                                         selectinload(ReviewComment.item))
-                                .order_by(ReviewComment.id)))
+    return list(
+        session.scalars(
+            select(ReviewComment)
+            .where(ReviewComment.minutes_id == minutes.id)
+            .options(
+                selectinload(ReviewComment.author),
+                selectinload(ReviewComment.decided_by),
+                selectinload(ReviewComment.item),
+            )
+            .order_by(ReviewComment.id)
+        )
+    )

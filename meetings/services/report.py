@@ -18,24 +18,36 @@ OSLO = ZoneInfo("Europe/Oslo")
 def meeting_series_section(session: Session, circle: Circle) -> dict[str, Any] | None:
     """Return the dates, titles, kinds and places of the circle's meetings, oldest first."""
     meetings = session.scalars(
-        select(Meeting).where(Meeting.circle_id == circle.id)
-        .options(joinedload(Meeting.host_unit)).order_by(Meeting.starts_at)
+        select(Meeting)
+        .where(Meeting.circle_id == circle.id)
+        .options(joinedload(Meeting.host_unit))
+        .order_by(Meeting.starts_at)
     ).all()
     if not meetings:
         return None
-    kinds = {MeetingKind.CIRCLE: _("Sirkelmøte"), MeetingKind.REFERENCE: _("Referansegruppemøte"),
-             MeetingKind.SEMINAR: _("Seminar")}
+    kinds = {
+        MeetingKind.CIRCLE: _("Sirkelmøte"),
+        MeetingKind.REFERENCE: _("Referansegruppemøte"),
+        MeetingKind.SEMINAR: _("Seminar"),
+    }
     rows = []
     for meeting in meetings:
         start, end = meeting.starts_at.astimezone(OSLO), meeting.ends_at.astimezone(OSLO)
         when = start.strftime("%d.%m.%Y")
         if end.date() != start.date():
             when += "–" + end.strftime("%d.%m.%Y")
-        place = ", ".join(p for p in (meeting.place, meeting.host_unit.name
-                                      if meeting.host_unit else "") if p)
+        place = ", ".join(
+            p for p in (meeting.place, meeting.host_unit.name if meeting.host_unit else "") if p
+        )
         rows.append([when, meeting.title, str(kinds.get(meeting.kind, meeting.kind)), place])
-    return {"title": _("Møterekken"), "ready": True, "blocks": [
-        {"kind": "paragraph", "text": _("Sirkelen hadde %(n)d møter og seminarer.",
-                                       n=len(meetings))},
-        {"kind": "table", "header": [_("Dato"), _("Møte"), _("Type"), _("Sted")], "rows": rows},
-    ]}
+    return {
+        "title": _("Møterekken"),
+        "ready": True,
+        "blocks": [
+            {
+                "kind": "paragraph",
+                "text": _("Sirkelen hadde %(n)d møter og seminarer.", n=len(meetings)),
+            },
+            {"kind": "table", "header": [_("Dato"), _("Møte"), _("Type"), _("Sted")], "rows": rows},
+        ],
+    }

@@ -59,8 +59,13 @@ def _transition(minutes: Minutes | None, target: MinutesState) -> Minutes:
     if minutes is None:
         raise DomainError(_l("Referatet er ikke skrevet ennå."))
     if target not in TRANSITIONS[minutes.state]:
-        raise Conflict(_l("Referatet kan ikke gå fra «%(a)s» til «%(b)s».",
-                          a=STATE_LABELS[minutes.state], b=STATE_LABELS[target]))
+        raise Conflict(
+            _l(
+                "Referatet kan ikke gå fra «%(a)s» til «%(b)s».",
+                a=STATE_LABELS[minutes.state],
+                b=STATE_LABELS[target],
+            )
+        )
     return minutes
 
 
@@ -69,8 +74,15 @@ def _leader(actor: Member, circle: Circle, meeting: Meeting, message: object) ->
         raise NotAllowed(message)
 
 
-def send_for_review(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                    deadline: datetime, now: datetime | None = None) -> list[Member]:
+def send_for_review(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    deadline: datetime,
+    now: datetime | None = None,
+) -> list[Member]:
     """Send the draft to those present, with a deadline; return the reviewers."""
     now = now or utcnow()
     _leader(actor, circle, meeting, _l("Bare sirkelledere sender referatet til godkjenning."))
@@ -79,25 +91,44 @@ def send_for_review(session: Session, meeting: Meeting, circle: Circle, *, actor
         raise DomainError(_l("Fristen for kommentarer må være fram i tid."))
     present = [m for m in present_member_ids(session, meeting) if m != actor.id]
     if not present:
-        raise DomainError(_l("Registrer oppmøtet først: referatet sendes til dem som var til "
-                             "stede."))
-    members = list(session.scalars(select(Member).where(Member.id.in_(present),
-                                                        Member.active.is_(True))))
+        raise DomainError(
+            _l("Registrer oppmøtet først: referatet sendes til dem som var til stede.")
+        )
+    members = list(
+        session.scalars(select(Member).where(Member.id.in_(present), Member.active.is_(True)))
+    )
     already = {r.member_id for r in minutes.reviewers}
     for member in members:
         if member.id not in already:
             minutes.reviewers.append(Reviewer(member_id=member.id, invited_at=now))
     minutes.state, minutes.review_deadline, minutes.review_sent_at = (
-        MinutesState.REVIEW, deadline, now)
+        MinutesState.REVIEW,
+        deadline,
+        now,
+    )
     session.flush()
-    record_event(session, "minutes_sent_for_review", actor=actor, circle=circle,
-                 detail=f"meeting {meeting.id}, {len(members)} reviewers")
+    record_event(
+        session,
+        "minutes_sent_for_review",
+        actor=actor,
+        circle=circle,
+        detail=f"meeting {meeting.id}, {len(members)} reviewers",
+    )
     return members
 
 
-def add_comment(session: Session, minutes: Minutes, circle: Circle, *, actor: Member,
-                kind: str, body: str = "", item_id: int | None = None,
-                suggested_text: str = "", now: datetime | None = None) -> ReviewComment:
+def add_comment(
+    session: Session,
+    minutes: Minutes,
+    circle: Circle,
+    *,
+    actor: Member,
+    kind: str,
+    body: str = "",
+    item_id: int | None = None,
+    suggested_text: str = "",
+    now: datetime | None = None,
+) -> ReviewComment:
     """Comment on the minutes (or an item) or suggest a corrected text for an item's notes."""
     now = now or utcnow()
     if not can_comment_minutes(actor, minutes, circle):
@@ -119,21 +150,34 @@ def add_comment(session: Session, minutes: Minutes, circle: Circle, *, actor: Me
     check_length(body, 5000, str(_l("Kommentaren")))
     check_length(suggested_text, 100_000, str(_l("Forslaget")))
     guard_text(body, suggested_text)
-    comment = ReviewComment(minutes_id=minutes.id, item_id=item_id, author_id=actor.id,
-                            kind=kind_value, body=body, suggested_text=suggested_text,
-                            created_at=now)
+    comment = ReviewComment(
+        minutes_id=minutes.id,
+        item_id=item_id,
+        author_id=actor.id,
+        kind=kind_value,
+        body=body,
+        suggested_text=suggested_text,
+        created_at=now,
+    )
     session.add(comment)
     session.flush()
     return comment
 
 
-def decide_comment(session: Session, comment: ReviewComment, circle: Circle, *, actor: Member,
-                   accept: bool, note: str = "", now: datetime | None = None) -> None:
+def decide_comment(
+    session: Session,
+    comment: ReviewComment,
+    circle: Circle,
+    *,
+    actor: Member,
+    accept: bool,
+    note: str = "",
+    now: datetime | None = None,
+) -> None:
     """Accept or decline a comment; an accepted correction replaces the item's notes."""
     now = now or utcnow()
     minutes = session.get(Minutes, comment.minutes_id)
-    if minutes is None or minutes.circle_id != circle.id or not can_approve_minutes(actor,
-                                                                                   circle):
+    if minutes is None or minutes.circle_id != circle.id or not can_approve_minutes(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere tar stilling til kommentarer."))
     if minutes.state != MinutesState.REVIEW:
         raise Conflict(_l("Referatet er ikke lenger til godkjenning."))
@@ -148,8 +192,11 @@ def decide_comment(session: Session, comment: ReviewComment, circle: Circle, *, 
         meeting = minutes.meeting
         item = next(i for i in meeting.items if i.id == comment.item_id)
         old = notes_by_item(minutes).get(item.id)
-        content = {item.id: ItemContent(comment.suggested_text, old.decision if old else "",
-                                        item.postponed)}
+        content = {
+            item.id: ItemContent(
+                comment.suggested_text, old.decision if old else "", item.postponed
+            )
+        }
         if not _bump_version(session, minutes, minutes.edit_version):
             raise Conflict(_l("Referatet ble endret samtidig. Prøv igjen."))
         apply_content(session, meeting, minutes, content, None)
@@ -157,8 +204,15 @@ def decide_comment(session: Session, comment: ReviewComment, circle: Circle, *, 
     session.flush()
 
 
-def approve_minutes(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                    at_meeting: Meeting | None = None, now: datetime | None = None) -> Minutes:
+def approve_minutes(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    at_meeting: Meeting | None = None,
+    now: datetime | None = None,
+) -> Minutes:
     """Approve the minutes as version 1: between meetings, or at a later meeting."""
     now = now or utcnow()
     _leader(actor, circle, meeting, _l("Bare sirkelledere kan godkjenne referatet."))
@@ -166,59 +220,114 @@ def approve_minutes(session: Session, meeting: Meeting, circle: Circle, *, actor
     if any(c.status == CommentStatus.OPEN for c in minutes.comments):
         raise Conflict(_l("Ta stilling til alle kommentarene før referatet godkjennes."))
     if at_meeting is not None:
-        approves = session.scalar(select(AgendaItem.id).where(
-            AgendaItem.meeting_id == at_meeting.id, AgendaItem.origin == ItemOrigin.APPROVAL,
-            AgendaItem.approves_meeting_id == meeting.id))
+        approves = session.scalar(
+            select(AgendaItem.id).where(
+                AgendaItem.meeting_id == at_meeting.id,
+                AgendaItem.origin == ItemOrigin.APPROVAL,
+                AgendaItem.approves_meeting_id == meeting.id,
+            )
+        )
         if at_meeting.circle_id != circle.id or approves is None:
-            raise DomainError(_l("Det møtet har ikke godkjenning av dette referatet på "
-                                 "dagsordenen."))
+            raise DomainError(
+                _l("Det møtet har ikke godkjenning av dette referatet på dagsordenen.")
+            )
         minutes.approved_at_meeting_id = at_meeting.id
     minutes.approved_version = 1
     minutes.state, minutes.approved_at, minutes.approved_by_id = (
-        MinutesState.APPROVED, now, actor.id)
-    session.add(MinutesVersion(minutes_id=minutes.id, number=1, approved_by_id=actor.id,
-                               approved_at=now, snapshot=snapshot(session, meeting)))
+        MinutesState.APPROVED,
+        now,
+        actor.id,
+    )
+    session.add(
+        MinutesVersion(
+            minutes_id=minutes.id,
+            number=1,
+            approved_by_id=actor.id,
+            approved_at=now,
+            snapshot=snapshot(session, meeting),
+        )
+    )
     session.flush()
-    record_event(session, "minutes_approved", actor=actor, circle=circle,
-                 detail=f"meeting {meeting.id}, version 1"
-                 + (f", at meeting {at_meeting.id}" if at_meeting else ""))
+    record_event(
+        session,
+        "minutes_approved",
+        actor=actor,
+        circle=circle,
+        detail=f"meeting {meeting.id}, version 1"
+        + (f", at meeting {at_meeting.id}" if at_meeting else ""),
+    )
     return minutes
 
 
 def distribution_list(session: Session, circle: Circle) -> list[Member]:
     """Return the unit leaders and the reference group (active), by name."""
-    return list(session.scalars(
-        select(Member).join(Membership, Membership.member_id == Member.id)
-        .where(Membership.circle_id == circle.id, Membership.role.in_(DISTRIBUTION_ROLES),
-               Member.active.is_(True)).order_by(Member.name)))
+    return list(
+        session.scalars(
+            select(Member)
+            .join(Membership, Membership.member_id == Member.id)
+            .where(
+                Membership.circle_id == circle.id,
+                Membership.role.in_(DISTRIBUTION_ROLES),
+                Member.active.is_(True),
+            )
+            .order_by(Member.name)
+        )
+    )
 
 
-def distribute_minutes(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                       now: datetime | None = None) -> list[Member]:
+def distribute_minutes(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    now: datetime | None = None,
+) -> list[Member]:
     """Send approved minutes to unit leaders and the reference group; record who got what."""
     now = now or utcnow()
     _leader(actor, circle, meeting, _l("Bare sirkelledere sender ut referatet."))
     minutes = _transition(meeting.minutes, MinutesState.DISTRIBUTED)
     recipients = distribution_list(session, circle)
     if not recipients:
-        raise DomainError(_l("Sirkelen har ingen enhetsledere eller referansegruppe å sende "
-                             "referatet til."))
+        raise DomainError(
+            _l("Sirkelen har ingen enhetsledere eller referansegruppe å sende referatet til.")
+        )
     for member in recipients:
-        session.add(Distribution(minutes_id=minutes.id, version=minutes.approved_version,
-                                 member_id=member.id, email=member.email, sent_at=now,
-                                 sent_by_id=actor.id))
+        session.add(
+            Distribution(
+                minutes_id=minutes.id,
+                version=minutes.approved_version,
+                member_id=member.id,
+                email=member.email,
+                sent_at=now,
+                sent_by_id=actor.id,
+            )
+        )
     minutes.state, minutes.distributed_at = MinutesState.DISTRIBUTED, now
     session.flush()
-    record_event(session, "minutes_distributed", actor=actor, circle=circle,
-                 detail=f"meeting {meeting.id}, version {minutes.approved_version}, "
-                        f"{len(recipients)} recipients")
+    record_event(
+        session,
+        "minutes_distributed",
+        actor=actor,
+        circle=circle,
+        detail=f"meeting {meeting.id}, version {minutes.approved_version}, "
+        f"{len(recipients)} recipients",
+    )
     return recipients
 
 
-def correct_minutes(session: Session, meeting: Meeting, circle: Circle, *, actor: Member,
-                    expected_version: int, content: dict[int, ItemContent], evaluation: str,
-                    reason: str, now: datetime | None = None) -> tuple[MinutesVersion,
-                                                                      list[Member]]:
+def correct_minutes(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    expected_version: int,
+    content: dict[int, ItemContent],
+    evaluation: str,
+    reason: str,
+    now: datetime | None = None,
+) -> tuple[MinutesVersion, list[Member]]:
     """Correct approved minutes as version N+1 with a reason; return whom to tell."""
     now = now or utcnow()
     _leader(actor, circle, meeting, _l("Bare sirkelledere kan rette et godkjent referat."))
@@ -232,11 +341,15 @@ def correct_minutes(session: Session, meeting: Meeting, circle: Circle, *, actor
     guard_text(reason, evaluation)
     content = _clean_content(meeting, content)
     before = snapshot(session, meeting)
-    if expected_version != minutes.edit_version or not _bump_version(session, minutes,
-                                                                     expected_version):
-        raise EditConflict(_l("Noen andre har endret referatet i mellomtiden. Ingenting er "
-                              "overskrevet."), current_text=before, their_text=before,
-                           current_version=minutes.edit_version)
+    if expected_version != minutes.edit_version or not _bump_version(
+        session, minutes, expected_version
+    ):
+        raise EditConflict(
+            _l("Noen andre har endret referatet i mellomtiden. Ingenting er overskrevet."),
+            current_text=before,
+            their_text=before,
+            current_version=minutes.edit_version,
+        )
     apply_content(session, meeting, minutes, content, (evaluation or "").strip())
     session.flush()
     after = snapshot(session, meeting)
@@ -244,33 +357,69 @@ def correct_minutes(session: Session, meeting: Meeting, circle: Circle, *, actor
         raise DomainError(_l("Rettelsen endrer ingenting i referatet."))
     add_revision(session, meeting, minutes, actor, note="Rettelse etter godkjenning")
     minutes.approved_version += 1
-    version = MinutesVersion(minutes_id=minutes.id, number=minutes.approved_version,
-                             approved_by_id=actor.id, approved_at=now, reason=reason,
-                             snapshot=after)
+    version = MinutesVersion(
+        minutes_id=minutes.id,
+        number=minutes.approved_version,
+        approved_by_id=actor.id,
+        approved_at=now,
+        reason=reason,
+        snapshot=after,
+    )
     session.add(version)
-    earlier = list(session.scalars(
-        select(Member).where(Member.id.in_(select(Distribution.member_id).where(
-            Distribution.minutes_id == minutes.id)), Member.active.is_(True))
-        .order_by(Member.name)))
+    earlier = list(
+        session.scalars(
+            select(Member)
+            .where(
+                Member.id.in_(
+                    select(Distribution.member_id).where(Distribution.minutes_id == minutes.id)
+                ),
+                Member.active.is_(True),
+            )
+            .order_by(Member.name)
+        )
+    )
     for member in earlier:
-        session.add(Distribution(minutes_id=minutes.id, version=version.number,
-                                 member_id=member.id, email=member.email, sent_at=now,
-                                 sent_by_id=actor.id, correction=True))
+        session.add(
+            Distribution(
+                minutes_id=minutes.id,
+                version=version.number,
+                member_id=member.id,
+                email=member.email,
+                sent_at=now,
+                sent_by_id=actor.id,
+                correction=True,
+            )
+        )
     session.flush()
-    record_event(session, "minutes_corrected", actor=actor, circle=circle,
-                 detail=f"meeting {meeting.id}, version {version.number}")
+    record_event(
+        session,
+        "minutes_corrected",
+        actor=actor,
+        circle=circle,
+        detail=f"meeting {meeting.id}, version {version.number}",
+    )
     return version, earlier
 
 
 def list_versions(session: Session, minutes: Minutes) -> list[MinutesVersion]:
     """Return the approved versions, oldest first."""
-    return list(session.scalars(select(MinutesVersion).where(
-        MinutesVersion.minutes_id == minutes.id).options(selectinload(MinutesVersion.approved_by))
-        .order_by(MinutesVersion.number)))
+    return list(
+        session.scalars(
+            select(MinutesVersion)
+            .where(MinutesVersion.minutes_id == minutes.id)
+            .options(selectinload(MinutesVersion.approved_by))
+            .order_by(MinutesVersion.number)
+        )
+    )
 
 
 def list_distributions(session: Session, minutes: Minutes) -> list[Distribution]:
     """Return who was sent which version when."""
-    return list(session.scalars(select(Distribution).where(
-        Distribution.minutes_id == minutes.id).options(selectinload(Distribution.member))
-        .order_by(Distribution.sent_at, Distribution.id)))
+    return list(
+        session.scalars(
+            select(Distribution)
+            .where(Distribution.minutes_id == minutes.id)
+            .options(selectinload(Distribution.member))
+            .order_by(Distribution.sent_at, Distribution.id)
+        )
+    )

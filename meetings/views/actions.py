@@ -29,9 +29,11 @@ def _filters() -> services.ActionFilter:
 
     status = request.args.get("status", "")
     return services.ActionFilter(
-        owner_id=number("owner"), unit_id=number("unit"),
+        owner_id=number("owner"),
+        unit_id=number("unit"),
         status=ActionStatus(status) if status in {s.value for s in ActionStatus} else None,
-        overdue=request.args.get("overdue") == "1")
+        overdue=request.args.get("overdue") == "1",
+    )
 
 
 @bp.get("/c/<slug>/actions")
@@ -41,11 +43,19 @@ def actions(slug: str) -> str:
     circle = circle_or_404(slug)
     filters = _filters()
     items = services.list_actions(db.session, circle, current_user, filters, date.today())
-    return render_template("meetings/actions.html", circle=circle, items=items, filters=filters,
-                           owners=services.owners(db.session, circle), mine=False,
-                           today=date.today(), labels=services.STATUS_LABELS,
-                           can_toggle=lambda a: can_toggle_action(current_user, a, circle),
-                           csrf_form=CsrfForm(), Status=ActionStatus)
+    return render_template(
+        "meetings/actions.html",
+        circle=circle,
+        items=items,
+        filters=filters,
+        owners=services.owners(db.session, circle),
+        mine=False,
+        today=date.today(),
+        labels=services.STATUS_LABELS,
+        can_toggle=lambda a: can_toggle_action(current_user, a, circle),
+        csrf_form=CsrfForm(),
+        Status=ActionStatus,
+    )
 
 
 @bp.get("/c/<slug>/actions/mine")
@@ -55,11 +65,19 @@ def my_actions(slug: str) -> str:
     circle = circle_or_404(slug)
     filters = services.ActionFilter(owner_id=current_user.id)
     items = services.list_actions(db.session, circle, current_user, filters, date.today())
-    return render_template("meetings/actions.html", circle=circle, items=items, filters=filters,
-                           owners=[], mine=True, today=date.today(),
-                           labels=services.STATUS_LABELS,
-                           can_toggle=lambda a: can_toggle_action(current_user, a, circle),
-                           csrf_form=CsrfForm(), Status=ActionStatus)
+    return render_template(
+        "meetings/actions.html",
+        circle=circle,
+        items=items,
+        filters=filters,
+        owners=[],
+        mine=True,
+        today=date.today(),
+        labels=services.STATUS_LABELS,
+        can_toggle=lambda a: can_toggle_action(current_user, a, circle),
+        csrf_form=CsrfForm(),
+        Status=ActionStatus,
+    )
 
 
 @bp.post("/c/<slug>/actions/<int:action_id>/toggle")
@@ -78,10 +96,11 @@ def toggle_action(slug: str, action_id: int) -> Response:
         flash_form_errors(form)
         return redirect(target)
     done = request.form.get("done") == "1"
-    return run(target, _("Oppgaven er markert som utført.") if done
-               else _("Oppgaven er åpnet igjen."),
-               lambda: services.toggle_action(db.session, action, circle, actor=current_user,
-                                              done=done))
+    return run(
+        target,
+        _("Oppgaven er markert som utført.") if done else _("Oppgaven er åpnet igjen."),
+        lambda: services.toggle_action(db.session, action, circle, actor=current_user, done=done),
+    )
 
 
 @bp.get("/c/<slug>/minutes/archive")
@@ -90,10 +109,14 @@ def archive(slug: str) -> str:
     """All approved minutes with attendance and decisions, for printing."""
     circle = circle_or_404(slug)
     require(can_view_meetings(current_user, circle))
-    return render_template("meetings/archive.html", circle=circle,
-                           entries=archive_entries(db.session, circle),
-                           attendance_labels=ATTENDANCE_LABELS, Status=AttendanceStatus,
-                           action_labels=services.STATUS_LABELS)
+    return render_template(
+        "meetings/archive.html",
+        circle=circle,
+        entries=archive_entries(db.session, circle),
+        attendance_labels=ATTENDANCE_LABELS,
+        Status=AttendanceStatus,
+        action_labels=services.STATUS_LABELS,
+    )
 
 
 @bp.get("/c/<slug>/minutes/archive.docx")
@@ -103,7 +126,8 @@ def archive_word(slug: str) -> FlaskResponse:
     circle = circle_or_404(slug)
     require(can_view_meetings(current_user, circle))
     data = archive_docx(circle, archive_entries(db.session, circle))
-    return FlaskResponse(data, mimetype=("application/vnd.openxmlformats-officedocument."
-                                         "wordprocessingml.document"),
-                         headers={"Content-Disposition":
-                                  f'attachment; filename="referater-{circle.slug}.docx"'})
+    return FlaskResponse(
+        data,
+        mimetype=("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        headers={"Content-Disposition": f'attachment; filename="referater-{circle.slug}.docx"'},
+    )

@@ -40,10 +40,15 @@ def _matcher() -> Callable[[str], int | None] | None:
 
 
 def _values(form: AgendaItemForm) -> dict[str, object]:
-    return {"title": form.title.data, "kind": form.kind.data, "presenter": form.presenter.data,
-            "minutes_planned": form.minutes_planned.data,
-            "description": form.description.data, "preparation": form.preparation.data,
-            "readings": form.readings.data}
+    return {
+        "title": form.title.data,
+        "kind": form.kind.data,
+        "presenter": form.presenter.data,
+        "minutes_planned": form.minutes_planned.data,
+        "description": form.description.data,
+        "preparation": form.preparation.data,
+        "readings": form.readings.data,
+    }
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda")
@@ -58,13 +63,22 @@ def add_item(slug: str, meeting_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return run(target, _("Punktet er lagt til."), lambda: services.add_item(
-        db.session, meeting, circle, actor=current_user, parent_id=form.parent_id.data,
-        match_report=_matcher(), **_values(form)))
+    return run(
+        target,
+        _("Punktet er lagt til."),
+        lambda: services.add_item(
+            db.session,
+            meeting,
+            circle,
+            actor=current_user,
+            parent_id=form.parent_id.data,
+            match_report=_matcher(),
+            **_values(form),
+        ),
+    )
 
 
-@bp.route("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>",
-          methods=["GET", "POST"])
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>", methods=["GET", "POST"])
 @login_required
 def edit_item(slug: str, meeting_id: int, item_id: int) -> Response | str:
     """Edit an agenda item's content and pre-reading."""
@@ -72,24 +86,42 @@ def edit_item(slug: str, meeting_id: int, item_id: int) -> Response | str:
     require_that(can_manage_meetings, circle)
     meeting = meeting_or_404(circle, meeting_id)
     item = _item_or_404(meeting, item_id)
-    form = AgendaItemForm() if request.method == "POST" else AgendaItemForm(data={
-        "title": item.title, "kind": item.kind.value, "presenter": item.presenter,
-        "minutes_planned": item.minutes_planned, "description": item.description,
-        "preparation": item.preparation,
-        "readings": "\n".join(f"{r.title} | {r.url}" if r.url else r.title
-                              for r in item.readings)})
+    form = (
+        AgendaItemForm()
+        if request.method == "POST"
+        else AgendaItemForm(
+            data={
+                "title": item.title,
+                "kind": item.kind.value,
+                "presenter": item.presenter,
+                "minutes_planned": item.minutes_planned,
+                "description": item.description,
+                "preparation": item.preparation,
+                "readings": "\n".join(
+                    f"{r.title} | {r.url}" if r.url else r.title for r in item.readings
+                ),
+            }
+        )
+    )
     del form.parent_id
     if form.validate_on_submit():
         try:
-            services.update_item(db.session, item, circle, actor=current_user,
-                                 match_report=_matcher(), **_values(form))
+            services.update_item(
+                db.session,
+                item,
+                circle,
+                actor=current_user,
+                match_report=_matcher(),
+                **_values(form),
+            )
         except DomainError as exc:
             flash_error(exc)
         else:
             db.session.commit()
             return redirect(meeting_url(meeting, circle) + "#agenda")
-    return render_template("meetings/item.html", circle=circle, meeting=meeting, item=item,
-                           form=form)
+    return render_template(
+        "meetings/item.html", circle=circle, meeting=meeting, item=item, form=form
+    )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>/delete")
@@ -100,8 +132,11 @@ def delete_item(slug: str, meeting_id: int, item_id: int) -> Response:
     require_that(can_manage_meetings, circle)
     meeting = meeting_or_404(circle, meeting_id)
     item = _item_or_404(meeting, item_id)
-    return run(meeting_url(meeting, circle) + "#agenda", _("Punktet er fjernet."),
-               lambda: services.delete_item(db.session, item, circle, actor=current_user))
+    return run(
+        meeting_url(meeting, circle) + "#agenda",
+        _("Punktet er fjernet."),
+        lambda: services.delete_item(db.session, item, circle, actor=current_user),
+    )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda/order")
@@ -125,5 +160,10 @@ def reorder(slug: str, meeting_id: int) -> Response:
             flash_error(DomainError(_("Plasseringen må være et tall.")))
             return redirect(target)
         order[item.id] = (position, parent or None)
-    return run(target, _("Rekkefølgen er lagret."), lambda: services.reorder_items(
-        db.session, meeting, circle, actor=current_user, order=order))
+    return run(
+        target,
+        _("Rekkefølgen er lagret."),
+        lambda: services.reorder_items(
+            db.session, meeting, circle, actor=current_user, order=order
+        ),
+    )

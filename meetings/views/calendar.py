@@ -19,8 +19,12 @@ from meetings.views.common import absolute, bp, flash_form_errors, meeting_link
 def calendar() -> str:
     """Show the member's private feed URL, with a button to renew it."""
     token = ical.existing_feed_token(db.session, current_user)
-    return render_template("meetings/calendar.html", form=CsrfForm(), token=token,
-                           feed_url=absolute("meetings.feed", token=token.token) if token else "")
+    return render_template(
+        "meetings/calendar.html",
+        form=CsrfForm(),
+        token=token,
+        feed_url=absolute("meetings.feed", token=token.token) if token else "",
+    )
 
 
 @bp.post("/meetings/calendar/renew")
@@ -44,5 +48,8 @@ def feed(token: str) -> FlaskResponse:
     if member is None:
         abort(404)
     body = ical.member_feed(db.session, member, meeting_link)
-    return FlaskResponse(body, mimetype="text/calendar",
-                         headers={"Content-Disposition": 'inline; filename="moter.ics"'})
+    return FlaskResponse(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'inline; filename="moter.ics"'},
+    )

@@ -59,12 +59,12 @@ def deliver(notices: Iterable[Notice]) -> None:
         send_notices(current_app.config, notices)
     except Exception:  # noqa: BLE001  (SMTP may fail in many ways; the change is saved)
         log.exception("could not send %d meeting notice(s)", len(notices))
-        flash(_("Endringen er lagret, men e-posten kunne ikke sendes. Prøv igjen senere."),
-              "error")
+        flash(_("Endringen er lagret, men e-posten kunne ikke sendes. Prøv igjen senere."), "error")
 
 
-def run(target: str, message: str, action: Callable[[], Any],
-        after: Callable[[Any], None] | None = None) -> Response:
+def run(
+    target: str, message: str, action: Callable[[], Any], after: Callable[[Any], None] | None = None
+) -> Response:
     """Run a service call; commit once, flash, send mail, and redirect (PRG)."""
     try:
         result = action()
@@ -90,7 +90,8 @@ def flash_form_errors(form: Any) -> None:
     web.flash_form_errors(form)
 
 
-def meeting_url(meeting: Meeting, circle: Circle, endpoint: str = "meetings.show",
-                **values: Any) -> str:
+def meeting_url(
+    meeting: Meeting, circle: Circle, endpoint: str = "meetings.show", **values: Any
+) -> str:
     """Return a site path for one of a meeting's pages."""
     return url_for(endpoint, slug=circle.slug, meeting_id=meeting.id, **values)

@@ -35,10 +35,21 @@ def revisions(slug: str, meeting_id: int) -> str:
     if a is not None and b is not None:
         if a not in by_number or b not in by_number:
             abort(404)
-        diff = services.diff_html(by_number[a].snapshot, by_number[b].snapshot,
-                                  _("Revisjon %(n)d", n=a), _("Revisjon %(n)d", n=b))
-    return render_template("meetings/revisions.html", circle=circle, meeting=meeting,
-                           revisions=items, diff=diff, a=a, b=b)
+        diff = services.diff_html(
+            by_number[a].snapshot,
+            by_number[b].snapshot,
+            _("Revisjon %(n)d", n=a),
+            _("Revisjon %(n)d", n=b),
+        )
+    return render_template(
+        "meetings/revisions.html",
+        circle=circle,
+        meeting=meeting,
+        revisions=items,
+        diff=diff,
+        a=a,
+        b=b,
+    )
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/minutes/versions")
@@ -56,11 +67,23 @@ def versions(slug: str, meeting_id: int) -> str:
     if a is not None and b is not None:
         if a not in by_number or b not in by_number:
             abort(404)
-        diff = services.diff_html(by_number[a].snapshot, by_number[b].snapshot,
-                                  _("Versjon %(n)d", n=a), _("Versjon %(n)d", n=b))
+        diff = services.diff_html(
+            by_number[a].snapshot,
+            by_number[b].snapshot,
+            _("Versjon %(n)d", n=a),
+            _("Versjon %(n)d", n=b),
+        )
     elif _int_arg("v") is not None:
         shown = by_number.get(_int_arg("v"))  # type: ignore[arg-type]
         if shown is None:
             abort(404)
-    return render_template("meetings/versions.html", circle=circle, meeting=meeting,
-                           versions=items, diff=diff, shown=shown, a=a, b=b)
+    return render_template(
+        "meetings/versions.html",
+        circle=circle,
+        meeting=meeting,
+        versions=items,
+        diff=diff,
+        shown=shown,
+        a=a,
+        b=b,
+    )

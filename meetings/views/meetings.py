@@ -48,16 +48,22 @@ def index(slug: str) -> str:
     """The circle's meetings by semester: upcoming and past, with status."""
     circle = circle_or_404(slug)
     upcoming, past = services.list_meetings(db.session, circle, current_user)
-    return render_template("meetings/index.html", circle=circle, upcoming=upcoming, past=past,
-                           can_manage=can_manage_meetings(current_user, circle),
-                           status_labels=services.STATUS_LABELS,
-                           kind_labels=services.KIND_LABELS)
+    return render_template(
+        "meetings/index.html",
+        circle=circle,
+        upcoming=upcoming,
+        past=past,
+        can_manage=can_manage_meetings(current_user, circle),
+        status_labels=services.STATUS_LABELS,
+        kind_labels=services.KIND_LABELS,
+    )
 
 
 def _meeting_form(circle: Circle, meeting: Meeting | None = None) -> MeetingForm:
     form = MeetingForm(obj=meeting)
     form.host_unit_id.choices = [(0, _("Høgskolen / ingen vertsenhet"))] + [
-        (u.id, u.name) for u in circle.units]
+        (u.id, u.name) for u in circle.units
+    ]
     if meeting is not None and request.method == "GET":
         form.starts_at.data = to_oslo(meeting.starts_at).replace(tzinfo=None)
         form.ends_at.data = to_oslo(meeting.ends_at).replace(tzinfo=None)
@@ -67,10 +73,15 @@ def _meeting_form(circle: Circle, meeting: Meeting | None = None) -> MeetingForm
 
 def _form_values(form: MeetingForm) -> dict[str, Any]:
     return {
-        "kind": form.kind.data, "title": form.title.data,
-        "starts_at": oslo_to_utc(form.starts_at.data), "ends_at": oslo_to_utc(form.ends_at.data),
-        "place": form.place.data, "host_unit_id": form.host_unit_id.data,
-        "address": form.address.data, "video_url": form.video_url.data, "theme": form.theme.data,
+        "kind": form.kind.data,
+        "title": form.title.data,
+        "starts_at": oslo_to_utc(form.starts_at.data),
+        "ends_at": oslo_to_utc(form.ends_at.data),
+        "place": form.place.data,
+        "host_unit_id": form.host_unit_id.data,
+        "address": form.address.data,
+        "video_url": form.video_url.data,
+        "theme": form.theme.data,
     }
 
 
@@ -85,8 +96,9 @@ def create(slug: str) -> Response | str:
         form.place.data = circle.institution
     if form.validate_on_submit():
         try:
-            meeting = services.create_meeting(db.session, circle, actor=current_user,
-                                              **_form_values(form))
+            meeting = services.create_meeting(
+                db.session, circle, actor=current_user, **_form_values(form)
+            )
         except DomainError as exc:
             flash_error(exc)
         else:
@@ -106,19 +118,30 @@ def edit(slug: str, meeting_id: int) -> Response | str:
     form = _meeting_form(circle, meeting)
     if form.validate_on_submit():
         try:
-            notify = services.update_meeting(db.session, meeting, circle, actor=current_user,
-                                             **_form_values(form))
-            recipients = (attendance_services.send_invitation(
-                db.session, meeting, circle, actor=current_user)[0]
-                if notify and meeting.starts_at > utcnow() else [])
+            notify = services.update_meeting(
+                db.session, meeting, circle, actor=current_user, **_form_values(form)
+            )
+            recipients = (
+                attendance_services.send_invitation(
+                    db.session, meeting, circle, actor=current_user
+                )[0]
+                if notify and meeting.starts_at > utcnow()
+                else []
+            )
         except DomainError as exc:
             flash_error(exc)
         else:
             db.session.commit()
             deliver(_invitation_notices(meeting, circle, recipients, changed=True))
-            flash(_("Endringene er lagret.") + (" " + _("Endringsvarsel er sendt til %(n)d.",
-                                                         n=len(recipients))
-                                                 if recipients else ""), "success")
+            flash(
+                _("Endringene er lagret.")
+                + (
+                    " " + _("Endringsvarsel er sendt til %(n)d.", n=len(recipients))
+                    if recipients
+                    else ""
+                ),
+                "success",
+            )
             return redirect(meeting_url(meeting, circle))
     return render_template("meetings/edit.html", circle=circle, form=form, meeting=meeting)
 
@@ -131,29 +154,46 @@ def show(slug: str, meeting_id: int) -> str:
     meeting = meeting_or_404(circle, meeting_id)
     can_manage = can_manage_meetings(current_user, circle)
     times = agenda_services.running_times(meeting)
-    readings = shown_readings(current_app, db.session,
-                              [r for i in meeting.items for r in i.readings], current_user)
-    review_actions = (agenda_services.actions_for_review(db.session, meeting, circle,
-                                                         current_user)
-                      if any(i.origin == ItemOrigin.ACTIONS for i in meeting.items) else [])
+    readings = shown_readings(
+        current_app, db.session, [r for i in meeting.items for r in i.readings], current_user
+    )
+    review_actions = (
+        agenda_services.actions_for_review(db.session, meeting, circle, current_user)
+        if any(i.origin == ItemOrigin.ACTIONS for i in meeting.items)
+        else []
+    )
     answerable = can_answer(current_user, meeting, circle)
     item_form = AgendaItemForm()
     item_form.parent_id.choices = [(0, _("Nytt hovedpunkt"))] + [
-        (i.id, _("Under: %(t)s", t=i.title)) for i in meeting.items if i.parent_id is None]
+        (i.id, _("Under: %(t)s", t=i.title)) for i in meeting.items if i.parent_id is None
+    ]
     rsvp_form = RsvpForm()
     mine = attendance_services.my_rsvp(db.session, meeting, current_user) if answerable else None
     if mine is not None:
         rsvp_form.answer.data, rsvp_form.message.data = mine.answer.value, mine.message
     minutes = meeting.minutes
     return render_template(
-        "meetings/show.html", circle=circle, meeting=meeting, times=times, readings=readings,
-        review_actions=review_actions, can_manage=can_manage, answerable=answerable,
-        status=services.meeting_status(meeting), status_labels=services.STATUS_LABELS,
-        kind_labels=services.KIND_LABELS, item_kind_labels=agenda_services.KIND_LABELS,
+        "meetings/show.html",
+        circle=circle,
+        meeting=meeting,
+        times=times,
+        readings=readings,
+        review_actions=review_actions,
+        can_manage=can_manage,
+        answerable=answerable,
+        status=services.meeting_status(meeting),
+        status_labels=services.STATUS_LABELS,
+        kind_labels=services.KIND_LABELS,
+        item_kind_labels=agenda_services.KIND_LABELS,
         summary=attendance_services.rsvp_summary(db.session, meeting) if can_manage else None,
-        mine=mine, rsvp_form=rsvp_form, item_form=item_form, csrf_form=CsrfForm(),
+        mine=mine,
+        rsvp_form=rsvp_form,
+        item_form=item_form,
+        csrf_form=CsrfForm(),
         minutes_visible=minutes is not None and can_view_minutes(current_user, minutes, circle),
-        now=utcnow(), ItemOrigin=ItemOrigin, ItemKind=ItemKind,
+        now=utcnow(),
+        ItemOrigin=ItemOrigin,
+        ItemKind=ItemKind,
     )
 
 
@@ -163,12 +203,18 @@ def print_agenda(slug: str, meeting_id: int) -> str:
     """The invitation with agenda, laid out for printing."""
     circle = circle_or_404(slug)
     meeting = meeting_or_404(circle, meeting_id)
-    readings = shown_readings(current_app, db.session,
-                              [r for i in meeting.items for r in i.readings], current_user)
-    return render_template("meetings/print_agenda.html", circle=circle, meeting=meeting,
-                           times=agenda_services.running_times(meeting), readings=readings,
-                           kind_labels=services.KIND_LABELS,
-                           item_kind_labels=agenda_services.KIND_LABELS)
+    readings = shown_readings(
+        current_app, db.session, [r for i in meeting.items for r in i.readings], current_user
+    )
+    return render_template(
+        "meetings/print_agenda.html",
+        circle=circle,
+        meeting=meeting,
+        times=agenda_services.running_times(meeting),
+        readings=readings,
+        kind_labels=services.KIND_LABELS,
+        item_kind_labels=agenda_services.KIND_LABELS,
+    )
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>.ics")
@@ -178,25 +224,47 @@ def ics(slug: str, meeting_id: int) -> FlaskResponse:
     circle = circle_or_404(slug)
     meeting = meeting_or_404(circle, meeting_id)
     body = meeting_ics(meeting, circle, meeting_link(meeting))
-    return FlaskResponse(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="mote-{meeting.number}.ics"'})
+    return FlaskResponse(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="mote-{meeting.number}.ics"'},
+    )
 
 
-def _invitation_notices(meeting: Meeting, circle: Circle, recipients: list,
-                        changed: bool) -> list[Notice]:
+def _invitation_notices(
+    meeting: Meeting, circle: Circle, recipients: list, changed: bool
+) -> list[Notice]:
     link = meeting_link(meeting)
-    attachment = Attachment(f"mote-{meeting.number}.ics", "text/calendar",
-                            meeting_ics(meeting, circle, link, changed=changed))
+    attachment = Attachment(
+        f"mote-{meeting.number}.ics",
+        "text/calendar",
+        meeting_ics(meeting, circle, link, changed=changed),
+    )
     local = to_oslo(meeting.starts_at)
     when = local.strftime("%d.%m.%Y kl. %H:%M")
     where = ", ".join(p for p in (meeting.place, meeting.address) if p)
     prefix = _("Endret: ") if changed else _("Innkalling: ")
-    intro = (_("Møtet er endret. Se oppdatert tid, sted og dagsorden på nettsiden.") if changed
-             else _("Du er invitert til et møte i %(circle)s. Dagsorden og svarskjema finner du "
-                    "på nettsiden.", circle=circle.name))
+    intro = (
+        _("Møtet er endret. Se oppdatert tid, sted og dagsorden på nettsiden.")
+        if changed
+        else _(
+            "Du er invitert til et møte i %(circle)s. Dagsorden og svarskjema finner du "
+            "på nettsiden.",
+            circle=circle.name,
+        )
+    )
     title = f"{meeting.title} – {when}" + (f", {where}" if where else "")
-    return [Notice(to=m.email, subject=prefix + meeting.title, intro=intro, link=link,
-                   title=title, attachments=(attachment,)) for m in recipients]
+    return [
+        Notice(
+            to=m.email,
+            subject=prefix + meeting.title,
+            intro=intro,
+            link=link,
+            title=title,
+            attachments=(attachment,),
+        )
+        for m in recipients
+    ]
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/invite")
@@ -210,7 +278,8 @@ def invite(slug: str, meeting_id: int) -> Response:
 
     def action() -> None:
         result["recipients"], result["changed"] = attendance_services.send_invitation(
-            db.session, meeting, circle, actor=current_user)
+            db.session, meeting, circle, actor=current_user
+        )
 
     response = run(meeting_url(meeting, circle), _("Innkallingen er sendt."), action)
     if result:
@@ -229,10 +298,18 @@ def rsvp(slug: str, meeting_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(meeting_url(meeting, circle))
-    return run(meeting_url(meeting, circle), _("Svaret ditt er registrert."),
-               lambda: attendance_services.answer_invitation(
-                   db.session, meeting, circle, actor=current_user, answer=form.answer.data,
-                   message=form.message.data or ""))
+    return run(
+        meeting_url(meeting, circle),
+        _("Svaret ditt er registrert."),
+        lambda: attendance_services.answer_invitation(
+            db.session,
+            meeting,
+            circle,
+            actor=current_user,
+            answer=form.answer.data,
+            message=form.message.data or "",
+        ),
+    )
 
 
 @bp.route("/c/<slug>/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
@@ -247,17 +324,30 @@ def attendance(slug: str, meeting_id: int) -> Response | str:
         if not form.validate_on_submit():
             flash_form_errors(form)
             return redirect(request.path)
-        statuses = {int(k[7:]): v for k, v in request.form.items()
-                    if k.startswith("status-") and k[7:].isdigit()}
-        return run(meeting_url(meeting, circle), _("Oppmøtet er lagret."),
-                   lambda: attendance_services.record_attendance(
-                       db.session, meeting, circle, actor=current_user, statuses=statuses))
+        statuses = {
+            int(k[7:]): v
+            for k, v in request.form.items()
+            if k.startswith("status-") and k[7:].isdigit()
+        }
+        return run(
+            meeting_url(meeting, circle),
+            _("Oppmøtet er lagret."),
+            lambda: attendance_services.record_attendance(
+                db.session, meeting, circle, actor=current_user, statuses=statuses
+            ),
+        )
     groups = attendance_services.attendance_register(db.session, meeting)
-    return render_template("meetings/attendance.html", circle=circle, meeting=meeting,
-                           groups=groups, form=form, Status=AttendanceStatus,
-                           labels=attendance_services.ATTENDANCE_LABELS,
-                           rsvp_labels=attendance_services.RSVP_LABELS,
-                           default_status=attendance_services.default_status)
+    return render_template(
+        "meetings/attendance.html",
+        circle=circle,
+        meeting=meeting,
+        groups=groups,
+        form=form,
+        Status=AttendanceStatus,
+        labels=attendance_services.ATTENDANCE_LABELS,
+        rsvp_labels=attendance_services.RSVP_LABELS,
+        default_status=attendance_services.default_status,
+    )
 
 
 @bp.get("/c/<slug>/attendance")
@@ -267,8 +357,13 @@ def attendance_series(slug: str) -> str:
     circle = circle_or_404(slug)
     require_that(can_view_attendance_series, circle)
     series = attendance_services.attendance_series(db.session, circle)
-    return render_template("meetings/series.html", circle=circle, series=series,
-                           Status=AttendanceStatus, labels=attendance_services.ATTENDANCE_LABELS)
+    return render_template(
+        "meetings/series.html",
+        circle=circle,
+        series=series,
+        Status=AttendanceStatus,
+        labels=attendance_services.ATTENDANCE_LABELS,
+    )
 
 
 @bp.route("/c/<slug>/meetings/template", methods=["GET", "POST"])
@@ -284,15 +379,29 @@ def template(slug: str) -> Response | str:
             return redirect(request.path)
         rows = []
         for index in range(int(request.form.get("rows", "0") or 0)):
-            rows.append({key: request.form.get(f"{key}-{index}", "") for key in (
-                "title", "kind", "minutes_planned", "description")}
-                | {"position": _number(request.form.get(f"position-{index}"), index)})
-        return run(url_for("meetings.template", slug=slug), _("Standarddagsordenen er lagret."),
-                   lambda: agenda_services.save_template(db.session, circle, actor=current_user,
-                                                         rows=rows))
+            rows.append(
+                {
+                    key: request.form.get(f"{key}-{index}", "")
+                    for key in ("title", "kind", "minutes_planned", "description")
+                }
+                | {"position": _number(request.form.get(f"position-{index}"), index)}
+            )
+        return run(
+            url_for("meetings.template", slug=slug),
+            _("Standarddagsordenen er lagret."),
+            lambda: agenda_services.save_template(
+                db.session, circle, actor=current_user, rows=rows
+            ),
+        )
     rows = agenda_services.template_rows(db.session, circle)
-    return render_template("meetings/template.html", circle=circle, rows=rows, form=form,
-                           blank=3, kinds=agenda_services.KIND_LABELS)
+    return render_template(
+        "meetings/template.html",
+        circle=circle,
+        rows=rows,
+        form=form,
+        blank=3,
+        kinds=agenda_services.KIND_LABELS,
+    )
 
 
 def _number(value: str | None, default: float) -> float:
@@ -300,4 +409,3 @@ def _number(value: str | None, default: float) -> float:
         return float(value) if value not in (None, "") else default
     except ValueError:
         return default
-

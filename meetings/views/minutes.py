@@ -57,17 +57,25 @@ from meetings.views.common import (
 )
 
 
-def _minutes_url(meeting: Meeting, circle: Circle, endpoint: str = "meetings.minutes",
-                 **values: object) -> str:
+def _minutes_url(
+    meeting: Meeting, circle: Circle, endpoint: str = "meetings.minutes", **values: object
+) -> str:
     return meeting_url(meeting, circle, endpoint, **values)
 
 
 def _approval_meetings(meeting: Meeting) -> list[Meeting]:
     """Return later meetings whose agenda has the approval of these minutes."""
-    return list(db.session.scalars(
-        select(Meeting).join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
-        .where(AgendaItem.origin == ItemOrigin.APPROVAL,
-               AgendaItem.approves_meeting_id == meeting.id).order_by(Meeting.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+            .where(
+                AgendaItem.origin == ItemOrigin.APPROVAL,
+                AgendaItem.approves_meeting_id == meeting.id,
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/minutes")
@@ -81,23 +89,35 @@ def minutes(slug: str, meeting_id: int) -> str:
     is_leader = can_approve_minutes(current_user, circle)
     comment_form = CommentForm()
     comment_form.item_id.choices = [(0, _("Hele referatet"))] + [
-        (row.item.id, f"{row.number}. {row.item.title}") for row in running_times(meeting).rows]
+        (row.item.id, f"{row.number}. {row.item.title}") for row in running_times(meeting).rows
+    ]
     review_form = ReviewForm()
     return render_template(
-        "meetings/minutes.html", circle=circle, meeting=meeting, minutes=record,
-        rows=running_times(meeting).rows, notes=services.notes_by_item(record),
+        "meetings/minutes.html",
+        circle=circle,
+        meeting=meeting,
+        minutes=record,
+        rows=running_times(meeting).rows,
+        notes=services.notes_by_item(record),
         attendance=attendance_register(db.session, meeting),
         actions=services.load_actions(db.session, record),
         comments=services.comments_for(db.session, record) if trail else [],
-        trail=trail, is_leader=is_leader,
+        trail=trail,
+        is_leader=is_leader,
         can_comment=can_comment_minutes(current_user, record, circle),
         versions=workflow.list_versions(db.session, record) if record.is_public else [],
         distributions=workflow.list_distributions(db.session, record) if is_leader else [],
         approval_meetings=_approval_meetings(meeting) if is_leader else [],
-        comment_form=comment_form, review_form=review_form, decide_form=DecideForm(),
-        csrf_form=CsrfForm(), State=MinutesState, CommentStatus=CommentStatus,
-        state_labels=workflow.STATE_LABELS, attendance_labels=ATTENDANCE_LABELS,
-        action_labels=action_services.STATUS_LABELS, Status=AttendanceStatus,
+        comment_form=comment_form,
+        review_form=review_form,
+        decide_form=DecideForm(),
+        csrf_form=CsrfForm(),
+        State=MinutesState,
+        CommentStatus=CommentStatus,
+        state_labels=workflow.STATE_LABELS,
+        attendance_labels=ATTENDANCE_LABELS,
+        action_labels=action_services.STATUS_LABELS,
+        Status=AttendanceStatus,
     )
 
 
@@ -108,26 +128,41 @@ def print_minutes(slug: str, meeting_id: int) -> str:
     circle = circle_or_404(slug)
     meeting = minutes_meeting_or_404(circle, meeting_id)
     return render_template(
-        "meetings/print_minutes.html", circle=circle, meeting=meeting, minutes=meeting.minutes,
-        rows=running_times(meeting).rows, notes=services.notes_by_item(meeting.minutes),
+        "meetings/print_minutes.html",
+        circle=circle,
+        meeting=meeting,
+        minutes=meeting.minutes,
+        rows=running_times(meeting).rows,
+        notes=services.notes_by_item(meeting.minutes),
         attendance=attendance_register(db.session, meeting),
         actions=services.load_actions(db.session, meeting.minutes),
-        state_labels=workflow.STATE_LABELS, action_labels=action_services.STATUS_LABELS,
-        Status=AttendanceStatus)
+        state_labels=workflow.STATE_LABELS,
+        action_labels=action_services.STATUS_LABELS,
+        Status=AttendanceStatus,
+    )
 
 
 def _edit_context(meeting: Meeting, circle: Circle, form: MinutesForm) -> dict[str, object]:
     action_form = ActionForm()
     action_form.owner_id.choices = [(0, _("Ingen"))] + [
-        (m.id, m.name) for m in action_services.owners(db.session, circle)]
+        (m.id, m.name) for m in action_services.owners(db.session, circle)
+    ]
     rows = running_times(meeting).rows
     action_form.item_id.choices = [(0, _("Hele møtet"))] + [
-        (row.item.id, f"{row.number}. {row.item.title}") for row in rows]
-    return {"circle": circle, "meeting": meeting, "minutes": meeting.minutes, "rows": rows,
-            "form": form, "action_form": action_form,
-            "actions": services.load_actions(db.session, meeting.minutes),
-            "attendance": attendance_register(db.session, meeting),
-            "attendance_labels": ATTENDANCE_LABELS, "csrf_form": CsrfForm()}
+        (row.item.id, f"{row.number}. {row.item.title}") for row in rows
+    ]
+    return {
+        "circle": circle,
+        "meeting": meeting,
+        "minutes": meeting.minutes,
+        "rows": rows,
+        "form": form,
+        "action_form": action_form,
+        "actions": services.load_actions(db.session, meeting.minutes),
+        "attendance": attendance_register(db.session, meeting),
+        "attendance_labels": ATTENDANCE_LABELS,
+        "csrf_form": CsrfForm(),
+    }
 
 
 def _values_for(meeting: Meeting) -> dict[int, services.ItemContent]:
@@ -151,8 +186,11 @@ def edit_minutes(slug: str, meeting_id: int) -> Response | tuple[str, int] | str
     require_that(can_edit_minutes, circle)
     meeting = meeting_or_404(circle, meeting_id, page=False)
     if meeting.minutes is not None and meeting.minutes.is_public:
-        flash_error(DomainError(_("Referatet er godkjent og låst. Bruk «Rett referatet» for å "
-                                  "lage en ny versjon.")))
+        flash_error(
+            DomainError(
+                _("Referatet er godkjent og låst. Bruk «Rett referatet» for å lage en ny versjon.")
+            )
+        )
         return redirect(_minutes_url(meeting, circle))
     form = MinutesForm()
     if request.method == "GET":
@@ -161,18 +199,29 @@ def edit_minutes(slug: str, meeting_id: int) -> Response | tuple[str, int] | str
     content = _values_for(meeting)
     if form.validate_on_submit():
         try:
-            services.save_minutes(db.session, meeting, circle, actor=current_user,
-                                  expected_version=_version(form), content=content,
-                                  evaluation=form.evaluation.data or "")
+            services.save_minutes(
+                db.session,
+                meeting,
+                circle,
+                actor=current_user,
+                expected_version=_version(form),
+                content=content,
+                evaluation=form.evaluation.data or "",
+            )
         except services.EditConflict as exc:
             db.session.rollback()
-            diff = services.diff_html(exc.current_text, exc.their_text, _("Lagret nå"),
-                                      _("Din versjon"))
+            diff = services.diff_html(
+                exc.current_text, exc.their_text, _("Lagret nå"), _("Din versjon")
+            )
             meeting = meeting_or_404(circle, meeting_id, page=False)
             form.version.data = str(exc.current_version)
-            return render_template("meetings/minutes_edit.html", content=content, diff=diff,
-                                   conflict=exc.message,
-                                   **_edit_context(meeting, circle, form)), 409
+            return render_template(
+                "meetings/minutes_edit.html",
+                content=content,
+                diff=diff,
+                conflict=exc.message,
+                **_edit_context(meeting, circle, form),
+            ), 409
         except DomainError as exc:
             flash_error(exc)
             meeting = meeting_or_404(circle, meeting_id, page=False)
@@ -180,8 +229,13 @@ def edit_minutes(slug: str, meeting_id: int) -> Response | tuple[str, int] | str
             db.session.commit()
             flash(_("Referatet er lagret."), "success")
             return redirect(_minutes_url(meeting, circle, "meetings.edit_minutes"))
-    return render_template("meetings/minutes_edit.html", content=content, diff=None,
-                           conflict=None, **_edit_context(meeting, circle, form))
+    return render_template(
+        "meetings/minutes_edit.html",
+        content=content,
+        diff=None,
+        conflict=None,
+        **_edit_context(meeting, circle, form),
+    )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/minutes/actions")
@@ -199,9 +253,20 @@ def add_action(slug: str, meeting_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return run(target, _("Oppgaven er lagt til."), lambda: action_services.add_action(
-        db.session, meeting.minutes, circle, actor=current_user, what=form.what.data,
-        owner_id=form.owner_id.data, due_on=form.due_on.data, item_id=form.item_id.data))
+    return run(
+        target,
+        _("Oppgaven er lagt til."),
+        lambda: action_services.add_action(
+            db.session,
+            meeting.minutes,
+            circle,
+            actor=current_user,
+            what=form.what.data,
+            owner_id=form.owner_id.data,
+            due_on=form.due_on.data,
+            item_id=form.item_id.data,
+        ),
+    )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/minutes/actions/<int:action_id>/delete")
@@ -214,10 +279,11 @@ def delete_action(slug: str, meeting_id: int, action_id: int) -> Response:
     action = action_services.get_action(db.session, circle, action_id)
     if action is None or meeting.minutes is None or action.minutes_id != meeting.minutes.id:
         abort(404)
-    return run(_minutes_url(meeting, circle, "meetings.edit_minutes") + "#actions",
-               _("Oppgaven er fjernet."),
-               lambda: action_services.delete_action(db.session, action, circle,
-                                                     actor=current_user))
+    return run(
+        _minutes_url(meeting, circle, "meetings.edit_minutes") + "#actions",
+        _("Oppgaven er fjernet."),
+        lambda: action_services.delete_action(db.session, action, circle, actor=current_user),
+    )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/minutes/review")
@@ -236,16 +302,29 @@ def send_for_review(slug: str, meeting_id: int) -> Response:
 
     def notify(reviewers: list) -> None:
         local = to_oslo(deadline).strftime("%d.%m.%Y kl. %H:%M")
-        deliver(Notice(to=m.email, subject=_("Referat til gjennomlesning: %(t)s",
-                                             t=meeting.title),
-                       intro=_("Referatet fra et møte du var på, er klart for gjennomlesning. "
-                               "Kommenter eller foreslå rettelser innen %(d)s.", d=local),
-                       link=absolute("meetings.minutes", slug=slug, meeting_id=meeting.id),
-                       title=meeting.title) for m in reviewers)
+        deliver(
+            Notice(
+                to=m.email,
+                subject=_("Referat til gjennomlesning: %(t)s", t=meeting.title),
+                intro=_(
+                    "Referatet fra et møte du var på, er klart for gjennomlesning. "
+                    "Kommenter eller foreslå rettelser innen %(d)s.",
+                    d=local,
+                ),
+                link=absolute("meetings.minutes", slug=slug, meeting_id=meeting.id),
+                title=meeting.title,
+            )
+            for m in reviewers
+        )
 
-    return run(target, _("Referatet er sendt til godkjenning."),
-               lambda: workflow.send_for_review(db.session, meeting, circle, actor=current_user,
-                                                deadline=deadline), notify)
+    return run(
+        target,
+        _("Referatet er sendt til godkjenning."),
+        lambda: workflow.send_for_review(
+            db.session, meeting, circle, actor=current_user, deadline=deadline
+        ),
+        notify,
+    )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/minutes/comments")
@@ -260,10 +339,20 @@ def comment(slug: str, meeting_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return run(target, _("Kommentaren er registrert."), lambda: workflow.add_comment(
-        db.session, meeting.minutes, circle, actor=current_user, kind=form.kind.data,
-        body=form.body.data or "", item_id=form.item_id.data,
-        suggested_text=form.suggested_text.data or ""))
+    return run(
+        target,
+        _("Kommentaren er registrert."),
+        lambda: workflow.add_comment(
+            db.session,
+            meeting.minutes,
+            circle,
+            actor=current_user,
+            kind=form.kind.data,
+            body=form.body.data or "",
+            item_id=form.item_id.data,
+            suggested_text=form.suggested_text.data or "",
+        ),
+    )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/minutes/comments/<int:comment_id>")
@@ -281,9 +370,18 @@ def decide_comment(slug: str, meeting_id: int, comment_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return run(target, _("Beslutningen er registrert."), lambda: workflow.decide_comment(
-        db.session, record, circle, actor=current_user, accept=form.decision.data == "accept",
-        note=form.note.data or ""))
+    return run(
+        target,
+        _("Beslutningen er registrert."),
+        lambda: workflow.decide_comment(
+            db.session,
+            record,
+            circle,
+            actor=current_user,
+            accept=form.decision.data == "accept",
+            note=form.note.data or "",
+        ),
+    )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/minutes/approve")
@@ -296,11 +394,19 @@ def approve(slug: str, meeting_id: int) -> Response:
     form = ApproveForm()
     at_meeting = None
     if form.at_meeting.data:
-        at_meeting = meeting_or_404(circle, int(form.at_meeting.data)) if (
-            form.at_meeting.data.isdigit()) else abort(404)
+        at_meeting = (
+            meeting_or_404(circle, int(form.at_meeting.data))
+            if (form.at_meeting.data.isdigit())
+            else abort(404)
+        )
     target = _minutes_url(meeting, circle) if meeting.minutes else meeting_url(meeting, circle)
-    return run(target, _("Referatet er godkjent."), lambda: workflow.approve_minutes(
-        db.session, meeting, circle, actor=current_user, at_meeting=at_meeting))
+    return run(
+        target,
+        _("Referatet er godkjent."),
+        lambda: workflow.approve_minutes(
+            db.session, meeting, circle, actor=current_user, at_meeting=at_meeting
+        ),
+    )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/minutes/distribute")
@@ -313,14 +419,23 @@ def distribute(slug: str, meeting_id: int) -> Response:
     target = _minutes_url(meeting, circle) if meeting.minutes else meeting_url(meeting, circle)
 
     def notify(recipients: list) -> None:
-        deliver(Notice(to=m.email, subject=_("Godkjent referat: %(t)s", t=meeting.title),
-                       intro=_("Et godkjent referat fra %(c)s er lagt ut til orientering.",
-                               c=circle.name),
-                       link=absolute("meetings.minutes", slug=slug, meeting_id=meeting.id),
-                       title=meeting.title) for m in recipients)
+        deliver(
+            Notice(
+                to=m.email,
+                subject=_("Godkjent referat: %(t)s", t=meeting.title),
+                intro=_("Et godkjent referat fra %(c)s er lagt ut til orientering.", c=circle.name),
+                link=absolute("meetings.minutes", slug=slug, meeting_id=meeting.id),
+                title=meeting.title,
+            )
+            for m in recipients
+        )
 
-    return run(target, _("Referatet er sendt ut."), lambda: workflow.distribute_minutes(
-        db.session, meeting, circle, actor=current_user), notify)
+    return run(
+        target,
+        _("Referatet er sendt ut."),
+        lambda: workflow.distribute_minutes(db.session, meeting, circle, actor=current_user),
+        notify,
+    )
 
 
 @bp.route("/c/<slug>/meetings/<int:meeting_id>/minutes/correct", methods=["GET", "POST"])
@@ -340,24 +455,52 @@ def correct(slug: str, meeting_id: int) -> Response | tuple[str, int] | str:
     if form.validate_on_submit():
         try:
             version, earlier = workflow.correct_minutes(
-                db.session, meeting, circle, actor=current_user,
-                expected_version=_version(form), content=content,
-                evaluation=form.evaluation.data or "", reason=form.reason.data)
+                db.session,
+                meeting,
+                circle,
+                actor=current_user,
+                expected_version=_version(form),
+                content=content,
+                evaluation=form.evaluation.data or "",
+                reason=form.reason.data,
+            )
         except DomainError as exc:
             flash_error(exc)
             meeting = meeting_or_404(circle, meeting_id, page=False)
         else:
             db.session.commit()
-            link = absolute("meetings.versions", slug=slug, meeting_id=meeting.id,
-                            a=version.number - 1, b=version.number)
-            deliver(Notice(to=m.email, subject=_("Rettet referat: %(t)s", t=meeting.title),
-                           intro=_("Et referat du har fått tidligere, er rettet (versjon "
-                                   "%(n)d). Se hva som er endret på nettsiden.",
-                                   n=version.number),
-                           link=link, title=meeting.title) for m in earlier)
+            link = absolute(
+                "meetings.versions",
+                slug=slug,
+                meeting_id=meeting.id,
+                a=version.number - 1,
+                b=version.number,
+            )
+            deliver(
+                Notice(
+                    to=m.email,
+                    subject=_("Rettet referat: %(t)s", t=meeting.title),
+                    intro=_(
+                        "Et referat du har fått tidligere, er rettet (versjon "
+                        "%(n)d). Se hva som er endret på nettsiden.",
+                        n=version.number,
+                    ),
+                    link=link,
+                    title=meeting.title,
+                )
+                for m in earlier
+            )
             flash(_("Referatet er rettet som versjon %(n)d.", n=version.number), "success")
-            return redirect(_minutes_url(meeting, circle, "meetings.versions",
-                                         a=version.number - 1, b=version.number))
-    return render_template("meetings/minutes_edit.html", content=content, diff=None,
-                           conflict=None, correcting=True,
-                           **_edit_context(meeting, circle, form))
+            return redirect(
+                _minutes_url(
+                    meeting, circle, "meetings.versions", a=version.number - 1, b=version.number
+                )
+            )
+    return render_template(
+        "meetings/minutes_edit.html",
+        content=content,
+        diff=None,
+        conflict=None,
+        correcting=True,
+        **_edit_context(meeting, circle, form),
+    )

@@ -21,8 +21,24 @@ from projects.models.workspace import Project, ProjectMember, ProjectStatus
 from projects.models.writeup import ProjectSection, SectionRevision, SectionSpec
 
 __all__ = [
-    "MATRIX_COLUMNS", "FileVersion", "LogEntry", "LogKind", "MatrixCell", "MatrixCellRevision",
-    "MatrixColumn", "MatrixRow", "PlanItem", "PlanItemKind", "PlanItemStatus", "ProgressUpdate",
-    "Project", "ProjectFile", "ProjectMeeting", "ProjectMember", "ProjectSection",
-    "ProjectStatus", "SectionRevision", "SectionSpec",
+    "MATRIX_COLUMNS",
+    "FileVersion",
+    "LogEntry",
+    "LogKind",
+    "MatrixCell",
+    "MatrixCellRevision",
+    "MatrixColumn",
+    "MatrixRow",
+    "PlanItem",
+    "PlanItemKind",
+    "PlanItemStatus",
+    "ProgressUpdate",
+    "Project",
+    "ProjectFile",
+    "ProjectMeeting",
+    "ProjectMember",
+    "ProjectSection",
+    "ProjectStatus",
+    "SectionRevision",
+    "SectionSpec",
 ]

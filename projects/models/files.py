@@ -17,8 +17,9 @@ class ProjectFile(db.Model):
     __tablename__ = "project_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     # Products are listed in the write-up and as appendices of the final report.
@@ -28,8 +29,8 @@ class ProjectFile(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     versions: Mapped[list[FileVersion]] = relationship(
-        back_populates="file", cascade="all, delete-orphan",
-        order_by="FileVersion.number.desc()")
+        back_populates="file", cascade="all, delete-orphan", order_by="FileVersion.number.desc()"
+    )
 
     @property
     def latest(self) -> FileVersion | None:
@@ -44,13 +45,13 @@ class FileVersion(db.Model):
     __table_args__ = (UniqueConstraint("file_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_id: Mapped[int] = mapped_column(ForeignKey("project_file.id", ondelete="CASCADE"),
-                                         index=True)
+    file_id: Mapped[int] = mapped_column(
+        ForeignKey("project_file.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id", ondelete="CASCADE"))
     note: Mapped[str] = mapped_column(String(500), default="")
-    uploaded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("member.id", ondelete="SET NULL"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     file: Mapped[ProjectFile] = relationship(back_populates="versions")

@@ -37,8 +37,9 @@ class MatrixRow(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    cells: Mapped[list[MatrixCell]] = relationship(back_populates="row",
-                                                   cascade="all, delete-orphan")
+    cells: Mapped[list[MatrixCell]] = relationship(
+        back_populates="row", cascade="all, delete-orphan"
+    )
 
     def cell(self, column: MatrixColumn) -> MatrixCell | None:
         """Return the cell in the given column, if written."""
@@ -71,7 +72,8 @@ class MatrixCellRevision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cell_id: Mapped[int] = mapped_column(
-        ForeignKey("transition_matrix_cell.id", ondelete="CASCADE"), index=True)
+        ForeignKey("transition_matrix_cell.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))

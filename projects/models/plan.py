@@ -45,8 +45,7 @@ class LogEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     happened_on: Mapped[date] = mapped_column(Date)
-    kind: Mapped[LogKind] = mapped_column(_enum(LogKind, "project_log_kind"),
-                                          default=LogKind.NOTE)
+    kind: Mapped[LogKind] = mapped_column(_enum(LogKind, "project_log_kind"), default=LogKind.NOTE)
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -60,23 +59,27 @@ class PlanItem(db.Model):
     __tablename__ = "project_plan_item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            index=True)
-    kind: Mapped[PlanItemKind] = mapped_column(_enum(PlanItemKind, "project_plan_kind"),
-                                               default=PlanItemKind.TASK)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[PlanItemKind] = mapped_column(
+        _enum(PlanItemKind, "project_plan_kind"), default=PlanItemKind.TASK
+    )
     title: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[date | None] = mapped_column(Date)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     status: Mapped[PlanItemStatus] = mapped_column(
-        _enum(PlanItemStatus, "project_plan_status"), default=PlanItemStatus.OPEN)
+        _enum(PlanItemStatus, "project_plan_status"), default=PlanItemStatus.OPEN
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     owner: Mapped[Member | None] = relationship()
 
     def is_overdue(self, today: date) -> bool:
         """Return whether the item is past its due date and not done."""
-        return (self.due_on is not None and self.due_on < today
-                and self.status != PlanItemStatus.DONE)
+        return (
+            self.due_on is not None and self.due_on < today and self.status != PlanItemStatus.DONE
+        )
 
 
 class ProjectMeeting(db.Model):
@@ -85,8 +88,9 @@ class ProjectMeeting(db.Model):
     __tablename__ = "project_meeting"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
@@ -98,8 +102,9 @@ class ProgressUpdate(db.Model):
     __tablename__ = "project_update"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

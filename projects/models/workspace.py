@@ -32,7 +32,8 @@ class Project(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ProjectStatus] = mapped_column(
-        _enum(ProjectStatus, "project_status"), default=ProjectStatus.PLANNED)
+        _enum(ProjectStatus, "project_status"), default=ProjectStatus.PLANNED
+    )
     # Why a project was discontinued; required for that status, kept for the final report.
     status_reason: Mapped[str] = mapped_column(Text, default="")
     starts_on: Mapped[date | None] = mapped_column(Date)
@@ -46,7 +47,8 @@ class Project(db.Model):
 
     unit: Mapped[Unit] = relationship()
     members: Mapped[list[ProjectMember]] = relationship(
-        back_populates="project", cascade="all, delete-orphan", order_by="ProjectMember.id")
+        back_populates="project", cascade="all, delete-orphan", order_by="ProjectMember.id"
+    )
 
     @property
     def writeup_shared(self) -> bool:

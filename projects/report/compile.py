@@ -90,10 +90,15 @@ class FinalReport:
 
 
 def _people(session: Session, circle: Circle) -> list[Membership]:
-    return list(session.scalars(
-        select(Membership).where(Membership.circle_id == circle.id)
-        .options(joinedload(Membership.member), joinedload(Membership.unit))
-        .join(Member, Member.id == Membership.member_id).order_by(Member.name)))
+    return list(
+        session.scalars(
+            select(Membership)
+            .where(Membership.circle_id == circle.id)
+            .options(joinedload(Membership.member), joinedload(Membership.unit))
+            .join(Member, Member.id == Membership.member_id)
+            .order_by(Member.name)
+        )
+    )
 
 
 def compile_report(app: Flask, session: Session, circle: Circle) -> FinalReport:
@@ -114,9 +119,13 @@ def compile_report(app: Flask, session: Session, circle: Circle) -> FinalReport:
 
     unit_order = {u.id: i for i, u in enumerate(units)}
     projects = sorted(
-        session.scalars(select(Project).where(Project.circle_id == circle.id).options(
-            selectinload(Project.members).joinedload(ProjectMember.member))),
-        key=lambda p: (unit_order.get(p.unit_id, 999), p.title.lower(), p.id))
+        session.scalars(
+            select(Project)
+            .where(Project.circle_id == circle.id)
+            .options(selectinload(Project.members).joinedload(ProjectMember.member))
+        ),
+        key=lambda p: (unit_order.get(p.unit_id, 999), p.title.lower(), p.id),
+    )
     ids = [p.id for p in projects]
     sections: dict[tuple[int, str], ProjectSection] = {}
     files: dict[int, list[ProjectFile]] = {}
@@ -124,10 +133,11 @@ def compile_report(app: Flask, session: Session, circle: Circle) -> FinalReport:
         for s in session.scalars(select(ProjectSection).where(ProjectSection.project_id.in_(ids))):
             sections[(s.project_id, s.key)] = s
         for f in session.scalars(
-                select(ProjectFile).where(ProjectFile.project_id.in_(ids),
-                                          ProjectFile.is_product.is_(True))
-                .options(selectinload(ProjectFile.versions).joinedload(FileVersion.stored))
-                .order_by(ProjectFile.title, ProjectFile.id)):
+            select(ProjectFile)
+            .where(ProjectFile.project_id.in_(ids), ProjectFile.is_product.is_(True))
+            .options(selectinload(ProjectFile.versions).joinedload(FileVersion.stored))
+            .order_by(ProjectFile.title, ProjectFile.id)
+        ):
             files.setdefault(f.project_id, []).append(f)
     specs = section_specs(session, circle)
     unit_by_id = {u.id: u for u in units}
@@ -136,21 +146,36 @@ def compile_report(app: Flask, session: Session, circle: Circle) -> FinalReport:
         chapter_sections = []
         for spec in applicable_specs(specs, project):
             stored = sections.get((project.id, spec.key))
-            section = ReportSection(spec.key, spec.heading, stored.body if stored else "",
-                                    bool(stored and stored.ready))
+            section = ReportSection(
+                spec.key, spec.heading, stored.body if stored else "", bool(stored and stored.ready)
+            )
             chapter_sections.append(section)
             if section.state != "ready":
-                flags.append(str(_l("«%(project)s»: «%(heading)s» er %(state)s.",
-                                    project=project.title, heading=spec.heading,
-                                    state=_l("ikke skrevet") if section.state == "empty"
-                                    else _l("ikke markert som klar"))))
+                flags.append(
+                    str(
+                        _l(
+                            "«%(project)s»: «%(heading)s» er %(state)s.",
+                            project=project.title,
+                            heading=spec.heading,
+                            state=_l("ikke skrevet")
+                            if section.state == "empty"
+                            else _l("ikke markert som klar"),
+                        )
+                    )
+                )
         appendices = []
         for f in files.get(project.id, []):
             appendix_no += 1
             appendices.append(Appendix(appendix_no, f, f.latest))
-        chapters.append(ReportProject(
-            project, unit_by_id[project.unit_id], [pm.member for pm in project.members],
-            chapter_sections, appendices))
+        chapters.append(
+            ReportProject(
+                project,
+                unit_by_id[project.unit_id],
+                [pm.member for pm in project.members],
+                chapter_sections,
+                appendices,
+            )
+        )
     contributed = contributed_sections(app, session, circle)
     for section in contributed:
         if not section.ready:
@@ -158,10 +183,17 @@ def compile_report(app: Flask, session: Session, circle: Circle) -> FinalReport:
     if not contributed:
         flags.append(str(_l("Møteserien mangler: møteområdet har ikke levert noen oversikt.")))
     return FinalReport(
-        circle=circle, generated_at=utcnow(), leaders=leaders,
-        units=[(u, by_unit[u.id]) for u in units], reference_group=reference,
-        unit_leaders=unit_leaders, phases=list(circle.phases),
+        circle=circle,
+        generated_at=utcnow(),
+        leaders=leaders,
+        units=[(u, by_unit[u.id]) for u in units],
+        reference_group=reference,
+        unit_leaders=unit_leaders,
+        phases=list(circle.phases),
         themes=[t.title for t in chosen_themes(session, circle)],
-        questions=[q.text for q in circle.questions], contributed=contributed,
-        projects=chapters, matrix=load_matrix(session, circle), flags=flags,
+        questions=[q.text for q in circle.questions],
+        contributed=contributed,
+        projects=chapters,
+        matrix=load_matrix(session, circle),
+        flags=flags,
     )

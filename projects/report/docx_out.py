@@ -94,28 +94,44 @@ def _background(document: Any, report: FinalReport) -> None:
     document.add_heading(_("Bakgrunn for forskningssirkelen"), level=1)
     add_markdown(document, circle.description, heading_offset=1)
     if circle.starts_on:
-        document.add_paragraph(_("Periode: %(start)s – %(end)s", start=_date(circle.starts_on),
-                                 end=_date(circle.ends_on)))
+        document.add_paragraph(
+            _(
+                "Periode: %(start)s – %(end)s",
+                start=_date(circle.starts_on),
+                end=_date(circle.ends_on),
+            )
+        )
     if report.phases:
         document.add_heading(_("Faser"), level=2)
         for phase in report.phases:
-            document.add_paragraph(f"{phase.name}: {_date(phase.starts_on)} – "
-                                   f"{_date(phase.ends_on)}", style="List Bullet")
+            document.add_paragraph(
+                f"{phase.name}: {_date(phase.starts_on)} – {_date(phase.ends_on)}",
+                style="List Bullet",
+            )
     document.add_heading(_("Deltakere og enheter"), level=2)
     if report.leaders:
-        document.add_paragraph(_("Sirkelledere: %(names)s",
-                                 names=", ".join(m.name for m in report.leaders)))
+        document.add_paragraph(
+            _("Sirkelledere: %(names)s", names=", ".join(m.name for m in report.leaders))
+        )
     for unit, members in report.units:
         names = ", ".join(m.name for m in members) or _("ingen registrerte deltakere")
         document.add_paragraph(f"{unit.name}: {names}", style="List Bullet")
     if report.reference_group:
         document.add_heading(_("Referansegruppen"), level=2)
         for member, organisation in report.reference_group:
-            document.add_paragraph(f"{member.name}" + (f", {organisation}" if organisation else ""),
-                                   style="List Bullet")
+            document.add_paragraph(
+                f"{member.name}" + (f", {organisation}" if organisation else ""),
+                style="List Bullet",
+            )
     if report.unit_leaders:
-        document.add_paragraph(_("Ledere i enhetene: %(names)s", names=", ".join(
-            f"{m.name} ({where})" if where else m.name for m, where in report.unit_leaders)))
+        document.add_paragraph(
+            _(
+                "Ledere i enhetene: %(names)s",
+                names=", ".join(
+                    f"{m.name} ({where})" if where else m.name for m, where in report.unit_leaders
+                ),
+            )
+        )
     document.add_heading(_("Temaer og problemstillinger"), level=2)
     if report.themes:
         document.add_paragraph(_("Valgte temaer:"))
@@ -163,11 +179,13 @@ def report_docx(report: FinalReport) -> bytes:
             meta.append(f"{_date(project.starts_on)} – {_date(project.ends_on)}")
         document.add_paragraph(" · ".join(meta))
         if chapter.members:
-            document.add_paragraph(_("Deltakere: %(names)s",
-                                     names=", ".join(m.name for m in chapter.members)))
+            document.add_paragraph(
+                _("Deltakere: %(names)s", names=", ".join(m.name for m in chapter.members))
+            )
         if project.status_reason:
-            document.add_paragraph(_("Hvorfor prosjektet ble avbrutt: %(reason)s",
-                                     reason=project.status_reason))
+            document.add_paragraph(
+                _("Hvorfor prosjektet ble avbrutt: %(reason)s", reason=project.status_reason)
+            )
         for section in chapter.sections:
             document.add_heading(section.heading, level=3)
             if section.state == "empty":
@@ -177,9 +195,15 @@ def report_docx(report: FinalReport) -> bytes:
                 _flag(document, _("Ikke markert som klar for sluttrapporten."))
             add_markdown(document, section.body, heading_offset=3)
         if chapter.appendices:
-            document.add_paragraph(_("Produkter: %(list)s", list=", ".join(
-                _("vedlegg %(n)d", n=a.number) + f" ({a.file.title})"
-                for a in chapter.appendices)))
+            document.add_paragraph(
+                _(
+                    "Produkter: %(list)s",
+                    list=", ".join(
+                        _("vedlegg %(n)d", n=a.number) + f" ({a.file.title})"
+                        for a in chapter.appendices
+                    ),
+                )
+            )
 
     document.add_heading(_("Overgangsmatrisen"), level=1)
     if report.matrix:
@@ -193,9 +217,12 @@ def report_docx(report: FinalReport) -> bytes:
         for a in appendices:
             line = _("Vedlegg %(n)d: %(title)s", n=a.number, title=a.file.title)
             if a.version is not None:
-                line += " – " + _("%(name)s, versjon %(v)d, %(day)s",
-                                  name=a.version.stored.original_name, v=a.version.number,
-                                  day=_date(a.version.created_at))
+                line += " – " + _(
+                    "%(name)s, versjon %(v)d, %(day)s",
+                    name=a.version.stored.original_name,
+                    v=a.version.number,
+                    day=_date(a.version.created_at),
+                )
             document.add_paragraph(line, style="List Bullet")
             if a.file.description:
                 document.add_paragraph(a.file.description)

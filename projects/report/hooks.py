@@ -48,18 +48,26 @@ def _normalise(value: Any) -> ReportBlockSection | None:
     if isinstance(value, Mapping):
         get = value.get
     else:
+
         def get(name: str, default: Any = None) -> Any:
             return getattr(value, name, default)
+
     blocks = []
     for block in get("blocks", []) or []:
         kind = (block.get("kind") if isinstance(block, Mapping) else None) or "paragraph"
         if kind == "table":
-            blocks.append({"kind": "table", "header": [str(h) for h in block.get("header", [])],
-                           "rows": [[str(c) for c in row] for row in block.get("rows", [])]})
+            blocks.append(
+                {
+                    "kind": "table",
+                    "header": [str(h) for h in block.get("header", [])],
+                    "rows": [[str(c) for c in row] for row in block.get("rows", [])],
+                }
+            )
         elif kind in {"paragraph", "markdown"}:
             blocks.append({"kind": kind, "text": str(block.get("text", ""))})
-    return ReportBlockSection(title=str(get("title", "")), blocks=blocks,
-                              ready=bool(get("ready", True)))
+    return ReportBlockSection(
+        title=str(get("title", "")), blocks=blocks, ready=bool(get("ready", True))
+    )
 
 
 def contributed_sections(app: Flask, session: Session, circle: Any) -> list[ReportBlockSection]:

@@ -46,9 +46,13 @@ class StaleEdit(Conflict):
     """Someone saved in between: the save was refused and the current text is attached."""
 
     def __init__(self, current_body: str, current_revision: int, author_name: str = "") -> None:
-        super().__init__(_l("Noen andre har lagret en nyere versjon mens du skrev. Ingenting er "
-                            "overskrevet: se forskjellen nedenfor, og lagre på nytt hvis du vil "
-                            "beholde din tekst."))
+        super().__init__(
+            _l(
+                "Noen andre har lagret en nyere versjon mens du skrev. Ingenting er "
+                "overskrevet: se forskjellen nedenfor, og lagre på nytt hvis du vil "
+                "beholde din tekst."
+            )
+        )
         self.current_body = current_body
         self.current_revision = current_revision
         self.author_name = author_name

@@ -28,8 +28,12 @@ def _pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:
-            raise UploadError(_l("PDF-filen er kryptert eller passordbeskyttet og kan ikke "
-                                 "kontrolleres. Last opp en versjon uten passord."))
+            raise UploadError(
+                _l(
+                    "PDF-filen er kryptert eller passordbeskyttet og kan ikke "
+                    "kontrolleres. Last opp en versjon uten passord."
+                )
+            )
         return "\n".join((page.extract_text() or "") for page in reader.pages)
     except UploadError:
         raise
@@ -77,19 +81,35 @@ def _scan(data: bytes, filename: str) -> None:
         try:
             guard_text(text)
         except DomainError:
-            raise UploadError(_l("Filen «%(name)s» ser ut til å inneholde et fødselsnummer "
-                                 "eller D-nummer og er ikke lagret. Fjern nummeret og last "
-                                 "opp på nytt.", name=Path(filename).name)) from None
+            raise UploadError(
+                _l(
+                    "Filen «%(name)s» ser ut til å inneholde et fødselsnummer "
+                    "eller D-nummer og er ikke lagret. Fjern nummeret og last "
+                    "opp på nytt.",
+                    name=Path(filename).name,
+                )
+            ) from None
 
 
-def _store_version(session: Session, pfile: ProjectFile, *, actor: Member, upload_dir: str,
-                   data: bytes, filename: str, note: str, number: int) -> FileVersion:
+def _store_version(
+    session: Session,
+    pfile: ProjectFile,
+    *,
+    actor: Member,
+    upload_dir: str,
+    data: bytes,
+    filename: str,
+    note: str,
+    number: int,
+) -> FileVersion:
     """Store the bytes and add the version row; a failure leaves no file behind."""
-    stored = store_file(session, upload_dir=upload_dir, data=data, filename=filename,
-                        uploaded_by=actor)
+    stored = store_file(
+        session, upload_dir=upload_dir, data=data, filename=filename, uploaded_by=actor
+    )
     try:
-        version = FileVersion(file=pfile, number=number, stored=stored, note=note.strip(),
-                              uploaded_by_id=actor.id)
+        version = FileVersion(
+            file=pfile, number=number, stored=stored, note=note.strip(), uploaded_by_id=actor.id
+        )
         session.add(version)
         session.flush()
     except Exception:
@@ -98,34 +118,71 @@ def _store_version(session: Session, pfile: ProjectFile, *, actor: Member, uploa
     return version
 
 
-def upload_file(session: Session, circle: Circle, project: Project, *, actor: Member,
-                upload_dir: str, data: bytes, filename: str, title: str = "",
-                description: str = "", is_product: bool = False, note: str = "") -> ProjectFile:
+def upload_file(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    *,
+    actor: Member,
+    upload_dir: str,
+    data: bytes,
+    filename: str,
+    title: str = "",
+    description: str = "",
+    is_product: bool = False,
+    note: str = "",
+) -> ProjectFile:
     """Add a new file (version 1) to the project."""
-    require_allowed(can_edit_project(actor, circle, project),
-                    _l("Bare prosjektets medlemmer og sirkelens ledere kan laste opp filer."))
+    require_allowed(
+        can_edit_project(actor, circle, project),
+        _l("Bare prosjektets medlemmer og sirkelens ledere kan laste opp filer."),
+    )
     title = (title or "").strip() or Path(filename.replace("\\", "/")).stem.strip() or "Fil"
     if len(title) > 200 or len(description or "") > 5000 or len(note or "") > 500:
         raise DomainError(_l("Tittel, beskrivelse eller endringsnotat er for langt."))
     guard_text(title, description, note, filename)
     _scan(data, filename)
-    pfile = ProjectFile(project_id=project.id, title=title, description=(description or "").strip(),
-                        is_product=is_product, created_by_id=actor.id)
+    pfile = ProjectFile(
+        project_id=project.id,
+        title=title,
+        description=(description or "").strip(),
+        is_product=is_product,
+        created_by_id=actor.id,
+    )
     session.add(pfile)
     session.flush()
-    _store_version(session, pfile, actor=actor, upload_dir=upload_dir, data=data,
-                   filename=filename, note=note or "", number=1)
+    _store_version(
+        session,
+        pfile,
+        actor=actor,
+        upload_dir=upload_dir,
+        data=data,
+        filename=filename,
+        note=note or "",
+        number=1,
+    )
     touch(project)
     session.flush()
     return pfile
 
 
-def add_version(session: Session, circle: Circle, project: Project, pfile: ProjectFile, *,
-                actor: Member, upload_dir: str, data: bytes, filename: str,
-                note: str = "") -> FileVersion:
+def add_version(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    pfile: ProjectFile,
+    *,
+    actor: Member,
+    upload_dir: str,
+    data: bytes,
+    filename: str,
+    note: str = "",
+) -> FileVersion:
     """Upload a new version of a file; earlier versions are kept."""
-    require_allowed(can_edit_project(actor, circle, project),
-                    _l("Bare prosjektets medlemmer og sirkelens ledere kan laste opp filer."))
+    require_allowed(
+        can_edit_project(actor, circle, project),
+        _l("Bare prosjektets medlemmer og sirkelens ledere kan laste opp filer."),
+    )
     if pfile.project_id != project.id:
         raise DomainError(_l("Filen hører ikke til dette prosjektet."))
     if len(note or "") > 500:
@@ -133,19 +190,38 @@ def add_version(session: Session, circle: Circle, project: Project, pfile: Proje
     guard_text(note, filename)
     _scan(data, filename)
     number = max((v.number for v in pfile.versions), default=0) + 1
-    version = _store_version(session, pfile, actor=actor, upload_dir=upload_dir, data=data,
-                             filename=filename, note=note or "", number=number)
+    version = _store_version(
+        session,
+        pfile,
+        actor=actor,
+        upload_dir=upload_dir,
+        data=data,
+        filename=filename,
+        note=note or "",
+        number=number,
+    )
     pfile.updated_at = utcnow()
     touch(project)
     session.flush()
     return version
 
 
-def update_file_info(session: Session, circle: Circle, project: Project, pfile: ProjectFile, *,
-                     actor: Member, title: str, description: str, is_product: bool) -> None:
+def update_file_info(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    pfile: ProjectFile,
+    *,
+    actor: Member,
+    title: str,
+    description: str,
+    is_product: bool,
+) -> None:
     """Change a file's title, description, or whether it is one of the products."""
-    require_allowed(can_edit_project(actor, circle, project),
-                    _l("Bare prosjektets medlemmer og sirkelens ledere kan endre filer."))
+    require_allowed(
+        can_edit_project(actor, circle, project),
+        _l("Bare prosjektets medlemmer og sirkelens ledere kan endre filer."),
+    )
     title = (title or "").strip()
     if not title:
         raise DomainError(_l("Filen må ha en tittel."))
@@ -162,7 +238,11 @@ def update_file_info(session: Session, circle: Circle, project: Project, pfile: 
 def get_file(session: Session, project: Project, file_id: int) -> ProjectFile | None:
     """Return the project's file with its versions, or None."""
     return session.scalar(
-        select(ProjectFile).where(ProjectFile.id == file_id, ProjectFile.project_id == project.id)
-        .options(selectinload(ProjectFile.versions).options(
-            joinedload(FileVersion.stored), joinedload(FileVersion.uploaded_by))))
-
+        select(ProjectFile)
+        .where(ProjectFile.id == file_id, ProjectFile.project_id == project.id)
+        .options(
+            selectinload(ProjectFile.versions).options(
+                joinedload(FileVersion.stored), joinedload(FileVersion.uploaded_by)
+            )
+        )
+    )

@@ -22,18 +22,27 @@ COLUMN_LABELS = {
     MatrixColumn.VULNERABLE: _l("Hva er sårbart"),
     MatrixColumn.PRACTICE: _l("God praksis"),
 }
-DEFAULT_ROWS = (_l("Bolig"), _l("Økonomi"), _l("Dagaktivitet: skole og arbeid"), _l("Helse"),
-                _l("Systemnivå"))
+DEFAULT_ROWS = (
+    _l("Bolig"),
+    _l("Økonomi"),
+    _l("Dagaktivitet: skole og arbeid"),
+    _l("Helse"),
+    _l("Systemnivå"),
+)
 NOT_STAFF = _l("Bare sirkelens deltakere og ledere kan endre overgangsmatrisen.")
 MAX_ROWS = 40
 
 
 def load_matrix(session: Session, circle: Circle) -> list[MatrixRow]:
     """Return the rows in order with their cells (two queries)."""
-    return list(session.scalars(
-        select(MatrixRow).where(MatrixRow.circle_id == circle.id)
-        .options(selectinload(MatrixRow.cells).joinedload(MatrixCell.updated_by))
-        .order_by(MatrixRow.position, MatrixRow.id)))
+    return list(
+        session.scalars(
+            select(MatrixRow)
+            .where(MatrixRow.circle_id == circle.id)
+            .options(selectinload(MatrixRow.cells).joinedload(MatrixCell.updated_by))
+            .order_by(MatrixRow.position, MatrixRow.id)
+        )
+    )
 
 
 def add_default_rows(session: Session, circle: Circle, *, actor: Member) -> list[MatrixRow]:
@@ -41,8 +50,10 @@ def add_default_rows(session: Session, circle: Circle, *, actor: Member) -> list
     require_allowed(can_edit_matrix(actor, circle), NOT_STAFF)
     if session.scalar(select(func.count(MatrixRow.id)).where(MatrixRow.circle_id == circle.id)):
         raise Conflict(_l("Matrisen har allerede rader."))
-    rows = [MatrixRow(circle_id=circle.id, title=str(title), position=i, created_by_id=actor.id)
-            for i, title in enumerate(DEFAULT_ROWS)]
+    rows = [
+        MatrixRow(circle_id=circle.id, title=str(title), position=i, created_by_id=actor.id)
+        for i, title in enumerate(DEFAULT_ROWS)
+    ]
     session.add_all(rows)
     session.flush()
     return rows
@@ -62,8 +73,12 @@ def add_row(session: Session, circle: Circle, *, actor: Member, title: str) -> M
         raise DomainError(_l("Matrisen kan ha høyst %(n)d rader.", n=MAX_ROWS))
     if any(r.title.lower() == title.lower() for r in rows):
         raise Conflict(_l("Matrisen har allerede en rad med det navnet."))
-    row = MatrixRow(circle_id=circle.id, title=title, created_by_id=actor.id,
-                    position=max((r.position for r in rows), default=-1) + 1)
+    row = MatrixRow(
+        circle_id=circle.id,
+        title=title,
+        created_by_id=actor.id,
+        position=max((r.position for r in rows), default=-1) + 1,
+    )
     session.add(row)
     session.flush()
     return row
@@ -71,26 +86,38 @@ def add_row(session: Session, circle: Circle, *, actor: Member, title: str) -> M
 
 def get_row(session: Session, circle: Circle, row_id: int) -> MatrixRow | None:
     """Return the circle's row."""
-    return session.scalar(select(MatrixRow).where(MatrixRow.id == row_id,
-                                                  MatrixRow.circle_id == circle.id))
+    return session.scalar(
+        select(MatrixRow).where(MatrixRow.id == row_id, MatrixRow.circle_id == circle.id)
+    )
 
 
 def get_cell(session: Session, row: MatrixRow, column: MatrixColumn) -> MatrixCell | None:
     """Return the cell, if ever written."""
-    return session.scalar(select(MatrixCell).where(MatrixCell.row_id == row.id,
-                                                   MatrixCell.column == column)
-                          .options(joinedload(MatrixCell.updated_by)))
+    return session.scalar(
+        select(MatrixCell)
+        .where(MatrixCell.row_id == row.id, MatrixCell.column == column)
+        .options(joinedload(MatrixCell.updated_by))
+    )
 
 
 def _stale(cell: MatrixCell | None) -> StaleEdit:
     if cell is None:
         return StaleEdit("", 0)
-    return StaleEdit(cell.body, cell.revision_number,
-                     cell.updated_by.name if cell.updated_by else "")
+    return StaleEdit(
+        cell.body, cell.revision_number, cell.updated_by.name if cell.updated_by else ""
+    )
 
 
-def save_cell(session: Session, circle: Circle, row: MatrixRow, column: MatrixColumn, *,
-              actor: Member, body: str, base_revision: int) -> MatrixCell:
+def save_cell(
+    session: Session,
+    circle: Circle,
+    row: MatrixRow,
+    column: MatrixColumn,
+    *,
+    actor: Member,
+    body: str,
+    base_revision: int,
+) -> MatrixCell:
     """Save a cell as a new revision, unless someone saved since base_revision."""
     require_allowed(can_edit_matrix(actor, circle), NOT_STAFF)
     if row.circle_id != circle.id:
@@ -105,8 +132,14 @@ def save_cell(session: Session, circle: Circle, row: MatrixRow, column: MatrixCo
         return cell
     now, number = utcnow(), base_revision + 1
     if cell is None:
-        cell = MatrixCell(row_id=row.id, column=column, body=body, revision_number=1,
-                          updated_at=now, updated_by_id=actor.id)
+        cell = MatrixCell(
+            row_id=row.id,
+            column=column,
+            body=body,
+            revision_number=1,
+            updated_at=now,
+            updated_by_id=actor.id,
+        )
         session.add(cell)
         try:
             session.flush()
@@ -114,26 +147,34 @@ def save_cell(session: Session, circle: Circle, row: MatrixRow, column: MatrixCo
             raise StaleEdit("", 0) from None
     else:
         result = session.execute(
-            update(MatrixCell).where(MatrixCell.id == cell.id,
-                                     MatrixCell.revision_number == base_revision)
+            update(MatrixCell)
+            .where(MatrixCell.id == cell.id, MatrixCell.revision_number == base_revision)
             .values(body=body, revision_number=number, updated_at=now, updated_by_id=actor.id)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if result.rowcount != 1:
             session.refresh(cell)
             raise _stale(cell)
         session.refresh(cell)
-    session.add(MatrixCellRevision(cell_id=cell.id, number=number, body=body, author_id=actor.id,
-                                   created_at=now))
+    session.add(
+        MatrixCellRevision(
+            cell_id=cell.id, number=number, body=body, author_id=actor.id, created_at=now
+        )
+    )
     session.flush()
     return cell
 
 
 def cell_revisions(session: Session, cell: MatrixCell) -> list[MatrixCellRevision]:
     """Return the cell's revisions, newest first."""
-    return list(session.scalars(
-        select(MatrixCellRevision).where(MatrixCellRevision.cell_id == cell.id)
-        .options(joinedload(MatrixCellRevision.author))
-        .order_by(MatrixCellRevision.number.desc())))
+    return list(
+        session.scalars(
+            select(MatrixCellRevision)
+            .where(MatrixCellRevision.cell_id == cell.id)
+            .options(joinedload(MatrixCellRevision.author))
+            .order_by(MatrixCellRevision.number.desc())
+        )
+    )
 
 
 def matrix_csv(rows: list[MatrixRow]) -> str:

@@ -39,53 +39,99 @@ def _text(value: str, limit: int, empty_message: object) -> str:
 
 # Log ------------------------------------------------------------------------------------------
 
-def add_log_entry(session: Session, circle: Circle, project: Project, *, actor: Member,
-                  happened_on: date, kind: LogKind, text: str) -> LogEntry:
+
+def add_log_entry(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    *,
+    actor: Member,
+    happened_on: date,
+    kind: LogKind,
+    text: str,
+) -> LogEntry:
     """Add a dated entry to the project log."""
     require_allowed(can_edit_project(actor, circle, project), NOT_MEMBER)
     if happened_on is None:
         raise DomainError(_l("Loggføringen må ha en dato."))
-    entry = LogEntry(project_id=project.id, happened_on=happened_on, kind=kind,
-                     text=_text(text, 20_000, _l("Skriv hva som skjedde.")), author_id=actor.id)
+    entry = LogEntry(
+        project_id=project.id,
+        happened_on=happened_on,
+        kind=kind,
+        text=_text(text, 20_000, _l("Skriv hva som skjedde.")),
+        author_id=actor.id,
+    )
     session.add(entry)
     touch(project)
     session.flush()
     return entry
 
 
-def list_log(session: Session, project: Project, *, date_from: date | None = None,
-             date_to: date | None = None) -> list[LogEntry]:
+def list_log(
+    session: Session,
+    project: Project,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[LogEntry]:
     """Return the log, newest first, between the given days (both included)."""
     query = select(LogEntry).where(LogEntry.project_id == project.id)
     if date_from:
         query = query.where(LogEntry.happened_on >= date_from)
     if date_to:
         query = query.where(LogEntry.happened_on <= date_to)
-    return list(session.scalars(query.options(joinedload(LogEntry.author))
-                                .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())))
+    return list(
+        session.scalars(
+            query.options(joinedload(LogEntry.author)).order_by(
+                LogEntry.happened_on.desc(), LogEntry.id.desc()
+            )
+        )
+    )
 
 
 # Plan -----------------------------------------------------------------------------------------
 
-def add_plan_item(session: Session, circle: Circle, project: Project, *, actor: Member,
-                  kind: PlanItemKind, title: str, due_on: date | None = None,
-                  owner_id: int | None = None) -> PlanItem:
+
+def add_plan_item(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    *,
+    actor: Member,
+    kind: PlanItemKind,
+    title: str,
+    due_on: date | None = None,
+    owner_id: int | None = None,
+) -> PlanItem:
     """Add a milestone or task."""
     require_allowed(can_edit_project(actor, circle, project), NOT_MEMBER)
     title = _text(title, 200, _l("Skriv hva som skal gjøres."))
-    if owner_id is not None and session.scalar(select(Membership.id).where(
-            Membership.circle_id == circle.id, Membership.member_id == owner_id)) is None:
+    if (
+        owner_id is not None
+        and session.scalar(
+            select(Membership.id).where(
+                Membership.circle_id == circle.id, Membership.member_id == owner_id
+            )
+        )
+        is None
+    ):
         raise DomainError(_l("Den ansvarlige må være med i sirkelen."))
-    item = PlanItem(project_id=project.id, kind=kind, title=title, due_on=due_on,
-                    owner_id=owner_id)
+    item = PlanItem(project_id=project.id, kind=kind, title=title, due_on=due_on, owner_id=owner_id)
     session.add(item)
     touch(project)
     session.flush()
     return item
 
 
-def set_plan_item_status(session: Session, circle: Circle, project: Project, item: PlanItem, *,
-                         actor: Member, status: PlanItemStatus) -> None:
+def set_plan_item_status(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    item: PlanItem,
+    *,
+    actor: Member,
+    status: PlanItemStatus,
+) -> None:
     """Change a milestone's or task's status."""
     require_allowed(can_edit_project(actor, circle, project), NOT_MEMBER)
     if item.project_id != project.id:
@@ -97,14 +143,26 @@ def set_plan_item_status(session: Session, circle: Circle, project: Project, ite
 
 def list_plan(session: Session, project: Project) -> list[PlanItem]:
     """Return the plan: undated last, then by due date."""
-    return list(session.scalars(
-        select(PlanItem).where(PlanItem.project_id == project.id)
-        .options(joinedload(PlanItem.owner))
-        .order_by(PlanItem.due_on.is_(None), PlanItem.due_on, PlanItem.id)))
+    return list(
+        session.scalars(
+            select(PlanItem)
+            .where(PlanItem.project_id == project.id)
+            .options(joinedload(PlanItem.owner))
+            .order_by(PlanItem.due_on.is_(None), PlanItem.due_on, PlanItem.id)
+        )
+    )
 
 
-def add_project_meeting(session: Session, circle: Circle, project: Project, *, actor: Member,
-                        starts_at: datetime, place: str = "", note: str = "") -> ProjectMeeting:
+def add_project_meeting(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    *,
+    actor: Member,
+    starts_at: datetime,
+    place: str = "",
+    note: str = "",
+) -> ProjectMeeting:
     """Add a date to the project's own meeting plan."""
     require_allowed(can_edit_project(actor, circle, project), NOT_MEMBER)
     if starts_at is None or starts_at.tzinfo is None:
@@ -122,28 +180,52 @@ def add_project_meeting(session: Session, circle: Circle, project: Project, *, a
 
 def list_project_meetings(session: Session, project: Project) -> list[ProjectMeeting]:
     """Return the project's meeting dates in order."""
-    return list(session.scalars(select(ProjectMeeting).where(
-        ProjectMeeting.project_id == project.id).order_by(ProjectMeeting.starts_at)))
+    return list(
+        session.scalars(
+            select(ProjectMeeting)
+            .where(ProjectMeeting.project_id == project.id)
+            .order_by(ProjectMeeting.starts_at)
+        )
+    )
 
 
 # Progress updates ------------------------------------------------------------------------------
 
-def post_update(session: Session, circle: Circle, project: Project, *, actor: Member, body: str,
-                publish: bool, share_with_reference: bool = False) -> ProgressUpdate:
+
+def post_update(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    *,
+    actor: Member,
+    body: str,
+    publish: bool,
+    share_with_reference: bool = False,
+) -> ProgressUpdate:
     """Write a progress update, as a draft or published at once."""
     require_allowed(can_edit_project(actor, circle, project), NOT_MEMBER)
-    update = ProgressUpdate(project_id=project.id, author_id=actor.id,
-                            body=_text(body, 5000, _l("Skriv en kort status.")),
-                            shared_with_reference=share_with_reference,
-                            published_at=utcnow() if publish else None)
+    update = ProgressUpdate(
+        project_id=project.id,
+        author_id=actor.id,
+        body=_text(body, 5000, _l("Skriv en kort status.")),
+        shared_with_reference=share_with_reference,
+        published_at=utcnow() if publish else None,
+    )
     session.add(update)
     touch(project)
     session.flush()
     return update
 
 
-def publish_update(session: Session, circle: Circle, project: Project, update: ProgressUpdate, *,
-                   actor: Member, share_with_reference: bool) -> None:
+def publish_update(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    update: ProgressUpdate,
+    *,
+    actor: Member,
+    share_with_reference: bool,
+) -> None:
     """Publish a draft update to the circle (and, if chosen, the reference group)."""
     require_allowed(can_edit_project(actor, circle, project), NOT_MEMBER)
     if update.project_id != project.id:
@@ -158,9 +240,11 @@ def publish_update(session: Session, circle: Circle, project: Project, update: P
 
 def get_update(session: Session, project: Project, update_id: int) -> ProgressUpdate | None:
     """Return one of the project's updates."""
-    return session.scalar(select(ProgressUpdate).where(
-        ProgressUpdate.id == update_id, ProgressUpdate.project_id == project.id)
-        .options(joinedload(ProgressUpdate.author)))
+    return session.scalar(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.id == update_id, ProgressUpdate.project_id == project.id)
+        .options(joinedload(ProgressUpdate.author))
+    )
 
 
 @dataclass(frozen=True)
@@ -171,13 +255,18 @@ class UpdateItem:
     project: Project
 
 
-def latest_updates(session: Session, circle: Circle, member: object, limit: int = 5
-                   ) -> list[UpdateItem]:
+def latest_updates(
+    session: Session, circle: Circle, member: object, limit: int = 5
+) -> list[UpdateItem]:
     """Return the latest published updates the member may see (the informed: shared ones)."""
-    query = (select(ProgressUpdate, Project).join(Project, Project.id == ProgressUpdate.project_id)
-             .where(Project.circle_id == circle.id, ProgressUpdate.published_at.is_not(None))
-             .options(joinedload(ProgressUpdate.author))
-             .order_by(ProgressUpdate.published_at.desc(), ProgressUpdate.id.desc()).limit(limit))
+    query = (
+        select(ProgressUpdate, Project)
+        .join(Project, Project.id == ProgressUpdate.project_id)
+        .where(Project.circle_id == circle.id, ProgressUpdate.published_at.is_not(None))
+        .options(joinedload(ProgressUpdate.author))
+        .order_by(ProgressUpdate.published_at.desc(), ProgressUpdate.id.desc())
+        .limit(limit)
+    )
     if not is_staff(member, circle):
         query = query.where(ProgressUpdate.shared_with_reference.is_(True))
     return [UpdateItem(u, p) for u, p in session.execute(query)]
@@ -185,9 +274,15 @@ def latest_updates(session: Session, circle: Circle, member: object, limit: int 
 
 def shared_updates(session: Session, project: Project) -> list[ProgressUpdate]:
     """Return the project's published updates shared with the reference group."""
-    return list(session.scalars(
-        select(ProgressUpdate).where(ProgressUpdate.project_id == project.id,
-                                     ProgressUpdate.published_at.is_not(None),
-                                     ProgressUpdate.shared_with_reference.is_(True))
-        .options(joinedload(ProgressUpdate.author))
-        .order_by(ProgressUpdate.published_at.desc())))
+    return list(
+        session.scalars(
+            select(ProgressUpdate)
+            .where(
+                ProgressUpdate.project_id == project.id,
+                ProgressUpdate.published_at.is_not(None),
+                ProgressUpdate.shared_with_reference.is_(True),
+            )
+            .options(joinedload(ProgressUpdate.author))
+            .order_by(ProgressUpdate.published_at.desc())
+        )
+    )

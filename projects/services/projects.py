@@ -64,14 +64,31 @@ def _validate(session: Session, circle: Circle, data: ProjectData) -> tuple[Unit
     check_length(data.status_reason or "", 5000)
     guard_text(title, data.summary, data.status_reason)
     ids = set(data.member_ids)
-    memberships = list(session.scalars(select(Membership).where(
-        Membership.circle_id == circle.id, Membership.member_id.in_(ids)))) if ids else []
+    memberships = (
+        list(
+            session.scalars(
+                select(Membership).where(
+                    Membership.circle_id == circle.id, Membership.member_id.in_(ids)
+                )
+            )
+        )
+        if ids
+        else []
+    )
     if len(memberships) != len(ids):
-        raise DomainError(_l("En av de valgte personene er ikke med i denne sirkelen. Bare "
-                             "sirkelens deltakere og ledere kan være med i et prosjekt."))
+        raise DomainError(
+            _l(
+                "En av de valgte personene er ikke med i denne sirkelen. Bare "
+                "sirkelens deltakere og ledere kan være med i et prosjekt."
+            )
+        )
     if any(m.role not in MEMBER_ROLES for m in memberships):
-        raise DomainError(_l("Referansegruppen og enhetsledere kan ikke være prosjektmedlemmer; "
-                             "de får se det prosjektet deler med dem."))
+        raise DomainError(
+            _l(
+                "Referansegruppen og enhetsledere kan ikke være prosjektmedlemmer; "
+                "de får se det prosjektet deler med dem."
+            )
+        )
     return unit, memberships
 
 
@@ -80,8 +97,9 @@ def _apply(project: Project, unit: Unit, data: ProjectData) -> None:
     project.unit_id = unit.id
     project.summary = (data.summary or "").strip()
     project.status = data.status
-    project.status_reason = ((data.status_reason or "").strip()
-                             if data.status == ProjectStatus.DISCONTINUED else "")
+    project.status_reason = (
+        (data.status_reason or "").strip() if data.status == ProjectStatus.DISCONTINUED else ""
+    )
     project.starts_on = data.starts_on
     project.ends_on = data.ends_on
 
@@ -94,17 +112,21 @@ def _set_members(project: Project, unit: Unit, memberships: list[Membership]) ->
     have = project.member_ids()
     for member_id, membership in wanted.items():
         if member_id not in have:
-            project.members.append(ProjectMember(member_id=member_id,
-                                                 invited=membership.unit_id != unit.id))
+            project.members.append(
+                ProjectMember(member_id=member_id, invited=membership.unit_id != unit.id)
+            )
     for pm in project.members:
         pm.invited = wanted[pm.member_id].unit_id != unit.id
 
 
-def create_project(session: Session, circle: Circle, data: ProjectData, *,
-                   actor: Member) -> Project:
+def create_project(
+    session: Session, circle: Circle, data: ProjectData, *, actor: Member
+) -> Project:
     """Create a project for one of the circle's units."""
-    require_allowed(can_create_project(actor, circle),
-                    _l("Bare deltakere og sirkelledere kan opprette prosjekter."))
+    require_allowed(
+        can_create_project(actor, circle),
+        _l("Bare deltakere og sirkelledere kan opprette prosjekter."),
+    )
     if role_in(actor, circle) == Role.PARTICIPANT and actor.id not in data.member_ids:
         data.member_ids = [*data.member_ids, actor.id]  # who starts a project takes part in it
     unit, memberships = _validate(session, circle, data)
@@ -116,11 +138,14 @@ def create_project(session: Session, circle: Circle, data: ProjectData, *,
     return project
 
 
-def update_project(session: Session, circle: Circle, project: Project, data: ProjectData, *,
-                   actor: Member) -> Project:
+def update_project(
+    session: Session, circle: Circle, project: Project, data: ProjectData, *, actor: Member
+) -> Project:
     """Change a project's fields and members."""
-    require_allowed(can_edit_project(actor, circle, project),
-                    _l("Bare prosjektets medlemmer og sirkelens ledere kan endre prosjektet."))
+    require_allowed(
+        can_edit_project(actor, circle, project),
+        _l("Bare prosjektets medlemmer og sirkelens ledere kan endre prosjektet."),
+    )
     unit, memberships = _validate(session, circle, data)
     _apply(project, unit, data)
     _set_members(project, unit, memberships)
@@ -129,11 +154,14 @@ def update_project(session: Session, circle: Circle, project: Project, data: Pro
     return project
 
 
-def set_writeup_shared(session: Session, circle: Circle, project: Project, *, actor: Member,
-                       shared: bool) -> None:
+def set_writeup_shared(
+    session: Session, circle: Circle, project: Project, *, actor: Member, shared: bool
+) -> None:
     """Share the write-up with the reference group and unit leaders, or stop sharing it."""
-    require_allowed(can_edit_project(actor, circle, project),
-                    _l("Bare prosjektets medlemmer og sirkelens ledere kan dele skrivingen."))
+    require_allowed(
+        can_edit_project(actor, circle, project),
+        _l("Bare prosjektets medlemmer og sirkelens ledere kan dele skrivingen."),
+    )
     project.writeup_shared_at = utcnow() if shared else None
     touch(project)
     session.flush()
@@ -141,10 +169,16 @@ def set_writeup_shared(session: Session, circle: Circle, project: Project, *, ac
 
 def get_project(session: Session, circle: Circle, project_id: int) -> Project | None:
     """Return the circle's project with its members, or None."""
-    project = session.scalar(select(Project).where(
-        Project.id == project_id, Project.circle_id == circle.id,
-    ).options(selectinload(Project.members).joinedload(ProjectMember.member),
-              joinedload(Project.unit)))
+    project = session.scalar(
+        select(Project)
+        .where(
+            Project.id == project_id,
+            Project.circle_id == circle.id,
+        )
+        .options(
+            selectinload(Project.members).joinedload(ProjectMember.member), joinedload(Project.unit)
+        )
+    )
     return project
 
 
@@ -154,9 +188,13 @@ def member_choices(session: Session, circle: Circle) -> list[tuple[int, str]]:
         select(Member.id, Member.name, Unit.name)
         .join(Membership, Membership.member_id == Member.id)
         .outerjoin(Unit, Unit.id == Membership.unit_id)
-        .where(Membership.circle_id == circle.id, Membership.role.in_(MEMBER_ROLES),
-               Member.active.is_(True))
-        .order_by(Member.name))
+        .where(
+            Membership.circle_id == circle.id,
+            Membership.role.in_(MEMBER_ROLES),
+            Member.active.is_(True),
+        )
+        .order_by(Member.name)
+    )
     return [(mid, f"{name} ({unit})" if unit else name) for mid, name, unit in rows]
 
 
@@ -164,19 +202,33 @@ def unit_participant_ids(session: Session, circle: Circle, unit_id: int | None) 
     """Return the ids of the unit's participants (the default members of its project)."""
     if unit_id is None:
         return []
-    return list(session.scalars(select(Membership.member_id).where(
-        Membership.circle_id == circle.id, Membership.unit_id == unit_id,
-        Membership.role == Role.PARTICIPANT)))
+    return list(
+        session.scalars(
+            select(Membership.member_id).where(
+                Membership.circle_id == circle.id,
+                Membership.unit_id == unit_id,
+                Membership.role == Role.PARTICIPANT,
+            )
+        )
+    )
 
 
 def has_shared_updates(session: Session, project: Project) -> bool:
     """Return whether the project has published updates shared with the reference group."""
-    return session.scalar(select(func.count(ProgressUpdate.id)).where(
-        ProgressUpdate.project_id == project.id, ProgressUpdate.published_at.is_not(None),
-        ProgressUpdate.shared_with_reference.is_(True))) > 0
+    return (
+        session.scalar(
+            select(func.count(ProgressUpdate.id)).where(
+                ProgressUpdate.project_id == project.id,
+                ProgressUpdate.published_at.is_not(None),
+                ProgressUpdate.shared_with_reference.is_(True),
+            )
+        )
+        > 0
+    )
 
 
 # The overview ---------------------------------------------------------------------------------
+
 
 @dataclass
 class ProjectCard:
@@ -197,22 +249,35 @@ class UnitCard:
 
 def overview(session: Session, circle: Circle, member: object) -> list[UnitCard]:
     """Return one card per unit; the informed see only projects that share something."""
-    projects = list(session.scalars(
-        select(Project).where(Project.circle_id == circle.id)
-        .options(selectinload(Project.members).joinedload(ProjectMember.member))
-        .order_by(Project.title, Project.id)))
+    projects = list(
+        session.scalars(
+            select(Project)
+            .where(Project.circle_id == circle.id)
+            .options(selectinload(Project.members).joinedload(ProjectMember.member))
+            .order_by(Project.title, Project.id)
+        )
+    )
     ids = [p.id for p in projects]
     products: dict[int, list[str]] = {}
     shared_updates: set[int] = set()
     if ids:
         for project_id, title in session.execute(
-                select(ProjectFile.project_id, ProjectFile.title).where(
-                    ProjectFile.project_id.in_(ids), ProjectFile.is_product.is_(True))
-                .order_by(ProjectFile.title)):
+            select(ProjectFile.project_id, ProjectFile.title)
+            .where(ProjectFile.project_id.in_(ids), ProjectFile.is_product.is_(True))
+            .order_by(ProjectFile.title)
+        ):
             products.setdefault(project_id, []).append(title)
-        shared_updates = set(session.scalars(select(ProgressUpdate.project_id).where(
-            ProgressUpdate.project_id.in_(ids), ProgressUpdate.published_at.is_not(None),
-            ProgressUpdate.shared_with_reference.is_(True)).distinct()))
+        shared_updates = set(
+            session.scalars(
+                select(ProgressUpdate.project_id)
+                .where(
+                    ProgressUpdate.project_id.in_(ids),
+                    ProgressUpdate.published_at.is_not(None),
+                    ProgressUpdate.shared_with_reference.is_(True),
+                )
+                .distinct()
+            )
+        )
     staff = is_staff(member, circle)
     cards = {unit.id: UnitCard(unit, []) for unit in circle.units}
     for project in projects:
@@ -228,6 +293,7 @@ def overview(session: Session, circle: Circle, member: object) -> list[UnitCard]
 
 
 # The workspace --------------------------------------------------------------------------------
+
 
 @dataclass
 class SectionView:
@@ -268,40 +334,67 @@ class Workspace:
 
 def section_views(session: Session, circle: Circle, project: Project) -> list[SectionView]:
     """Return the project's applicable sections in the circle's order."""
-    sections = {s.key: s for s in session.scalars(
-        select(ProjectSection).where(ProjectSection.project_id == project.id)
-        .options(joinedload(ProjectSection.updated_by)))}
+    sections = {
+        s.key: s
+        for s in session.scalars(
+            select(ProjectSection)
+            .where(ProjectSection.project_id == project.id)
+            .options(joinedload(ProjectSection.updated_by))
+        )
+    }
     specs = applicable_specs(section_specs(session, circle), project)
     return [SectionView(spec, sections.get(spec.key)) for spec in specs]
 
 
 def project_files(session: Session, project: Project) -> list[ProjectFile]:
     """Return the project's files with every version, products first."""
-    return list(session.scalars(
-        select(ProjectFile).where(ProjectFile.project_id == project.id)
-        .options(selectinload(ProjectFile.versions).options(
-            joinedload(FileVersion.stored), joinedload(FileVersion.uploaded_by)))
-        .order_by(ProjectFile.is_product.desc(), ProjectFile.title)))
+    return list(
+        session.scalars(
+            select(ProjectFile)
+            .where(ProjectFile.project_id == project.id)
+            .options(
+                selectinload(ProjectFile.versions).options(
+                    joinedload(FileVersion.stored), joinedload(FileVersion.uploaded_by)
+                )
+            )
+            .order_by(ProjectFile.is_product.desc(), ProjectFile.title)
+        )
+    )
 
 
 def workspace(session: Session, circle: Circle, project: Project) -> Workspace:
     """Load the workspace with a fixed number of queries, however much the project holds."""
     from projects.services.plan import list_plan, list_project_meetings
 
-    log = list(session.scalars(
-        select(LogEntry).where(LogEntry.project_id == project.id)
-        .options(joinedload(LogEntry.author))
-        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc()).limit(WORKSPACE_LOG_LIMIT)))
-    log_count = session.scalar(select(func.count(LogEntry.id))
-                               .where(LogEntry.project_id == project.id)) or 0
-    updates = list(session.scalars(
-        select(ProgressUpdate).where(ProgressUpdate.project_id == project.id)
-        .options(joinedload(ProgressUpdate.author))
-        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
-        .limit(WORKSPACE_UPDATE_LIMIT)))
+    log = list(
+        session.scalars(
+            select(LogEntry)
+            .where(LogEntry.project_id == project.id)
+            .options(joinedload(LogEntry.author))
+            .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
+            .limit(WORKSPACE_LOG_LIMIT)
+        )
+    )
+    log_count = (
+        session.scalar(select(func.count(LogEntry.id)).where(LogEntry.project_id == project.id))
+        or 0
+    )
+    updates = list(
+        session.scalars(
+            select(ProgressUpdate)
+            .where(ProgressUpdate.project_id == project.id)
+            .options(joinedload(ProgressUpdate.author))
+            .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+            .limit(WORKSPACE_UPDATE_LIMIT)
+        )
+    )
     return Workspace(
-        project=project, sections=section_views(session, circle, project),
-        files=project_files(session, project), log=log, log_count=log_count,
-        plan=list_plan(session, project), meetings=list_project_meetings(session, project),
+        project=project,
+        sections=section_views(session, circle, project),
+        files=project_files(session, project),
+        log=log,
+        log_count=log_count,
+        plan=list_plan(session, project),
+        meetings=list_project_meetings(session, project),
         updates=updates,
     )

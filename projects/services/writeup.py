@@ -24,22 +24,48 @@ from projects.services._common import (
 
 # (key, heading, guidance, only for discontinued projects)
 DEFAULT_SECTIONS: tuple[tuple[str, object, object, bool], ...] = (
-    ("background", _l("Bakgrunn"),
-     _l("Hvilken utfordring i tjenestene skulle prosjektet ta tak i, og for hvilke ungdommer?"),
-     False),
-    ("goals", _l("Mål"), _l("Hva ville dere oppnå, og hvordan skulle dere vite at det lyktes?"),
-     False),
-    ("product", _l("Produkt eller resultat"),
-     _l("Hva ble laget eller endret? Vis til produktene som ligger ved."), False),
-    ("preconditions", _l("Forutsetninger for at produktet skal virke"),
-     _l("Hva må være på plass i tjenestene for at produktet blir brukt?"), False),
-    ("process", _l("Prosessen"),
-     _l("Hvordan arbeidet dere: møter, hvem som var med, hva som ble prøvd ut."), False),
-    ("advice", _l("Råd til andre"),
-     _l("Hva vil dere si til andre som skal starte et lignende prosjekt?"), False),
-    ("obstacles", _l("Hva sto i veien"),
-     _l("For et prosjekt som ble avbrutt: hva gjorde at det ikke ble gjennomført som planlagt?"),
-     True),
+    (
+        "background",
+        _l("Bakgrunn"),
+        _l("Hvilken utfordring i tjenestene skulle prosjektet ta tak i, og for hvilke ungdommer?"),
+        False,
+    ),
+    (
+        "goals",
+        _l("Mål"),
+        _l("Hva ville dere oppnå, og hvordan skulle dere vite at det lyktes?"),
+        False,
+    ),
+    (
+        "product",
+        _l("Produkt eller resultat"),
+        _l("Hva ble laget eller endret? Vis til produktene som ligger ved."),
+        False,
+    ),
+    (
+        "preconditions",
+        _l("Forutsetninger for at produktet skal virke"),
+        _l("Hva må være på plass i tjenestene for at produktet blir brukt?"),
+        False,
+    ),
+    (
+        "process",
+        _l("Prosessen"),
+        _l("Hvordan arbeidet dere: møter, hvem som var med, hva som ble prøvd ut."),
+        False,
+    ),
+    (
+        "advice",
+        _l("Råd til andre"),
+        _l("Hva vil dere si til andre som skal starte et lignende prosjekt?"),
+        False,
+    ),
+    (
+        "obstacles",
+        _l("Hva sto i veien"),
+        _l("For et prosjekt som ble avbrutt: hva gjorde at det ikke ble gjennomført som planlagt?"),
+        True,
+    ),
 )
 MAX_SECTIONS = 30
 
@@ -57,19 +83,29 @@ class SpecView:
 
 
 def _defaults() -> list[SpecView]:
-    return [SpecView(key, str(heading), str(guidance), i, only_disc)
-            for i, (key, heading, guidance, only_disc) in enumerate(DEFAULT_SECTIONS)]
+    return [
+        SpecView(key, str(heading), str(guidance), i, only_disc)
+        for i, (key, heading, guidance, only_disc) in enumerate(DEFAULT_SECTIONS)
+    ]
 
 
-def section_specs(session: Session, circle: Circle, *, include_hidden: bool = False
-                  ) -> list[SpecView]:
+def section_specs(
+    session: Session, circle: Circle, *, include_hidden: bool = False
+) -> list[SpecView]:
     """Return the circle's write-up headings in order (the defaults until leaders adjust)."""
-    rows = list(session.scalars(select(SectionSpec).where(SectionSpec.circle_id == circle.id)
-                                .order_by(SectionSpec.position, SectionSpec.id)))
+    rows = list(
+        session.scalars(
+            select(SectionSpec)
+            .where(SectionSpec.circle_id == circle.id)
+            .order_by(SectionSpec.position, SectionSpec.id)
+        )
+    )
     if not rows:
         return _defaults()
-    specs = [SpecView(r.key, r.heading, r.guidance, r.position, r.only_discontinued, r.hidden)
-             for r in rows]
+    specs = [
+        SpecView(r.key, r.heading, r.guidance, r.position, r.only_discontinued, r.hidden)
+        for r in rows
+    ]
     return specs if include_hidden else [s for s in specs if not s.hidden]
 
 
@@ -87,21 +123,36 @@ def find_spec(session: Session, circle: Circle, project: Project, key: str) -> S
 
 def _template_rows(session: Session, circle: Circle) -> list[SectionSpec]:
     """Return the circle's template rows, creating them from the defaults the first time."""
-    rows = list(session.scalars(select(SectionSpec).where(SectionSpec.circle_id == circle.id)
-                                .order_by(SectionSpec.position, SectionSpec.id)))
+    rows = list(
+        session.scalars(
+            select(SectionSpec)
+            .where(SectionSpec.circle_id == circle.id)
+            .order_by(SectionSpec.position, SectionSpec.id)
+        )
+    )
     if rows:
         return rows
-    rows = [SectionSpec(circle_id=circle.id, key=s.key, heading=s.heading, guidance=s.guidance,
-                        position=s.position, only_discontinued=s.only_discontinued)
-            for s in _defaults()]
+    rows = [
+        SectionSpec(
+            circle_id=circle.id,
+            key=s.key,
+            heading=s.heading,
+            guidance=s.guidance,
+            position=s.position,
+            only_discontinued=s.only_discontinued,
+        )
+        for s in _defaults()
+    ]
     session.add_all(rows)
     session.flush()
     return rows
 
 
 def _template_guard(actor: Member, circle: Circle, heading: str, guidance: str) -> str:
-    require_allowed(can_edit_template(actor, circle),
-                    _l("Bare sirkelledere kan endre malen for prosjektskrivingen."))
+    require_allowed(
+        can_edit_template(actor, circle),
+        _l("Bare sirkelledere kan endre malen for prosjektskrivingen."),
+    )
     heading = (heading or "").strip()
     if not heading:
         raise DomainError(_l("Overskriften kan ikke være tom."))
@@ -111,8 +162,16 @@ def _template_guard(actor: Member, circle: Circle, heading: str, guidance: str) 
     return heading
 
 
-def update_spec(session: Session, circle: Circle, key: str, *, actor: Member, heading: str,
-                guidance: str = "", hidden: bool = False) -> SectionSpec:
+def update_spec(
+    session: Session,
+    circle: Circle,
+    key: str,
+    *,
+    actor: Member,
+    heading: str,
+    guidance: str = "",
+    hidden: bool = False,
+) -> SectionSpec:
     """Rename a heading, change its guidance, or hide it."""
     heading = _template_guard(actor, circle, heading, guidance)
     row = next((r for r in _template_rows(session, circle) if r.key == key), None)
@@ -125,8 +184,10 @@ def update_spec(session: Session, circle: Circle, key: str, *, actor: Member, he
 
 def move_spec(session: Session, circle: Circle, key: str, *, actor: Member, offset: int) -> None:
     """Move a heading up (-1) or down (+1) in the template."""
-    require_allowed(can_edit_template(actor, circle),
-                    _l("Bare sirkelledere kan endre malen for prosjektskrivingen."))
+    require_allowed(
+        can_edit_template(actor, circle),
+        _l("Bare sirkelledere kan endre malen for prosjektskrivingen."),
+    )
     rows = _template_rows(session, circle)
     index = next((i for i, r in enumerate(rows) if r.key == key), None)
     if index is None:
@@ -139,8 +200,15 @@ def move_spec(session: Session, circle: Circle, key: str, *, actor: Member, offs
     session.flush()
 
 
-def add_spec(session: Session, circle: Circle, *, actor: Member, heading: str,
-             guidance: str = "", only_discontinued: bool = False) -> SectionSpec:
+def add_spec(
+    session: Session,
+    circle: Circle,
+    *,
+    actor: Member,
+    heading: str,
+    guidance: str = "",
+    only_discontinued: bool = False,
+) -> SectionSpec:
     """Add a heading of the circle's own to the template."""
     heading = _template_guard(actor, circle, heading, guidance)
     rows = _template_rows(session, circle)
@@ -153,9 +221,14 @@ def add_spec(session: Session, circle: Circle, *, actor: Member, heading: str,
     key, n = f"egen-{base}", 2
     while key in keys:
         key, n = f"egen-{base}-{n}", n + 1
-    row = SectionSpec(circle_id=circle.id, key=key, heading=heading,
-                      guidance=(guidance or "").strip(), position=len(rows),
-                      only_discontinued=only_discontinued)
+    row = SectionSpec(
+        circle_id=circle.id,
+        key=key,
+        heading=heading,
+        guidance=(guidance or "").strip(),
+        position=len(rows),
+        only_discontinued=only_discontinued,
+    )
     session.add(row)
     session.flush()
     return row
@@ -163,17 +236,31 @@ def add_spec(session: Session, circle: Circle, *, actor: Member, heading: str,
 
 # Sections -------------------------------------------------------------------------------------
 
+
 def get_section(session: Session, project: Project, key: str) -> ProjectSection | None:
     """Return the project's section with the key, if ever saved."""
-    return session.scalar(select(ProjectSection).where(
-        ProjectSection.project_id == project.id, ProjectSection.key == key))
+    return session.scalar(
+        select(ProjectSection).where(
+            ProjectSection.project_id == project.id, ProjectSection.key == key
+        )
+    )
 
 
-def save_section(session: Session, circle: Circle, project: Project, key: str, *, actor: Member,
-                 body: str, base_revision: int) -> ProjectSection:
+def save_section(
+    session: Session,
+    circle: Circle,
+    project: Project,
+    key: str,
+    *,
+    actor: Member,
+    body: str,
+    base_revision: int,
+) -> ProjectSection:
     """Save a section as a new revision, unless someone saved since base_revision."""
-    require_allowed(can_edit_project(actor, circle, project),
-                    _l("Bare prosjektets medlemmer og sirkelens ledere kan skrive i prosjektet."))
+    require_allowed(
+        can_edit_project(actor, circle, project),
+        _l("Bare prosjektets medlemmer og sirkelens ledere kan skrive i prosjektet."),
+    )
     if find_spec(session, circle, project, key) is None:
         raise DomainError(_l("Avsnittet finnes ikke i malen for dette prosjektet."))
     body = (body or "").replace("\r\n", "\n").strip()
@@ -187,8 +274,14 @@ def save_section(session: Session, circle: Circle, project: Project, key: str, *
         return section  # nothing changed: no empty revision
     now, number = utcnow(), base_revision + 1
     if section is None:
-        section = ProjectSection(project_id=project.id, key=key, body=body, revision_number=1,
-                                 updated_at=now, updated_by_id=actor.id)
+        section = ProjectSection(
+            project_id=project.id,
+            key=key,
+            body=body,
+            revision_number=1,
+            updated_at=now,
+            updated_by_id=actor.id,
+        )
         session.add(section)
         try:
             session.flush()
@@ -199,16 +292,19 @@ def save_section(session: Session, circle: Circle, project: Project, key: str, *
         # check above and this statement.
         result = session.execute(
             update(ProjectSection)
-            .where(ProjectSection.id == section.id,
-                   ProjectSection.revision_number == base_revision)
+            .where(ProjectSection.id == section.id, ProjectSection.revision_number == base_revision)
             .values(body=body, revision_number=number, updated_at=now, updated_by_id=actor.id)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if result.rowcount != 1:
             session.refresh(section)
             raise _stale(section)
         session.refresh(section)
-    session.add(SectionRevision(section_id=section.id, number=number, body=body,
-                                author_id=actor.id, created_at=now))
+    session.add(
+        SectionRevision(
+            section_id=section.id, number=number, body=body, author_id=actor.id, created_at=now
+        )
+    )
     touch(project)
     session.flush()
     return section
@@ -221,11 +317,14 @@ def _stale(section: ProjectSection | None) -> StaleEdit:
     return StaleEdit(section.body, section.revision_number, name)
 
 
-def set_section_ready(session: Session, circle: Circle, project: Project, key: str, *,
-                      actor: Member, ready: bool) -> ProjectSection:
+def set_section_ready(
+    session: Session, circle: Circle, project: Project, key: str, *, actor: Member, ready: bool
+) -> ProjectSection:
     """Mark a section ready (or not ready) for the final report."""
-    require_allowed(can_edit_project(actor, circle, project),
-                    _l("Bare prosjektets medlemmer og sirkelens ledere kan endre prosjektet."))
+    require_allowed(
+        can_edit_project(actor, circle, project),
+        _l("Bare prosjektets medlemmer og sirkelens ledere kan endre prosjektet."),
+    )
     if find_spec(session, circle, project, key) is None:
         raise DomainError(_l("Avsnittet finnes ikke i malen for dette prosjektet."))
     section = get_section(session, project, key)
@@ -237,19 +336,24 @@ def set_section_ready(session: Session, circle: Circle, project: Project, key: s
     return section
 
 
-def mark_writeup_ready(session: Session, circle: Circle, project: Project, *,
-                       actor: Member) -> int:
+def mark_writeup_ready(session: Session, circle: Circle, project: Project, *, actor: Member) -> int:
     """Mark every applicable section ready; refuse (changing nothing) while any is empty."""
-    require_allowed(can_edit_project(actor, circle, project),
-                    _l("Bare prosjektets medlemmer og sirkelens ledere kan endre prosjektet."))
+    require_allowed(
+        can_edit_project(actor, circle, project),
+        _l("Bare prosjektets medlemmer og sirkelens ledere kan endre prosjektet."),
+    )
     specs = applicable_specs(section_specs(session, circle), project)
-    sections = {s.key: s for s in session.scalars(
-        select(ProjectSection).where(ProjectSection.project_id == project.id))}
-    empty = [s.heading for s in specs
-             if s.key not in sections or not sections[s.key].body.strip()]
+    sections = {
+        s.key: s
+        for s in session.scalars(
+            select(ProjectSection).where(ProjectSection.project_id == project.id)
+        )
+    }
+    empty = [s.heading for s in specs if s.key not in sections or not sections[s.key].body.strip()]
     if empty:
-        raise DomainError(_l("Disse avsnittene er ikke skrevet ennå: %(names)s.",
-                             names=", ".join(empty)))
+        raise DomainError(
+            _l("Disse avsnittene er ikke skrevet ennå: %(names)s.", names=", ".join(empty))
+        )
     for spec in specs:
         sections[spec.key].ready = True
     touch(project)
@@ -259,18 +363,30 @@ def mark_writeup_ready(session: Session, circle: Circle, project: Project, *,
 
 def list_revisions(session: Session, section: ProjectSection) -> list[SectionRevision]:
     """Return the section's revisions, newest first, with their authors."""
-    return list(session.scalars(
-        select(SectionRevision).where(SectionRevision.section_id == section.id)
-        .options(joinedload(SectionRevision.author)).order_by(SectionRevision.number.desc())))
+    return list(
+        session.scalars(
+            select(SectionRevision)
+            .where(SectionRevision.section_id == section.id)
+            .options(joinedload(SectionRevision.author))
+            .order_by(SectionRevision.number.desc())
+        )
+    )
 
 
 def get_revision(session: Session, section: ProjectSection, number: int) -> SectionRevision | None:
     """Return one revision of the section."""
-    return session.scalar(select(SectionRevision).where(
-        SectionRevision.section_id == section.id, SectionRevision.number == number))
+    return session.scalar(
+        select(SectionRevision).where(
+            SectionRevision.section_id == section.id, SectionRevision.number == number
+        )
+    )
 
 
 def revision_count(session: Session, section: ProjectSection) -> int:
     """Return how many revisions the section has."""
-    return session.scalar(select(func.count(SectionRevision.id))
-                          .where(SectionRevision.section_id == section.id)) or 0
+    return (
+        session.scalar(
+            select(func.count(SectionRevision.id)).where(SectionRevision.section_id == section.id)
+        )
+        or 0
+    )

@@ -55,16 +55,25 @@ def upload(slug: str, project_id: int) -> Response:
     data, filename = _read(form.file.data)
     try:
         pfile = services.upload_file(
-            db.session, circle, project, actor=current_user, upload_dir=_upload_dir(),
-            data=data, filename=filename, title=form.title.data or "",
-            description=form.description.data or "", is_product=form.is_product.data)
+            db.session,
+            circle,
+            project,
+            actor=current_user,
+            upload_dir=_upload_dir(),
+            data=data,
+            filename=filename,
+            title=form.title.data or "",
+            description=form.description.data or "",
+            is_product=form.is_product.data,
+        )
     except DomainError as exc:
         flash_domain_error(exc)
         return redirect(workspace_url(circle, project, "files"))
     _commit_keeping_files_consistent([v.stored.key for v in pfile.versions])
     flash(_("«%(title)s» er lastet opp.", title=pfile.title), "success")
-    return redirect(url_for("projects.file_detail", slug=slug, project_id=project.id,
-                            file_id=pfile.id))
+    return redirect(
+        url_for("projects.file_detail", slug=slug, project_id=project.id, file_id=pfile.id)
+    )
 
 
 def _file_or_404(project, file_id: int):  # noqa: ANN001, ANN202
@@ -80,11 +89,18 @@ def file_detail(slug: str, project_id: int, file_id: int) -> str:
     """A file with every version: who uploaded what, when, and what changed."""
     circle, project = workspace_project(slug, project_id)
     pfile = _file_or_404(project, file_id)
-    info = FileInfoForm(title=pfile.title, description=pfile.description,
-                        is_product=pfile.is_product)
-    return render_template("projects/file.html", circle=circle, project=project, pfile=pfile,
-                           version_form=VersionForm(), info_form=info,
-                           can_edit=can_edit_project(current_user, circle, project))
+    info = FileInfoForm(
+        title=pfile.title, description=pfile.description, is_product=pfile.is_product
+    )
+    return render_template(
+        "projects/file.html",
+        circle=circle,
+        project=project,
+        pfile=pfile,
+        version_form=VersionForm(),
+        info_form=info,
+        can_edit=can_edit_project(current_user, circle, project),
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/files/<int:file_id>/versions")
@@ -100,9 +116,17 @@ def new_version(slug: str, project_id: int, file_id: int) -> Response:
         return redirect(target)
     data, filename = _read(form.file.data)
     try:
-        version = services.add_version(db.session, circle, project, pfile, actor=current_user,
-                                       upload_dir=_upload_dir(), data=data, filename=filename,
-                                       note=form.note.data or "")
+        version = services.add_version(
+            db.session,
+            circle,
+            project,
+            pfile,
+            actor=current_user,
+            upload_dir=_upload_dir(),
+            data=data,
+            filename=filename,
+            note=form.note.data or "",
+        )
     except DomainError as exc:
         flash_domain_error(exc)
         return redirect(target)
@@ -123,11 +147,18 @@ def file_info(slug: str, project_id: int, file_id: int) -> Response:
         flash_form_errors(form)
         return redirect(target)
     commit_or_flash(
-        lambda: services.update_file_info(db.session, circle, project, pfile,
-                                          actor=current_user, title=form.title.data,
-                                          description=form.description.data or "",
-                                          is_product=form.is_product.data),
-        _("Endringene er lagret."))
+        lambda: services.update_file_info(
+            db.session,
+            circle,
+            project,
+            pfile,
+            actor=current_user,
+            title=form.title.data,
+            description=form.description.data or "",
+            is_product=form.is_product.data,
+        ),
+        _("Endringene er lagret."),
+    )
     return redirect(target)
 
 

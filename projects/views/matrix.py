@@ -33,10 +33,14 @@ def matrix(slug: str) -> str:
     """The transition matrix, printable."""
     circle = circle_or_404(slug)
     require_that(can_edit_matrix, circle)
-    return render_template("projects/matrix.html", circle=circle,
-                           rows=services.load_matrix(db.session, circle),
-                           columns=list(MatrixColumn), labels=services.COLUMN_LABELS,
-                           row_form=MatrixRowForm())
+    return render_template(
+        "projects/matrix.html",
+        circle=circle,
+        rows=services.load_matrix(db.session, circle),
+        columns=list(MatrixColumn),
+        labels=services.COLUMN_LABELS,
+        row_form=MatrixRowForm(),
+    )
 
 
 @bp.post("/c/<slug>/matrix/defaults")
@@ -45,8 +49,11 @@ def matrix_defaults(slug: str) -> Response:
     """Start an empty matrix with the usual transition areas."""
     circle = circle_or_404(slug)
     require_that(can_edit_matrix, circle)
-    return run(lambda: services.add_default_rows(db.session, circle, actor=current_user),
-               _("Matrisen er startet med de vanlige overgangene."), _matrix_url(slug))
+    return run(
+        lambda: services.add_default_rows(db.session, circle, actor=current_user),
+        _("Matrisen er startet med de vanlige overgangene."),
+        _matrix_url(slug),
+    )
 
 
 @bp.post("/c/<slug>/matrix/rows")
@@ -59,9 +66,11 @@ def matrix_add_row(slug: str) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(_matrix_url(slug))
-    return run(lambda: services.add_row(db.session, circle, actor=current_user,
-                                        title=form.title.data),
-               _("Raden er lagt til."), _matrix_url(slug))
+    return run(
+        lambda: services.add_row(db.session, circle, actor=current_user, title=form.title.data),
+        _("Raden er lagt til."),
+        _matrix_url(slug),
+    )
 
 
 def _row_and_column(circle, row_id: int, column: str):  # noqa: ANN001, ANN202
@@ -86,12 +95,22 @@ def matrix_cell(slug: str, row_id: int, column: str) -> Response | tuple[str, in
     conflict, status = None, 200
     if form.validate_on_submit():
         try:
-            services.save_cell(db.session, circle, row, col, actor=current_user,
-                               body=form.body.data or "", base_revision=form.base_revision.data)
+            services.save_cell(
+                db.session,
+                circle,
+                row,
+                col,
+                actor=current_user,
+                body=form.body.data or "",
+                base_revision=form.base_revision.data,
+            )
         except StaleEdit as exc:
             flash_domain_error(exc)
-            conflict = {"author": exc.author_name, "revision": exc.current_revision,
-                        "lines": line_diff(exc.current_body, form.body.data or "")}
+            conflict = {
+                "author": exc.author_name,
+                "revision": exc.current_revision,
+                "lines": line_diff(exc.current_body, form.body.data or ""),
+            }
             form.base_revision.data = exc.current_revision
             form.base_revision.raw_data = [str(exc.current_revision)]
             status = 409
@@ -104,9 +123,16 @@ def matrix_cell(slug: str, row_id: int, column: str) -> Response | tuple[str, in
             return redirect(_matrix_url(slug, f"row-{row_id}"))
     elif form.is_submitted():
         status = 422
-    return render_template("projects/matrix_cell.html", circle=circle, row=row, column=col,
-                           label=services.COLUMN_LABELS[col], form=form, conflict=conflict,
-                           cell=cell), status
+    return render_template(
+        "projects/matrix_cell.html",
+        circle=circle,
+        row=row,
+        column=col,
+        label=services.COLUMN_LABELS[col],
+        form=form,
+        conflict=conflict,
+        cell=cell,
+    ), status
 
 
 @bp.get("/c/<slug>/matrix/rows/<int:row_id>/<column>/history")
@@ -129,8 +155,15 @@ def matrix_cell_history(slug: str, row_id: int, column: str) -> str:
             abort(404)
         lines = line_diff(old.body, new.body)
         diff = {"old": old, "new": new, "lines": lines, "stats": diff_stats(lines)}
-    return render_template("projects/matrix_history.html", circle=circle, row=row, column=col,
-                           label=services.COLUMN_LABELS[col], revisions=revisions, diff=diff)
+    return render_template(
+        "projects/matrix_history.html",
+        circle=circle,
+        row=row,
+        column=col,
+        label=services.COLUMN_LABELS[col],
+        revisions=revisions,
+        diff=diff,
+    )
 
 
 def _attachment(body: bytes | str, mimetype: str, filename: str) -> Response:
@@ -147,8 +180,9 @@ def matrix_csv(slug: str) -> Response:
     circle = circle_or_404(slug)
     require_that(can_edit_matrix, circle)
     rows = services.load_matrix(db.session, circle)
-    return _attachment(services.matrix_csv(rows), "text/csv; charset=utf-8",
-                       f"overgangsmatrise-{circle.slug}.csv")
+    return _attachment(
+        services.matrix_csv(rows), "text/csv; charset=utf-8", f"overgangsmatrise-{circle.slug}.csv"
+    )
 
 
 @bp.get("/c/<slug>/matrix.docx")
@@ -158,7 +192,4 @@ def matrix_docx_download(slug: str) -> Response:
     circle = circle_or_404(slug)
     require(can_edit_matrix(current_user, circle))
     rows = services.load_matrix(db.session, circle)
-    return _attachment(matrix_docx(circle, rows), DOCX_TYPE,
-                       f"overgangsmatrise-{circle.slug}.docx")
-
-
+    return _attachment(matrix_docx(circle, rows), DOCX_TYPE, f"overgangsmatrise-{circle.slug}.docx")

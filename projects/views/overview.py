@@ -50,12 +50,15 @@ def index(slug: str) -> str:
     circle = circle_or_404(slug)
     require_that(can_view_projects, circle)
     return render_template(
-        "projects/index.html", circle=circle, cards=services.overview(db.session, circle,
-                                                                      current_user),
-        status_labels=STATUS_LABELS, can_create=can_create_project(current_user, circle),
+        "projects/index.html",
+        circle=circle,
+        cards=services.overview(db.session, circle, current_user),
+        status_labels=STATUS_LABELS,
+        can_create=can_create_project(current_user, circle),
         can_edit_template=can_edit_template(current_user, circle),
         can_report=can_view_report(current_user, circle),
-        staff=can_create_project(current_user, circle))
+        staff=can_create_project(current_user, circle),
+    )
 
 
 def _fill_choices(form: ProjectForm, circle: Circle) -> None:
@@ -65,10 +68,15 @@ def _fill_choices(form: ProjectForm, circle: Circle) -> None:
 
 def _data(form: ProjectForm) -> services.ProjectData:
     return services.ProjectData(
-        title=form.title.data or "", unit_id=form.unit.data or None,
-        summary=form.summary.data or "", status=ProjectStatus(form.status.data),
-        status_reason=form.status_reason.data or "", starts_on=form.starts_on.data,
-        ends_on=form.ends_on.data, member_ids=list(form.members.data or []))
+        title=form.title.data or "",
+        unit_id=form.unit.data or None,
+        summary=form.summary.data or "",
+        status=ProjectStatus(form.status.data),
+        status_reason=form.status_reason.data or "",
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        member_ids=list(form.members.data or []),
+    )
 
 
 @bp.route("/c/<slug>/projects/new", methods=["GET", "POST"])
@@ -94,7 +102,8 @@ def create(slug: str) -> Response | str:
             flash(_("Prosjektet er opprettet."), "success")
             return redirect(workspace_url(circle, project))
     return render_template("projects/edit.html", circle=circle, form=form, project=None), (
-        422 if form.is_submitted() else 200)
+        422 if form.is_submitted() else 200
+    )
 
 
 @bp.route("/c/<slug>/projects/<int:project_id>/edit", methods=["GET", "POST"])
@@ -118,7 +127,8 @@ def edit(slug: str, project_id: int) -> Response | str:
             flash(_("Endringene er lagret."), "success")
             return redirect(workspace_url(circle, project))
     return render_template("projects/edit.html", circle=circle, form=form, project=project), (
-        422 if form.is_submitted() else 200)
+        422 if form.is_submitted() else 200
+    )
 
 
 @bp.get("/c/<slug>/projects/<int:project_id>")
@@ -130,15 +140,28 @@ def workspace(slug: str, project_id: int) -> str:
     upload_form = UploadForm()
     plan_form = PlanItemForm()
     plan_form.owner.choices = [(0, _("Ingen"))] + [
-        (pm.member_id, pm.member.name) for pm in project.members]
+        (pm.member_id, pm.member.name) for pm in project.members
+    ]
     return render_template(
-        "projects/workspace.html", circle=circle, project=project, ws=ws, today=date.today(),
-        can_edit=can_edit_project(current_user, circle, project), status_labels=STATUS_LABELS,
-        log_labels=LOG_LABELS, plan_kind_labels=PLAN_KIND_LABELS,
-        plan_status_labels=PLAN_STATUS_LABELS, upload_form=upload_form,
-        log_form=LogForm(happened_on=date.today()), plan_form=plan_form,
-        meeting_form=MeetingForm(), update_form=UpdateForm(), ready_form=ReadyForm(),
-        share_form=ShareForm(), is_leader=role_in(current_user, circle) == Role.LEADER)
+        "projects/workspace.html",
+        circle=circle,
+        project=project,
+        ws=ws,
+        today=date.today(),
+        can_edit=can_edit_project(current_user, circle, project),
+        status_labels=STATUS_LABELS,
+        log_labels=LOG_LABELS,
+        plan_kind_labels=PLAN_KIND_LABELS,
+        plan_status_labels=PLAN_STATUS_LABELS,
+        upload_form=upload_form,
+        log_form=LogForm(happened_on=date.today()),
+        plan_form=plan_form,
+        meeting_form=MeetingForm(),
+        update_form=UpdateForm(),
+        ready_form=ReadyForm(),
+        share_form=ShareForm(),
+        is_leader=role_in(current_user, circle) == Role.LEADER,
+    )
 
 
 @bp.get("/c/<slug>/projects/<int:project_id>/shared")
@@ -152,13 +175,21 @@ def shared(slug: str, project_id: int) -> str:
     updates = plan_services.shared_updates(db.session, project)
     if not can_see_shared(current_user, circle, project, has_shared_updates=bool(updates)):
         abort(404)
-    sections = (services.section_views(db.session, circle, project)
-                if project.writeup_shared else [])
-    files = ([f for f in services.project_files(db.session, project) if f.is_product]
-             if project.writeup_shared else [])
-    return render_template("projects/shared.html", circle=circle, project=project,
-                           sections=sections, products=files, updates=updates,
-                           status_labels=STATUS_LABELS)
+    sections = services.section_views(db.session, circle, project) if project.writeup_shared else []
+    files = (
+        [f for f in services.project_files(db.session, project) if f.is_product]
+        if project.writeup_shared
+        else []
+    )
+    return render_template(
+        "projects/shared.html",
+        circle=circle,
+        project=project,
+        sections=sections,
+        products=files,
+        updates=updates,
+        status_labels=STATUS_LABELS,
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/share")
@@ -169,9 +200,15 @@ def share(slug: str, project_id: int) -> Response:
     form = ShareForm()
     require(form.validate_on_submit())
     shared_now = form.shared.data == "1"
-    message = (_("Skrivingen er delt med referansegruppen og enhetslederne.") if shared_now
-               else _("Skrivingen deles ikke lenger."))
-    return run(lambda: services.set_writeup_shared(db.session, circle, project,
-                                                   actor=current_user, shared=shared_now),
-               message, workspace_url(circle, project, "writeup"))
-
+    message = (
+        _("Skrivingen er delt med referansegruppen og enhetslederne.")
+        if shared_now
+        else _("Skrivingen deles ikke lenger.")
+    )
+    return run(
+        lambda: services.set_writeup_shared(
+            db.session, circle, project, actor=current_user, shared=shared_now
+        ),
+        message,
+        workspace_url(circle, project, "writeup"),
+    )

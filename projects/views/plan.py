@@ -46,8 +46,10 @@ def _day(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        flash(_("Datoen «%(value)s» forstås ikke; bruk formatet ÅÅÅÅ-MM-DD.", value=value[:20]),
-              "error")
+        flash(
+            _("Datoen «%(value)s» forstås ikke; bruk formatet ÅÅÅÅ-MM-DD.", value=value[:20]),
+            "error",
+        )
         return None
 
 
@@ -58,10 +60,17 @@ def log(slug: str, project_id: int) -> str:
     circle, project = workspace_project(slug, project_id)
     date_from, date_to = _day("from"), _day("to")
     entries = services.list_log(db.session, project, date_from=date_from, date_to=date_to)
-    return render_template("projects/log.html", circle=circle, project=project, entries=entries,
-                           date_from=date_from, date_to=date_to, log_labels=LOG_LABELS,
-                           log_form=LogForm(happened_on=date.today()),
-                           can_edit=can_edit_project(current_user, circle, project))
+    return render_template(
+        "projects/log.html",
+        circle=circle,
+        project=project,
+        entries=entries,
+        date_from=date_from,
+        date_to=date_to,
+        log_labels=LOG_LABELS,
+        log_form=LogForm(happened_on=date.today()),
+        can_edit=can_edit_project(current_user, circle, project),
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/log")
@@ -74,9 +83,19 @@ def add_log(slug: str, project_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return run(lambda: services.add_log_entry(
-        db.session, circle, project, actor=current_user, happened_on=form.happened_on.data,
-        kind=LogKind(form.kind.data), text=form.text.data), _("Loggføringen er lagret."), target)
+    return run(
+        lambda: services.add_log_entry(
+            db.session,
+            circle,
+            project,
+            actor=current_user,
+            happened_on=form.happened_on.data,
+            kind=LogKind(form.kind.data),
+            text=form.text.data,
+        ),
+        _("Loggføringen er lagret."),
+        target,
+    )
 
 
 @bp.get("/c/<slug>/projects/<int:project_id>/plan")
@@ -85,15 +104,23 @@ def plan(slug: str, project_id: int) -> str:
     """Milestones, tasks (overdue ones highlighted) and the project's meeting dates."""
     circle, project = workspace_project(slug, project_id)
     form = PlanItemForm()
-    form.owner.choices = [(0, _("Ingen"))] + [(pm.member_id, pm.member.name)
-                                              for pm in project.members]
+    form.owner.choices = [(0, _("Ingen"))] + [
+        (pm.member_id, pm.member.name) for pm in project.members
+    ]
     return render_template(
-        "projects/plan.html", circle=circle, project=project,
+        "projects/plan.html",
+        circle=circle,
+        project=project,
         items=services.list_plan(db.session, project),
-        meetings=services.list_project_meetings(db.session, project), today=date.today(),
-        plan_form=form, meeting_form=MeetingForm(), status_form=PlanStatusForm(),
-        kind_labels=PLAN_KIND_LABELS, status_labels=PLAN_STATUS_LABELS,
-        can_edit=can_edit_project(current_user, circle, project))
+        meetings=services.list_project_meetings(db.session, project),
+        today=date.today(),
+        plan_form=form,
+        meeting_form=MeetingForm(),
+        status_form=PlanStatusForm(),
+        kind_labels=PLAN_KIND_LABELS,
+        status_labels=PLAN_STATUS_LABELS,
+        can_edit=can_edit_project(current_user, circle, project),
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/plan/items")
@@ -106,10 +133,20 @@ def add_plan_item(slug: str, project_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return run(lambda: services.add_plan_item(
-        db.session, circle, project, actor=current_user, kind=PlanItemKind(form.kind.data),
-        title=form.title.data, due_on=form.due_on.data, owner_id=form.owner.data or None),
-        _("Punktet er lagt til i planen."), target)
+    return run(
+        lambda: services.add_plan_item(
+            db.session,
+            circle,
+            project,
+            actor=current_user,
+            kind=PlanItemKind(form.kind.data),
+            title=form.title.data,
+            due_on=form.due_on.data,
+            owner_id=form.owner.data or None,
+        ),
+        _("Punktet er lagt til i planen."),
+        target,
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/plan/items/<int:item_id>/status")
@@ -122,10 +159,18 @@ def plan_item_status(slug: str, project_id: int, item_id: int) -> Response:
         abort(404)
     form = PlanStatusForm()
     require(form.validate_on_submit())
-    return run(lambda: services.set_plan_item_status(
-        db.session, circle, project, item, actor=current_user,
-        status=PlanItemStatus(form.status.data)), _("Statusen er endret."),
-        url_for("projects.plan", slug=slug, project_id=project.id))
+    return run(
+        lambda: services.set_plan_item_status(
+            db.session,
+            circle,
+            project,
+            item,
+            actor=current_user,
+            status=PlanItemStatus(form.status.data),
+        ),
+        _("Statusen er endret."),
+        url_for("projects.plan", slug=slug, project_id=project.id),
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/plan/meetings")
@@ -139,10 +184,19 @@ def add_meeting(slug: str, project_id: int) -> Response:
         flash_form_errors(form)
         return redirect(target)
     starts_at = datetime.combine(form.day.data, form.time.data, tzinfo=OSLO)
-    return run(lambda: services.add_project_meeting(
-        db.session, circle, project, actor=current_user, starts_at=starts_at,
-        place=form.place.data or "", note=form.note.data or ""),
-        _("Møtet er lagt inn i møteplanen."), target)
+    return run(
+        lambda: services.add_project_meeting(
+            db.session,
+            circle,
+            project,
+            actor=current_user,
+            starts_at=starts_at,
+            place=form.place.data or "",
+            note=form.note.data or "",
+        ),
+        _("Møtet er lagt inn i møteplanen."),
+        target,
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/updates")
@@ -155,12 +209,24 @@ def post_update(slug: str, project_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    message = (_("Statusoppdateringen er publisert.") if form.publish.data
-               else _("Statusoppdateringen er lagret som utkast."))
-    return run(lambda: services.post_update(
-        db.session, circle, project, actor=current_user, body=form.body.data,
-        publish=form.publish.data, share_with_reference=form.share_with_reference.data),
-        message, target)
+    message = (
+        _("Statusoppdateringen er publisert.")
+        if form.publish.data
+        else _("Statusoppdateringen er lagret som utkast.")
+    )
+    return run(
+        lambda: services.post_update(
+            db.session,
+            circle,
+            project,
+            actor=current_user,
+            body=form.body.data,
+            publish=form.publish.data,
+            share_with_reference=form.share_with_reference.data,
+        ),
+        message,
+        target,
+    )
 
 
 @bp.get("/c/<slug>/projects/<int:project_id>/updates/<int:update_id>")
@@ -174,9 +240,14 @@ def update_detail(slug: str, project_id: int, update_id: int) -> str:
     update = services.get_update(db.session, project, update_id)
     if update is None or not can_see_update(current_user, circle, update):
         abort(404)
-    return render_template("projects/update.html", circle=circle, project=project, update=update,
-                           publish_form=PublishUpdateForm(),
-                           can_edit=can_edit_project(current_user, circle, project))
+    return render_template(
+        "projects/update.html",
+        circle=circle,
+        project=project,
+        update=update,
+        publish_form=PublishUpdateForm(),
+        can_edit=can_edit_project(current_user, circle, project),
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/updates/<int:update_id>/publish")
@@ -189,7 +260,15 @@ def publish_update(slug: str, project_id: int, update_id: int) -> Response:
         abort(404)
     form = PublishUpdateForm()
     require(form.validate_on_submit())
-    return run(lambda: services.publish_update(
-        db.session, circle, project, update, actor=current_user,
-        share_with_reference=form.share_with_reference.data),
-        _("Statusoppdateringen er publisert."), workspace_url(circle, project, "updates"))
+    return run(
+        lambda: services.publish_update(
+            db.session,
+            circle,
+            project,
+            update,
+            actor=current_user,
+            share_with_reference=form.share_with_reference.data,
+        ),
+        _("Statusoppdateringen er publisert."),
+        workspace_url(circle, project, "updates"),
+    )

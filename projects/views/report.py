@@ -23,9 +23,14 @@ def report(slug: str) -> str:
     circle = circle_or_404(slug)
     require_that(can_view_report, circle)
     compiled = compile_report(current_app, db.session, circle)
-    return render_template("projects/report.html", circle=circle, report=compiled,
-                           status_labels=STATUS_LABELS, columns=MATRIX_COLUMNS,
-                           column_labels=COLUMN_LABELS)
+    return render_template(
+        "projects/report.html",
+        circle=circle,
+        report=compiled,
+        status_labels=STATUS_LABELS,
+        columns=MATRIX_COLUMNS,
+        column_labels=COLUMN_LABELS,
+    )
 
 
 @bp.get("/c/<slug>/report.docx")

@@ -47,13 +47,22 @@ def edit_section(slug: str, project_id: int, key: str) -> Response | tuple[str, 
     status = 200
     if form.validate_on_submit():
         try:
-            services.save_section(db.session, circle, project, key, actor=current_user,
-                                  body=form.body.data or "",
-                                  base_revision=form.base_revision.data)
+            services.save_section(
+                db.session,
+                circle,
+                project,
+                key,
+                actor=current_user,
+                body=form.body.data or "",
+                base_revision=form.base_revision.data,
+            )
         except StaleEdit as exc:
             flash_domain_error(exc)
-            conflict = {"author": exc.author_name, "revision": exc.current_revision,
-                        "lines": line_diff(exc.current_body, form.body.data or "")}
+            conflict = {
+                "author": exc.author_name,
+                "revision": exc.current_revision,
+                "lines": line_diff(exc.current_body, form.body.data or ""),
+            }
             # The next save is a deliberate choice to keep this text over the newer one.
             form.base_revision.data = exc.current_revision
             form.base_revision.raw_data = [str(exc.current_revision)]
@@ -67,8 +76,15 @@ def edit_section(slug: str, project_id: int, key: str) -> Response | tuple[str, 
             return redirect(workspace_url(circle, project, f"section-{key}"))
     elif form.is_submitted():
         status = 422
-    return render_template("projects/section_edit.html", circle=circle, project=project,
-                           spec=spec, form=form, conflict=conflict, section=section), status
+    return render_template(
+        "projects/section_edit.html",
+        circle=circle,
+        project=project,
+        spec=spec,
+        form=form,
+        conflict=conflict,
+        section=section,
+    ), status
 
 
 @bp.get("/c/<slug>/projects/<int:project_id>/sections/<key>/history")
@@ -90,8 +106,14 @@ def section_history(slug: str, project_id: int, key: str) -> str:
             abort(404)
         lines = line_diff(old.body, new.body)
         diff = {"old": old, "new": new, "lines": lines, "stats": diff_stats(lines)}
-    return render_template("projects/section_history.html", circle=circle, project=project,
-                           spec=spec, revisions=revisions, diff=diff)
+    return render_template(
+        "projects/section_history.html",
+        circle=circle,
+        project=project,
+        spec=spec,
+        revisions=revisions,
+        diff=diff,
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/sections/<key>/ready")
@@ -103,11 +125,18 @@ def section_ready(slug: str, project_id: int, key: str) -> Response:
     form = ReadyForm()
     require(form.validate_on_submit())
     ready = form.ready.data != "0"
-    message = (_("«%(h)s» er markert som klar.", h=spec.heading) if ready
-               else _("«%(h)s» er ikke lenger markert som klar.", h=spec.heading))
-    return run(lambda: services.set_section_ready(db.session, circle, project, key,
-                                                  actor=current_user, ready=ready),
-               message, workspace_url(circle, project, f"section-{key}"))
+    message = (
+        _("«%(h)s» er markert som klar.", h=spec.heading)
+        if ready
+        else _("«%(h)s» er ikke lenger markert som klar.", h=spec.heading)
+    )
+    return run(
+        lambda: services.set_section_ready(
+            db.session, circle, project, key, actor=current_user, ready=ready
+        ),
+        message,
+        workspace_url(circle, project, f"section-{key}"),
+    )
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/ready")
@@ -115,13 +144,15 @@ def section_ready(slug: str, project_id: int, key: str) -> Response:
 def writeup_ready(slug: str, project_id: int) -> Response:
     """Mark the whole write-up ready for the final report."""
     circle, project = editable_project(slug, project_id)
-    return run(lambda: services.mark_writeup_ready(db.session, circle, project,
-                                                   actor=current_user),
-               _("Hele prosjektskrivingen er markert som klar for sluttrapporten."),
-               workspace_url(circle, project, "writeup"))
+    return run(
+        lambda: services.mark_writeup_ready(db.session, circle, project, actor=current_user),
+        _("Hele prosjektskrivingen er markert som klar for sluttrapporten."),
+        workspace_url(circle, project, "writeup"),
+    )
 
 
 # The circle's template ------------------------------------------------------------------------
+
 
 @bp.get("/c/<slug>/projects/template")
 @login_required
@@ -130,10 +161,18 @@ def template(slug: str) -> str:
     circle = circle_or_404(slug)
     require_that(can_edit_template, circle)
     specs = services.section_specs(db.session, circle, include_hidden=True)
-    forms = {s.key: SpecForm(prefix=s.key, heading=s.heading, guidance=s.guidance,
-                             hidden=s.hidden) for s in specs}
-    return render_template("projects/template.html", circle=circle, specs=specs, forms=forms,
-                           new_form=NewSpecForm(), move_form=MoveForm())
+    forms = {
+        s.key: SpecForm(prefix=s.key, heading=s.heading, guidance=s.guidance, hidden=s.hidden)
+        for s in specs
+    }
+    return render_template(
+        "projects/template.html",
+        circle=circle,
+        specs=specs,
+        forms=forms,
+        new_form=NewSpecForm(),
+        move_form=MoveForm(),
+    )
 
 
 def _template_url(slug: str) -> str:
@@ -150,11 +189,19 @@ def update_spec(slug: str, key: str) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(_template_url(slug))
-    return run(lambda: services.update_spec(db.session, circle, key, actor=current_user,
-                                            heading=form.heading.data,
-                                            guidance=form.guidance.data or "",
-                                            hidden=form.hidden.data),
-               _("Malen er oppdatert."), _template_url(slug))
+    return run(
+        lambda: services.update_spec(
+            db.session,
+            circle,
+            key,
+            actor=current_user,
+            heading=form.heading.data,
+            guidance=form.guidance.data or "",
+            hidden=form.hidden.data,
+        ),
+        _("Malen er oppdatert."),
+        _template_url(slug),
+    )
 
 
 @bp.post("/c/<slug>/projects/template/<key>/move")
@@ -165,9 +212,13 @@ def move_spec(slug: str, key: str) -> Response:
     require_that(can_edit_template, circle)
     form = MoveForm()
     require(form.validate_on_submit())
-    return run(lambda: services.move_spec(db.session, circle, key, actor=current_user,
-                                          offset=form.offset.data or 1),
-               _("Rekkefølgen er endret."), _template_url(slug))
+    return run(
+        lambda: services.move_spec(
+            db.session, circle, key, actor=current_user, offset=form.offset.data or 1
+        ),
+        _("Rekkefølgen er endret."),
+        _template_url(slug),
+    )
 
 
 @bp.post("/c/<slug>/projects/template/new")
@@ -180,8 +231,15 @@ def add_spec(slug: str) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(_template_url(slug))
-    return run(lambda: services.add_spec(db.session, circle, actor=current_user,
-                                         heading=form.heading.data,
-                                         guidance=form.guidance.data or "",
-                                         only_discontinued=form.only_discontinued.data),
-               _("Avsnittet er lagt til i malen."), _template_url(slug))
+    return run(
+        lambda: services.add_spec(
+            db.session,
+            circle,
+            actor=current_user,
+            heading=form.heading.data,
+            guidance=form.guidance.data or "",
+            only_discontinued=form.only_discontinued.data,
+        ),
+        _("Avsnittet er lagt til i malen."),
+        _template_url(slug),
+    )

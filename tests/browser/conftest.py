@@ -25,8 +25,13 @@ except ImportError:  # reported by need() below, so the tests skip locally and f
     Browser = Page = Any  # type: ignore[assignment,misc]
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 DEFAULT_TIMEOUT_MS = 10_000
 
@@ -52,23 +57,25 @@ def live_app(tmp_path: Path, smtp_server) -> Iterator[Flask]:  # noqa: ANN001
     controller, _handler = smtp_server
     data_dir = tmp_path / "data"
     os.environ.setdefault("APP_ENV", "development")
-    application = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "browser-test-secret-key",
-        "DATA_DIR": str(data_dir),
-        "UPLOAD_DIR": str(data_dir / "files"),
-        "INDEX_DIR": str(data_dir / "index"),
-        "OUTBOX_DIR": str(data_dir / "outbox"),
-        # Browser journeys always use SQLite; the PostgreSQL run leaves them out (-m "not browser").
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
-        "MAIL_SERVER": controller.hostname,
-        "MAIL_PORT": controller.port,
-        "MAIL_STARTTLS": False,
-        "MAIL_SSL": False,
-        "MAIL_USERNAME": "",
-        "WTF_CSRF_ENABLED": True,
-        "BASE_URL": "http://127.0.0.1",  # replaced by live_server with the real port
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-test-secret-key",
+            "DATA_DIR": str(data_dir),
+            "UPLOAD_DIR": str(data_dir / "files"),
+            "INDEX_DIR": str(data_dir / "index"),
+            "OUTBOX_DIR": str(data_dir / "outbox"),
+            # Browser journeys always use SQLite; the PostgreSQL run leaves them out (-m "not browser").
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
+            "MAIL_SERVER": controller.hostname,
+            "MAIL_PORT": controller.port,
+            "MAIL_STARTTLS": False,
+            "MAIL_SSL": False,
+            "MAIL_USERNAME": "",
+            "WTF_CSRF_ENABLED": True,
+            "BASE_URL": "http://127.0.0.1",  # replaced by live_server with the real port
+        }
+    )
     with application.app_context():
         db.create_all()
     yield application
@@ -84,8 +91,9 @@ def live_server(live_app: Flask) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{server.server_port}"
     live_app.config["BASE_URL"] = base_url
     # A short poll interval lets shutdown() return quickly at teardown.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="live-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+    )
     thread.start()
     yield base_url
     server.shutdown()
@@ -98,12 +106,15 @@ def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session."""
     need(sync_playwright is not None, "the playwright Python package is not installed")
     executable = _chromium_path()
-    need(executable is not None,
-         "Chromium not found (set CHROMIUM_PATH or install Debian's chromium at /usr/bin/chromium)")
+    need(
+        executable is not None,
+        "Chromium not found (set CHROMIUM_PATH or install Debian's chromium at /usr/bin/chromium)",
+    )
     with sync_playwright() as playwright:
         expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
         chromium = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -159,25 +170,41 @@ def sign_out(page: Page) -> None:
         page.get_by_role("button", name="Logg ut").click()
 
 
-def make_circle_with_people(app: Flask, people: dict[str, Role], *, slug: str = "overganger",
-                            name: str = "Overganger til voksenlivet") -> dict[str, int]:
+def make_circle_with_people(
+    app: Flask,
+    people: dict[str, Role],
+    *,
+    slug: str = "overganger",
+    name: str = "Overganger til voksenlivet",
+) -> dict[str, int]:
     """Create a circle (one unit, two sites) and members with the given roles; return their ids.
 
     Every member gets the password tests.conftest.PASSWORD; keys are e-mail addresses.
     """
     with app.app_context():
-        circle = Circle(slug=slug, name=name, institution="Høgskolen i sør",
-                        description="Barnevern og NAV arbeider sammen med forskere.")
-        unit = Unit(name="Bydel Nord", sites=[
-            ServiceSite(name="Barneverntjenesten Nord", kind=SiteKind.BARNEVERN),
-            ServiceSite(name="NAV Nord", kind=SiteKind.NAV),
-        ])
+        circle = Circle(
+            slug=slug,
+            name=name,
+            institution="Høgskolen i sør",
+            description="Barnevern og NAV arbeider sammen med forskere.",
+        )
+        unit = Unit(
+            name="Bydel Nord",
+            sites=[
+                ServiceSite(name="Barneverntjenesten Nord", kind=SiteKind.BARNEVERN),
+                ServiceSite(name="NAV Nord", kind=SiteKind.NAV),
+            ],
+        )
         circle.units.append(unit)
         db.session.add(circle)
         ids = {}
         for email, role in people.items():
-            member = Member(email=email, name=email.split("@")[0].replace(".", " ").title(),
-                            password_hash=_HASH, job_title="Rådgiver")
+            member = Member(
+                email=email,
+                name=email.split("@")[0].replace(".", " ").title(),
+                password_hash=_HASH,
+                job_title="Rådgiver",
+            )
             db.session.add(member)
             db.session.add(Membership(member=member, circle=circle, role=role, unit=unit))
             db.session.flush()

@@ -36,8 +36,9 @@ def _assert_clean_console(errors: list[str], allowed: tuple[str, ...] = ()) -> N
     assert unexpected == [], unexpected
 
 
-def test_sign_in_and_out(page: Page, live_server: str, live_app: Flask,
-                         console_errors: list[str]) -> None:
+def test_sign_in_and_out(
+    page: Page, live_server: str, live_app: Flask, console_errors: list[str]
+) -> None:
     """Wrong password and unknown e-mail get one message; the right one lands on Mine sirkler."""
     make_circle_with_people(live_app, {LEADER: Role.LEADER})
 
@@ -73,8 +74,12 @@ def _invitation_link(mailbox: list[Message], to: str) -> str:
 
 
 def test_invited_member_sets_password_and_signs_in(
-    page: Page, new_page: Callable[[], Page], live_server: str, live_app: Flask,
-    mailbox: list[Message], console_errors: list[str],
+    page: Page,
+    new_page: Callable[[], Page],
+    live_server: str,
+    live_app: Flask,
+    mailbox: list[Message],
+    console_errors: list[str],
 ) -> None:
     """A leader invites; the invitee follows the e-mailed link, joins, and signs in again."""
     make_circle_with_people(live_app, {LEADER: Role.LEADER})
@@ -97,7 +102,8 @@ def test_invited_member_sets_password_and_signs_in(
     invitee = new_page()  # a fresh browser context: no cookies from the leader
     invitee.goto(link)
     expect(invitee.get_by_role("heading", level=1)).to_have_text(
-        "Bli med i Overganger til voksenlivet")
+        "Bli med i Overganger til voksenlivet"
+    )
     invitee.get_by_label("Navn").fill("Marte Berg")
     invitee.get_by_label("Stilling").fill("Kontaktperson ettervern")
     invitee.get_by_label("Velg passord").fill(new_password)
@@ -114,7 +120,8 @@ def test_invited_member_sets_password_and_signs_in(
     expect(invitee.get_by_role("heading", level=1)).to_have_text("Mine sirkler")
     invitee.get_by_role("link", name="Overganger til voksenlivet").click()
     invitee.get_by_role("navigation", name="Sirkelmeny").get_by_role(
-        "link", name="Deltakere").click()
+        "link", name="Deltakere"
+    ).click()
     row = invitee.get_by_role("row", name=re.compile("Marte Berg"))
     expect(row).to_contain_text("NAV Nord")
 
@@ -127,7 +134,10 @@ def test_invited_member_sets_password_and_signs_in(
 
 
 def test_theme_vote_from_dots_to_chosen_themes(
-    page: Page, new_page: Callable[[], Page], live_server: str, live_app: Flask,
+    page: Page,
+    new_page: Callable[[], Page],
+    live_server: str,
+    live_app: Flask,
     console_errors: list[str],
 ) -> None:
     """A leader opens a vote, a participant spreads dots, the leader closes it choosing themes."""
@@ -167,26 +177,33 @@ def test_theme_vote_from_dots_to_chosen_themes(
     bars = page.locator("figure.chart svg rect[data-dots]")
     expect(bars).to_have_count(3)
     assert sorted(int(d) for d in bars.evaluate_all("els => els.map(e => e.dataset.dots)")) == [
-        0, 2, 3]
+        0,
+        2,
+        3,
+    ]
     expect(page.locator("figure.chart svg rect[data-dots='3']")).to_have_attribute(
-        "width", re.compile(r"^[1-9]\d*$"))
+        "width", re.compile(r"^[1-9]\d*$")
+    )
     expect(page.get_by_text("1 har stemt.")).to_be_visible()
     page.get_by_role("checkbox", name=re.compile("Samarbeid med NAV")).check()
     page.get_by_role("checkbox", name=re.compile("Bolig etter barnevernet")).check()
     page.get_by_role("button", name="Lukk avstemningen").click()
     expect(page.locator(".flash-success")).to_have_text(
-        "Avstemningen er lukket og valgte temaer registrert.")
+        "Avstemningen er lukket og valgte temaer registrert."
+    )
 
     page.get_by_role("navigation", name="Sirkelmeny").get_by_role("link", name="Oversikt").click()
     chosen = page.get_by_role("region", name="Valgte temaer")
     expect(chosen.get_by_role("listitem")).to_have_text(
-        ["Bolig etter barnevernet", "Samarbeid med NAV"])
+        ["Bolig etter barnevernet", "Samarbeid med NAV"]
+    )
     expect(chosen).not_to_contain_text("Skole og arbeid")
     _assert_clean_console(console_errors)
 
 
-def test_confirm_dialog_guards_removal(page: Page, live_server: str, live_app: Flask,
-                                       console_errors: list[str]) -> None:
+def test_confirm_dialog_guards_removal(
+    page: Page, live_server: str, live_app: Flask, console_errors: list[str]
+) -> None:
     """A button with data-confirm asks first: cancel keeps the member, OK removes them."""
     ids = make_circle_with_people(live_app, {LEADER: Role.LEADER, PARTICIPANT: Role.PARTICIPANT})
     sign_in(page, live_server, LEADER)
@@ -207,8 +224,10 @@ def test_confirm_dialog_guards_removal(page: Page, live_server: str, live_app: F
     assert asked == ["Fjerne personen fra sirkelen?"]
     expect(row).to_be_visible()
     with live_app.app_context():
-        assert db.session.scalar(select(Membership).where(
-            Membership.member_id == ids[PARTICIPANT])) is not None
+        assert (
+            db.session.scalar(select(Membership).where(Membership.member_id == ids[PARTICIPANT]))
+            is not None
+        )
 
     row.get_by_role("button", name="Fjern fra sirkelen").click()
     expect(page.locator(".flash-success")).to_have_text("Personen er fjernet fra sirkelen.")
@@ -217,8 +236,9 @@ def test_confirm_dialog_guards_removal(page: Page, live_server: str, live_app: F
     _assert_clean_console(console_errors)
 
 
-def test_copy_button_copies_the_target_text(page: Page, live_server: str,
-                                            console_errors: list[str]) -> None:
+def test_copy_button_copies_the_target_text(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
     """A hidden [data-copy-target] button appears with app.js and copies the target's text."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     html = (
@@ -229,28 +249,40 @@ def test_copy_button_copies_the_target_text(page: Page, live_server: str,
         "Kopier referanse</button></body></html>"
     )
     # A same-origin page served by Playwright, so the test does not depend on the library's views.
-    page.route(f"{live_server}/copy-fixture", lambda route: route.fulfill(
-        status=200, content_type="text/html; charset=utf-8", body=html))
+    page.route(
+        f"{live_server}/copy-fixture",
+        lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html),
+    )
     page.goto(f"{live_server}/copy-fixture")
     button = page.get_by_role("button", name="Kopier referanse")
     expect(button).to_be_visible()
     button.click()
     expect(page.get_by_role("button", name="Kopiert!")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == (
-        "Nilsen, S. (2025). Overganger. Rapport 3.")
+        "Nilsen, S. (2025). Overganger. Rapport 3."
+    )
     _assert_clean_console(console_errors)
 
 
-def test_console_listener_reports_csp_violations(page: Page, live_server: str,
-                                                 console_errors: list[str]) -> None:
+def test_console_listener_reports_csp_violations(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
     """The console check above would notice an inline script or style under the app's CSP."""
     from circle.security import CSP
 
-    html = ('<!doctype html><html lang="nb"><head><title>x</title></head><body>'
-            '<p style="color:red">x</p><script>document.title = "y"</script></body></html>')
-    page.route(f"{live_server}/csp-fixture", lambda route: route.fulfill(
-        status=200, content_type="text/html; charset=utf-8", body=html,
-        headers={"Content-Security-Policy": CSP}))
+    html = (
+        '<!doctype html><html lang="nb"><head><title>x</title></head><body>'
+        '<p style="color:red">x</p><script>document.title = "y"</script></body></html>'
+    )
+    page.route(
+        f"{live_server}/csp-fixture",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html; charset=utf-8",
+            body=html,
+            headers={"Content-Security-Policy": CSP},
+        ),
+    )
     page.goto(f"{live_server}/csp-fixture")
     expect(page).to_have_title("x")  # the inline script was blocked
     assert any("Content Security Policy" in e for e in console_errors), console_errors

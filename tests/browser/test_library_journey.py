@@ -28,12 +28,19 @@ def test_upload_confirm_search_open_page_and_copy_reference(
     """A participant uploads a PDF, confirms the suggested metadata, finds page 2, cites it."""
     make_circle_with_people(live_app, {PARTICIPANT: Role.PARTICIPANT})
     pdf = tmp_path / "Samarbeid om overganger.pdf"
-    pdf.write_bytes(pdf_bytes([
-        "Samarbeid om overganger\nEn rapport om barnevern og NAV\nAv Kari Nordmann",
-        "Samarbeidsavtalen mellom barneverntjenesten og NAV-kontoret\nfordeler ansvaret "
-        "for oppfølgingen etter 18 år.",
-        "Bostøtte og startlån gir unge en trygg bolig.",
-    ], title="Samarbeid om overganger", author="Kari Nordmann", heading="Samarbeid om overganger"))
+    pdf.write_bytes(
+        pdf_bytes(
+            [
+                "Samarbeid om overganger\nEn rapport om barnevern og NAV\nAv Kari Nordmann",
+                "Samarbeidsavtalen mellom barneverntjenesten og NAV-kontoret\nfordeler ansvaret "
+                "for oppfølgingen etter 18 år.",
+                "Bostøtte og startlån gir unge en trygg bolig.",
+            ],
+            title="Samarbeid om overganger",
+            author="Kari Nordmann",
+            heading="Samarbeid om overganger",
+        )
+    )
     sign_in(page, live_server, PARTICIPANT)
 
     page.goto(f"{live_server}/c/overganger/library")
@@ -51,7 +58,8 @@ def test_upload_confirm_search_open_page_and_copy_reference(
         page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Samarbeid om overganger")
     expect(page.locator("#apa-reference")).to_have_text(
-        "Nordmann, K. (2021). Samarbeid om overganger. Høgskolen i sør.")
+        "Nordmann, K. (2021). Samarbeid om overganger. Høgskolen i sør."
+    )
 
     page.goto(f"{live_server}/c/overganger/library")
     page.get_by_label("Søk i rapportene").fill("samarbeidsavtale")

@@ -24,13 +24,14 @@ NOTE = "Runden viste at overføringsmøtene kommer for sent."
 CORRECTION = "Runden viste at overføringsmøtene ofte kommer for sent i året."
 
 
-def test_meeting_from_template_to_approved_minutes(page: Page, new_page, live_server: str,
-                                                   live_app: Flask,
-                                                   console_errors: list[str]) -> None:
+def test_meeting_from_template_to_approved_minutes(
+    page: Page, new_page, live_server: str, live_app: Flask, console_errors: list[str]
+) -> None:
     """Leader plans and invites; participant answers; minutes go through review to approval;
     the reference group sees the approved version and never the draft."""
-    make_circle_with_people(live_app, {LEADER: Role.LEADER, PARTICIPANT: Role.PARTICIPANT,
-                                       REFERENCE: Role.REFERENCE})
+    make_circle_with_people(
+        live_app, {LEADER: Role.LEADER, PARTICIPANT: Role.PARTICIPANT, REFERENCE: Role.REFERENCE}
+    )
     base = f"{live_server}/c/overganger"
 
     # The leader creates a meeting from the template and sends the invitation.
@@ -104,8 +105,10 @@ def test_meeting_from_template_to_approved_minutes(page: Page, new_page, live_se
     # The reference group now reads the approved version.
     reference.goto(meeting_url + "/minutes")
     expect(reference.get_by_role("heading", level=1)).to_have_text(
-        re.compile("Referat: Sirkelmøte om bolig"))
+        re.compile("Referat: Sirkelmøte om bolig")
+    )
     expect(reference.locator("article.minutes")).to_contain_text(CORRECTION)
     expect(reference.get_by_text("Kommentarer og rettelser")).to_have_count(0)
-    assert not [e for e in console_errors
-                if "Content Security Policy" in e or "page error" in e], console_errors
+    assert not [e for e in console_errors if "Content Security Policy" in e or "page error" in e], (
+        console_errors
+    )

@@ -33,7 +33,10 @@ def _write_section(page: Page, key: str, text: str) -> None:
 
 
 def test_participant_writes_uploads_and_leader_downloads_report(
-    page: Page, live_server: str, live_app: Flask, console_errors: list[str],
+    page: Page,
+    live_server: str,
+    live_app: Flask,
+    console_errors: list[str],
 ) -> None:
     """Two sections, a product and its new version, an update; the leader gets the DOCX."""
     make_circle_with_people(live_app, {LEADER: Role.LEADER, PARTICIPANT: Role.PARTICIPANT})
@@ -45,7 +48,8 @@ def test_participant_writes_uploads_and_leader_downloads_report(
     with page.expect_navigation():
         page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
-        "Samarbeidsprosedyre for ettervern")
+        "Samarbeidsprosedyre for ettervern"
+    )
 
     _write_section(page, "background", "Avtalen mellom tjenestene var lite kjent.")
     _write_section(page, "goals", "En prosedyre alle **kjenner** og bruker.")
@@ -53,15 +57,16 @@ def test_participant_writes_uploads_and_leader_downloads_report(
 
     page.get_by_text("Last opp en ny fil").click()
     page.get_by_label("Fil", exact=True).set_input_files(
-        {"name": "kartleggingsskjema.docx", "mimeType": DOCX, "buffer": docx_bytes("Versjon 1")})
+        {"name": "kartleggingsskjema.docx", "mimeType": DOCX, "buffer": docx_bytes("Versjon 1")}
+    )
     page.get_by_label("Tittel (f.eks. «Kartleggingsskjema»)").fill("Kartleggingsskjema")
     page.get_by_label("Dette er et av prosjektets produkter").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Last opp").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kartleggingsskjema")
     page.get_by_label("Ny versjon", exact=True).set_input_files(
-        {"name": "kartleggingsskjema-v2.docx", "mimeType": DOCX,
-         "buffer": docx_bytes("Versjon 2")})
+        {"name": "kartleggingsskjema-v2.docx", "mimeType": DOCX, "buffer": docx_bytes("Versjon 2")}
+    )
     page.get_by_label("Hva er endret?").fill("Nytt spørsmål om bolig")
     with page.expect_navigation():
         page.get_by_role("button", name="Last opp").first.click()
@@ -89,7 +94,9 @@ def test_participant_writes_uploads_and_leader_downloads_report(
     document = docx.Document(io.BytesIO(open(download.path(), "rb").read()))  # noqa: PTH123
     texts = [p.text for p in document.paragraphs]
     assert texts.index("Avtalen mellom tjenestene var lite kjent.") < texts.index(
-        "En prosedyre alle kjenner og bruker.")
-    assert any(t.startswith("Vedlegg 1: Kartleggingsskjema – kartleggingsskjema-v2.docx")
-               for t in texts)
+        "En prosedyre alle kjenner og bruker."
+    )
+    assert any(
+        t.startswith("Vedlegg 1: Kartleggingsskjema – kartleggingsskjema-v2.docx") for t in texts
+    )
     assert console_errors == []

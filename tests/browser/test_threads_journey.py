@@ -33,20 +33,47 @@ COMMENT = "Hvordan blir ungdommene selv spurt underveis?"
 def _share_approved_minutes(app: Flask, circle_id: int) -> None:
     """Stand in for the meetings area: approved minutes as a subject kind and a feed item."""
     everyone = frozenset({"leader", "participant", "reference", "unit_leader"})
-    register_subject_kind(app, "journey_minutes", lambda session, i: Subject(
-        kind="journey_minutes", id=i, circle_id=circle_id, title="Referat fra møte 3",
-        url="/c/overganger", audience_ok=everyone) if i == 3 else None)
-    register_reference_feed(app, lambda session, circle: [FeedItem(
-        title="Referat fra møte 3", url="/c/overganger", date=None, kind="journey_minutes",
-        id=3)])
+    register_subject_kind(
+        app,
+        "journey_minutes",
+        lambda session, i: (
+            Subject(
+                kind="journey_minutes",
+                id=i,
+                circle_id=circle_id,
+                title="Referat fra møte 3",
+                url="/c/overganger",
+                audience_ok=everyone,
+            )
+            if i == 3
+            else None
+        ),
+    )
+    register_reference_feed(
+        app,
+        lambda session, circle: [
+            FeedItem(
+                title="Referat fra møte 3",
+                url="/c/overganger",
+                date=None,
+                kind="journey_minutes",
+                id=3,
+            )
+        ],
+    )
 
 
 def test_status_update_comment_mention_and_resolution(
-    page: Page, live_server: str, live_app: Flask, mailbox, console_errors: list[str],  # noqa: ANN001
+    page: Page,
+    live_server: str,
+    live_app: Flask,
+    mailbox,
+    console_errors: list[str],  # noqa: ANN001
 ) -> None:
     """Leader shares, reference member comments, participant mentions, leader resolves."""
-    ids = make_circle_with_people(live_app, {LEADER: Role.LEADER, PARTICIPANT: Role.PARTICIPANT,
-                                             REFERENCE: Role.REFERENCE})
+    ids = make_circle_with_people(
+        live_app, {LEADER: Role.LEADER, PARTICIPANT: Role.PARTICIPANT, REFERENCE: Role.REFERENCE}
+    )
     _share_approved_minutes(live_app, ids["circle"])
 
     sign_in(page, live_server, LEADER)
@@ -97,7 +124,8 @@ def test_status_update_comment_mention_and_resolution(
     sign_in(page, live_server, LEADER)
     page.goto(thread_url)
     page.get_by_label("Hvordan ble innspillene brukt?").fill(
-        "Samtaleguiden er tatt inn i prosjektplanen.")
+        "Samtaleguiden er tatt inn i prosjektplanen."
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="Lagre og marker som besvart").click()
     expect(page.locator(".resolution")).to_contain_text("tatt inn i prosjektplanen")

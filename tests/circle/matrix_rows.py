@@ -17,15 +17,33 @@ ROWS = [
     # auth
     Row("auth.login", lambda w: "/login", expect(302, anonymous=200, deactivated=200)),
     Row("auth.logout", lambda w: "/logout", expect(302, anonymous=302), method="POST"),
-    Row("auth.forgot_password", lambda w: "/password/forgot", expect(200, anonymous=200,
-                                                                      deactivated=200)),
-    Row("auth.reset_password", lambda w: "/password/reset/not-a-token",
-        expect(400, anonymous=400, deactivated=400), note="bad token"),
+    Row(
+        "auth.forgot_password",
+        lambda w: "/password/forgot",
+        expect(200, anonymous=200, deactivated=200),
+    ),
+    Row(
+        "auth.reset_password",
+        lambda w: "/password/reset/not-a-token",
+        expect(400, anonymous=400, deactivated=400),
+        note="bad token",
+    ),
     Row("auth.profile", lambda w: "/profile", expect(200)),
-    Row("auth.change_password", lambda w: "/profile/password", expect(400), method="POST",
-        data=lambda w: {}, note="empty form"),
-    Row("auth.set_language", lambda w: "/language", expect(302, anonymous=302, deactivated=302),
-        method="POST", data=lambda w: {"locale": "en"}),
+    Row(
+        "auth.change_password",
+        lambda w: "/profile/password",
+        expect(400),
+        method="POST",
+        data=lambda w: {},
+        note="empty form",
+    ),
+    Row(
+        "auth.set_language",
+        lambda w: "/language",
+        expect(302, anonymous=302, deactivated=302),
+        method="POST",
+        data=lambda w: {"locale": "en"},
+    ),
     # circles
     Row("circles.index", lambda w: "/", expect(200)),
     Row("circles.create", lambda w: "/circles/new", expect(DENIED, admin=200)),
@@ -33,74 +51,174 @@ ROWS = [
     Row("circles.home", lambda w: f"/c/{w.other.slug}", other_circle(), note="other circle"),
     Row("circles.home", lambda w: "/c/finnes-ikke", expect(HIDDEN), note="unknown"),
     Row("circles.edit", lambda w: f"/c/{w.circle.slug}/edit", leaders_only()),
-    Row("circles.edit", lambda w: f"/c/{w.other.slug}/edit", other_circle(),
-        note="other circle"),
+    Row("circles.edit", lambda w: f"/c/{w.other.slug}/edit", other_circle(), note="other circle"),
     Row("circles.settings", lambda w: f"/c/{w.circle.slug}/settings", leaders_only()),
-    Row("circles.settings", lambda w: f"/c/{w.other.slug}/settings", other_circle(),
-        note="other circle"),
-    Row("circles.add_phase", lambda w: f"/c/{w.circle.slug}/phases", leaders_only(302),
-        method="POST", data=lambda w: {"kind": "opening", "name": "Fase",
-                                       "starts_on": "2026-01-01", "ends_on": "2026-02-01"}),
-    Row("circles.delete_phase", lambda w: f"/c/{w.circle.slug}/phases/{w.extra['phase'].id}/delete",
-        leaders_only(302), method="POST"),
-    Row("circles.delete_phase", lambda w: f"/c/{w.circle.slug}/phases/{w.extra['other_phase'].id}"
-        "/delete", expect(HIDDEN, reference=DENIED, unit_leader=DENIED, participant=DENIED),
-        method="POST", note="phase of other circle"),
-    Row("circles.set_questions", lambda w: f"/c/{w.circle.slug}/questions", leaders_only(302),
-        method="POST", data=lambda w: {"questions": "Hva virker?"}),
-    Row("circles.add_unit", lambda w: f"/c/{w.circle.slug}/units", leaders_only(302),
-        method="POST", data=lambda w: {"name": "Ny bydel", "kind": "bydel"}),
-    Row("circles.add_site", lambda w: f"/c/{w.circle.slug}/units/{w.circle.units[0].id}/sites",
-        leaders_only(302), method="POST", data=lambda w: {"name": "Nytt sted", "kind": "nav"}),
-    Row("circles.add_site", lambda w: f"/c/{w.other.slug}/units/{w.other.units[0].id}/sites",
-        other_circle(302), method="POST",
-        data=lambda w: {"name": "Nytt sted", "kind": "nav"}, note="other circle"),
+    Row(
+        "circles.settings",
+        lambda w: f"/c/{w.other.slug}/settings",
+        other_circle(),
+        note="other circle",
+    ),
+    Row(
+        "circles.add_phase",
+        lambda w: f"/c/{w.circle.slug}/phases",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {
+            "kind": "opening",
+            "name": "Fase",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-02-01",
+        },
+    ),
+    Row(
+        "circles.delete_phase",
+        lambda w: f"/c/{w.circle.slug}/phases/{w.extra['phase'].id}/delete",
+        leaders_only(302),
+        method="POST",
+    ),
+    Row(
+        "circles.delete_phase",
+        lambda w: f"/c/{w.circle.slug}/phases/{w.extra['other_phase'].id}/delete",
+        expect(HIDDEN, reference=DENIED, unit_leader=DENIED, participant=DENIED),
+        method="POST",
+        note="phase of other circle",
+    ),
+    Row(
+        "circles.set_questions",
+        lambda w: f"/c/{w.circle.slug}/questions",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"questions": "Hva virker?"},
+    ),
+    Row(
+        "circles.add_unit",
+        lambda w: f"/c/{w.circle.slug}/units",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"name": "Ny bydel", "kind": "bydel"},
+    ),
+    Row(
+        "circles.add_site",
+        lambda w: f"/c/{w.circle.slug}/units/{w.circle.units[0].id}/sites",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"name": "Nytt sted", "kind": "nav"},
+    ),
+    Row(
+        "circles.add_site",
+        lambda w: f"/c/{w.other.slug}/units/{w.other.units[0].id}/sites",
+        other_circle(302),
+        method="POST",
+        data=lambda w: {"name": "Nytt sted", "kind": "nav"},
+        note="other circle",
+    ),
     # members
     Row("members.directory", lambda w: f"/c/{w.circle.slug}/members", circle_view()),
-    Row("members.directory", lambda w: f"/c/{w.other.slug}/members", other_circle(),
-        note="other circle"),
+    Row(
+        "members.directory",
+        lambda w: f"/c/{w.other.slug}/members",
+        other_circle(),
+        note="other circle",
+    ),
     Row("members.export_csv", lambda w: f"/c/{w.circle.slug}/members.csv", staff_only()),
     Row("members.export_vcard", lambda w: f"/c/{w.circle.slug}/members.vcf", staff_only()),
-    Row("members.export_csv", lambda w: f"/c/{w.other.slug}/members.csv",
-        other_circle(), note="other circle"),
+    Row(
+        "members.export_csv",
+        lambda w: f"/c/{w.other.slug}/members.csv",
+        other_circle(),
+        note="other circle",
+    ),
     Row("members.invitations", lambda w: f"/c/{w.circle.slug}/invitations", leaders_only()),
-    Row("members.invitations", lambda w: f"/c/{w.other.slug}/invitations",
-        other_circle(), note="other circle"),
-    Row("members.resend", lambda w: f"/c/{w.circle.slug}/invitations/{w.extra['invitation'].id}"
-        "/resend", leaders_only(302), method="POST"),
-    Row("members.revoke", lambda w: f"/c/{w.circle.slug}/invitations/{w.extra['invitation'].id}"
-        "/revoke", leaders_only(302), method="POST"),
-    Row("members.revoke", lambda w: f"/c/{w.circle.slug}/invitations/"
-        f"{w.extra['other_invitation'].id}/revoke",
-        expect(DENIED, outsider=HIDDEN, leader=HIDDEN, admin=HIDDEN), method="POST",
-        note="invitation of other circle"),
-    Row("members.accept", lambda w: "/invitation/not-a-token",
-        expect(HIDDEN, anonymous=HIDDEN, deactivated=HIDDEN), note="bad token"),
-    Row("members.change_role", lambda w: f"/c/{w.circle.slug}/members/"
-        f"{w.memberships['participant'].id}/role", leaders_only(302), method="POST",
-        data=lambda w: {"role": "participant", "unit": "0", "site": "0", "organisation": ""}),
-    Row("members.remove", lambda w: f"/c/{w.circle.slug}/members/"
-        f"{w.memberships['reference'].id}/remove", leaders_only(302), method="POST"),
+    Row(
+        "members.invitations",
+        lambda w: f"/c/{w.other.slug}/invitations",
+        other_circle(),
+        note="other circle",
+    ),
+    Row(
+        "members.resend",
+        lambda w: f"/c/{w.circle.slug}/invitations/{w.extra['invitation'].id}/resend",
+        leaders_only(302),
+        method="POST",
+    ),
+    Row(
+        "members.revoke",
+        lambda w: f"/c/{w.circle.slug}/invitations/{w.extra['invitation'].id}/revoke",
+        leaders_only(302),
+        method="POST",
+    ),
+    Row(
+        "members.revoke",
+        lambda w: f"/c/{w.circle.slug}/invitations/{w.extra['other_invitation'].id}/revoke",
+        expect(DENIED, outsider=HIDDEN, leader=HIDDEN, admin=HIDDEN),
+        method="POST",
+        note="invitation of other circle",
+    ),
+    Row(
+        "members.accept",
+        lambda w: "/invitation/not-a-token",
+        expect(HIDDEN, anonymous=HIDDEN, deactivated=HIDDEN),
+        note="bad token",
+    ),
+    Row(
+        "members.change_role",
+        lambda w: f"/c/{w.circle.slug}/members/{w.memberships['participant'].id}/role",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"role": "participant", "unit": "0", "site": "0", "organisation": ""},
+    ),
+    Row(
+        "members.remove",
+        lambda w: f"/c/{w.circle.slug}/members/{w.memberships['reference'].id}/remove",
+        leaders_only(302),
+        method="POST",
+    ),
     Row("members.admin_members", lambda w: "/admin/members", expect(DENIED, admin=200)),
-    Row("members.deactivate", lambda w: f"/admin/members/{w.members['participant'].id}/deactivate",
-        expect(DENIED, admin=302), method="POST"),
-    Row("members.reactivate", lambda w: f"/admin/members/{w.members['deactivated'].id}/reactivate",
-        expect(DENIED, admin=302), method="POST"),
+    Row(
+        "members.deactivate",
+        lambda w: f"/admin/members/{w.members['participant'].id}/deactivate",
+        expect(DENIED, admin=302),
+        method="POST",
+    ),
+    Row(
+        "members.reactivate",
+        lambda w: f"/admin/members/{w.members['deactivated'].id}/reactivate",
+        expect(DENIED, admin=302),
+        method="POST",
+    ),
     # themes
     Row("themes.index", lambda w: f"/c/{w.circle.slug}/themes", circle_view()),
-    Row("themes.index", lambda w: f"/c/{w.other.slug}/themes", other_circle(),
-        note="other circle"),
-    Row("themes.propose", lambda w: f"/c/{w.circle.slug}/themes", staff_only(302),
-        method="POST", data=lambda w: {"title": "Nytt tema"}),
-    Row("themes.open_vote", lambda w: f"/c/{w.circle.slug}/themes/vote/open", leaders_only(302),
-        method="POST", data=lambda w: {"votes_per_member": "3"}),
-    Row("themes.vote", lambda w: f"/c/{w.circle.slug}/themes/vote",
+    Row("themes.index", lambda w: f"/c/{w.other.slug}/themes", other_circle(), note="other circle"),
+    Row(
+        "themes.propose",
+        lambda w: f"/c/{w.circle.slug}/themes",
+        staff_only(302),
+        method="POST",
+        data=lambda w: {"title": "Nytt tema"},
+    ),
+    Row(
+        "themes.open_vote",
+        lambda w: f"/c/{w.circle.slug}/themes/vote/open",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"votes_per_member": "3"},
+    ),
+    Row(
+        "themes.vote",
+        lambda w: f"/c/{w.circle.slug}/themes/vote",
         expect(302, outsider=HIDDEN, reference=DENIED, unit_leader=DENIED, admin=DENIED),
-        method="POST", data=lambda w: {f"theme-{w.extra['theme'].id}": "1"}),
-    Row("themes.close_vote", lambda w: f"/c/{w.circle.slug}/themes/vote/close",
-        leaders_only(302), method="POST", data=lambda w: {"chosen": str(w.extra['theme'].id)}),
+        method="POST",
+        data=lambda w: {f"theme-{w.extra['theme'].id}": "1"},
+    ),
+    Row(
+        "themes.close_vote",
+        lambda w: f"/c/{w.circle.slug}/themes/vote/close",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"chosen": str(w.extra["theme"].id)},
+    ),
 ]
-
 
 
 def build(session, world) -> None:  # noqa: ANN001
@@ -110,17 +228,35 @@ def build(session, world) -> None:  # noqa: ANN001
     from circle.models import Invitation, Phase, PhaseKind, Role, utcnow
     from circle.themes.models import Theme, VoteRound
 
-    world.extra["phase"] = Phase(circle=world.circle, kind=PhaseKind.OPENING, name="Start",
-                                 starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 1))
-    world.extra["other_phase"] = Phase(circle=world.other, kind=PhaseKind.OPENING, name="Start",
-                                       starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 1))
+    world.extra["phase"] = Phase(
+        circle=world.circle,
+        kind=PhaseKind.OPENING,
+        name="Start",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 3, 1),
+    )
+    world.extra["other_phase"] = Phase(
+        circle=world.other,
+        kind=PhaseKind.OPENING,
+        name="Start",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 3, 1),
+    )
     expires = utcnow() + timedelta(days=3)
-    world.extra["invitation"] = Invitation(circle=world.circle, email="ny@test.example",
-                                           role=Role.PARTICIPANT, token_hash="a" * 64,
-                                           expires_at=expires)
-    world.extra["other_invitation"] = Invitation(circle=world.other, email="ny2@test.example",
-                                                 role=Role.PARTICIPANT, token_hash="b" * 64,
-                                                 expires_at=expires)
+    world.extra["invitation"] = Invitation(
+        circle=world.circle,
+        email="ny@test.example",
+        role=Role.PARTICIPANT,
+        token_hash="a" * 64,
+        expires_at=expires,
+    )
+    world.extra["other_invitation"] = Invitation(
+        circle=world.other,
+        email="ny2@test.example",
+        role=Role.PARTICIPANT,
+        token_hash="b" * 64,
+        expires_at=expires,
+    )
     session.add_all(world.extra.values())
     session.flush()
     world.extra["theme"] = Theme(circle_id=world.circle.id, title="Bolig")
@@ -128,9 +264,14 @@ def build(session, world) -> None:  # noqa: ANN001
     session.add(VoteRound(circle_id=world.circle.id, votes_per_member=3))
     session.flush()
 
+
 ROWS += [
     Row("members.admin_audit", lambda w: "/admin/audit", expect(DENIED, admin=200)),
     Row("members.circle_audit", lambda w: f"/c/{w.circle.slug}/audit", leaders_only()),
-    Row("members.circle_audit", lambda w: f"/c/{w.other.slug}/audit", other_circle(),
-        note="other circle"),
+    Row(
+        "members.circle_audit",
+        lambda w: f"/c/{w.other.slug}/audit",
+        other_circle(),
+        note="other circle",
+    ),
 ]

@@ -132,16 +132,18 @@ def problems(html: str) -> list[str]:
     if dupes:
         found.append(f"duplicate ids: {dupes}")
     known = set(f.ids) | set(f.hidden_ids)
-    found += [f"{name} points to missing id {ref!r}" for name, ref in f.references
-              if ref not in known]
-    found += [f"label for={i!r} has no matching control" for i in f.label_for
-              if i not in known]
+    found += [
+        f"{name} points to missing id {ref!r}" for name, ref in f.references if ref not in known
+    ]
+    found += [f"label for={i!r} has no matching control" for i in f.label_for if i not in known]
     for c in f.controls:
         if c.tag == "input" and c.attrs.get("type", "text") in UNLABELLED_TYPES:
             continue
         labelled = (
-            c.attrs.get("id") in f.labels_with_text or c.in_label
-            or c.attrs.get("aria-label", "").strip() or c.attrs.get("aria-labelledby")
+            c.attrs.get("id") in f.labels_with_text
+            or c.in_label
+            or c.attrs.get("aria-label", "").strip()
+            or c.attrs.get("aria-labelledby")
         )
         if not labelled:
             found.append(f"unlabelled <{c.tag} name={c.attrs.get('name')!r}>")
@@ -169,22 +171,30 @@ def test_checker_passes_a_clean_page() -> None:
     assert problems(CLEAN) == []
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (('lang="nb"', ""), "no lang attribute"),
-    (("<h1>Tittel</h1>", "<h1>A</h1><h1>B</h1>"), "exactly one <h1>"),
-    (("<h1>Tittel</h1>", "<h2>Tittel</h2>"), "exactly one <h1>"),
-    (('class="skip-link" ', ""), "no skip link"),
-    (('<label for="a">Navn</label>', ""), "unlabelled <input name='a'>"),
-    (('<label for="a">Navn</label>', '<label for="a"></label>'), "unlabelled <input name='a'>"),
-    (('aria-label="Valg" ', ""), "unlabelled <select name='d'>"),
-    (('<script src="/static/js/app.js"></script>', "<script>alert(1)</script>"), "inline script"),
-    (("<h1>Tittel</h1>", '<h1 style="color:red">Tittel</h1>'), "style attribute"),
-    (("<h1>Tittel</h1>", "<h1>Tittel</h1><style>h1{}</style>"), "<style> element"),
-    (('<button type="submit">', '<button type="submit" onclick="x()">'), "event handler"),
-    (('<input id="a" name="a">', '<input id="a" name="a" aria-describedby="nope">'),
-     "missing id 'nope'"),
-    (('<select aria-label', '<p id="a"></p><select aria-label'), "duplicate ids"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('lang="nb"', ""), "no lang attribute"),
+        (("<h1>Tittel</h1>", "<h1>A</h1><h1>B</h1>"), "exactly one <h1>"),
+        (("<h1>Tittel</h1>", "<h2>Tittel</h2>"), "exactly one <h1>"),
+        (('class="skip-link" ', ""), "no skip link"),
+        (('<label for="a">Navn</label>', ""), "unlabelled <input name='a'>"),
+        (('<label for="a">Navn</label>', '<label for="a"></label>'), "unlabelled <input name='a'>"),
+        (('aria-label="Valg" ', ""), "unlabelled <select name='d'>"),
+        (
+            ('<script src="/static/js/app.js"></script>', "<script>alert(1)</script>"),
+            "inline script",
+        ),
+        (("<h1>Tittel</h1>", '<h1 style="color:red">Tittel</h1>'), "style attribute"),
+        (("<h1>Tittel</h1>", "<h1>Tittel</h1><style>h1{}</style>"), "<style> element"),
+        (('<button type="submit">', '<button type="submit" onclick="x()">'), "event handler"),
+        (
+            ('<input id="a" name="a">', '<input id="a" name="a" aria-describedby="nope">'),
+            "missing id 'nope'",
+        ),
+        (("<select aria-label", '<p id="a"></p><select aria-label'), "duplicate ids"),
+    ],
+)
 def test_checker_finds_each_problem(change: tuple[str, str], expected: str) -> None:
     """Each kind of problem planted in the clean page is reported."""
     old, new = change
@@ -194,42 +204,77 @@ def test_checker_finds_each_problem(change: tuple[str, str], expected: str) -> N
 
 # --- every core page ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def world(session, make_circle, make_member):  # noqa: ANN001, ANN201
     """A circle with phases, questions, proposed themes, an open vote and an invitation."""
     circle = make_circle(slug="tilgjengelig", name="Tilgjengelig sirkel")
     today = date.today()
     circle.phases = [
-        Phase(kind=PhaseKind.OPENING, name="Innledning", starts_on=today - timedelta(days=90),
-              ends_on=today - timedelta(days=1)),
-        Phase(kind=PhaseKind.PROJECT, name="Prosjekter", starts_on=today,
-              ends_on=today + timedelta(days=90)),
-        Phase(kind=PhaseKind.CLOSING, name="Avslutning", starts_on=today + timedelta(days=91),
-              ends_on=today + timedelta(days=120)),
+        Phase(
+            kind=PhaseKind.OPENING,
+            name="Innledning",
+            starts_on=today - timedelta(days=90),
+            ends_on=today - timedelta(days=1),
+        ),
+        Phase(
+            kind=PhaseKind.PROJECT,
+            name="Prosjekter",
+            starts_on=today,
+            ends_on=today + timedelta(days=90),
+        ),
+        Phase(
+            kind=PhaseKind.CLOSING,
+            name="Avslutning",
+            starts_on=today + timedelta(days=91),
+            ends_on=today + timedelta(days=120),
+        ),
     ]
     circle.questions = [MainQuestion(position=0, text="Hva hjelper ungdommen?")]
     leader = make_member("Lise Leder", circle=circle, role=Role.LEADER)
     participant = make_member("Per Deltaker", circle=circle, role=Role.PARTICIPANT)
-    reference = make_member("Rita Referanse", circle=circle, role=Role.REFERENCE,
-                            organisation="Bufdir")
+    reference = make_member(
+        "Rita Referanse", circle=circle, role=Role.REFERENCE, organisation="Bufdir"
+    )
     admin = make_member("Anne Admin", admin=True)
     for title in ("Bolig", "Skole og arbeid"):
         themes.propose_theme(session, circle, actor=participant, title=title)
     themes.open_vote(session, circle, actor=leader, votes_per_member=3)
-    issued = members.invite_member(session, circle, actor=leader, email="ny@test.example",
-                                   role=Role.PARTICIPANT)
+    issued = members.invite_member(
+        session, circle, actor=leader, email="ny@test.example", role=Role.PARTICIPANT
+    )
     session.commit()
-    return {"circle": circle, "leader": leader, "participant": participant,
-            "reference": reference, "admin": admin, "token": issued.token}
+    return {
+        "circle": circle,
+        "leader": leader,
+        "participant": participant,
+        "reference": reference,
+        "admin": admin,
+        "token": issued.token,
+    }
 
 
 PAGES = {
     # who: None is anonymous; paths use {slug} and {token}
-    None: ["/login", "/password/forgot", "/password/reset/ugyldig", "/invitation/{token}",
-           "/invitation/ugyldig", "/finnes-ikke"],
-    "leader": ["/", "/profile", "/c/{slug}", "/c/{slug}/edit", "/c/{slug}/settings",
-               "/c/{slug}/members", "/c/{slug}/invitations", "/c/{slug}/themes",
-               "/c/finnes-ikke"],
+    None: [
+        "/login",
+        "/password/forgot",
+        "/password/reset/ugyldig",
+        "/invitation/{token}",
+        "/invitation/ugyldig",
+        "/finnes-ikke",
+    ],
+    "leader": [
+        "/",
+        "/profile",
+        "/c/{slug}",
+        "/c/{slug}/edit",
+        "/c/{slug}/settings",
+        "/c/{slug}/members",
+        "/c/{slug}/invitations",
+        "/c/{slug}/themes",
+        "/c/finnes-ikke",
+    ],
     "participant": ["/c/{slug}", "/c/{slug}/members", "/c/{slug}/themes", "/c/{slug}/settings"],
     "reference": ["/c/{slug}", "/c/{slug}/members", "/c/{slug}/themes"],
     "admin": ["/", "/admin/members", "/circles/new"],
@@ -267,8 +312,9 @@ def test_hints_are_tied_to_their_fields(client: FlaskClient, login, world) -> No
     login(world["leader"])
     html = client.get("/profile").get_data(as_text=True)
     assert 'aria-describedby="password-hint"' in html and 'id="password-hint"' in html
-    response = client.post("/profile/password", data={"current": PASSWORD, "password": "kort",
-                                                      "confirm": "kort"})
+    response = client.post(
+        "/profile/password", data={"current": PASSWORD, "password": "kort", "confirm": "kort"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'aria-describedby="password-hint password-err"' in html

@@ -36,7 +36,8 @@ def test_unknown_email_and_wrong_password_look_the_same(client, make_member, log
     assert "Feil e-post eller passord." in wrong.get_data(as_text=True)
     strip = lambda r: re.sub(r'name="csrf_token"[^>]*', "", r.get_data(as_text=True))  # noqa: E731
     assert strip(wrong).replace(member.email, "X") == strip(unknown).replace(
-        "finnes.ikke@test.example", "X")
+        "finnes.ikke@test.example", "X"
+    )
 
 
 def test_failed_logins_are_audited_without_the_password(client, make_member, login, session):
@@ -59,8 +60,9 @@ def test_too_many_failures_from_one_address_gives_429(app, client, make_member, 
 def test_rate_limit_window_expires(session, make_member):
     now = services.utcnow()
     for _ in range(3):
-        session.add(AuditEvent(action="login_failed", ip="10.0.0.1",
-                               created_at=now - timedelta(minutes=30)))
+        session.add(
+            AuditEvent(action="login_failed", ip="10.0.0.1", created_at=now - timedelta(minutes=30))
+        )
     session.flush()
     assert not services.is_rate_limited(session, ip="10.0.0.1", limit=3, window_minutes=15)
     assert services.is_rate_limited(session, ip="10.0.0.1", limit=3, window_minutes=60)
@@ -125,19 +127,30 @@ def test_session_cookie_flags(client, make_member, login):
 
 def test_cookies_are_secure_over_https(client, make_member):
     member = make_member()
-    response = client.post("/login", data={"email": member.email, "password": PASSWORD},
-                           base_url="https://sirkel.test")
+    response = client.post(
+        "/login", data={"email": member.email, "password": PASSWORD}, base_url="https://sirkel.test"
+    )
     cookies = response.headers.getlist("Set-Cookie")
     assert cookies and all("Secure" in c for c in cookies)
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "http:/\\evil.example",
-                                    "https://evil.example", "javascript:alert(1)", "/%0d%0aevil",
-                                    "\\\\evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "http:/\\evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+        "/%0d%0aevil",
+        "\\\\evil.example",
+    ],
+)
 def test_next_never_leaves_the_site(client, make_member, target):
     member = make_member()
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": member.email, "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": member.email, "password": PASSWORD}
+    )
     location = response.headers["Location"]
     assert location.startswith("/") and not location.startswith("//")
     assert "\\" not in location and urlsplit(location).netloc == ""
@@ -146,8 +159,9 @@ def test_next_never_leaves_the_site(client, make_member, target):
 
 def test_next_to_a_site_page_is_kept(client, make_member):
     member = make_member()
-    response = client.post("/login?next=/profile", data={"email": member.email,
-                                                          "password": PASSWORD})
+    response = client.post(
+        "/login?next=/profile", data={"email": member.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/profile"
 
 
@@ -162,8 +176,14 @@ def test_password_is_rehashed_when_parameters_change(session, make_member):
     assert member.password_hash != old and member.password_hash.startswith("$argon2id$")
 
 
-@pytest.mark.parametrize("password", ["x" * 1024, "Blåbærsyltetøy på søndag 🫐", "Ærlig talt, "
-                                      "dette er et langt passord med mellomrom"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "x" * 1024,
+        "Blåbærsyltetøy på søndag 🫐",
+        "Ærlig talt, dette er et langt passord med mellomrom",
+    ],
+)
 def test_long_and_unicode_passwords_work(client, session, make_member, login, password):
     member = make_member()
     member.password_hash = hash_password(password)
@@ -171,8 +191,9 @@ def test_long_and_unicode_passwords_work(client, session, make_member, login, pa
     assert login(member, password).status_code == 302
 
 
-@pytest.mark.parametrize("password", ["passord123", "Sommer2026!", "qwerty123456", "1234567890",
-                                      "aaaaaaaaaaaa", "kort"])
+@pytest.mark.parametrize(
+    "password", ["passord123", "Sommer2026!", "qwerty123456", "1234567890", "aaaaaaaaaaaa", "kort"]
+)
 def test_weak_passwords_are_refused(password):
     with pytest.raises(PasswordPolicyError):
         check_password_policy(password)
@@ -205,8 +226,9 @@ def test_password_reset_flow_is_single_use(client, make_member, login, mailbox):
 def test_password_reset_answers_the_same_for_unknown_address(client, make_member, mailbox):
     member = make_member()
     known = client.post("/password/forgot", data={"email": member.email}, follow_redirects=True)
-    unknown = client.post("/password/forgot", data={"email": "ingen@test.example"},
-                          follow_redirects=True)
+    unknown = client.post(
+        "/password/forgot", data={"email": "ingen@test.example"}, follow_redirects=True
+    )
     assert known.status_code == unknown.status_code == 200
     message = "Hvis adressen finnes hos oss"
     assert message in known.get_data(as_text=True) and message in unknown.get_data(as_text=True)
@@ -236,8 +258,9 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, mak
     login(member)
     login(member, test_client=other)
     new = "nytt og langt passord for meg"
-    response = client.post("/profile/password", data={"current": PASSWORD, "password": new,
-                                                      "confirm": new})
+    response = client.post(
+        "/profile/password", data={"current": PASSWORD, "password": new, "confirm": new}
+    )
     assert response.status_code == 302
     assert client.get("/profile").status_code == 200
     assert other.get("/profile").status_code == 302
@@ -247,8 +270,9 @@ def test_change_password_with_wrong_current_is_refused(client, make_member, logi
     member = make_member()
     login(member)
     new = "nytt og langt passord for meg"
-    response = client.post("/profile/password", data={"current": "feil", "password": new,
-                                                      "confirm": new})
+    response = client.post(
+        "/profile/password", data={"current": "feil", "password": new, "confirm": new}
+    )
     assert response.status_code == 400
     assert "Nåværende passord er feil" in response.get_data(as_text=True)
 
@@ -256,22 +280,32 @@ def test_change_password_with_wrong_current_is_refused(client, make_member, logi
 def test_profile_update_and_identity_number_refused(client, session, make_member, login):
     member = make_member()
     login(member)
-    ok = client.post("/profile", data={"name": "Kari Nordmann", "job_title": "Veileder",
-                                       "phone": "22 33 44 55", "locale": "nb"})
+    ok = client.post(
+        "/profile",
+        data={
+            "name": "Kari Nordmann",
+            "job_title": "Veileder",
+            "phone": "22 33 44 55",
+            "locale": "nb",
+        },
+    )
     assert ok.status_code == 302
-    bad = client.post("/profile", data={"name": "Kari 01019012345", "job_title": "",
-                                        "phone": "", "locale": "nb"})
+    bad = client.post(
+        "/profile", data={"name": "Kari 01019012345", "job_title": "", "phone": "", "locale": "nb"}
+    )
     # 01019012345 is not valid; use a valid one from the guard's own check
     from circle.identity import contains_identity_number
 
     assert not contains_identity_number("01019012345")
     assert bad.status_code == 302
     valid = _valid_fnr()
-    refused = client.post("/profile", data={"name": f"Kari {valid}", "job_title": "",
-                                            "phone": "", "locale": "nb"})
+    refused = client.post(
+        "/profile", data={"name": f"Kari {valid}", "job_title": "", "phone": "", "locale": "nb"}
+    )
     assert refused.status_code == 200
-    error = re.search(r'<ul class="errors" id="name-err">(.*?)</ul>',
-                      refused.get_data(as_text=True), re.S).group(1)
+    error = re.search(
+        r'<ul class="errors" id="name-err">(.*?)</ul>', refused.get_data(as_text=True), re.S
+    ).group(1)
     assert "fødselsnummer" in error and valid not in error
     session.expire_all()
     assert valid not in session.get(Member, member.id).name

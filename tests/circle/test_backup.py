@@ -14,9 +14,15 @@ from circle.models import Member
 
 def _sqlite_app(tmp_path, name):  # noqa: ANN001, ANN202
     data = tmp_path / name
-    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{data / 'db.sqlite3'}",
-                       "DATA_DIR": str(data), "UPLOAD_DIR": str(data / "files"),
-                       "SECRET_KEY": "x", "TESTING": True})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data / 'db.sqlite3'}",
+            "DATA_DIR": str(data),
+            "UPLOAD_DIR": str(data / "files"),
+            "SECRET_KEY": "x",
+            "TESTING": True,
+        }
+    )
 
 
 def test_backup_during_writes_and_restore_passes_checks(tmp_path):
@@ -24,8 +30,13 @@ def test_backup_during_writes_and_restore_passes_checks(tmp_path):
     with source.app_context():
         db.create_all()
         for i in range(5):
-            store_file(db.session, upload_dir=source.config["UPLOAD_DIR"], data=b"%PDF-1.4 x",
-                       filename=f"rapport {i}.pdf", uploaded_by=None)
+            store_file(
+                db.session,
+                upload_dir=source.config["UPLOAD_DIR"],
+                data=b"%PDF-1.4 x",
+                filename=f"rapport {i}.pdf",
+                uploaded_by=None,
+            )
         db.session.commit()
     stop = threading.Event()
 
@@ -59,10 +70,20 @@ def test_check_reports_missing_and_changed_files(tmp_path):
     app = _sqlite_app(tmp_path, "checked")
     with app.app_context():
         db.create_all()
-        a = store_file(db.session, upload_dir=app.config["UPLOAD_DIR"], data=b"hei",
-                       filename="a.txt", uploaded_by=None)
-        b = store_file(db.session, upload_dir=app.config["UPLOAD_DIR"], data=b"hallo",
-                       filename="b.txt", uploaded_by=None)
+        a = store_file(
+            db.session,
+            upload_dir=app.config["UPLOAD_DIR"],
+            data=b"hei",
+            filename="a.txt",
+            uploaded_by=None,
+        )
+        b = store_file(
+            db.session,
+            upload_dir=app.config["UPLOAD_DIR"],
+            data=b"hallo",
+            filename="b.txt",
+            uploaded_by=None,
+        )
         db.session.commit()
         keys = a.key, b.key
     files = tmp_path / "checked" / "files"
@@ -78,8 +99,13 @@ def test_stored_under_random_key_original_name_on_download(app, client, session,
     from circle.files import download_response
 
     with app.app_context():
-        stored = store_file(db.session, upload_dir=app.config["UPLOAD_DIR"], data=b"innhold",
-                            filename=name, uploaded_by=None)
+        stored = store_file(
+            db.session,
+            upload_dir=app.config["UPLOAD_DIR"],
+            data=b"innhold",
+            filename=name,
+            uploaded_by=None,
+        )
         db.session.commit()
         assert "/" not in stored.original_name and len(stored.original_name) <= 255
         assert stored.key.isalnum() and name not in stored.key

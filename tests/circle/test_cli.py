@@ -9,8 +9,18 @@ from circle.themes.models import Theme, VoteRound
 
 
 def test_users_create_admin_with_password(runner, session, login, client):
-    result = runner.invoke(args=["users", "create", "Sjef@Test.Example", "--name", "Sjef",
-                                 "--admin", "--password", "et sterkt admin passord"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Sjef@Test.Example",
+            "--name",
+            "Sjef",
+            "--admin",
+            "--password",
+            "et sterkt admin passord",
+        ]
+    )
     assert result.exit_code == 0, result.output
     member = session.scalar(select(Member).where(Member.email == "sjef@test.example"))
     assert member.is_admin and member.password_hash.startswith("$argon2id$")
@@ -18,19 +28,31 @@ def test_users_create_admin_with_password(runner, session, login, client):
 
 
 def test_users_create_prompts_for_password(runner, session):
-    result = runner.invoke(args=["users", "create", "p@test.example", "--name", "P"],
-                           input="et sterkt nok passord\net sterkt nok passord\n")
+    result = runner.invoke(
+        args=["users", "create", "p@test.example", "--name", "P"],
+        input="et sterkt nok passord\net sterkt nok passord\n",
+    )
     assert result.exit_code == 0, result.output
     assert session.scalar(select(Member).where(Member.email == "p@test.example")) is not None
 
 
 def test_users_create_refuses_weak_password_and_duplicates(runner, make_member):
-    weak = runner.invoke(args=["users", "create", "w@test.example", "--name", "W",
-                               "--password", "passord123"])
+    weak = runner.invoke(
+        args=["users", "create", "w@test.example", "--name", "W", "--password", "passord123"]
+    )
     assert weak.exit_code != 0 and "for vanlig" in weak.output
     existing = make_member()
-    dup = runner.invoke(args=["users", "create", existing.email.upper(), "--name", "X",
-                              "--password", "et sterkt nok passord"])
+    dup = runner.invoke(
+        args=[
+            "users",
+            "create",
+            existing.email.upper(),
+            "--name",
+            "X",
+            "--password",
+            "et sterkt nok passord",
+        ]
+    )
     assert dup.exit_code != 0 and "exists" in dup.output
 
 
@@ -54,8 +76,14 @@ def test_demo_is_idempotent_and_shaped_like_a_circle(runner, session):
     assert session.scalar(select(func.count(Circle.id))) == 1
     circle = session.scalar(select(Circle))
     assert len(circle.units) == 4 and len(circle.phases) == 3 and circle.questions
-    roles = {r: session.scalar(select(func.count(Membership.id)).where(
-        Membership.circle_id == circle.id, Membership.role == r)) for r in Role}
+    roles = {
+        r: session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.circle_id == circle.id, Membership.role == r
+            )
+        )
+        for r in Role
+    }
     assert roles[Role.LEADER] >= 2 and roles[Role.PARTICIPANT] >= 8
     assert roles[Role.REFERENCE] >= 4 and roles[Role.UNIT_LEADER] >= 4
     vote = session.scalar(select(VoteRound).where(VoteRound.circle_id == circle.id))

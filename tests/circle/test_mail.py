@@ -13,8 +13,13 @@ from tests.circle.test_auth import _valid_fnr
 
 
 def _notice(**kw) -> Notice:  # noqa: ANN003
-    base = dict(to="kari@test.example", subject="Nytt referat", intro="Et referat er godkjent.",
-                title="Møte 4", link="http://sirkel.test/c/x/meetings/4")
+    base = dict(
+        to="kari@test.example",
+        subject="Nytt referat",
+        intro="Et referat er godkjent.",
+        title="Møte 4",
+        link="http://sirkel.test/c/x/meetings/4",
+    )
     base.update(kw)
     return Notice(**base)
 
@@ -42,8 +47,14 @@ def test_body_is_fixed_text_title_and_link_only():
     msg = build_message(_notice(), "noreply@test.example")
     body = msg.get_body(("plain",)).get_content()
     lines = [line.strip() for line in body.splitlines() if line.strip()]
-    assert lines == ["Hei,", "Et referat er godkjent.", "Møte 4",
-                     "http://sirkel.test/c/x/meetings/4", "--", "Forskningssirkel"]
+    assert lines == [
+        "Hei,",
+        "Et referat er godkjent.",
+        "Møte 4",
+        "http://sirkel.test/c/x/meetings/4",
+        "--",
+        "Forskningssirkel",
+    ]
 
 
 @pytest.mark.parametrize("field", ["subject", "title"])

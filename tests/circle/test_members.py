@@ -31,9 +31,16 @@ def test_invite_sends_link_and_new_person_joins(client, leader, login, mailbox, 
     member, circle = leader
     login(member)
     unit = circle.units[0]
-    response = client.post(f"/c/{circle.slug}/invitations", data={
-        "email": "Ny.Deltaker@Test.Example", "role": "participant", "unit": str(unit.id),
-        "site": str(unit.sites[0].id), "organisation": ""})
+    response = client.post(
+        f"/c/{circle.slug}/invitations",
+        data={
+            "email": "Ny.Deltaker@Test.Example",
+            "role": "participant",
+            "unit": str(unit.id),
+            "site": str(unit.sites[0].id),
+            "organisation": "",
+        },
+    )
     assert response.status_code == 302
     assert len(mailbox) == 1
     message = mailbox[0]
@@ -43,9 +50,16 @@ def test_invite_sends_link_and_new_person_joins(client, leader, login, mailbox, 
     client.post("/logout")
     page = client.get(link)
     assert page.status_code == 200 and "ny.deltaker@test.example" in page.get_data(as_text=True)
-    response = client.post(link, data={"name": "Nora Ny", "job_title": "Veileder", "phone": "",
-                                       "password": "et godt langt passord",
-                                       "confirm": "et godt langt passord"})
+    response = client.post(
+        link,
+        data={
+            "name": "Nora Ny",
+            "job_title": "Veileder",
+            "phone": "",
+            "password": "et godt langt passord",
+            "confirm": "et godt langt passord",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"] == f"/c/{circle.slug}"
     assert client.get(f"/c/{circle.slug}").status_code == 200
     session.expire_all()
@@ -58,8 +72,9 @@ def test_invite_sends_link_and_new_person_joins(client, leader, login, mailbox, 
 
 def test_invitation_token_is_stored_hashed(session, leader):
     member, circle = leader
-    issued = services.invite_member(session, circle, actor=member, email="a@test.example",
-                                    role=Role.PARTICIPANT)
+    issued = services.invite_member(
+        session, circle, actor=member, email="a@test.example", role=Role.PARTICIPANT
+    )
     assert issued.token not in issued.invitation.token_hash
     assert len(issued.invitation.token_hash) == 64
 
@@ -68,28 +83,39 @@ def test_only_leaders_invite(session, make_member, leader):
     _leader, circle = leader
     participant = make_member(circle=circle, role=Role.PARTICIPANT)
     with pytest.raises(NotAllowed):
-        services.invite_member(session, circle, actor=participant, email="b@test.example",
-                               role=Role.PARTICIPANT)
+        services.invite_member(
+            session, circle, actor=participant, email="b@test.example", role=Role.PARTICIPANT
+        )
 
 
 def test_duplicate_pending_invitation_and_existing_member_refused(session, make_member, leader):
     member, circle = leader
-    services.invite_member(session, circle, actor=member, email="c@test.example",
-                           role=Role.PARTICIPANT)
+    services.invite_member(
+        session, circle, actor=member, email="c@test.example", role=Role.PARTICIPANT
+    )
     with pytest.raises(Conflict):
-        services.invite_member(session, circle, actor=member, email="C@test.example",
-                               role=Role.REFERENCE)
+        services.invite_member(
+            session, circle, actor=member, email="C@test.example", role=Role.REFERENCE
+        )
     existing = make_member(circle=circle)
     with pytest.raises(Conflict):
-        services.invite_member(session, circle, actor=member, email=existing.email,
-                               role=Role.PARTICIPANT)
+        services.invite_member(
+            session, circle, actor=member, email=existing.email, role=Role.PARTICIPANT
+        )
 
 
 def test_expired_revoked_and_reissued_invitations(session, leader):
     member, circle = leader
     now = utcnow()
-    issued = services.invite_member(session, circle, actor=member, email="d@test.example",
-                                    role=Role.PARTICIPANT, valid_days=1, now=now)
+    issued = services.invite_member(
+        session,
+        circle,
+        actor=member,
+        email="d@test.example",
+        role=Role.PARTICIPANT,
+        valid_days=1,
+        now=now,
+    )
     assert services.find_invitation(session, issued.token, now=now + timedelta(hours=1))
     assert services.find_invitation(session, issued.token, now=now + timedelta(days=2)) is None
     again = services.reissue_invitation(session, issued.invitation, actor=member)
@@ -103,28 +129,43 @@ def test_expired_revoked_and_reissued_invitations(session, leader):
 
 def test_resend_and_revoke_views(client, leader, login, mailbox, session):
     member, circle = leader
-    issued = services.invite_member(session, circle, actor=session.merge(member),
-                                    email="e@test.example", role=Role.REFERENCE,
-                                    organisation="Husbanken")
+    issued = services.invite_member(
+        session,
+        circle,
+        actor=session.merge(member),
+        email="e@test.example",
+        role=Role.REFERENCE,
+        organisation="Husbanken",
+    )
     session.commit()
     login(member)
-    assert client.post(f"/c/{circle.slug}/invitations/{issued.invitation.id}/resend"
-                       ).status_code == 302
+    assert (
+        client.post(f"/c/{circle.slug}/invitations/{issued.invitation.id}/resend").status_code
+        == 302
+    )
     assert len(mailbox) == 1
     assert client.get(f"/invitation/{issued.token}").status_code == 404
-    assert client.post(f"/c/{circle.slug}/invitations/{issued.invitation.id}/revoke"
-                       ).status_code == 302
+    assert (
+        client.post(f"/c/{circle.slug}/invitations/{issued.invitation.id}/revoke").status_code
+        == 302
+    )
     session.expire_all()
     assert session.get(Invitation, issued.invitation.id).revoked_at is not None
 
 
-def test_existing_account_joins_another_circle_after_login(client, session, make_member,
-                                                           make_circle, leader, login):
+def test_existing_account_joins_another_circle_after_login(
+    client, session, make_member, make_circle, leader, login
+):
     member, circle = leader
     other = make_circle()
     person = make_member(circle=other)
-    issued = services.invite_member(session, session.merge(circle), actor=session.merge(member),
-                                    email=person.email, role=Role.REFERENCE)
+    issued = services.invite_member(
+        session,
+        session.merge(circle),
+        actor=session.merge(member),
+        email=person.email,
+        role=Role.REFERENCE,
+    )
     session.commit()
     link = f"/invitation/{issued.token}"
     response = client.get(link)
@@ -140,15 +181,25 @@ def test_accept_with_weak_password_or_identity_number_saves_nothing(client, sess
     from tests.circle.test_auth import _valid_fnr
 
     member, circle = leader
-    issued = services.invite_member(session, session.merge(circle), actor=session.merge(member),
-                                    email="f@test.example", role=Role.PARTICIPANT)
+    issued = services.invite_member(
+        session,
+        session.merge(circle),
+        actor=session.merge(member),
+        email="f@test.example",
+        role=Role.PARTICIPANT,
+    )
     session.commit()
     link = f"/invitation/{issued.token}"
-    weak = client.post(link, data={"name": "F", "password": "passord123",
-                                   "confirm": "passord123"})
+    weak = client.post(link, data={"name": "F", "password": "passord123", "confirm": "passord123"})
     assert weak.status_code == 200 and "for vanlig" in weak.get_data(as_text=True)
-    fnr = client.post(link, data={"name": f"F {_valid_fnr()}", "password": "langt godt passord",
-                                  "confirm": "langt godt passord"})
+    fnr = client.post(
+        link,
+        data={
+            "name": f"F {_valid_fnr()}",
+            "password": "langt godt passord",
+            "confirm": "langt godt passord",
+        },
+    )
     assert fnr.status_code == 200
     assert session.scalar(select(Member).where(Member.email == "f@test.example")) is None
     assert client.get(link).status_code == 200, "the invitation is still usable"
@@ -165,8 +216,14 @@ def test_change_role_is_audited_and_last_leader_kept(session, make_member, leade
     with pytest.raises(Conflict):
         services.change_role(session, member.memberships[0], actor=member, role=Role.PARTICIPANT)
     with pytest.raises(DomainError):
-        services.change_role(session, membership, actor=member, role=Role.PARTICIPANT,
-                             unit=None, site=circle.units[0].sites[0])
+        services.change_role(
+            session,
+            membership,
+            actor=member,
+            role=Role.PARTICIPANT,
+            unit=None,
+            site=circle.units[0].sites[0],
+        )
 
 
 def test_remove_member(client, session, make_member, leader, login):
@@ -184,8 +241,12 @@ def test_remove_member(client, session, make_member, leader, login):
 def test_directory_shows_contacts_to_staff_only(client, app, make_member, leader, login):
     member, circle = leader
     make_member(name="Pia Deltaker", circle=circle, role=Role.PARTICIPANT)
-    ref = make_member(name="Rolf Referanse", circle=circle, role=Role.REFERENCE,
-                      organisation="Forandringsfabrikken")
+    ref = make_member(
+        name="Rolf Referanse",
+        circle=circle,
+        role=Role.REFERENCE,
+        organisation="Forandringsfabrikken",
+    )
     login(member)
     page = client.get(f"/c/{circle.slug}/members").get_data(as_text=True)
     assert "Pia Deltaker" in page and member.email in page and "Forandringsfabrikken" in page
@@ -204,8 +265,9 @@ def test_csv_and_vcard_exports(client, make_member, leader, login):
     login(member)
     response = client.get(f"/c/{circle.slug}/members.csv")
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
-                           delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
     assert rows[0][0] == "Navn" and len(rows) == 4
     names = {r[0] for r in rows[1:]}
     assert "'=Formel Person" in names and "Åse Øvrebø" in names
@@ -231,15 +293,20 @@ def _count_queries(app, func) -> int:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("path", ["/c/{slug}/members", "/c/{slug}"])
-def test_directory_and_home_use_fixed_number_of_queries(app, client, session, make_member,
-                                                        leader, login, path):
+def test_directory_and_home_use_fixed_number_of_queries(
+    app, client, session, make_member, leader, login, path
+):
     member, circle = leader
     login(member)
     url = path.format(slug=circle.slug)
 
     def grow_to(n: int) -> None:
-        for _ in range(n - len(session.scalars(select(Membership).where(
-                Membership.circle_id == circle.id)).all())):
+        for _ in range(
+            n
+            - len(
+                session.scalars(select(Membership).where(Membership.circle_id == circle.id)).all()
+            )
+        ):
             make_member(circle=circle, role=Role.PARTICIPANT)
 
     grow_to(12)
@@ -254,8 +321,10 @@ def test_audit_log_pages_show_role_changes(client, session, make_member, leader,
     member, circle = leader
     participant = make_member(circle=circle)
     login(member)
-    client.post(f"/c/{circle.slug}/members/{participant.memberships[0].id}/role",
-                data={"role": "unit_leader", "unit": "0", "site": "0", "organisation": ""})
+    client.post(
+        f"/c/{circle.slug}/members/{participant.memberships[0].id}/role",
+        data={"role": "unit_leader", "unit": "0", "site": "0", "organisation": ""},
+    )
     page = client.get(f"/c/{circle.slug}/audit").get_data(as_text=True)
     assert "role_changed" in page and "participant -&gt; unit_leader" in page
     filtered = client.get(f"/c/{circle.slug}/audit?action=member_invited").get_data(as_text=True)

@@ -15,10 +15,13 @@ from circle.themes.chart import bar_chart_svg
 @pytest.fixture
 def people(make_circle, make_member):
     circle = make_circle()
-    return (circle, make_member(circle=circle, role=Role.LEADER),
-            make_member(circle=circle, role=Role.PARTICIPANT),
-            make_member(circle=circle, role=Role.PARTICIPANT),
-            make_member(circle=circle, role=Role.REFERENCE))
+    return (
+        circle,
+        make_member(circle=circle, role=Role.LEADER),
+        make_member(circle=circle, role=Role.PARTICIPANT),
+        make_member(circle=circle, role=Role.PARTICIPANT),
+        make_member(circle=circle, role=Role.REFERENCE),
+    )
 
 
 def test_full_vote(session, people):
@@ -28,18 +31,26 @@ def test_full_vote(session, people):
     work = services.propose_theme(session, circle, actor=leader, title="Arbeid")
     vote_round = services.open_vote(session, circle, actor=leader, votes_per_member=3)
     services.cast_votes(session, vote_round, circle, actor=p1, allocation={housing.id: 3})
-    services.cast_votes(session, vote_round, circle, actor=p2, allocation={housing.id: 1,
-                                                                           money.id: 2})
+    services.cast_votes(
+        session, vote_round, circle, actor=p2, allocation={housing.id: 1, money.id: 2}
+    )
     # Changing one's mind replaces the earlier dots.
-    services.cast_votes(session, vote_round, circle, actor=p2, allocation={money.id: 1,
-                                                                           work.id: 2})
+    services.cast_votes(session, vote_round, circle, actor=p2, allocation={money.id: 1, work.id: 2})
     results = services.results(session, vote_round, circle)
-    assert [(r.theme.title, r.dots) for r in results] == [("Bolig", 3), ("Arbeid", 2),
-                                                          ("Økonomi", 1)]
+    assert [(r.theme.title, r.dots) for r in results] == [
+        ("Bolig", 3),
+        ("Arbeid", 2),
+        ("Økonomi", 1),
+    ]
     assert services.voter_count(session, vote_round) == 2
-    services.close_vote(session, vote_round, circle, actor=leader,
-                        chosen_theme_ids={housing.id, work.id},
-                        main_questions=["Hvordan sikre bolig?", "", "Hva med arbeid?"])
+    services.close_vote(
+        session,
+        vote_round,
+        circle,
+        actor=leader,
+        chosen_theme_ids={housing.id, work.id},
+        main_questions=["Hvordan sikre bolig?", "", "Hva med arbeid?"],
+    )
     assert {t.title for t in services.chosen_themes(session, circle)} == {"Bolig", "Arbeid"}
     assert [q.text for q in circle.questions] == ["Hvordan sikre bolig?", "Hva med arbeid?"]
     with pytest.raises(Conflict):
@@ -98,24 +109,33 @@ def test_vote_through_the_pages(app, client, session, people, login):
     login(leader)
     client.post(f"/c/{circle.slug}/themes", data={"title": "Bolig"})
     client.post(f"/c/{circle.slug}/themes", data={"title": "Skole"})
-    assert client.post(f"/c/{circle.slug}/themes/vote/open",
-                       data={"votes_per_member": "3"}).status_code == 302
+    assert (
+        client.post(
+            f"/c/{circle.slug}/themes/vote/open", data={"votes_per_member": "3"}
+        ).status_code
+        == 302
+    )
     page = client.get(f"/c/{circle.slug}/themes").get_data(as_text=True)
     ids = [int(i) for i in re.findall(r'name="theme-(\d+)"', page)]
     assert len(ids) == 2
     participant = app.test_client()
     login(p1, test_client=participant)
-    participant.post(f"/c/{circle.slug}/themes/vote", data={f"theme-{ids[0]}": "2",
-                                                            f"theme-{ids[1]}": "1"})
-    too_many = participant.post(f"/c/{circle.slug}/themes/vote",
-                                data={f"theme-{ids[0]}": "4"}, follow_redirects=True)
+    participant.post(
+        f"/c/{circle.slug}/themes/vote", data={f"theme-{ids[0]}": "2", f"theme-{ids[1]}": "1"}
+    )
+    too_many = participant.post(
+        f"/c/{circle.slug}/themes/vote", data={f"theme-{ids[0]}": "4"}, follow_redirects=True
+    )
     assert "Du har 3 stemmer" in too_many.get_data(as_text=True)
-    bad = participant.post(f"/c/{circle.slug}/themes/vote", data={f"theme-{ids[0]}": "mange"},
-                           follow_redirects=True)
+    bad = participant.post(
+        f"/c/{circle.slug}/themes/vote", data={f"theme-{ids[0]}": "mange"}, follow_redirects=True
+    )
     assert "hele tall" in bad.get_data(as_text=True)
     chart = client.get(f"/c/{circle.slug}/themes").get_data(as_text=True)
     assert 'data-dots="2"' in chart and 'data-dots="1"' in chart
-    client.post(f"/c/{circle.slug}/themes/vote/close", data={"chosen": str(ids[0]),
-                                                              "main_questions": "Hva virker?"})
+    client.post(
+        f"/c/{circle.slug}/themes/vote/close",
+        data={"chosen": str(ids[0]), "main_questions": "Hva virker?"},
+    )
     home = client.get(f"/c/{circle.slug}").get_data(as_text=True)
     assert "Bolig" in home and "Hva virker?" in home

@@ -46,7 +46,10 @@ def _extracted() -> dict[Key, list[str]]:
     method_map, options_map = _method_map()
     found: dict[Key, list[str]] = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS,
+        str(ROOT),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
         directory_filter=_keep_directory,
     ):
         msgid = message[0] if isinstance(message, (tuple, list)) else message
@@ -80,14 +83,16 @@ def _forms(value: str | tuple[str, ...] | list[str] | None) -> list[str]:
 
 
 def test_catalogue_compiles_without_errors(catalogue: Catalog, compiled: Catalog) -> None:
-    problems = [f"{message.id!r}: {error}" for message, errors in catalogue.check()
-                for error in errors]
+    problems = [
+        f"{message.id!r}: {error}" for message, errors in catalogue.check() for error in errors
+    ]
     assert not problems, "\n".join(problems)
     assert len(compiled) > 0
 
 
 def test_every_extracted_string_has_an_english_translation(
-    catalogue: Catalog, compiled: Catalog,
+    catalogue: Catalog,
+    compiled: Catalog,
 ) -> None:
     extracted = _extracted()
     assert extracted, "the extractor found no strings: is babel.cfg right?"
@@ -119,6 +124,8 @@ def test_translations_keep_placeholders(catalogue: Catalog) -> None:
         # placeholders used across all forms.
         got = {p for form in _forms(message.string) for p in PLACEHOLDER.findall(form)}
         if got != expected:
-            wrong.append(f"{message.id!r} -> {message.string!r}: "
-                         f"expected {sorted(expected)}, got {sorted(got)}")
+            wrong.append(
+                f"{message.id!r} -> {message.string!r}: "
+                f"expected {sorted(expected)}, got {sorted(got)}"
+            )
     assert not wrong, "placeholders differ between msgid and translation:\n" + "\n".join(wrong)

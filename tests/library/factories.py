@@ -22,8 +22,13 @@ from library.models import Report
 IDENTITY_NUMBER = "01017000027"
 
 
-def pdf_bytes(pages: list[str], *, title: str | None = None, author: str | None = None,
-              heading: str | None = None) -> bytes:
+def pdf_bytes(
+    pages: list[str],
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    heading: str | None = None,
+) -> bytes:
     """Return a PDF with one page per text (lines split on newlines)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -97,8 +102,9 @@ def good_pdf(extra: str = "") -> bytes:
     pages = list(GOOD_PDF_PAGES)
     if extra:
         pages[2] += "\n" + extra
-    return pdf_bytes(pages, title="Overgangen fra barnevern til voksenliv",
-                     author="Kari Nordmann; Ola Hansen")
+    return pdf_bytes(
+        pages, title="Overgangen fra barnevern til voksenliv", author="Kari Nordmann; Ola Hansen"
+    )
 
 
 @dataclass
@@ -126,19 +132,24 @@ class LibraryWorld:
 
 
 @pytest.fixture
-def lib(app: Flask, session: Session, make_circle: Callable[..., Circle],
-        make_member: Callable[..., Member]) -> Iterator[LibraryWorld]:
+def lib(
+    app: Flask,
+    session: Session,
+    make_circle: Callable[..., Circle],
+    make_member: Callable[..., Member],
+) -> Iterator[LibraryWorld]:
     """Circle "egen" with a member per role, circle "annen" with its own participant."""
     circle = make_circle(slug="egen")
     other = make_circle(slug="annen")
     world = LibraryWorld(app=app, circle=circle, other=other)
     for role in (Role.LEADER, Role.PARTICIPANT, Role.REFERENCE, Role.UNIT_LEADER):
-        world.members[role.value] = make_member(name=f"{role.value.title()} Egen",
-                                                circle=circle, role=role)
-    world.members["other_leader"] = make_member(name="Leder Annen", circle=other,
-                                                role=Role.LEADER)
-    world.members["other_participant"] = make_member(name="Deltaker Annen", circle=other,
-                                                     role=Role.PARTICIPANT)
+        world.members[role.value] = make_member(
+            name=f"{role.value.title()} Egen", circle=circle, role=role
+        )
+    world.members["other_leader"] = make_member(name="Leder Annen", circle=other, role=Role.LEADER)
+    world.members["other_participant"] = make_member(
+        name="Deltaker Annen", circle=other, role=Role.PARTICIPANT
+    )
     world.members["admin"] = make_member(name="Admin", admin=True)
     yield world
     from library.index import release_backend
@@ -146,18 +157,36 @@ def lib(app: Flask, session: Session, make_circle: Callable[..., Circle],
     release_backend(app)
 
 
-def upload(client: FlaskClient, slug: str, files: list[tuple[str, bytes]],
-           visibility: str = "circle", follow: bool = False) -> Any:
+def upload(
+    client: FlaskClient,
+    slug: str,
+    files: list[tuple[str, bytes]],
+    visibility: str = "circle",
+    follow: bool = False,
+) -> Any:
     """Post files to the upload form."""
-    data: dict[str, Any] = {"visibility": visibility,
-                            "files": [(io.BytesIO(content), name) for name, content in files]}
-    return client.post(f"/c/{slug}/library/upload", data=data,
-                       content_type="multipart/form-data", follow_redirects=follow)
+    data: dict[str, Any] = {
+        "visibility": visibility,
+        "files": [(io.BytesIO(content), name) for name, content in files],
+    }
+    return client.post(
+        f"/c/{slug}/library/upload",
+        data=data,
+        content_type="multipart/form-data",
+        follow_redirects=follow,
+    )
 
 
-def add_report_directly(app: Flask, *, circle: Circle | None, actor: Member | None,
-                        shared: bool, name: str = "rapport.txt", text: str = "",
-                        metadata: dict[str, Any] | None = None) -> int:
+def add_report_directly(
+    app: Flask,
+    *,
+    circle: Circle | None,
+    actor: Member | None,
+    shared: bool,
+    name: str = "rapport.txt",
+    text: str = "",
+    metadata: dict[str, Any] | None = None,
+) -> int:
     """Add a text report through the service, commit and index it; return its id."""
     from library.index import sync_reports
     from library.services.reports import add_report
@@ -165,9 +194,16 @@ def add_report_directly(app: Flask, *, circle: Circle | None, actor: Member | No
     with app.app_context():
         c = db.session.merge(circle) if circle is not None else None
         a = db.session.merge(actor) if actor is not None else None
-        report = add_report(db.session, upload_dir=app.config["UPLOAD_DIR"],
-                            data=(text or "Tekst om samarbeid.").encode(), filename=name,
-                            actor=a, circle=c, shared=shared, metadata=metadata)
+        report = add_report(
+            db.session,
+            upload_dir=app.config["UPLOAD_DIR"],
+            data=(text or "Tekst om samarbeid.").encode(),
+            filename=name,
+            actor=a,
+            circle=c,
+            shared=shared,
+            metadata=metadata,
+        )
         db.session.commit()
         report_id = report.id
         assert sync_reports(db.session, [report_id]) == []

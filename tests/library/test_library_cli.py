@@ -41,13 +41,26 @@ def _files(tmp_path: Path) -> dict[str, Path]:
     for name, data in paths.items():
         out[name] = tmp_path / name
         out[name].write_bytes(data)
-    meta = {"bolig.pdf": {"title": "Bolig for unge voksne", "subtitle": "Boligsosialt arbeid",
-                          "authors": ["Kari Nordmann"], "editors": [], "year": 2019,
-                          "publisher": "NOVA", "series": "NOVA-rapport", "series_number": "7/19",
-                          "language": "nb", "keywords": ["bolig", "startlån"],
-                          "document_type": "rapport"},
-            "samarbeid.pdf": {"title": "Samarbeid ved 18 år", "document_type": "masteroppgave",
-                              "language": "nb (med engelsk sammendrag)"}}
+    meta = {
+        "bolig.pdf": {
+            "title": "Bolig for unge voksne",
+            "subtitle": "Boligsosialt arbeid",
+            "authors": ["Kari Nordmann"],
+            "editors": [],
+            "year": 2019,
+            "publisher": "NOVA",
+            "series": "NOVA-rapport",
+            "series_number": "7/19",
+            "language": "nb",
+            "keywords": ["bolig", "startlån"],
+            "document_type": "rapport",
+        },
+        "samarbeid.pdf": {
+            "title": "Samarbeid ved 18 år",
+            "document_type": "masteroppgave",
+            "language": "nb (med engelsk sammendrag)",
+        },
+    }
     out["meta"] = tmp_path / "meta.json"
     out["meta"].write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return out
@@ -55,8 +68,9 @@ def _files(tmp_path: Path) -> dict[str, Path]:
 
 def _import(runner, files: dict[str, Path], *extra: str):  # noqa: ANN001, ANN202
     names = [str(files[n]) for n in ("bolig.pdf", "samarbeid.pdf", "kryptert.pdf", "notat.txt")]
-    return runner.invoke(args=["library", "import", *names, "--metadata", str(files["meta"]),
-                               *extra])
+    return runner.invoke(
+        args=["library", "import", *names, "--metadata", str(files["meta"]), *extra]
+    )
 
 
 def test_import_reports_bad_files_and_exits_nonzero(app, runner, session, lib, tmp_path):
@@ -72,7 +86,11 @@ def test_import_reports_bad_files_and_exits_nonzero(app, runner, session, lib, t
     assert set(reports) == {"bolig.pdf", "samarbeid.pdf"}
     housing = reports["bolig.pdf"]
     assert (housing.title, housing.subtitle, housing.year, housing.publisher) == (
-        "Bolig for unge voksne", "Boligsosialt arbeid", 2019, "NOVA")
+        "Bolig for unge voksne",
+        "Boligsosialt arbeid",
+        2019,
+        "NOVA",
+    )
     assert housing.series == "NOVA-rapport" and housing.series_number == "7/19"
     assert housing.keywords == ["bolig", "startlån"] and housing.metadata_confirmed
     assert reports["samarbeid.pdf"].document_type == DocumentType.THESIS
@@ -112,8 +130,9 @@ def test_search_json_contract(app, runner, session, lib, tmp_path):
     assert any("<mark>" in p["snippet"] for p in row["pages"])
     both = json.loads(runner.invoke(args=["library", "search", "bolig OR NAV", "--json"]).stdout)
     assert len(both) == 2 and both[0]["score"] >= both[1]["score"]
-    limited = json.loads(runner.invoke(
-        args=["library", "search", "bolig OR NAV", "--json", "--limit", "1"]).stdout)
+    limited = json.loads(
+        runner.invoke(args=["library", "search", "bolig OR NAV", "--json", "--limit", "1"]).stdout
+    )
     assert [r["id"] for r in limited] == [both[0]["id"]]
     assert json.loads(runner.invoke(args=["library", "search", "romferd", "--json"]).stdout) == []
     text = runner.invoke(args=["library", "search", "startlån"])

@@ -29,16 +29,19 @@ from tests.library.factories import (  # noqa: F401  (lib is a fixture)
 )
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("rapport fra forskningssirkel (redigert rapport)", DocumentType.REPORT),
-    ("nettside: eksempel på boligsosialt arbeid", DocumentType.WEB_PAGE),
-    ("kunnskapssammenstilling / kunnskapsoversikt", DocumentType.REPORT),
-    ("masteroppgave", DocumentType.THESIS),
-    ("Lokal rutine", DocumentType.ROUTINE),
-    ("article", DocumentType.ARTICLE),
-    ("plakat", DocumentType.OTHER),
-    ("web_page", DocumentType.WEB_PAGE),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("rapport fra forskningssirkel (redigert rapport)", DocumentType.REPORT),
+        ("nettside: eksempel på boligsosialt arbeid", DocumentType.WEB_PAGE),
+        ("kunnskapssammenstilling / kunnskapsoversikt", DocumentType.REPORT),
+        ("masteroppgave", DocumentType.THESIS),
+        ("Lokal rutine", DocumentType.ROUTINE),
+        ("article", DocumentType.ARTICLE),
+        ("plakat", DocumentType.OTHER),
+        ("web_page", DocumentType.WEB_PAGE),
+    ],
+)
 def test_document_type_from_free_text(raw, expected):
     """Seed metadata describes types in words; they map onto the enum."""
     assert services.guess_document_type(raw) == expected
@@ -46,48 +49,85 @@ def test_document_type_from_free_text(raw, expected):
 
 def test_clean_metadata_normalises_and_validates():
     """Names and keywords are split and trimmed; bad years, URLs, DOIs and ISSNs refused."""
-    clean = services.clean_metadata({
-        "title": "  Tittel  med   mellomrom ", "authors": "Kari Nordmann\n\n Ola Hansen ",
-        "keywords": "bolig, Bolig, ettervern;NAV", "year": "2019", "language": "NN",
-        "doi": "doi: 10.1000/xyz.1", "issn": "1234-567X", "isbn": "978-82-123-4567-8"})
+    clean = services.clean_metadata(
+        {
+            "title": "  Tittel  med   mellomrom ",
+            "authors": "Kari Nordmann\n\n Ola Hansen ",
+            "keywords": "bolig, Bolig, ettervern;NAV",
+            "year": "2019",
+            "language": "NN",
+            "doi": "doi: 10.1000/xyz.1",
+            "issn": "1234-567X",
+            "isbn": "978-82-123-4567-8",
+        }
+    )
     assert clean["title"] == "Tittel med mellomrom"
     assert clean["authors"] == ["Kari Nordmann", "Ola Hansen"]
     assert clean["keywords"] == ["bolig", "ettervern", "NAV"]
     assert (clean["year"], clean["language"], clean["doi"]) == (2019, "nn", "10.1000/xyz.1")
     assert clean["document_type"] == DocumentType.REPORT
-    for bad in ({"year": "1200"}, {"year": "tjue"}, {"url": "javascript:alert(1)"},
-                {"doi": "11.2/x"}, {"issn": "12345"}, {"isbn": "ISBN?"}, {"title": ""},
-                {"subtitle": f"Nr {IDENTITY_NUMBER}"}, {"authors": [f"Kari {IDENTITY_NUMBER}"]},
-                {"title": "x" * 501}, {"authors": ["Navn"] * 51}):
+    for bad in (
+        {"year": "1200"},
+        {"year": "tjue"},
+        {"url": "javascript:alert(1)"},
+        {"doi": "11.2/x"},
+        {"issn": "12345"},
+        {"isbn": "ISBN?"},
+        {"title": ""},
+        {"subtitle": f"Nr {IDENTITY_NUMBER}"},
+        {"authors": [f"Kari {IDENTITY_NUMBER}"]},
+        {"title": "x" * 501},
+        {"authors": ["Navn"] * 51},
+    ):
         with pytest.raises(DomainError):
             services.clean_metadata({"title": "Tittel", **bad})
 
 
 def test_permissions_per_role(app, lib):
     """Who adds, edits, curates and deletes; reference group and unit leaders read."""
-    rid = add_report_directly(app, circle=lib.circle, actor=lib.members["participant"],
-                              shared=False, text="Tekst om bolig og ettervern.")
+    rid = add_report_directly(
+        app,
+        circle=lib.circle,
+        actor=lib.members["participant"],
+        shared=False,
+        text="Tekst om bolig og ettervern.",
+    )
     with app.app_context():
         report = db.session.get(Report, rid)
         circle, other = db.session.merge(lib.circle), db.session.merge(lib.other)
         m = {k: db.session.merge(v) for k, v in lib.members.items()}
         assert [k for k in m if can_add_report(m[k], circle)] == ["leader", "participant", "admin"]
         assert [k for k in m if can_view_report(m[k], circle, report)] == [
-            "leader", "participant", "reference", "unit_leader", "admin"]
+            "leader",
+            "participant",
+            "reference",
+            "unit_leader",
+            "admin",
+        ]
         assert [k for k in m if can_edit_report(m[k], circle, report)] == [
-            "leader", "participant", "admin"]
+            "leader",
+            "participant",
+            "admin",
+        ]
         assert [k for k in m if can_curate_report(m[k], circle, report)] == ["leader", "admin"]
         assert [k for k in m if can_delete_report(m[k], circle, report)] == ["leader", "admin"]
         assert not can_view_report(m["other_leader"], other, report)
         assert visible_circle_ids(m["participant"]) == {circle.id}
         assert visible_circle_ids(m["admin"], frozenset({circle.id, other.id})) == {
-            circle.id, other.id}
+            circle.id,
+            other.id,
+        }
 
 
 def test_update_report_themes_and_visibility(app, lib):
     """Themes come from the circle; only curators change who sees a report."""
-    rid = add_report_directly(app, circle=lib.circle, actor=lib.members["participant"],
-                              shared=False, text="Tekst om bolig og ettervern.")
+    rid = add_report_directly(
+        app,
+        circle=lib.circle,
+        actor=lib.members["participant"],
+        shared=False,
+        text="Tekst om bolig og ettervern.",
+    )
     with app.app_context():
         s = db.session
         circle, other = s.merge(lib.circle), s.merge(lib.other)
@@ -98,30 +138,41 @@ def test_update_report_themes_and_visibility(app, lib):
         report = s.get(Report, rid)
         participant, leader = s.merge(lib.members["participant"]), s.merge(lib.members["leader"])
         values = {"title": "Ny", "document_type": "routine"}
-        services.update_report(s, report, circle, actor=participant, values=values,
-                               theme_ids=[own.id])
+        services.update_report(
+            s, report, circle, actor=participant, values=values, theme_ids=[own.id]
+        )
         assert [t.title for t in report.themes] == ["Bolig"] and report.metadata_confirmed
         with pytest.raises(DomainError):
-            services.update_report(s, report, circle, actor=participant, values=values,
-                                   theme_ids=[foreign.id])
+            services.update_report(
+                s, report, circle, actor=participant, values=values, theme_ids=[foreign.id]
+            )
         with pytest.raises(NotAllowed):
-            services.update_report(s, report, circle, actor=participant, values=values,
-                                   shared=True)
+            services.update_report(s, report, circle, actor=participant, values=values, shared=True)
         services.update_report(s, report, circle, actor=leader, values=values, shared=True)
         assert report.circle_id is None and report.origin_circle_id == circle.id
         with pytest.raises(NotAllowed):
-            services.update_report(s, report, circle, actor=s.merge(lib.members["reference"]),
-                                   values=values)
+            services.update_report(
+                s, report, circle, actor=s.merge(lib.members["reference"]), values=values
+            )
 
 
 def test_search_service_loads_hits_in_one_query_and_labels_facets(app, lib):
     """Hits are loaded with one query for the reports; facet values get readable labels."""
     for i in range(4):
-        add_report_directly(app, circle=lib.circle, actor=lib.members["participant"],
-                            shared=bool(i % 2), name=f"r{i}.txt",
-                            text=f"Rapport {i} om samarbeid mellom barnevern og NAV.",
-                            metadata={"title": f"Rapport {i}", "document_type": "routine",
-                                      "language": "nn", "year": 2020 + i})
+        add_report_directly(
+            app,
+            circle=lib.circle,
+            actor=lib.members["participant"],
+            shared=bool(i % 2),
+            name=f"r{i}.txt",
+            text=f"Rapport {i} om samarbeid mellom barnevern og NAV.",
+            metadata={
+                "title": f"Rapport {i}",
+                "document_type": "routine",
+                "language": "nn",
+                "year": 2020 + i,
+            },
+        )
     with app.app_context():
         from library.index import get_backend
 
@@ -133,23 +184,35 @@ def test_search_service_loads_hits_in_one_query_and_labels_facets(app, lib):
 
         event.listen(db.engine, "before_cursor_execute", count)
         try:
-            results = search_library(db.session, backend, visible=frozenset({lib.circle.id}),
-                                     text="samarbeid", circle=db.session.merge(lib.circle))
+            results = search_library(
+                db.session,
+                backend,
+                visible=frozenset({lib.circle.id}),
+                text="samarbeid",
+                circle=db.session.merge(lib.circle),
+            )
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         report_selects = [s for s in statements if "FROM report " in s and "report_page" not in s]
         assert len(report_selects) == 1
         assert results.total == 4 and len(results.hits) == 4
         assert [(v.label, v.count) for v in results.facets["document_type"]] == [
-            ("Rutine eller prosedyre", 4)]
+            ("Rutine eller prosedyre", 4)
+        ]
         assert [(v.label, v.count) for v in results.facets["language"]] == [("Nynorsk", 4)]
         assert results.hits[0].pages and "<mark>" in results.hits[0].pages[0].snippet
-        newest = search_library(db.session, backend, visible=frozenset({lib.circle.id}),
-                                text="samarbeid", sort="newest", filters={"year": "2022",
-                                                                          "bogus": "x"})
+        newest = search_library(
+            db.session,
+            backend,
+            visible=frozenset({lib.circle.id}),
+            text="samarbeid",
+            sort="newest",
+            filters={"year": "2022", "bogus": "x"},
+        )
         assert [h.report.title for h in newest.hits] == ["Rapport 2"]
-        outsider = search_library(db.session, backend, visible=frozenset({lib.other.id}),
-                                  text="samarbeid")
+        outsider = search_library(
+            db.session, backend, visible=frozenset({lib.other.id}), text="samarbeid"
+        )
         assert outsider.total == 2  # only the shared ones
 
 
@@ -162,12 +225,24 @@ def test_snippet_markup_only_for_backend_snippets():
 
 def test_home_panel_lists_recent_visible_reports(app, client, login, lib):
     """The home panel shows recent additions this circle sees, not other circles' reports."""
-    add_report_directly(app, circle=lib.other, actor=lib.members["other_participant"],
-                        shared=False, name="a.txt", text="Annen sirkels tekst om bolig.",
-                        metadata={"title": "Annen sirkels rapport"})
-    add_report_directly(app, circle=lib.circle, actor=lib.members["participant"],
-                        shared=True, name="b.txt", text="Delt tekst om ettervern og bolig.",
-                        metadata={"title": "Delt rapport"})
+    add_report_directly(
+        app,
+        circle=lib.other,
+        actor=lib.members["other_participant"],
+        shared=False,
+        name="a.txt",
+        text="Annen sirkels tekst om bolig.",
+        metadata={"title": "Annen sirkels rapport"},
+    )
+    add_report_directly(
+        app,
+        circle=lib.circle,
+        actor=lib.members["participant"],
+        shared=True,
+        name="b.txt",
+        text="Delt tekst om ettervern og bolig.",
+        metadata={"title": "Delt rapport"},
+    )
     login(lib.members["unit_leader"])
     html = client.get("/c/egen").get_data(as_text=True)
     assert "Nytt i biblioteket" in html and "Delt rapport" in html
@@ -198,8 +273,9 @@ def test_demo_loader_builds_an_indexed_library(app, runner, lib):
     assert "egen-bolig-tre-bydeler.pdf" in rows.stdout
 
 
-def test_indexing_failure_keeps_report_and_check_reports_it(app, client, login, session, lib,
-                                                            monkeypatch):
+def test_indexing_failure_keeps_report_and_check_reports_it(
+    app, client, login, session, lib, monkeypatch
+):
     """If the index write fails the report stays; `flask check` and reindex repair it."""
     from library.search.whoosh_backend import WhooshBackend
 
@@ -210,13 +286,20 @@ def test_indexing_failure_keeps_report_and_check_reports_it(app, client, login, 
     login(lib.members["participant"])
     import io
 
-    response = client.post("/c/egen/library/upload", data={
-        "visibility": "circle", "files": [(io.BytesIO(b"Tekst om bolig og ettervern."), "a.txt")]},
-        content_type="multipart/form-data", follow_redirects=True)
+    response = client.post(
+        "/c/egen/library/upload",
+        data={
+            "visibility": "circle",
+            "files": [(io.BytesIO(b"Tekst om bolig og ettervern."), "a.txt")],
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "Søkeindeksen kunne ikke oppdateres" in response.get_data(as_text=True)
     rid = session.scalar(select(Report.id))
     assert rid is not None and problems(app) == [
-        f"library: report {rid} is missing from the search index"]
+        f"library: report {rid} is missing from the search index"
+    ]
     monkeypatch.undo()
     runner = app.test_cli_runner()
     assert runner.invoke(args=["library", "reindex"]).exit_code == 0
@@ -226,20 +309,33 @@ def test_indexing_failure_keeps_report_and_check_reports_it(app, client, login, 
 def test_add_report_refuses_without_right(app, lib):
     """The reference group cannot add reports through the service either."""
     with app.app_context(), pytest.raises(NotAllowed):
-        services.add_report(db.session, upload_dir=app.config["UPLOAD_DIR"],
-                            data=b"Tekst om bolig og ettervern.", filename="a.txt",
-                            actor=db.session.merge(lib.members["reference"]),
-                            circle=db.session.merge(lib.circle), shared=False)
+        services.add_report(
+            db.session,
+            upload_dir=app.config["UPLOAD_DIR"],
+            data=b"Tekst om bolig og ettervern.",
+            filename="a.txt",
+            actor=db.session.merge(lib.members["reference"]),
+            circle=db.session.merge(lib.circle),
+            shared=False,
+        )
 
 
 def test_search_page_facets_sort_pagination_and_suggestion(app, client, login, lib):
     """Facet links with counts filter, newest sorts by year, pages of 10, "Mente du"."""
     for i in range(12):
-        add_report_directly(app, circle=lib.circle, actor=lib.members["participant"],
-                            shared=False, name=f"r{i}.txt",
-                            text=f"Rapport {i} om ettervern og samarbeid med barnevernstjenesten.",
-                            metadata={"title": f"Ettervernsrapport {i}", "year": 2010 + i,
-                                      "publisher": "NOVA" if i < 3 else "Fafo"})
+        add_report_directly(
+            app,
+            circle=lib.circle,
+            actor=lib.members["participant"],
+            shared=False,
+            name=f"r{i}.txt",
+            text=f"Rapport {i} om ettervern og samarbeid med barnevernstjenesten.",
+            metadata={
+                "title": f"Ettervernsrapport {i}",
+                "year": 2010 + i,
+                "publisher": "NOVA" if i < 3 else "Fafo",
+            },
+        )
     login(lib.members["reference"])
     html = client.get("/c/egen/library?q=ettervern").get_data(as_text=True)
     assert "12 rapporter funnet" in html and "Side 1 av 2" in html
@@ -260,14 +356,17 @@ def test_search_page_facets_sort_pagination_and_suggestion(app, client, login, l
 
 def test_admin_edits_a_report_imported_for_all_circles(app, client, login, session, lib):
     """A command-line import (no circle) is edited by an admin and stays shared."""
-    rid = add_report_directly(app, circle=None, actor=None, shared=True,
-                              text="Felles rapport om bolig og ettervern.")
+    rid = add_report_directly(
+        app, circle=None, actor=None, shared=True, text="Felles rapport om bolig og ettervern."
+    )
     login(lib.members["leader"])
     assert client.get(f"/c/egen/library/reports/{rid}/edit").status_code == 403
     client.post("/logout")
     login(lib.members["admin"])
-    response = client.post(f"/c/egen/library/reports/{rid}/edit", data={
-        "title": "Felles rapport", "language": "nb", "document_type": "report"})
+    response = client.post(
+        f"/c/egen/library/reports/{rid}/edit",
+        data={"title": "Felles rapport", "language": "nb", "document_type": "report"},
+    )
     assert response.status_code == 302
     session.expire_all()
     report = session.get(Report, rid)

@@ -13,8 +13,9 @@ from library.services import reports
 from tests.library.factories import lib, problems, upload  # noqa: F401  (lib is a fixture)
 
 
-def test_duplicate_that_slips_past_the_check_is_refused_cleanly(client, login, session, lib,
-                                                                monkeypatch):
+def test_duplicate_that_slips_past_the_check_is_refused_cleanly(
+    client, login, session, lib, monkeypatch
+):
     login(lib.members["participant"])
     data = b"Samme rapport om bolig og ettervern."
     assert upload(client, "egen", [("a.txt", data)]).status_code == 302
@@ -38,8 +39,9 @@ def test_identity_number_in_a_running_header_is_refused(client, login, session, 
 
     login(lib.members["participant"])
     header = f"Sak {IDENTITY_NUMBER}"
-    pages = [f"{header}\nSide {n} om bolig, ettervern og samarbeid med NAV.\n{n}"
-             for n in range(1, 5)]
+    pages = [
+        f"{header}\nSide {n} om bolig, ettervern og samarbeid med NAV.\n{n}" for n in range(1, 5)
+    ]
     response = upload(client, "egen", [("topptekst.pdf", pdf_bytes(pages))])
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "fødselsnummer" in page and IDENTITY_NUMBER not in page

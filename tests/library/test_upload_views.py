@@ -43,8 +43,9 @@ def test_single_pdf_upload_suggests_metadata_and_is_searchable(client, login, se
     assert report.circle_id == lib.circle.id and report.origin_circle_id == lib.circle.id
     assert report.has_text and report.page_count == 3 and not report.metadata_confirmed
     assert report.stored_file.original_name == "Rapport ettervern.pdf"
-    pages = session.scalars(select(ReportPage).where(ReportPage.report_id == report.id)
-                            .order_by(ReportPage.number)).all()
+    pages = session.scalars(
+        select(ReportPage).where(ReportPage.report_id == report.id).order_by(ReportPage.number)
+    ).all()
     assert [p.number for p in pages] == [1, 2, 3] and "Samarbeidsavtalen" in pages[1].text
     assert index_ids(lib.app) == {report.id}
 
@@ -65,12 +66,22 @@ def test_metadata_form_saves_and_reindexes(client, login, session, lib):
     login(lib.members["participant"])
     upload(client, "egen", [("a.pdf", good_pdf())])
     report = _report(session)
-    response = client.post(f"/c/egen/library/reports/{report.id}/edit", data={
-        "title": "Kvalitetsrapport om ungdomsboliger", "subtitle": "Del én",
-        "authors": "Kari Nordmann\nOla Hansen", "editors": "", "year": "2021",
-        "publisher": "NOVA", "language": "nb", "document_type": "report",
-        "keywords": "bolig, ettervern", "doi": "https://doi.org/10.1234/abc.5",
-        "visibility": "circle"})
+    response = client.post(
+        f"/c/egen/library/reports/{report.id}/edit",
+        data={
+            "title": "Kvalitetsrapport om ungdomsboliger",
+            "subtitle": "Del én",
+            "authors": "Kari Nordmann\nOla Hansen",
+            "editors": "",
+            "year": "2021",
+            "publisher": "NOVA",
+            "language": "nb",
+            "document_type": "report",
+            "keywords": "bolig, ettervern",
+            "doi": "https://doi.org/10.1234/abc.5",
+            "visibility": "circle",
+        },
+    )
     assert response.status_code == 302
     report = _report(session, id=report.id)
     assert report.metadata_confirmed and report.year == 2021 and report.doi == "10.1234/abc.5"
@@ -84,9 +95,15 @@ def test_metadata_form_refuses_identity_number(client, login, session, lib):
     login(lib.members["participant"])
     upload(client, "egen", [("a.pdf", good_pdf())])
     report = _report(session)
-    response = client.post(f"/c/egen/library/reports/{report.id}/edit", data={
-        "title": f"Rapport {IDENTITY_NUMBER}", "language": "nb", "document_type": "report",
-        "visibility": "circle"})
+    response = client.post(
+        f"/c/egen/library/reports/{report.id}/edit",
+        data={
+            "title": f"Rapport {IDENTITY_NUMBER}",
+            "language": "nb",
+            "document_type": "report",
+            "visibility": "circle",
+        },
+    )
     assert response.status_code == 200
     assert "fødselsnummer" in response.get_data(as_text=True)
     assert _report(session, id=report.id).title == "Overgangen fra barnevern til voksenliv"
@@ -95,8 +112,11 @@ def test_metadata_form_refuses_identity_number(client, login, session, lib):
 BAD_FILES = {
     "encrypted": ("kryptert.pdf", lambda: encrypted_pdf(good_pdf()), "passordbeskyttet"),
     "truncated": ("avkuttet.pdf", lambda: good_pdf()[:1500], "skadet eller ufullstendig"),
-    "corrupt": ("rot.pdf", lambda: b"%PDF-1.7\n" + b"\x00garbage" * 50 + b"\n%%EOF",
-                "skadet eller ufullstendig"),
+    "corrupt": (
+        "rot.pdf",
+        lambda: b"%PDF-1.7\n" + b"\x00garbage" * 50 + b"\n%%EOF",
+        "skadet eller ufullstendig",
+    ),
     "empty": ("tom.pdf", lambda: b"", "tom"),
     "html": ("side.html", lambda: b"<html><script>alert(1)</script></html>", "HTML"),
     "svg": ("bilde.svg", lambda: b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "SVG"),
@@ -104,11 +124,18 @@ BAD_FILES = {
     "mismatch": ("rapport.pdf", lambda: b"Dette er bare ren tekst om bolig.", "passer ikke"),
     "docx-as-pdf": ("rapport.pdf", lambda: docx_bytes(["Tekst"]), "passer ikke"),
     "exe": ("program.exe", lambda: b"MZ\x90\x00binary", "støttes ikke"),
-    "identity": ("liste.txt", lambda: f"Ungdom med nummer {IDENTITY_NUMBER} flyttet.".encode(),
-                 "ser ut til å inneholde et fødselsnummer"),
-    "identity-in-pdf": ("liste.pdf", lambda: pdf_bytes(
-        ["Bolig og ettervern for unge", f"Ungdommen med nummer {IDENTITY_NUMBER} fikk bolig."]),
-        "ser ut til å inneholde et fødselsnummer"),
+    "identity": (
+        "liste.txt",
+        lambda: f"Ungdom med nummer {IDENTITY_NUMBER} flyttet.".encode(),
+        "ser ut til å inneholde et fødselsnummer",
+    ),
+    "identity-in-pdf": (
+        "liste.pdf",
+        lambda: pdf_bytes(
+            ["Bolig og ettervern for unge", f"Ungdommen med nummer {IDENTITY_NUMBER} fikk bolig."]
+        ),
+        "ser ut til å inneholde et fødselsnummer",
+    ),
 }
 
 
@@ -148,10 +175,14 @@ def test_scanned_pdf_is_kept_without_text(client, login, session, lib):
 def test_mixed_batch_keeps_good_files_and_lists_each_result(client, login, session, lib):
     """A batch of good and bad files: the good ones are kept, each file has its result."""
     login(lib.members["leader"])
-    files = [("en.pdf", good_pdf("første")), ("to.docx", docx_bytes(["Om bolig", "Om NAV"])),
-             ("tre.md", b"# Rutine\n\nSamarbeid om bolig."),
-             ("fire.pdf", good_pdf()[:900]), ("fem.svg", b"<svg></svg>"),
-             ("seks.txt", b"")]
+    files = [
+        ("en.pdf", good_pdf("første")),
+        ("to.docx", docx_bytes(["Om bolig", "Om NAV"])),
+        ("tre.md", b"# Rutine\n\nSamarbeid om bolig."),
+        ("fire.pdf", good_pdf()[:900]),
+        ("fem.svg", b"<svg></svg>"),
+        ("seks.txt", b""),
+    ]
     response = upload(client, "egen", files, visibility="shared")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -160,14 +191,14 @@ def test_mixed_batch_keeps_good_files_and_lists_each_result(client, login, sessi
         assert name in page
     assert page.count("bekreft opplysningene") == 3
     reports = session.scalars(select(Report)).all()
-    assert sorted(r.stored_file.original_name for r in reports) == ["en.pdf", "to.docx",
-                                                                    "tre.md"]
+    assert sorted(r.stored_file.original_name for r in reports) == ["en.pdf", "to.docx", "tre.md"]
     assert all(r.circle_id is None for r in reports)  # shared with all circles
     assert lib.stored_files(session) == 3 and len(lib.files_on_disk()) == 3
     assert index_ids(lib.app) == {r.id for r in reports}
     # A second look at the page no longer shows the batch result.
     assert "Resultat for hver fil" not in client.get("/c/egen/library/upload").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_same_file_twice_links_to_the_existing_report(client, login, session, lib):
@@ -199,9 +230,15 @@ def test_duplicate_from_another_circle_reveals_nothing(client, login, session, l
 def test_docx_text_and_markdown_uploads(client, login, session, lib):
     """DOCX, TXT and MD files become reports with their text."""
     login(lib.members["participant"])
-    upload(client, "egen", [("notat.docx", docx_bytes(["Tverrfaglig samarbeid", "Boligsosialt"])),
-                            ("x.txt", b"Ettervern for unge voksne\fSide to om bolig"),
-                            ("y.md", b"# Overskrift\n\nTekst om rus.")])
+    upload(
+        client,
+        "egen",
+        [
+            ("notat.docx", docx_bytes(["Tverrfaglig samarbeid", "Boligsosialt"])),
+            ("x.txt", b"Ettervern for unge voksne\fSide to om bolig"),
+            ("y.md", b"# Overskrift\n\nTekst om rus."),
+        ],
+    )
     by_name = {r.stored_file.original_name: r for r in session.scalars(select(Report))}
     assert set(by_name) == {"notat.docx", "x.txt", "y.md"}
     assert by_name["x.txt"].page_count == 2
@@ -211,8 +248,9 @@ def test_docx_text_and_markdown_uploads(client, login, session, lib):
 def test_no_file_chosen(client, login, session, lib):
     """Submitting without files explains what to do and stores nothing."""
     login(lib.members["participant"])
-    response = client.post("/c/egen/library/upload", data={"visibility": "circle"},
-                           follow_redirects=True)
+    response = client.post(
+        "/c/egen/library/upload", data={"visibility": "circle"}, follow_redirects=True
+    )
     assert "Velg minst én fil." in response.get_data(as_text=True)
     assert lib.count(session) == 0
 
@@ -231,20 +269,28 @@ def test_download_keeps_original_name_and_pdf_opens_inline(client, login, sessio
     login(lib.members["reference"])
     from tests.library.factories import add_report_directly
 
-    rid = add_report_directly(lib.app, circle=lib.circle, actor=lib.members["participant"],
-                              shared=False, name="Æøå rapport.txt",
-                              text="Om ettervern for unge voksne.")
+    rid = add_report_directly(
+        lib.app,
+        circle=lib.circle,
+        actor=lib.members["participant"],
+        shared=False,
+        name="Æøå rapport.txt",
+        text="Om ettervern for unge voksne.",
+    )
     response = client.get(f"/c/egen/library/reports/{rid}/file")
     assert response.status_code == 200
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment") and "filename*=UTF-8''%C3%86%C3%B8%C3%A5" in (
-        disposition)
+        disposition
+    )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     client.post("/logout")
     login(lib.members["participant"])
     upload(client, "egen", [("r.pdf", good_pdf())])
-    pdf = _report(session, sha256=session.scalar(
-        select(StoredFile.sha256).where(StoredFile.original_name == "r.pdf")))
+    pdf = _report(
+        session,
+        sha256=session.scalar(select(StoredFile.sha256).where(StoredFile.original_name == "r.pdf")),
+    )
     inline = client.get(f"/c/egen/library/reports/{pdf.id}/file")
     assert inline.headers["Content-Disposition"].startswith("inline")
     assert inline.data.startswith(b"%PDF")

@@ -20,14 +20,29 @@ SECRET_PUBLISHER = "Lukket utgiver AS"
 def _setup(app: Flask, lib) -> tuple[int, int]:  # noqa: ANN001
     """Add a report kept to "egen" and a shared one on the same topic; return their ids."""
     secret = add_report_directly(
-        app, circle=lib.circle, actor=lib.members["participant"], shared=False, name="s.txt",
+        app,
+        circle=lib.circle,
+        actor=lib.members["participant"],
+        shared=False,
+        name="s.txt",
         text=f"Samarbeid om bolig og ettervern i {SECRET_WORD}. Barnevern og NAV møtes ukentlig.",
-        metadata={"title": SECRET_TITLE, "publisher": SECRET_PUBLISHER, "year": 2011,
-                  "document_type": "routine", "language": "sv"})
+        metadata={
+            "title": SECRET_TITLE,
+            "publisher": SECRET_PUBLISHER,
+            "year": 2011,
+            "document_type": "routine",
+            "language": "sv",
+        },
+    )
     shared = add_report_directly(
-        app, circle=lib.circle, actor=lib.members["participant"], shared=True, name="d.txt",
+        app,
+        circle=lib.circle,
+        actor=lib.members["participant"],
+        shared=True,
+        name="d.txt",
         text="Samarbeid om bolig og ettervern. Barnevern og NAV møtes hver uke i bydelen.",
-        metadata={"title": "Delt rapport om samarbeid", "publisher": "Felles", "year": 2020})
+        metadata={"title": "Delt rapport om samarbeid", "publisher": "Felles", "year": 2020},
+    )
     return secret, shared
 
 
@@ -56,10 +71,14 @@ def test_outsider_never_sees_a_circle_report(app, client, login, session, lib):
     assert "0 rapporter i biblioteket" in filtered
     _assert_clean(client.get(f"/c/annen/library/reports/{shared}").get_data(as_text=True))
     _assert_clean(client.get("/c/annen").get_data(as_text=True))
-    for path in (f"/c/annen/library/reports/{secret}", f"/c/annen/library/reports/{secret}/file",
-                 f"/c/annen/library/reports/{secret}/cite.bib",
-                 f"/c/annen/library/reports/{secret}/edit", f"/c/egen/library/reports/{secret}",
-                 f"/library/reports/{secret}"):
+    for path in (
+        f"/c/annen/library/reports/{secret}",
+        f"/c/annen/library/reports/{secret}/file",
+        f"/c/annen/library/reports/{secret}/cite.bib",
+        f"/c/annen/library/reports/{secret}/edit",
+        f"/c/egen/library/reports/{secret}",
+        f"/library/reports/{secret}",
+    ):
         assert client.get(path).status_code == 404, path
     for fmt in ("bib", "ris", "json"):
         exported = client.get(f"/c/annen/library/export.{fmt}?q=samarbeid").get_data(as_text=True)
@@ -99,15 +118,24 @@ def test_reading_lists_hide_reports_that_stopped_being_shared(app, client, login
     login(lib.members["other_leader"])
     client.post("/c/annen/library/lists", data={"title": "Forhåndslesing"})
     list_id = session.scalar(select(ReadingList.id))
-    client.post(f"/c/annen/library/reports/{shared}/lists", data={"list_id": str(list_id),
-                                                                 "note": "Les side 1"})
-    assert "Delt rapport om samarbeid" in client.get(
-        f"/c/annen/library/lists/{list_id}").get_data(as_text=True)
+    client.post(
+        f"/c/annen/library/reports/{shared}/lists",
+        data={"list_id": str(list_id), "note": "Les side 1"},
+    )
+    assert "Delt rapport om samarbeid" in client.get(f"/c/annen/library/lists/{list_id}").get_data(
+        as_text=True
+    )
     client.post("/logout")
     login(lib.members["leader"])
-    response = client.post(f"/c/egen/library/reports/{shared}/edit", data={
-        "title": "Delt rapport om samarbeid", "language": "nb", "document_type": "report",
-        "visibility": "circle"})
+    response = client.post(
+        f"/c/egen/library/reports/{shared}/edit",
+        data={
+            "title": "Delt rapport om samarbeid",
+            "language": "nb",
+            "document_type": "report",
+            "visibility": "circle",
+        },
+    )
     assert response.status_code == 302
     session.expire_all()
     assert session.get(Report, shared).circle_id == lib.circle.id
@@ -128,8 +156,9 @@ def test_outsider_cannot_put_a_circle_report_on_a_list(app, client, login, sessi
     login(lib.members["other_leader"])
     client.post("/c/annen/library/lists", data={"title": "Liste"})
     list_id = session.scalar(select(ReadingList.id))
-    response = client.post(f"/c/annen/library/reports/{secret}/lists",
-                           data={"list_id": str(list_id)})
+    response = client.post(
+        f"/c/annen/library/reports/{secret}/lists", data={"list_id": str(list_id)}
+    )
     assert response.status_code == 404
 
 
@@ -141,11 +170,14 @@ def test_hooks_for_threads_and_meetings_respect_visibility(app, lib):
     with app.test_request_context():
         subject = resolve_report_subject(db.session, secret)
         assert subject.circle_id == lib.circle.id and subject.url == (
-            f"/c/egen/library/reports/{secret}")
+            f"/c/egen/library/reports/{secret}"
+        )
         assert resolve_report_subject(db.session, shared).circle_id is None
         assert resolve_report_subject(db.session, 9999) is None
-        assert match_report_url(db.session, f"http://sirkel.test/c/x/library/reports/{secret}"
-                                ) == secret
+        assert (
+            match_report_url(db.session, f"http://sirkel.test/c/x/library/reports/{secret}")
+            == secret
+        )
         assert match_report_url(db.session, f"/library/reports/{shared}") == shared
         assert match_report_url(db.session, "/c/x/library/reports/9999") is None
         assert match_report_url(db.session, "https://evil.example/library/reports/1") is None
@@ -154,7 +186,8 @@ def test_hooks_for_threads_and_meetings_respect_visibility(app, lib):
         assert set(resolve_reports(db.session, [secret, shared], outsider)) == {shared}
         assert set(resolve_reports(db.session, [secret, shared], insider)) == {secret, shared}
         assert resolve_reports(db.session, [shared], outsider)[shared][1] == (
-            f"/library/reports/{shared}")
+            f"/library/reports/{shared}"
+        )
 
 
 def test_agenda_readings_and_threads_use_the_hooks(app, client, login, lib):
@@ -164,17 +197,23 @@ def test_agenda_readings_and_threads_use_the_hooks(app, client, login, lib):
     from meetings.readings import shown_readings
 
     secret, shared = _setup(app, lib)
-    readings = [SimpleNamespace(id=1, report_id=secret, title="Limt tittel", url="/x"),
-                SimpleNamespace(id=2, report_id=shared, title="Gammel tittel", url="/y")]
+    readings = [
+        SimpleNamespace(id=1, report_id=secret, title="Limt tittel", url="/x"),
+        SimpleNamespace(id=2, report_id=shared, title="Gammel tittel", url="/y"),
+    ]
     with app.test_request_context():
         outsider = db.session.merge(lib.members["other_participant"])
         shown = shown_readings(app, db.session, readings, outsider)
     assert (shown[1].title, shown[1].url) == ("Limt tittel", "")
-    assert (shown[2].title, shown[2].url) == ("Delt rapport om samarbeid",
-                                              f"/library/reports/{shared}")
+    assert (shown[2].title, shown[2].url) == (
+        "Delt rapport om samarbeid",
+        f"/library/reports/{shared}",
+    )
     login(lib.members["other_leader"])
-    assert client.get(f"/c/annen/threads/new?subject_kind=report&subject_id={secret}"
-                      ).status_code == 404
+    assert (
+        client.get(f"/c/annen/threads/new?subject_kind=report&subject_id={secret}").status_code
+        == 404
+    )
     ok = client.get(f"/c/annen/threads/new?subject_kind=report&subject_id={shared}")
     assert ok.status_code == 200 and "Delt rapport om samarbeid" in ok.get_data(as_text=True)
 

@@ -71,13 +71,15 @@ class Client:
     def __init__(self, base: str) -> None:
         self.base = base
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
 
     def _open(self, request: urllib.request.Request) -> Answer:
         try:
             with self.opener.open(request, timeout=60) as response:
-                return Answer(response.status, response.url, response.read().decode("utf-8",
-                                                                                    "replace"))
+                return Answer(
+                    response.status, response.url, response.read().decode("utf-8", "replace")
+                )
         except urllib.error.HTTPError as error:
             return Answer(error.code, request.full_url, error.read().decode("utf-8", "replace"))
 
@@ -95,26 +97,36 @@ class Client:
                 return form["action"] or path, dict(form["fields"])
         raise AssertionError(f"no form with {containing!r} on {path} ({page.status})")
 
-    def post(self, path: str, fields: dict[str, str],
-             files: dict[str, tuple[str, bytes, str]] | None = None) -> Answer:
+    def post(
+        self,
+        path: str,
+        fields: dict[str, str],
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> Answer:
         """POST a form, url-encoded or multipart when files are given."""
         if files:
             boundary = uuid.uuid4().hex
             parts = []
             for name, value in fields.items():
-                parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
-                             f"\r\n\r\n{value}\r\n".encode())
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                    f"\r\n\r\n{value}\r\n".encode()
+                )
             for name, (filename, data, ctype) in files.items():
-                parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                             f'filename="{filename}"\r\nContent-Type: {ctype}\r\n\r\n'.encode()
-                             + data + b"\r\n")
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                    f'filename="{filename}"\r\nContent-Type: {ctype}\r\n\r\n'.encode()
+                    + data
+                    + b"\r\n"
+                )
             body = b"".join(parts) + f"--{boundary}--\r\n".encode()
             ctype = f"multipart/form-data; boundary={boundary}"
         else:
             body = urllib.parse.urlencode(fields).encode()
             ctype = "application/x-www-form-urlencoded"
-        request = urllib.request.Request(self.base + path, data=body, method="POST",
-                                         headers={"Content-Type": ctype})
+        request = urllib.request.Request(
+            self.base + path, data=body, method="POST", headers={"Content-Type": ctype}
+        )
         return self._open(request)
 
     def sign_in(self, email: str, password: str) -> None:

@@ -36,8 +36,14 @@ def _free_port() -> int:
 
 
 def _flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _one(db: Path, sql: str) -> int:
@@ -62,30 +68,60 @@ def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
     data = tmp_path / "data"
     database = data / "load.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "TEST_DATABASE"))}
-    env.update(APP_ENV="production", SECRET_KEY="load-test-secret", DATA_DIR=str(data),
-               DATABASE_URL=f"sqlite:///{database}", BASE_URL=f"http://127.0.0.1:{port}",
-               LOGIN_RATE_LIMIT="1000")
+    env.update(
+        APP_ENV="production",
+        SECRET_KEY="load-test-secret",
+        DATA_DIR=str(data),
+        DATABASE_URL=f"sqlite:///{database}",
+        BASE_URL=f"http://127.0.0.1:{port}",
+        LOGIN_RATE_LIMIT="1000",
+    )
     for args in (("db", "upgrade"), ("demo",)):
         result = _flask(env, *args)
         assert result.returncode == 0, result.stdout + result.stderr
 
-    thread_id = _one(database, "SELECT id FROM thread WHERE state = 'open' AND locked = 0 "
-                               "AND audience = 'circle' ORDER BY id LIMIT 1")
-    meeting_id = _one(database, "SELECT m.id FROM meeting m LEFT JOIN minutes n ON "
-                                "n.meeting_id = m.id WHERE n.id IS NULL OR n.state = 'draft' "
-                                "ORDER BY m.starts_at LIMIT 1")
+    thread_id = _one(
+        database,
+        "SELECT id FROM thread WHERE state = 'open' AND locked = 0 "
+        "AND audience = 'circle' ORDER BY id LIMIT 1",
+    )
+    meeting_id = _one(
+        database,
+        "SELECT m.id FROM meeting m LEFT JOIN minutes n ON "
+        "n.meeting_id = m.id WHERE n.id IS NULL OR n.state = 'draft' "
+        "ORDER BY m.starts_at LIMIT 1",
+    )
     before = {
         "posts": _one(database, f"SELECT count(*) FROM thread_post WHERE thread_id = {thread_id}"),
         "reports": _one(database, "SELECT count(*) FROM report"),
-        "revisions": _one(database, "SELECT count(*) FROM minutes_revision r JOIN minutes n ON "
-                                    f"r.minutes_id = n.id WHERE n.meeting_id = {meeting_id}"),
+        "revisions": _one(
+            database,
+            "SELECT count(*) FROM minutes_revision r JOIN minutes n ON "
+            f"r.minutes_id = n.id WHERE n.meeting_id = {meeting_id}",
+        ),
     }
 
     log = (tmp_path / "gunicorn.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "60", "--graceful-timeout", "10", "app:create_app()"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "3",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "10",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     done = {"posts": 0, "reports": 0, "revisions": 0, "searches": 0}
     failures: list[str] = []
     lock = threading.Lock()
@@ -118,8 +154,9 @@ def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
         def upload(client: Client, n: int):  # noqa: ANN202
             action, fields = client.form(f"/c/{slug}/library/upload", "visibility")
             text = f"Lastetest rapport {n} {time.time_ns()}\n\nBoligsosialt arbeid og ettervern."
-            answer = client.post(action, fields, files={"files": (f"last-{n}.txt", text.encode(),
-                                                                  "text/plain")})
+            answer = client.post(
+                action, fields, files={"files": (f"last-{n}.txt", text.encode(), "text/plain")}
+            )
             return "reports", answer.status == 200 and "/upload" not in answer.url, answer.status
 
         def minutes(client: Client, n: int):  # noqa: ANN202
@@ -135,10 +172,15 @@ def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
             answer = client.get(f"/c/{slug}/library?q={query.replace(' ', '+')}")
             return "searches", answer.status == 200, answer.status
 
-        users = [("sara.nilsen@demo.example", post), ("omar.haddad@demo.example", post),
-                 ("marte.berg@demo.example", post), ("ingrid.lund@demo.example", upload),
-                 ("henrik.aas@demo.example", minutes), ("jonas.vik@demo.example", search),
-                 ("amina.yusuf@demo.example", search)]
+        users = [
+            ("sara.nilsen@demo.example", post),
+            ("omar.haddad@demo.example", post),
+            ("marte.berg@demo.example", post),
+            ("ingrid.lund@demo.example", upload),
+            ("henrik.aas@demo.example", minutes),
+            ("jonas.vik@demo.example", search),
+            ("amina.yusuf@demo.example", search),
+        ]
         workers = [threading.Thread(target=run, args=user) for user in users]
         for worker in workers:
             worker.start()
@@ -158,8 +200,11 @@ def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
     after = {
         "posts": _one(database, f"SELECT count(*) FROM thread_post WHERE thread_id = {thread_id}"),
         "reports": _one(database, "SELECT count(*) FROM report"),
-        "revisions": _one(database, "SELECT count(*) FROM minutes_revision r JOIN minutes n ON "
-                                    f"r.minutes_id = n.id WHERE n.meeting_id = {meeting_id}"),
+        "revisions": _one(
+            database,
+            "SELECT count(*) FROM minutes_revision r JOIN minutes n ON "
+            f"r.minutes_id = n.id WHERE n.meeting_id = {meeting_id}",
+        ),
     }
     for kind in ("posts", "reports", "revisions"):
         assert after[kind] - before[kind] == done[kind], (kind, before, after, done)

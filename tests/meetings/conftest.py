@@ -39,12 +39,11 @@ def people(make_circle, make_member) -> People:  # noqa: ANN001
         leader=make_member("Lea Leder", circle=circle, role=Role.LEADER),
         leader2=make_member("Leif Leder", circle=circle, role=Role.LEADER),
         participant=make_member("Pia Deltaker", circle=circle, role=Role.PARTICIPANT, unit=unit),
-        participant2=make_member("Per Deltaker", circle=circle, role=Role.PARTICIPANT,
-                                 unit=unit),
-        reference=make_member("Rita Referanse", circle=circle, role=Role.REFERENCE,
-                              organisation="Bufdir"),
-        unit_leader=make_member("Ulf Enhetsleder", circle=circle, role=Role.UNIT_LEADER,
-                                unit=unit),
+        participant2=make_member("Per Deltaker", circle=circle, role=Role.PARTICIPANT, unit=unit),
+        reference=make_member(
+            "Rita Referanse", circle=circle, role=Role.REFERENCE, organisation="Bufdir"
+        ),
+        unit_leader=make_member("Ulf Enhetsleder", circle=circle, role=Role.UNIT_LEADER, unit=unit),
         other_circle=other,
         other_leader=make_member("Olga Annen", circle=other, role=Role.LEADER),
     )
@@ -61,14 +60,29 @@ def make_meeting(session, people) -> Callable[..., Meeting]:  # noqa: ANN001
     """Return a factory creating a meeting through the service (agenda from the template)."""
     from meetings.services.meetings import create_meeting
 
-    def make(days: float = 10, *, kind: MeetingKind = MeetingKind.CIRCLE,
-             title: str = "Sirkelmøte", hours: float = 3, circle: Circle | None = None,
-             actor: Member | None = None, commit: bool = True, **extra: Any) -> Meeting:
+    def make(
+        days: float = 10,
+        *,
+        kind: MeetingKind = MeetingKind.CIRCLE,
+        title: str = "Sirkelmøte",
+        hours: float = 3,
+        circle: Circle | None = None,
+        actor: Member | None = None,
+        commit: bool = True,
+        **extra: Any,
+    ) -> Meeting:
         starts = at(days)
-        meeting = create_meeting(session, circle or people.circle,
-                                 actor=actor or people.leader, kind=kind, title=title,
-                                 starts_at=starts, ends_at=starts + timedelta(hours=hours),
-                                 place="Høgskolen", **extra)
+        meeting = create_meeting(
+            session,
+            circle or people.circle,
+            actor=actor or people.leader,
+            kind=kind,
+            title=title,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=hours),
+            place="Høgskolen",
+            **extra,
+        )
         if commit:
             session.commit()
         return meeting
@@ -84,12 +98,28 @@ def held_meeting(session, people, make_meeting) -> Callable[..., Meeting]:  # no
 
     def make(days: float = -3, notes: str = "Notater fra møtet.", **kwargs: Any) -> Meeting:
         meeting = make_meeting(days, **kwargs)
-        record_attendance(session, meeting, people.circle, actor=people.leader, statuses={
-            people.leader.id: "present", people.participant.id: "present",
-            people.participant2.id: "excused", people.leader2.id: "present"})
+        record_attendance(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
+            statuses={
+                people.leader.id: "present",
+                people.participant.id: "present",
+                people.participant2.id: "excused",
+                people.leader2.id: "present",
+            },
+        )
         first = meeting.items[0]
-        save_minutes(session, meeting, people.circle, actor=people.leader, expected_version=0,
-                     content={first.id: ItemContent(notes, "Vedtatt.")}, evaluation="Bra møte.")
+        save_minutes(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
+            expected_version=0,
+            content={first.id: ItemContent(notes, "Vedtatt.")},
+            evaluation="Bra møte.",
+        )
         session.commit()
         return meeting
 

@@ -29,168 +29,382 @@ ALL_HIDDEN = expect(HIDDEN)
 # Leader-only POST on an object that belongs to the other circle, through our own slug.
 FOREIGN_OBJECT = expect(DENIED, outsider=HIDDEN, leader=HIDDEN, admin=HIDDEN)
 
-MEETING_FORM = {"kind": "circle", "title": "Matrisemøte", "starts_at": "2031-03-01T10:00",
-                "ends_at": "2031-03-01T12:00", "place": "Høgskolen", "host_unit_id": "0"}
-ITEM_FORM = {"title": "Nytt punkt", "kind": "discussion", "parent_id": "0",
-             "minutes_planned": "10"}
+MEETING_FORM = {
+    "kind": "circle",
+    "title": "Matrisemøte",
+    "starts_at": "2031-03-01T10:00",
+    "ends_at": "2031-03-01T12:00",
+    "place": "Høgskolen",
+    "host_unit_id": "0",
+}
+ITEM_FORM = {"title": "Nytt punkt", "kind": "discussion", "parent_id": "0", "minutes_planned": "10"}
 
 ROWS = [
     # meeting list and planning
     Row("meetings.index", _c("/meetings"), circle_view()),
     Row("meetings.index", _c("/meetings", other=True), other_circle(), note="other circle"),
     Row("meetings.create", _c("/meetings/new"), leaders_only()),
-    Row("meetings.create", _c("/meetings/new"), leaders_only(302), method="POST",
-        data=lambda w: MEETING_FORM),
+    Row(
+        "meetings.create",
+        _c("/meetings/new"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: MEETING_FORM,
+    ),
     Row("meetings.create", _c("/meetings/new", other=True), other_circle(), note="other circle"),
     Row("meetings.template", _c("/meetings/template"), leaders_only()),
-    Row("meetings.template", _c("/meetings/template"), leaders_only(302), method="POST",
-        data=lambda w: {"rows": "1", "title-0": "Innsjekk", "kind-0": "discussion",
-                        "minutes_planned-0": "10"}),
-    Row("meetings.template", _c("/meetings/template", other=True), other_circle(),
-        note="other circle"),
+    Row(
+        "meetings.template",
+        _c("/meetings/template"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {
+            "rows": "1",
+            "title-0": "Innsjekk",
+            "kind-0": "discussion",
+            "minutes_planned-0": "10",
+        },
+    ),
+    Row(
+        "meetings.template",
+        _c("/meetings/template", other=True),
+        other_circle(),
+        note="other circle",
+    ),
     # a meeting's page, print view and calendar file
     Row("meetings.show", _m("m_future"), STAFF_MEETING, note="circle meeting"),
     Row("meetings.show", _m("m_ref"), circle_view(), note="reference-group meeting"),
     Row("meetings.show", _m("other_meeting"), ALL_HIDDEN, note="other circle's meeting, our slug"),
     Row("meetings.show", _m("other_meeting", other=True), other_circle(), note="other circle"),
     Row("meetings.print_agenda", _m("m_future", "/agenda/print"), STAFF_MEETING),
-    Row("meetings.print_agenda", _m("m_ref", "/agenda/print"), circle_view(),
-        note="reference-group meeting"),
-    Row("meetings.print_agenda", _m("other_meeting", "/agenda/print", other=True),
-        other_circle(), note="other circle"),
+    Row(
+        "meetings.print_agenda",
+        _m("m_ref", "/agenda/print"),
+        circle_view(),
+        note="reference-group meeting",
+    ),
+    Row(
+        "meetings.print_agenda",
+        _m("other_meeting", "/agenda/print", other=True),
+        other_circle(),
+        note="other circle",
+    ),
     Row("meetings.ics", _m("m_future", ".ics"), STAFF_MEETING),
     Row("meetings.ics", _m("m_ref", ".ics"), circle_view(), note="reference-group meeting"),
     Row("meetings.ics", _m("other_meeting", ".ics"), ALL_HIDDEN, note="other circle's meeting"),
     Row("meetings.edit", _m("m_future", "/edit"), leaders_only()),
-    Row("meetings.edit", _m("m_future", "/edit"), leaders_only(302), method="POST",
-        data=lambda w: MEETING_FORM),
-    Row("meetings.edit", _m("other_meeting", "/edit", other=True), other_circle(),
-        note="other circle"),
+    Row(
+        "meetings.edit",
+        _m("m_future", "/edit"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: MEETING_FORM,
+    ),
+    Row(
+        "meetings.edit",
+        _m("other_meeting", "/edit", other=True),
+        other_circle(),
+        note="other circle",
+    ),
     # invitation, answers, attendance
     Row("meetings.invite", _m("m_future", "/invite"), leaders_only(302), method="POST"),
-    Row("meetings.invite", _m("other_meeting", "/invite"), FOREIGN_OBJECT, method="POST",
-        note="other circle's meeting"),
-    Row("meetings.rsvp", _m("m_future", "/rsvp"),
+    Row(
+        "meetings.invite",
+        _m("other_meeting", "/invite"),
+        FOREIGN_OBJECT,
+        method="POST",
+        note="other circle's meeting",
+    ),
+    Row(
+        "meetings.rsvp",
+        _m("m_future", "/rsvp"),
         expect(302, outsider=HIDDEN, reference=HIDDEN, unit_leader=HIDDEN, admin=DENIED),
-        method="POST", data=lambda w: {"answer": "attending"}),
-    Row("meetings.rsvp", _m("m_ref", "/rsvp"),
-        expect(302, outsider=HIDDEN, participant=DENIED, admin=DENIED), method="POST",
+        method="POST",
+        data=lambda w: {"answer": "attending"},
+    ),
+    Row(
+        "meetings.rsvp",
+        _m("m_ref", "/rsvp"),
+        expect(302, outsider=HIDDEN, participant=DENIED, admin=DENIED),
+        method="POST",
         data=lambda w: {"answer": "absent", "message": "Forfall"},
-        note="reference-group meeting"),
+        note="reference-group meeting",
+    ),
     Row("meetings.attendance", _m("m_draft", "/attendance"), leaders_only()),
-    Row("meetings.attendance", _m("m_draft", "/attendance"), leaders_only(302), method="POST",
-        data=lambda w: {f"status-{w.members['participant'].id}": "present"}),
-    Row("meetings.attendance", _m("other_meeting", "/attendance"), FOREIGN_OBJECT,
-        note="other circle's meeting"),
-    Row("meetings.attendance_series", _c("/attendance"),
-        expect(200, outsider=HIDDEN, reference=DENIED)),
-    Row("meetings.attendance_series", _c("/attendance", other=True), other_circle(),
-        note="other circle"),
+    Row(
+        "meetings.attendance",
+        _m("m_draft", "/attendance"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {f"status-{w.members['participant'].id}": "present"},
+    ),
+    Row(
+        "meetings.attendance",
+        _m("other_meeting", "/attendance"),
+        FOREIGN_OBJECT,
+        note="other circle's meeting",
+    ),
+    Row(
+        "meetings.attendance_series",
+        _c("/attendance"),
+        expect(200, outsider=HIDDEN, reference=DENIED),
+    ),
+    Row(
+        "meetings.attendance_series",
+        _c("/attendance", other=True),
+        other_circle(),
+        note="other circle",
+    ),
     # agenda items
-    Row("meetings.add_item", _m("m_future", "/agenda"), leaders_only(302), method="POST",
-        data=lambda w: ITEM_FORM),
-    Row("meetings.add_item", _m("other_meeting", "/agenda"), FOREIGN_OBJECT, method="POST",
-        data=lambda w: ITEM_FORM, note="other circle's meeting"),
-    Row("meetings.edit_item", lambda w: _m("m_future")(w) + f"/agenda/{w.extra['item'].id}",
-        leaders_only()),
-    Row("meetings.edit_item", lambda w: _m("m_future")(w) + f"/agenda/{w.extra['item'].id}",
-        leaders_only(302), method="POST",
-        data=lambda w: {"title": "Endret", "kind": "decision", "minutes_planned": "5"}),
-    Row("meetings.edit_item", lambda w: _m("m_future")(w) + f"/agenda/"
-        f"{w.extra['other_item'].id}", FOREIGN_OBJECT, note="item of another meeting"),
-    Row("meetings.delete_item", lambda w: _m("m_future")(w) + f"/agenda/{w.extra['item'].id}"
-        "/delete", leaders_only(302), method="POST"),
-    Row("meetings.reorder", _m("m_future", "/agenda/order"), leaders_only(302), method="POST",
-        data=lambda w: {f"position-{w.extra['item'].id}": "1"}),
+    Row(
+        "meetings.add_item",
+        _m("m_future", "/agenda"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: ITEM_FORM,
+    ),
+    Row(
+        "meetings.add_item",
+        _m("other_meeting", "/agenda"),
+        FOREIGN_OBJECT,
+        method="POST",
+        data=lambda w: ITEM_FORM,
+        note="other circle's meeting",
+    ),
+    Row(
+        "meetings.edit_item",
+        lambda w: _m("m_future")(w) + f"/agenda/{w.extra['item'].id}",
+        leaders_only(),
+    ),
+    Row(
+        "meetings.edit_item",
+        lambda w: _m("m_future")(w) + f"/agenda/{w.extra['item'].id}",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"title": "Endret", "kind": "decision", "minutes_planned": "5"},
+    ),
+    Row(
+        "meetings.edit_item",
+        lambda w: _m("m_future")(w) + f"/agenda/{w.extra['other_item'].id}",
+        FOREIGN_OBJECT,
+        note="item of another meeting",
+    ),
+    Row(
+        "meetings.delete_item",
+        lambda w: _m("m_future")(w) + f"/agenda/{w.extra['item'].id}/delete",
+        leaders_only(302),
+        method="POST",
+    ),
+    Row(
+        "meetings.reorder",
+        _m("m_future", "/agenda/order"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {f"position-{w.extra['item'].id}": "1"},
+    ),
     # minutes: reading (approved, draft, in review, other circle)
     Row("meetings.minutes", _m("m_approved", "/minutes"), circle_view(), note="approved"),
     Row("meetings.minutes", _m("m_draft", "/minutes"), DRAFT, note="draft"),
     Row("meetings.minutes", _m("m_review", "/minutes"), IN_REVIEW, note="in review"),
-    Row("meetings.minutes", _m("other_meeting", "/minutes"), ALL_HIDDEN,
-        note="other circle's minutes, our slug"),
-    Row("meetings.minutes", _m("other_meeting", "/minutes", other=True), other_circle(),
-        note="other circle"),
+    Row(
+        "meetings.minutes",
+        _m("other_meeting", "/minutes"),
+        ALL_HIDDEN,
+        note="other circle's minutes, our slug",
+    ),
+    Row(
+        "meetings.minutes",
+        _m("other_meeting", "/minutes", other=True),
+        other_circle(),
+        note="other circle",
+    ),
     Row("meetings.minutes", _m("m_future", "/minutes"), ALL_HIDDEN, note="no minutes yet"),
-    Row("meetings.print_minutes", _m("m_approved", "/minutes/print"), circle_view(),
-        note="approved"),
+    Row(
+        "meetings.print_minutes", _m("m_approved", "/minutes/print"), circle_view(), note="approved"
+    ),
     Row("meetings.print_minutes", _m("m_draft", "/minutes/print"), DRAFT, note="draft"),
-    Row("meetings.versions", _m("m_approved", "/minutes/versions"), circle_view(),
-        note="approved"),
+    Row("meetings.versions", _m("m_approved", "/minutes/versions"), circle_view(), note="approved"),
     Row("meetings.versions", _m("m_draft", "/minutes/versions"), ALL_HIDDEN, note="draft"),
-    Row("meetings.revisions", _m("m_draft", "/minutes/revisions"), leaders_only(),
-        note="draft history"),
-    Row("meetings.revisions", _m("m_approved", "/minutes/revisions"), leaders_only(),
-        note="history of approved minutes"),
+    Row(
+        "meetings.revisions",
+        _m("m_draft", "/minutes/revisions"),
+        leaders_only(),
+        note="draft history",
+    ),
+    Row(
+        "meetings.revisions",
+        _m("m_approved", "/minutes/revisions"),
+        leaders_only(),
+        note="history of approved minutes",
+    ),
     # minutes: writing and the workflow
     Row("meetings.edit_minutes", _m("m_draft", "/minutes/edit"), leaders_only()),
-    Row("meetings.edit_minutes", _m("m_draft", "/minutes/edit"), leaders_only(302),
-        method="POST", data=lambda w: {"version": "1", "evaluation": "Fint"}),
-    Row("meetings.edit_minutes", _m("m_approved", "/minutes/edit"), leaders_only(302),
-        note="frozen: leaders are sent back"),
-    Row("meetings.edit_minutes", _m("other_meeting", "/minutes/edit"), FOREIGN_OBJECT,
-        note="other circle's minutes"),
-    Row("meetings.add_action", _m("m_draft", "/minutes/actions"), leaders_only(302),
-        method="POST", data=lambda w: {"what": "Ny oppgave", "owner_id": "0"}),
-    Row("meetings.delete_action", lambda w: _m("m_draft")(w) + "/minutes/actions/"
-        f"{w.extra['draft_action'].id}/delete", leaders_only(302), method="POST"),
-    Row("meetings.delete_action", lambda w: _m("m_draft")(w) + "/minutes/actions/"
-        f"{w.extra['other_action'].id}/delete", FOREIGN_OBJECT, method="POST",
-        note="other circle's action"),
-    Row("meetings.send_for_review", _m("m_draft", "/minutes/review"), leaders_only(302),
-        method="POST", data=lambda w: {"deadline": "2040-01-01T12:00"}),
-    Row("meetings.comment", _m("m_review", "/minutes/comments"),
-        expect(HIDDEN, participant=302, leader=302, admin=302), method="POST",
-        data=lambda w: {"kind": "comment", "body": "En merknad"}, note="in review"),
-    Row("meetings.comment", _m("m_draft", "/minutes/comments"),
-        expect(HIDDEN, leader=DENIED, admin=DENIED), method="POST",
-        data=lambda w: {"kind": "comment", "body": "En merknad"}, note="draft"),
-    Row("meetings.comment", _m("m_approved", "/minutes/comments"),
-        expect(DENIED, outsider=HIDDEN), method="POST",
-        data=lambda w: {"kind": "comment", "body": "En merknad"}, note="approved: closed"),
-    Row("meetings.decide_comment", lambda w: _m("m_review")(w) + "/minutes/comments/"
-        f"{w.extra['comment'].id}", leaders_only(302), method="POST",
-        data=lambda w: {"decision": "decline"}),
-    Row("meetings.approve", _m("m_review", "/minutes/approve"), leaders_only(302),
-        method="POST"),
-    Row("meetings.approve", _m("other_meeting", "/minutes/approve"), FOREIGN_OBJECT,
-        method="POST", note="other circle's minutes"),
-    Row("meetings.distribute", _m("m_approved", "/minutes/distribute"), leaders_only(302),
-        method="POST"),
+    Row(
+        "meetings.edit_minutes",
+        _m("m_draft", "/minutes/edit"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"version": "1", "evaluation": "Fint"},
+    ),
+    Row(
+        "meetings.edit_minutes",
+        _m("m_approved", "/minutes/edit"),
+        leaders_only(302),
+        note="frozen: leaders are sent back",
+    ),
+    Row(
+        "meetings.edit_minutes",
+        _m("other_meeting", "/minutes/edit"),
+        FOREIGN_OBJECT,
+        note="other circle's minutes",
+    ),
+    Row(
+        "meetings.add_action",
+        _m("m_draft", "/minutes/actions"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"what": "Ny oppgave", "owner_id": "0"},
+    ),
+    Row(
+        "meetings.delete_action",
+        lambda w: _m("m_draft")(w) + f"/minutes/actions/{w.extra['draft_action'].id}/delete",
+        leaders_only(302),
+        method="POST",
+    ),
+    Row(
+        "meetings.delete_action",
+        lambda w: _m("m_draft")(w) + f"/minutes/actions/{w.extra['other_action'].id}/delete",
+        FOREIGN_OBJECT,
+        method="POST",
+        note="other circle's action",
+    ),
+    Row(
+        "meetings.send_for_review",
+        _m("m_draft", "/minutes/review"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"deadline": "2040-01-01T12:00"},
+    ),
+    Row(
+        "meetings.comment",
+        _m("m_review", "/minutes/comments"),
+        expect(HIDDEN, participant=302, leader=302, admin=302),
+        method="POST",
+        data=lambda w: {"kind": "comment", "body": "En merknad"},
+        note="in review",
+    ),
+    Row(
+        "meetings.comment",
+        _m("m_draft", "/minutes/comments"),
+        expect(HIDDEN, leader=DENIED, admin=DENIED),
+        method="POST",
+        data=lambda w: {"kind": "comment", "body": "En merknad"},
+        note="draft",
+    ),
+    Row(
+        "meetings.comment",
+        _m("m_approved", "/minutes/comments"),
+        expect(DENIED, outsider=HIDDEN),
+        method="POST",
+        data=lambda w: {"kind": "comment", "body": "En merknad"},
+        note="approved: closed",
+    ),
+    Row(
+        "meetings.decide_comment",
+        lambda w: _m("m_review")(w) + f"/minutes/comments/{w.extra['comment'].id}",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"decision": "decline"},
+    ),
+    Row("meetings.approve", _m("m_review", "/minutes/approve"), leaders_only(302), method="POST"),
+    Row(
+        "meetings.approve",
+        _m("other_meeting", "/minutes/approve"),
+        FOREIGN_OBJECT,
+        method="POST",
+        note="other circle's minutes",
+    ),
+    Row(
+        "meetings.distribute",
+        _m("m_approved", "/minutes/distribute"),
+        leaders_only(302),
+        method="POST",
+    ),
     Row("meetings.correct", _m("m_approved", "/minutes/correct"), leaders_only()),
-    Row("meetings.correct", _m("m_approved", "/minutes/correct"), leaders_only(302),
-        method="POST", data=lambda w: {"version": str(w.extra["m_approved"].minutes.edit_version),
-                                       "reason": "Feil", "evaluation": "Rettet"}),
-    Row("meetings.correct", _m("m_draft", "/minutes/correct"), FOREIGN_OBJECT,
-        note="draft: nothing to correct"),
+    Row(
+        "meetings.correct",
+        _m("m_approved", "/minutes/correct"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {
+            "version": str(w.extra["m_approved"].minutes.edit_version),
+            "reason": "Feil",
+            "evaluation": "Rettet",
+        },
+    ),
+    Row(
+        "meetings.correct",
+        _m("m_draft", "/minutes/correct"),
+        FOREIGN_OBJECT,
+        note="draft: nothing to correct",
+    ),
     # action items
     Row("meetings.actions", _c("/actions"), circle_view()),
     Row("meetings.actions", _c("/actions", other=True), other_circle(), note="other circle"),
     Row("meetings.my_actions", _c("/actions/mine"), circle_view()),
-    Row("meetings.toggle_action", lambda w: _c(f"/actions/{w.extra['action'].id}/toggle")(w),
-        expect(DENIED, outsider=HIDDEN, participant=302, leader=302, admin=302), method="POST",
-        data=lambda w: {"done": "1"}, note="approved, owned by the participant"),
-    Row("meetings.toggle_action", lambda w: _c(f"/actions/{w.extra['draft_action'].id}"
-                                               "/toggle")(w),
-        expect(HIDDEN, leader=302, admin=302), method="POST", data=lambda w: {"done": "1"},
-        note="in draft minutes"),
-    Row("meetings.toggle_action", lambda w: _c(f"/actions/{w.extra['other_action'].id}"
-                                               "/toggle")(w),
-        ALL_HIDDEN, method="POST", data=lambda w: {"done": "1"}, note="other circle's action"),
+    Row(
+        "meetings.toggle_action",
+        lambda w: _c(f"/actions/{w.extra['action'].id}/toggle")(w),
+        expect(DENIED, outsider=HIDDEN, participant=302, leader=302, admin=302),
+        method="POST",
+        data=lambda w: {"done": "1"},
+        note="approved, owned by the participant",
+    ),
+    Row(
+        "meetings.toggle_action",
+        lambda w: _c(f"/actions/{w.extra['draft_action'].id}/toggle")(w),
+        expect(HIDDEN, leader=302, admin=302),
+        method="POST",
+        data=lambda w: {"done": "1"},
+        note="in draft minutes",
+    ),
+    Row(
+        "meetings.toggle_action",
+        lambda w: _c(f"/actions/{w.extra['other_action'].id}/toggle")(w),
+        ALL_HIDDEN,
+        method="POST",
+        data=lambda w: {"done": "1"},
+        note="other circle's action",
+    ),
     # archive
     Row("meetings.archive", _c("/minutes/archive"), circle_view()),
-    Row("meetings.archive", _c("/minutes/archive", other=True), other_circle(),
-        note="other circle"),
+    Row(
+        "meetings.archive", _c("/minutes/archive", other=True), other_circle(), note="other circle"
+    ),
     Row("meetings.archive_word", _c("/minutes/archive.docx"), circle_view()),
-    Row("meetings.archive_word", _c("/minutes/archive.docx", other=True), other_circle(),
-        note="other circle"),
+    Row(
+        "meetings.archive_word",
+        _c("/minutes/archive.docx", other=True),
+        other_circle(),
+        note="other circle",
+    ),
     # calendar subscription
     Row("meetings.calendar", lambda w: "/meetings/calendar", expect(200)),
-    Row("meetings.renew_calendar", lambda w: "/meetings/calendar/renew", expect(302),
-        method="POST"),
-    Row("meetings.feed", lambda w: "/meetings/feed/not-a-token.ics",
-        expect(HIDDEN, anonymous=HIDDEN, deactivated=HIDDEN), note="bad token"),
-    Row("meetings.feed", lambda w: f"/meetings/feed/{w.extra['feed_token'].token}.ics",
-        expect(200, anonymous=200, deactivated=200), note="the token is the key"),
+    Row(
+        "meetings.renew_calendar", lambda w: "/meetings/calendar/renew", expect(302), method="POST"
+    ),
+    Row(
+        "meetings.feed",
+        lambda w: "/meetings/feed/not-a-token.ics",
+        expect(HIDDEN, anonymous=HIDDEN, deactivated=HIDDEN),
+        note="bad token",
+    ),
+    Row(
+        "meetings.feed",
+        lambda w: f"/meetings/feed/{w.extra['feed_token'].token}.ics",
+        expect(200, anonymous=200, deactivated=200),
+        note="the token is the key",
+    ),
 ]
 
 
@@ -208,45 +422,76 @@ def build(session, world) -> None:  # noqa: ANN001
 
     def meeting(days: float, kind: str = "circle", title: str = "Møte", c=None, actor=None):  # noqa: ANN001, ANN202
         start = now + timedelta(days=days)
-        return meetings.create_meeting(session, c or circle, actor=actor or leader, kind=kind,
-                                       title=title, starts_at=start,
-                                       ends_at=start + timedelta(hours=3))
+        return meetings.create_meeting(
+            session,
+            c or circle,
+            actor=actor or leader,
+            kind=kind,
+            title=title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+        )
 
     def held(days: float):  # noqa: ANN202
         m = meeting(days)
-        attendance.record_attendance(session, m, circle, actor=leader, statuses={
-            participant.id: "present", leader.id: "present"})
-        minutes.save_minutes(session, m, circle, actor=leader, expected_version=0,
-                             content={}, evaluation="Godt møte.")
+        attendance.record_attendance(
+            session,
+            m,
+            circle,
+            actor=leader,
+            statuses={participant.id: "present", leader.id: "present"},
+        )
+        minutes.save_minutes(
+            session,
+            m,
+            circle,
+            actor=leader,
+            expected_version=0,
+            content={},
+            evaluation="Godt møte.",
+        )
         return m
 
     approved = held(-30)
-    world.extra["action"] = add_action(session, approved.minutes, circle, actor=leader,
-                                       what="Oppgave", owner_id=participant.id)
-    workflow.send_for_review(session, approved, circle, actor=leader,
-                             deadline=now + timedelta(days=1))
+    world.extra["action"] = add_action(
+        session, approved.minutes, circle, actor=leader, what="Oppgave", owner_id=participant.id
+    )
+    workflow.send_for_review(
+        session, approved, circle, actor=leader, deadline=now + timedelta(days=1)
+    )
     workflow.approve_minutes(session, approved, circle, actor=leader)
     review = held(-10)
-    workflow.send_for_review(session, review, circle, actor=leader,
-                             deadline=now + timedelta(days=5))
-    world.extra["comment"] = workflow.add_comment(session, review.minutes, circle,
-                                                  actor=participant, kind="comment",
-                                                  body="Rett navnet")
+    workflow.send_for_review(
+        session, review, circle, actor=leader, deadline=now + timedelta(days=5)
+    )
+    world.extra["comment"] = workflow.add_comment(
+        session, review.minutes, circle, actor=participant, kind="comment", body="Rett navnet"
+    )
     draft = held(-2)
-    world.extra["draft_action"] = add_action(session, draft.minutes, circle, actor=leader,
-                                             what="Utkastoppgave", owner_id=participant.id)
+    world.extra["draft_action"] = add_action(
+        session, draft.minutes, circle, actor=leader, what="Utkastoppgave", owner_id=participant.id
+    )
     future = meeting(10)
     ref = meeting(12, kind="reference", title="Referansegruppe")
     ref.items.append(AgendaItem(kind="information", title="Orientering", position=0))
     other = meeting(-5, c=world.other, actor=world.members["outsider"], title="Annen")
-    other.minutes = Minutes(circle_id=world.other.id, state=MinutesState.APPROVED,
-                            approved_version=1, approved_at=now)
+    other.minutes = Minutes(
+        circle_id=world.other.id, state=MinutesState.APPROVED, approved_version=1, approved_at=now
+    )
     session.flush()
-    world.extra["other_action"] = ActionItem(circle_id=world.other.id,
-                                             minutes_id=other.minutes.id, what="Annen oppgave")
+    world.extra["other_action"] = ActionItem(
+        circle_id=world.other.id, minutes_id=other.minutes.id, what="Annen oppgave"
+    )
     session.add(world.extra["other_action"])
-    world.extra.update(m_approved=approved, m_review=review, m_draft=draft, m_future=future,
-                       m_ref=ref, other_meeting=other, item=future.items[-1],
-                       other_item=other.items[0],
-                       feed_token=ical.feed_token(session, participant))
+    world.extra.update(
+        m_approved=approved,
+        m_review=review,
+        m_draft=draft,
+        m_future=future,
+        m_ref=ref,
+        other_meeting=other,
+        item=future.items[-1],
+        other_item=other.items[0],
+        feed_token=ical.feed_token(session, participant),
+    )
     session.flush()

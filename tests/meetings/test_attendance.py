@@ -13,21 +13,31 @@ from meetings.services import attendance
 def test_invitation_goes_to_the_meeting_audience(session, people, make_meeting) -> None:
     """Circle meetings: leaders and participants; reference meetings: the reference group."""
     meeting = make_meeting(5)
-    recipients, changed = attendance.send_invitation(session, meeting, people.circle,
-                                                     actor=people.leader)
+    recipients, changed = attendance.send_invitation(
+        session, meeting, people.circle, actor=people.leader
+    )
     assert not changed
-    assert {m.id for m in recipients} == {people.leader.id, people.leader2.id,
-                                          people.participant.id, people.participant2.id}
-    again, changed = attendance.send_invitation(session, meeting, people.circle,
-                                                actor=people.leader)
+    assert {m.id for m in recipients} == {
+        people.leader.id,
+        people.leader2.id,
+        people.participant.id,
+        people.participant2.id,
+    }
+    again, changed = attendance.send_invitation(
+        session, meeting, people.circle, actor=people.leader
+    )
     assert changed and len(again) == 4
     notices = session.scalars(select(MeetingNotice).order_by(MeetingNotice.id)).all()
     assert [n.changed for n in notices] == [False, True]
     ref = make_meeting(6, kind=MeetingKind.REFERENCE)
     ref.items.append(meeting.items[0].__class__(kind="information", title="Orientering"))
     recipients, _ = attendance.send_invitation(session, ref, people.circle, actor=people.leader)
-    assert {m.id for m in recipients} == {people.leader.id, people.leader2.id,
-                                          people.reference.id, people.unit_leader.id}
+    assert {m.id for m in recipients} == {
+        people.leader.id,
+        people.leader2.id,
+        people.reference.id,
+        people.unit_leader.id,
+    }
 
 
 def test_bad_invitations_are_refused(session, people, make_meeting) -> None:
@@ -48,66 +58,120 @@ def test_bad_invitations_are_refused(session, people, make_meeting) -> None:
 def test_answers_and_summary(session, people, make_meeting) -> None:
     """Attending, or absent with a message; the reference group cannot answer circle meetings."""
     meeting = make_meeting(5)
-    attendance.answer_invitation(session, meeting, people.circle, actor=people.participant,
-                                 answer="attending")
-    attendance.answer_invitation(session, meeting, people.circle, actor=people.participant2,
-                                 answer="absent", message="Kurs")
-    attendance.answer_invitation(session, meeting, people.circle, actor=people.participant,
-                                 answer="absent")  # changing one's mind replaces the answer
+    attendance.answer_invitation(
+        session, meeting, people.circle, actor=people.participant, answer="attending"
+    )
+    attendance.answer_invitation(
+        session, meeting, people.circle, actor=people.participant2, answer="absent", message="Kurs"
+    )
+    attendance.answer_invitation(
+        session, meeting, people.circle, actor=people.participant, answer="absent"
+    )  # changing one's mind replaces the answer
     with pytest.raises(NotAllowed):
-        attendance.answer_invitation(session, meeting, people.circle, actor=people.reference,
-                                     answer="attending")
+        attendance.answer_invitation(
+            session, meeting, people.circle, actor=people.reference, answer="attending"
+        )
     with pytest.raises(DomainError):
-        attendance.answer_invitation(session, meeting, people.circle, actor=people.leader,
-                                     answer="maybe")
+        attendance.answer_invitation(
+            session, meeting, people.circle, actor=people.leader, answer="maybe"
+        )
     summary = attendance.rsvp_summary(session, meeting)
     assert summary.attending == []
     assert [(r.member_id, r.message) for r in summary.absent] == [
-        (people.participant2.id, "Kurs"), (people.participant.id, "")]
+        (people.participant2.id, "Kurs"),
+        (people.participant.id, ""),
+    ]
     assert {m.id for m in summary.unanswered} == {people.leader.id, people.leader2.id}
     past = make_meeting(-1)
     with pytest.raises(Conflict):
-        attendance.answer_invitation(session, past, people.circle, actor=people.participant,
-                                     answer="attending")
+        attendance.answer_invitation(
+            session, past, people.circle, actor=people.participant, answer="attending"
+        )
 
 
 def test_register_defaults_from_answers_and_records(session, people, make_meeting) -> None:
     """The register suggests from RSVPs, groups by unit, and saves per member."""
     meeting = make_meeting(-1)
-    attendance.answer_invitation(session, meeting, people.circle, actor=people.participant2,
-                                 answer="absent", message="Syk", now=meeting.starts_at.replace(
-                                     year=meeting.starts_at.year - 1))
+    attendance.answer_invitation(
+        session,
+        meeting,
+        people.circle,
+        actor=people.participant2,
+        answer="absent",
+        message="Syk",
+        now=meeting.starts_at.replace(year=meeting.starts_at.year - 1),
+    )
     groups = attendance.attendance_register(session, meeting)
-    assert [g.unit.name if g.unit else None for g in groups] == [people.circle.units[0].name,
-                                                                 None]
+    assert [g.unit.name if g.unit else None for g in groups] == [people.circle.units[0].name, None]
     by_member = {r.member.id: r for g in groups for r in g.rows}
     assert attendance.default_status(by_member[people.participant2.id]) == (
-        AttendanceStatus.EXCUSED)
-    attendance.record_attendance(session, meeting, people.circle, actor=people.leader, statuses={
-        people.participant.id: "present", people.participant2.id: "excused",
-        people.leader.id: "present", people.leader2.id: "absent"})
+        AttendanceStatus.EXCUSED
+    )
+    attendance.record_attendance(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        statuses={
+            people.participant.id: "present",
+            people.participant2.id: "excused",
+            people.leader.id: "present",
+            people.leader2.id: "absent",
+        },
+    )
     groups = attendance.attendance_register(session, meeting)
     assert groups[0].present == 1
     with pytest.raises(DomainError):
-        attendance.record_attendance(session, meeting, people.circle, actor=people.leader,
-                                     statuses={people.reference.id: "present"})
+        attendance.record_attendance(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
+            statuses={people.reference.id: "present"},
+        )
     with pytest.raises(DomainError):
-        attendance.record_attendance(session, meeting, people.circle, actor=people.leader,
-                                     statuses={people.participant.id: "sleeping"})
+        attendance.record_attendance(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
+            statuses={people.participant.id: "sleeping"},
+        )
     with pytest.raises(NotAllowed):
-        attendance.record_attendance(session, meeting, people.circle, actor=people.participant,
-                                     statuses={people.participant.id: "present"})
+        attendance.record_attendance(
+            session,
+            meeting,
+            people.circle,
+            actor=people.participant,
+            statuses={people.participant.id: "present"},
+        )
 
 
 def test_attendance_statistics_per_meeting_and_unit(session, people, make_meeting) -> None:
     """Rates per member, per unit and totals per meeting across the series."""
     first, second = make_meeting(-20), make_meeting(-10)
-    attendance.record_attendance(session, first, people.circle, actor=people.leader, statuses={
-        people.participant.id: "present", people.participant2.id: "present",
-        people.leader.id: "present"})
-    attendance.record_attendance(session, second, people.circle, actor=people.leader, statuses={
-        people.participant.id: "present", people.participant2.id: "excused",
-        people.leader.id: "absent"})
+    attendance.record_attendance(
+        session,
+        first,
+        people.circle,
+        actor=people.leader,
+        statuses={
+            people.participant.id: "present",
+            people.participant2.id: "present",
+            people.leader.id: "present",
+        },
+    )
+    attendance.record_attendance(
+        session,
+        second,
+        people.circle,
+        actor=people.leader,
+        statuses={
+            people.participant.id: "present",
+            people.participant2.id: "excused",
+            people.leader.id: "absent",
+        },
+    )
     series = attendance.attendance_series(session, people.circle)
     assert [m.id for m in series.meetings] == [first.id, second.id]
     assert series.present == {first.id: 3, second.id: 1}

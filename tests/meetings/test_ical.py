@@ -29,23 +29,33 @@ def test_meeting_ics_is_valid_and_uid_stable(session, people, make_meeting) -> N
     assert str(event["URL"]) == link and link in str(event["DESCRIPTION"])
     uid, sequence = str(event["UID"]), int(event["SEQUENCE"])
     meeting.invitation_sent_at = meeting.created_at
-    update_meeting(session, meeting, people.circle, actor=people.leader, kind="circle",
-                   title=meeting.title, starts_at=meeting.starts_at + timedelta(hours=1),
-                   ends_at=meeting.ends_at + timedelta(hours=1), place="Bydelshuset")
+    update_meeting(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        kind="circle",
+        title=meeting.title,
+        starts_at=meeting.starts_at + timedelta(hours=1),
+        ends_at=meeting.ends_at + timedelta(hours=1),
+        place="Bydelshuset",
+    )
     (event,) = _events(ical.meeting_ics(meeting, people.circle, link, changed=True))
     assert str(event["UID"]) == uid
     assert int(event["SEQUENCE"]) == sequence + 1
     assert str(event["SUMMARY"]).startswith("Endret: ")
 
 
-def test_feed_holds_only_meetings_the_member_may_see(session, people, make_meeting,
-                                                     make_member, add_member) -> None:
+def test_feed_holds_only_meetings_the_member_may_see(
+    session, people, make_meeting, make_member, add_member
+) -> None:
     """Participants: circle meetings and reference meetings; reference group: its meetings;
     nobody: other circles' meetings."""
     circle_meeting = make_meeting(5, title="Sirkelmøte")
     ref_meeting = make_meeting(6, kind=MeetingKind.REFERENCE, title="Referansemøte")
-    other = make_meeting(7, circle=people.other_circle, actor=people.other_leader,
-                         title="Annen sirkel")
+    other = make_meeting(
+        7, circle=people.other_circle, actor=people.other_leader, title="Annen sirkel"
+    )
 
     def uids(member) -> set[str]:  # noqa: ANN001
         body = ical.member_feed(session, member, lambda m: f"http://sirkel.test/m/{m.id}")
@@ -60,8 +70,7 @@ def test_feed_holds_only_meetings_the_member_may_see(session, people, make_meeti
     assert uids(both) == {circle_meeting.ical_uid, ref_meeting.ical_uid, other.ical_uid}
 
 
-def test_feed_url_renewal_kills_the_old_url(client, session, people, make_meeting,
-                                            login) -> None:
+def test_feed_url_renewal_kills_the_old_url(client, session, people, make_meeting, login) -> None:
     """The feed answers with its token; after renewal the old URL gives 404."""
     meeting = make_meeting(5)
     login(people.participant)
@@ -95,8 +104,9 @@ def test_feed_of_a_deactivated_member_is_gone(client, session, people) -> None:
 def test_fast_feed_writer_matches_icalendar(session, people, make_meeting) -> None:
     """The feed's own writer gives the same event as the icalendar library (escaping, folding)."""
     title = "Møte; om bolig, økonomi og \\ skråstrek – " + "æøå" * 30
-    meeting = make_meeting(5, title=title, address="Gate 1, 0123 Oslo",
-                           video_url="https://video.example/rom?id=1,2")
+    meeting = make_meeting(
+        5, title=title, address="Gate 1, 0123 Oslo", video_url="https://video.example/rom?id=1,2"
+    )
     link = f"http://sirkel.test/c/{people.circle.slug}/meetings/{meeting.id}"
     (reference,) = _events(ical.meeting_ics(meeting, people.circle, link))
     feed = ical.member_feed(session, people.participant, lambda m: link)

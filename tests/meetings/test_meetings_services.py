@@ -28,39 +28,71 @@ def test_new_meeting_starts_from_default_template(session, people, make_meeting)
 
 def test_leaders_edit_the_template_and_new_meetings_use_it(session, people, make_meeting) -> None:
     """A saved template replaces the default; empty titles are dropped."""
-    agenda.save_template(session, people.circle, actor=people.leader, rows=[
-        {"title": "Velkommen", "kind": "information", "minutes_planned": "5", "position": 2},
-        {"title": "Innsjekk", "kind": "discussion", "minutes_planned": "10", "position": 1},
-        {"title": "", "kind": "discussion", "minutes_planned": "10", "position": 3},
-    ])
+    agenda.save_template(
+        session,
+        people.circle,
+        actor=people.leader,
+        rows=[
+            {"title": "Velkommen", "kind": "information", "minutes_planned": "5", "position": 2},
+            {"title": "Innsjekk", "kind": "discussion", "minutes_planned": "10", "position": 1},
+            {"title": "", "kind": "discussion", "minutes_planned": "10", "position": 3},
+        ],
+    )
     meeting = make_meeting()
     assert [i.title for i in meeting.items] == ["Innsjekk", "Velkommen"]
     with pytest.raises(NotAllowed):
-        agenda.save_template(session, people.circle, actor=people.participant,
-                             rows=[{"title": "X"}])
+        agenda.save_template(
+            session, people.circle, actor=people.participant, rows=[{"title": "X"}]
+        )
     with pytest.raises(DomainError):
         agenda.save_template(session, people.circle, actor=people.leader, rows=[{"title": ""}])
 
 
-def test_carry_forward_approval_postponed_items_and_open_actions(session, people,
-                                                                 held_meeting) -> None:
+def test_carry_forward_approval_postponed_items_and_open_actions(
+    session, people, held_meeting
+) -> None:
     """The next meeting gets approval of the last minutes, postponed items and open actions."""
     first = held_meeting(-10)
     postponed_item = first.items[3]
     content = {postponed_item.id: ItemContent("Rakk ikke.", "", postponed=True)}
-    save_minutes(session, first, people.circle, actor=people.leader,
-                 expected_version=first.minutes.edit_version, content=content, evaluation="")
-    open_action = add_action(session, first.minutes, people.circle, actor=people.leader,
-                             what="Lage oversikt", owner_id=people.participant.id,
-                             due_on=(at(5)).date())
-    done_action = add_action(session, first.minutes, people.circle, actor=people.leader,
-                             what="Sende rapport", owner_id=people.participant.id)
+    save_minutes(
+        session,
+        first,
+        people.circle,
+        actor=people.leader,
+        expected_version=first.minutes.edit_version,
+        content=content,
+        evaluation="",
+    )
+    open_action = add_action(
+        session,
+        first.minutes,
+        people.circle,
+        actor=people.leader,
+        what="Lage oversikt",
+        owner_id=people.participant.id,
+        due_on=(at(5)).date(),
+    )
+    done_action = add_action(
+        session,
+        first.minutes,
+        people.circle,
+        actor=people.leader,
+        what="Sende rapport",
+        owner_id=people.participant.id,
+    )
     toggle_action(session, done_action, people.circle, actor=people.leader, done=True)
     session.commit()
 
     second = meetings.create_meeting(
-        session, people.circle, actor=people.leader, kind=MeetingKind.CIRCLE, title="Neste",
-        starts_at=at(5), ends_at=at(5) + timedelta(hours=3))
+        session,
+        people.circle,
+        actor=people.leader,
+        kind=MeetingKind.CIRCLE,
+        title="Neste",
+        starts_at=at(5),
+        ends_at=at(5) + timedelta(hours=3),
+    )
     origins = [i.origin for i in second.items]
     assert origins[:3] == [ItemOrigin.APPROVAL, ItemOrigin.POSTPONED, ItemOrigin.ACTIONS]
     approval, carried = second.items[0], second.items[1]
@@ -74,8 +106,9 @@ def test_carry_forward_approval_postponed_items_and_open_actions(session, people
     assert open_action.status == ActionStatus.OPEN
 
 
-def test_reference_meetings_form_their_own_series(session, people, held_meeting,
-                                                  make_meeting) -> None:
+def test_reference_meetings_form_their_own_series(
+    session, people, held_meeting, make_meeting
+) -> None:
     """A reference-group meeting does not take the circle's template or its open actions."""
     held_meeting(-10)
     ref = make_meeting(5, kind=MeetingKind.REFERENCE, title="Referansegruppe")
@@ -87,20 +120,34 @@ def test_bad_meeting_input_is_refused(session, people, make_meeting) -> None:
     start = at(3)
     cases = [
         {"starts_at": start, "ends_at": start - timedelta(hours=1)},
-        {"starts_at": start, "ends_at": start + timedelta(hours=1),
-         "host_unit_id": people.other_circle.units[0].id},
-        {"starts_at": start, "ends_at": start + timedelta(hours=1),
-         "video_url": "javascript:alert(1)"},
+        {
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=1),
+            "host_unit_id": people.other_circle.units[0].id,
+        },
+        {
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=1),
+            "video_url": "javascript:alert(1)",
+        },
         {"starts_at": start, "ends_at": start + timedelta(hours=1), "theme": VALID_FNR},
     ]
     for values in cases:
         with pytest.raises(DomainError):
-            meetings.create_meeting(session, people.circle, actor=people.leader,
-                                    kind="circle", title="Møte", **values)
+            meetings.create_meeting(
+                session, people.circle, actor=people.leader, kind="circle", title="Møte", **values
+            )
         session.rollback()
     with pytest.raises(NotAllowed):
-        meetings.create_meeting(session, people.circle, actor=people.participant, kind="circle",
-                                title="Møte", starts_at=start, ends_at=start + timedelta(hours=1))
+        meetings.create_meeting(
+            session,
+            people.circle,
+            actor=people.participant,
+            kind="circle",
+            title="Møte",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
     assert meetings.list_meetings(session, people.circle, people.leader) == ([], [])
 
 
@@ -112,25 +159,38 @@ def test_oslo_times_are_stored_as_utc(session, people) -> None:
     assert winter.hour == 9
 
 
-def test_update_bumps_sequence_and_flags_change_after_invitation(session, people,
-                                                                 make_meeting) -> None:
+def test_update_bumps_sequence_and_flags_change_after_invitation(
+    session, people, make_meeting
+) -> None:
     """Changing time after the invitation marks the meeting changed; SEQUENCE increases."""
     meeting = make_meeting(5)
-    values = {"kind": "circle", "title": meeting.title, "starts_at": meeting.starts_at,
-              "ends_at": meeting.ends_at, "place": meeting.place}
-    assert meetings.update_meeting(session, meeting, people.circle, actor=people.leader,
-                                   **values) is False
+    values = {
+        "kind": "circle",
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place,
+    }
+    assert (
+        meetings.update_meeting(session, meeting, people.circle, actor=people.leader, **values)
+        is False
+    )
     assert meeting.ical_sequence == 0
     meeting.invitation_sent_at = at(0)
-    moved = values | {"starts_at": meeting.starts_at + timedelta(hours=1),
-                      "ends_at": meeting.ends_at + timedelta(hours=1)}
-    assert meetings.update_meeting(session, meeting, people.circle, actor=people.leader,
-                                   **moved) is True
+    moved = values | {
+        "starts_at": meeting.starts_at + timedelta(hours=1),
+        "ends_at": meeting.ends_at + timedelta(hours=1),
+    }
+    assert (
+        meetings.update_meeting(session, meeting, people.circle, actor=people.leader, **moved)
+        is True
+    )
     assert meeting.ical_sequence == 1 and meeting.changed_since_notice
 
 
-def test_status_follows_invitation_time_and_minutes(session, people, make_meeting,
-                                                    held_meeting) -> None:
+def test_status_follows_invitation_time_and_minutes(
+    session, people, make_meeting, held_meeting
+) -> None:
     """Planned -> invitation sent -> held -> minutes in review ... shown plainly."""
     future = make_meeting(5)
     assert meetings.meeting_status(future) == "planned"
@@ -163,7 +223,8 @@ def test_running_times_and_overrun(session, people, make_meeting) -> None:
     times = agenda.running_times(meeting)
     assert times.rows[0].starts_at == meeting.starts_at
     assert times.rows[1].starts_at == meeting.starts_at + timedelta(
-        minutes=meeting.items[0].minutes_planned)
+        minutes=meeting.items[0].minutes_planned
+    )
     assert times.total_minutes == sum(m for _k, _t, m, _d in agenda.DEFAULT_TEMPLATE)
     assert times.overrun_minutes == times.total_minutes - 60
     long_enough = make_meeting(4, hours=4)
@@ -174,14 +235,28 @@ def test_items_nest_one_level_and_reorder(session, people, make_meeting) -> None
     """Sub-items sit under a top item, numbered 1.1; nesting deeper is refused."""
     meeting = make_meeting(3)
     top = meeting.items[0]
-    child = agenda.add_item(session, meeting, people.circle, actor=people.leader,
-                            parent_id=top.id, title="Underpunkt", kind="information",
-                            minutes_planned=5)
+    child = agenda.add_item(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        parent_id=top.id,
+        title="Underpunkt",
+        kind="information",
+        minutes_planned=5,
+    )
     rows = agenda.running_times(meeting).rows
     assert (rows[1].item.id, rows[1].number, rows[1].depth) == (child.id, "1.1", 1)
     with pytest.raises(DomainError):
-        agenda.add_item(session, meeting, people.circle, actor=people.leader,
-                        parent_id=child.id, title="For dypt", kind="information")
+        agenda.add_item(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
+            parent_id=child.id,
+            title="For dypt",
+            kind="information",
+        )
     session.rollback()
     meeting = meetings.get_meeting(session, people.circle, meeting.id)
     ids = [i.id for i in meeting.items]
@@ -198,12 +273,20 @@ def test_readings_are_parsed_and_library_matcher_used(session, people, make_meet
     """Pre-reading lines become title + link; a registered matcher sets the report id."""
     meeting = make_meeting(3)
     item = agenda.add_item(
-        session, meeting, people.circle, actor=people.leader, title="Fag", kind="presentation",
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        title="Fag",
+        kind="presentation",
         readings="NOVA-rapport | https://example.org/r.pdf\nBare en tittel\n/c/x/library/7",
-        match_report=lambda url: 7 if "/library/" in url else None)
+        match_report=lambda url: 7 if "/library/" in url else None,
+    )
     assert [(r.title, r.url, r.report_id) for r in item.readings] == [
-        ("NOVA-rapport", "https://example.org/r.pdf", None), ("Bare en tittel", "", None),
-        ("/c/x/library/7", "/c/x/library/7", 7)]
+        ("NOVA-rapport", "https://example.org/r.pdf", None),
+        ("Bare en tittel", "", None),
+        ("/c/x/library/7", "/c/x/library/7", 7),
+    ]
     with pytest.raises(DomainError):
         agenda.parse_readings("Ond | //evil.example/x")
 
@@ -213,7 +296,14 @@ def test_identity_number_in_agenda_item_is_refused(session, people, make_meeting
     meeting = make_meeting(3)
     count = len(meeting.items)
     with pytest.raises(DomainError):
-        agenda.add_item(session, meeting, people.circle, actor=people.leader, title="Sak",
-                        kind="discussion", description=VALID_FNR)
+        agenda.add_item(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
+            title="Sak",
+            kind="discussion",
+            description=VALID_FNR,
+        )
     session.rollback()
     assert len(meetings.get_meeting(session, people.circle, meeting.id).items) == count

@@ -12,12 +12,20 @@ def test_series_section_lists_meetings_in_order(app, session, make_circle):
     circle = make_circle()
     assert meeting_series_section(session, circle) is None
     start = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
-    for i, (title, kind, days) in enumerate([("Oppstart", MeetingKind.CIRCLE, 0),
-                                             ("Avslutning", MeetingKind.SEMINAR, 1)]):
-        session.add(Meeting(circle_id=circle.id, number=i + 1, kind=kind, title=title,
-                            starts_at=start + timedelta(days=30 * i),
-                            ends_at=start + timedelta(days=30 * i + days, hours=3),
-                            place="Høgskolen"))
+    for i, (title, kind, days) in enumerate(
+        [("Oppstart", MeetingKind.CIRCLE, 0), ("Avslutning", MeetingKind.SEMINAR, 1)]
+    ):
+        session.add(
+            Meeting(
+                circle_id=circle.id,
+                number=i + 1,
+                kind=kind,
+                title=title,
+                starts_at=start + timedelta(days=30 * i),
+                ends_at=start + timedelta(days=30 * i + days, hours=3),
+                place="Høgskolen",
+            )
+        )
     session.commit()
     with app.app_context():
         section = meeting_series_section(session, circle)

@@ -33,8 +33,9 @@ def _texts(message) -> str:  # noqa: ANN001
     parts = []
     for part in message.walk():
         if part.get_content_maintype() == "text":
-            parts.append(part.get_payload(decode=True).decode(part.get_content_charset() or
-                                                              "utf-8"))
+            parts.append(
+                part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+            )
     return "\n".join(parts) + str(message["Subject"])
 
 
@@ -50,9 +51,17 @@ def test_create_meeting_via_form(client, session, people, login_as) -> None:
     """A leader creates a meeting; Oslo input is stored in UTC; the agenda comes from the
     template."""
     login_as(people.leader)
-    response = client.post(f"/c/{people.circle.slug}/meetings/new", data={
-        "kind": "circle", "title": "Høstmøte", "starts_at": "2030-10-01T10:00",
-        "ends_at": "2030-10-01T13:00", "place": "Høgskolen", "host_unit_id": "0"})
+    response = client.post(
+        f"/c/{people.circle.slug}/meetings/new",
+        data={
+            "kind": "circle",
+            "title": "Høstmøte",
+            "starts_at": "2030-10-01T10:00",
+            "ends_at": "2030-10-01T13:00",
+            "place": "Høgskolen",
+            "host_unit_id": "0",
+        },
+    )
     assert response.status_code == 302
     meeting = session.scalar(select(Meeting))
     assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
@@ -67,19 +76,32 @@ def test_create_meeting_with_bad_input_saves_nothing(client, session, people, lo
     """End before start and an identity number give clear messages; nothing is saved."""
     login_as(people.leader)
     url = f"/c/{people.circle.slug}/meetings/new"
-    response = client.post(url, data={"kind": "circle", "title": "Møte",
-                                      "starts_at": "2030-10-01T10:00",
-                                      "ends_at": "2030-10-01T09:00"})
+    response = client.post(
+        url,
+        data={
+            "kind": "circle",
+            "title": "Møte",
+            "starts_at": "2030-10-01T10:00",
+            "ends_at": "2030-10-01T09:00",
+        },
+    )
     assert response.status_code == 200 and "Slutt må være etter start" in response.text
-    response = client.post(url, data={"kind": "circle", "title": "Møte 15076500565",
-                                      "starts_at": "2030-10-01T10:00",
-                                      "ends_at": "2030-10-01T12:00"})
+    response = client.post(
+        url,
+        data={
+            "kind": "circle",
+            "title": "Møte 15076500565",
+            "starts_at": "2030-10-01T10:00",
+            "ends_at": "2030-10-01T12:00",
+        },
+    )
     assert response.status_code == 200 and "fødselsnummer" in response.text
     assert session.scalar(select(func.count(Meeting.id))) == 0
 
 
-def test_invitation_mails_have_ics_and_link_only(client, session, people, make_meeting, login_as,
-                                                 mailbox) -> None:
+def test_invitation_mails_have_ics_and_link_only(
+    client, session, people, make_meeting, login_as, mailbox
+) -> None:
     """Every circle member gets title, time, place, link and an .ics; not the agenda text."""
     meeting = make_meeting(5)
     meeting.items[0].description = SECRET_NOTE
@@ -87,7 +109,8 @@ def test_invitation_mails_have_ics_and_link_only(client, session, people, make_m
     login_as(people.leader)
     assert client.post(_url(meeting, "/invite")).status_code == 302
     assert sorted(m["To"] for m in mailbox) == sorted(
-        p.email for p in (people.leader, people.leader2, people.participant, people.participant2))
+        p.email for p in (people.leader, people.leader2, people.participant, people.participant2)
+    )
     message = mailbox[0]
     assert message["Subject"] == f"Innkalling: {meeting.title}"
     body = _texts(message)
@@ -98,11 +121,17 @@ def test_invitation_mails_have_ics_and_link_only(client, session, people, make_m
     assert len(list(calendar.walk("VEVENT"))) == 1
     # a change after sending: the invitees are told, marked as changed, with a higher SEQUENCE
     mailbox.clear()
-    response = client.post(_url(meeting, "/edit"), data={
-        "kind": "circle", "title": meeting.title, "starts_at": _form_time(
-            meeting.starts_at + timedelta(hours=1)),
-        "ends_at": _form_time(meeting.ends_at + timedelta(hours=1)), "place": "Nytt sted",
-        "host_unit_id": "0"})
+    response = client.post(
+        _url(meeting, "/edit"),
+        data={
+            "kind": "circle",
+            "title": meeting.title,
+            "starts_at": _form_time(meeting.starts_at + timedelta(hours=1)),
+            "ends_at": _form_time(meeting.ends_at + timedelta(hours=1)),
+            "place": "Nytt sted",
+            "host_unit_id": "0",
+        },
+    )
     assert response.status_code == 302
     assert len(mailbox) == 4 and mailbox[0]["Subject"].startswith("Endret: ")
     attachment = next(p for p in mailbox[0].walk() if p.get_filename())
@@ -110,8 +139,9 @@ def test_invitation_mails_have_ics_and_link_only(client, session, people, make_m
     assert int(event["SEQUENCE"]) == 1
 
 
-def test_invitation_for_past_meeting_is_refused(client, session, people, make_meeting, login_as,
-                                                mailbox) -> None:
+def test_invitation_for_past_meeting_is_refused(
+    client, session, people, make_meeting, login_as, mailbox
+) -> None:
     """A meeting in the past cannot be sent; nothing goes out."""
     meeting = make_meeting(-1)
     login_as(people.leader)
@@ -124,32 +154,50 @@ def test_rsvp_and_attendance_register(client, session, people, make_meeting, log
     """A participant answers; the leader sees the count and records attendance."""
     meeting = make_meeting(5)
     login_as(people.participant)
-    response = client.post(_url(meeting, "/rsvp"), data={"answer": "absent",
-                                                         "message": "På kurs"})
+    response = client.post(_url(meeting, "/rsvp"), data={"answer": "absent", "message": "På kurs"})
     assert response.status_code == 302
     rsvp = session.scalar(select(Rsvp))
-    assert (rsvp.member_id, rsvp.answer.value, rsvp.message) == (people.participant.id,
-                                                                 "absent", "På kurs")
+    assert (rsvp.member_id, rsvp.answer.value, rsvp.message) == (
+        people.participant.id,
+        "absent",
+        "På kurs",
+    )
     login_as(people.leader)
     page = client.get(_url(meeting))
     assert "1 har meldt forfall" in page.text and "På kurs" in page.text
     register = client.get(_url(meeting, "/attendance"))
     assert register.status_code == 200
-    response = client.post(_url(meeting, "/attendance"), data={
-        f"status-{people.participant.id}": "excused", f"status-{people.leader.id}": "present"})
+    response = client.post(
+        _url(meeting, "/attendance"),
+        data={
+            f"status-{people.participant.id}": "excused",
+            f"status-{people.leader.id}": "present",
+        },
+    )
     assert response.status_code == 302
     assert dict(session.execute(select(Attendance.member_id, Attendance.status)).all()) == {
-        people.participant.id: "excused", people.leader.id: "present"}
+        people.participant.id: "excused",
+        people.leader.id: "present",
+    }
 
 
-def test_agenda_items_add_edit_reorder_delete(client, session, people, make_meeting,
-                                              login_as) -> None:
+def test_agenda_items_add_edit_reorder_delete(
+    client, session, people, make_meeting, login_as
+) -> None:
     """Leaders change the agenda with plain forms (no JavaScript needed)."""
     meeting = make_meeting(5)
     login_as(people.leader)
-    response = client.post(_url(meeting, "/agenda"), data={
-        "title": "Ny sak", "kind": "decision", "parent_id": "0", "minutes_planned": "10",
-        "description": "Les **dette**", "readings": "Rapport | https://example.org/r"})
+    response = client.post(
+        _url(meeting, "/agenda"),
+        data={
+            "title": "Ny sak",
+            "kind": "decision",
+            "parent_id": "0",
+            "minutes_planned": "10",
+            "description": "Les **dette**",
+            "readings": "Rapport | https://example.org/r",
+        },
+    )
     assert response.status_code == 302
     session.expire_all()
     meeting = session.get(Meeting, meeting.id)
@@ -157,8 +205,10 @@ def test_agenda_items_add_edit_reorder_delete(client, session, people, make_meet
     new_id = new.id
     assert (new.title, new.readings[0].url) == ("Ny sak", "https://example.org/r")
     assert client.get(_url(meeting, f"/agenda/{new.id}")).status_code == 200
-    response = client.post(_url(meeting, f"/agenda/{new.id}"), data={
-        "title": "Ny sak (endret)", "kind": "decision", "minutes_planned": "5"})
+    response = client.post(
+        _url(meeting, f"/agenda/{new.id}"),
+        data={"title": "Ny sak (endret)", "kind": "decision", "minutes_planned": "5"},
+    )
     assert response.status_code == 302
     order = {f"position-{i.id}": str(n + 2) for n, i in enumerate(meeting.items)}
     order[f"position-{new.id}"] = "1"
@@ -171,20 +221,28 @@ def test_agenda_items_add_edit_reorder_delete(client, session, people, make_meet
     assert new_id not in {i.id for i in session.get(Meeting, meeting.id).items}
 
 
-def test_minutes_edit_conflict_returns_409_and_keeps_first_save(client, session, people,
-                                                                held_meeting, login_as) -> None:
+def test_minutes_edit_conflict_returns_409_and_keeps_first_save(
+    client, session, people, held_meeting, login_as
+) -> None:
     """The second of two saves from the same version is refused and shown the difference."""
     meeting = held_meeting(notes="Start.")
     item = meeting.items[0]
     version = meeting.minutes.edit_version
     login_as(people.leader)
     assert client.get(_url(meeting, "/minutes/edit")).status_code == 200
-    first = client.post(_url(meeting, "/minutes/edit"), data={
-        "version": str(version), f"notes-{item.id}": "Første lagring.", "evaluation": ""})
+    first = client.post(
+        _url(meeting, "/minutes/edit"),
+        data={"version": str(version), f"notes-{item.id}": "Første lagring.", "evaluation": ""},
+    )
     assert first.status_code == 302
-    second = client.post(_url(meeting, "/minutes/edit"), data={
-        "version": str(version), f"notes-{item.id}": "Andre <script>x</script>",
-        "evaluation": ""})
+    second = client.post(
+        _url(meeting, "/minutes/edit"),
+        data={
+            "version": str(version),
+            f"notes-{item.id}": "Andre <script>x</script>",
+            "evaluation": "",
+        },
+    )
     assert second.status_code == 409
     assert "Noen andre har lagret referatet" in second.text
     assert "&lt;script&gt;x&lt;/script&gt;" in second.text and "<script>x" not in second.text
@@ -194,53 +252,72 @@ def test_minutes_edit_conflict_returns_409_and_keeps_first_save(client, session,
 
 
 def test_review_approval_distribution_by_mail_without_minute_text(
-        client, session, people, held_meeting, login_as, mailbox) -> None:
+    client, session, people, held_meeting, login_as, mailbox
+) -> None:
     """Review, correction accepted, approval, distribution: links only in every e-mail."""
     meeting = held_meeting(notes=SECRET_NOTE)
     item = meeting.items[0]
     login_as(people.leader)
     deadline = to_oslo(at(5)).strftime("%Y-%m-%dT%H:%M")
-    assert client.post(_url(meeting, "/minutes/review"), data={"deadline": deadline}
-                       ).status_code == 302
-    assert sorted(m["To"] for m in mailbox) == sorted([people.participant.email,
-                                                       people.leader2.email])
+    assert (
+        client.post(_url(meeting, "/minutes/review"), data={"deadline": deadline}).status_code
+        == 302
+    )
+    assert sorted(m["To"] for m in mailbox) == sorted(
+        [people.participant.email, people.leader2.email]
+    )
     login_as(people.participant)
     assert client.get(_url(meeting, "/minutes")).status_code == 200
-    response = client.post(_url(meeting, "/minutes/comments"), data={
-        "kind": "correction", "item_id": str(item.id), "suggested_text": "Rettet tekst."})
+    response = client.post(
+        _url(meeting, "/minutes/comments"),
+        data={"kind": "correction", "item_id": str(item.id), "suggested_text": "Rettet tekst."},
+    )
     assert response.status_code == 302
     comment = session.scalar(select(ReviewComment))
     login_as(people.leader)
-    assert client.post(_url(meeting, f"/minutes/comments/{comment.id}"),
-                       data={"decision": "accept"}).status_code == 302
+    assert (
+        client.post(
+            _url(meeting, f"/minutes/comments/{comment.id}"), data={"decision": "accept"}
+        ).status_code
+        == 302
+    )
     assert client.post(_url(meeting, "/minutes/approve")).status_code == 302
     assert client.post(_url(meeting, "/minutes/distribute")).status_code == 302
     session.expire_all()
     meeting = session.get(Meeting, meeting.id)
     assert meeting.minutes.state == MinutesState.DISTRIBUTED
     distributed = [m for m in mailbox if m["Subject"].startswith("Godkjent referat")]
-    assert sorted(m["To"] for m in distributed) == sorted([people.reference.email,
-                                                           people.unit_leader.email])
+    assert sorted(m["To"] for m in distributed) == sorted(
+        [people.reference.email, people.unit_leader.email]
+    )
     for message in mailbox:
         text = _texts(message)
         assert SECRET_NOTE not in text and "Rettet tekst." not in text
         assert f"http://sirkel.test{_url(meeting, '/minutes')}" in text
     # a correction: version 2, earlier recipients told with a link to the difference
     mailbox.clear()
-    response = client.post(_url(meeting, "/minutes/correct"), data={
-        "version": str(meeting.minutes.edit_version), "reason": "Skrivefeil",
-        f"notes-{item.id}": "Rettet tekst, nå uten feil.", "evaluation": "Bra møte."})
+    response = client.post(
+        _url(meeting, "/minutes/correct"),
+        data={
+            "version": str(meeting.minutes.edit_version),
+            "reason": "Skrivefeil",
+            f"notes-{item.id}": "Rettet tekst, nå uten feil.",
+            "evaluation": "Bra møte.",
+        },
+    )
     assert response.status_code == 302 and "a=1&b=2" in response.headers["Location"]
-    assert sorted(m["To"] for m in mailbox) == sorted([people.reference.email,
-                                                       people.unit_leader.email])
+    assert sorted(m["To"] for m in mailbox) == sorted(
+        [people.reference.email, people.unit_leader.email]
+    )
     assert all("Rettet tekst" not in _texts(m) for m in mailbox)
     login_as(people.reference)
     diff = client.get(_url(meeting, "/minutes/versions?a=1&b=2"))
     assert diff.status_code == 200 and "<ins>Rettet tekst, nå uten feil.</ins>" in diff.text
 
 
-def test_reference_group_sees_approved_but_never_draft(client, session, people, held_meeting,
-                                                       login_as) -> None:
+def test_reference_group_sees_approved_but_never_draft(
+    client, session, people, held_meeting, login_as
+) -> None:
     """Drafts are 404 for the reference group and unit leaders; approved minutes are open."""
     meeting = held_meeting(notes=SECRET_NOTE)
     for member in (people.reference, people.unit_leader, people.participant2):
@@ -266,11 +343,23 @@ def test_reference_group_sees_approved_but_never_draft(client, session, people, 
 def test_actions_list_filters_and_toggle(client, session, people, held_meeting, login_as) -> None:
     """The list filters by owner and status; the owner marks an item done (POST)."""
     meeting = held_meeting()
-    mine = add_action(session, meeting.minutes, people.circle, actor=people.leader,
-                      what="Skrive notat", owner_id=people.participant.id,
-                      due_on=(at(-1)).date())
-    add_action(session, meeting.minutes, people.circle, actor=people.leader,
-               what="Bestille rom", owner_id=people.leader2.id)
+    mine = add_action(
+        session,
+        meeting.minutes,
+        people.circle,
+        actor=people.leader,
+        what="Skrive notat",
+        owner_id=people.participant.id,
+        due_on=(at(-1)).date(),
+    )
+    add_action(
+        session,
+        meeting.minutes,
+        people.circle,
+        actor=people.leader,
+        what="Bestille rom",
+        owner_id=people.leader2.id,
+    )
     send_for_review(session, meeting, people.circle, actor=people.leader, deadline=at(3))
     approve_minutes(session, meeting, people.circle, actor=people.leader)
     session.commit()
@@ -280,14 +369,16 @@ def test_actions_list_filters_and_toggle(client, session, people, held_meeting, 
     assert "Skrive notat" in page.text and "Bestille rom" not in page.text
     page = client.get(f"/c/{slug}/actions/mine")
     assert "Skrive notat" in page.text and "Bestille rom" not in page.text
-    response = client.post(f"/c/{slug}/actions/{mine.id}/toggle",
-                           data={"done": "1", "next": f"/c/{slug}/actions/mine"})
+    response = client.post(
+        f"/c/{slug}/actions/{mine.id}/toggle", data={"done": "1", "next": f"/c/{slug}/actions/mine"}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/mine")
     session.expire_all()
     assert session.get(ActionItem, mine.id).status == ActionStatus.DONE
     other = session.scalar(select(ActionItem).where(ActionItem.what == "Bestille rom"))
-    assert client.post(f"/c/{slug}/actions/{other.id}/toggle",
-                       data={"done": "1"}).status_code == 403
+    assert (
+        client.post(f"/c/{slug}/actions/{other.id}/toggle", data={"done": "1"}).status_code == 403
+    )
     page = client.get(f"/c/{slug}/actions?status=done")
     assert "Skrive notat" in page.text and "Bestille rom" not in page.text
 
@@ -324,9 +415,9 @@ def test_print_pages_and_ics(client, session, people, held_meeting, login_as) ->
     assert ics.mimetype == "text/calendar" and b"BEGIN:VEVENT" in ics.data
 
 
-def test_home_panel_shows_next_meeting_and_latest_minutes(client, session, people,
-                                                          make_meeting, held_meeting,
-                                                          login_as) -> None:
+def test_home_panel_shows_next_meeting_and_latest_minutes(
+    client, session, people, make_meeting, held_meeting, login_as
+) -> None:
     """The circle's home page shows the next meeting and the latest approved minutes."""
     past = held_meeting(-5, title="Forrige møte")
     send_for_review(session, past, people.circle, actor=people.leader, deadline=at(3))
@@ -344,9 +435,18 @@ def test_template_editing_view(client, session, people, login_as) -> None:
     login_as(people.leader)
     url = f"/c/{people.circle.slug}/meetings/template"
     assert "Erfaringsdeling" in client.get(url).text
-    response = client.post(url, data={"rows": "2", "title-0": "Innsjekk", "kind-0": "discussion",
-                                      "minutes_planned-0": "10", "position-0": "1",
-                                      "title-1": "", "kind-1": "discussion"})
+    response = client.post(
+        url,
+        data={
+            "rows": "2",
+            "title-0": "Innsjekk",
+            "kind-0": "discussion",
+            "minutes_planned-0": "10",
+            "position-0": "1",
+            "title-1": "",
+            "kind-1": "discussion",
+        },
+    )
     assert response.status_code == 302
     assert "Innsjekk" in client.get(url).text
 
@@ -355,9 +455,15 @@ def test_save_minutes_service_matches_view(session, people, held_meeting) -> Non
     """A saved note shows under its agenda item (guards the form field names)."""
     meeting = held_meeting()
     item = meeting.items[2]
-    save_minutes(session, meeting, people.circle, actor=people.leader,
-                 expected_version=meeting.minutes.edit_version,
-                 content={item.id: ItemContent("Under punkt 3.")}, evaluation="")
+    save_minutes(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        expected_version=meeting.minutes.edit_version,
+        content={item.id: ItemContent("Under punkt 3.")},
+        evaluation="",
+    )
     session.commit()
     note = session.scalar(select(MinutesNote).where(MinutesNote.item_id == item.id))
     assert note.notes == "Under punkt 3."

@@ -26,8 +26,9 @@ VALID_FNR = "15076500565"
 
 
 def _review(session, people, meeting, days: float = 7):  # noqa: ANN001, ANN202
-    return workflow.send_for_review(session, meeting, people.circle, actor=people.leader,
-                                    deadline=at(days))
+    return workflow.send_for_review(
+        session, meeting, people.circle, actor=people.leader, deadline=at(days)
+    )
 
 
 def test_full_workflow_and_audit(session, people, held_meeting) -> None:
@@ -43,27 +44,38 @@ def test_full_workflow_and_audit(session, people, held_meeting) -> None:
     assert {m.id for m in recipients} == {people.reference.id, people.unit_leader.id}
     assert meeting.minutes.state == MinutesState.DISTRIBUTED
     rows = session.scalars(select(Distribution)).all()
-    assert {(d.member_id, d.version) for d in rows} == {(people.reference.id, 1),
-                                                        (people.unit_leader.id, 1)}
+    assert {(d.member_id, d.version) for d in rows} == {
+        (people.reference.id, 1),
+        (people.unit_leader.id, 1),
+    }
     actions = set(session.scalars(select(AuditEvent.action)))
     assert {"minutes_sent_for_review", "minutes_approved", "minutes_distributed"} <= actions
 
 
-@pytest.mark.parametrize("steps, target", [
-    ([], "approve"), ([], "distribute"), (["review"], "review"), (["review"], "distribute"),
-    (["review", "approve"], "review"), (["review", "approve"], "approve"),
-    (["review", "approve", "distribute"], "distribute"),
-    (["review", "approve", "distribute"], "approve"),
-])
+@pytest.mark.parametrize(
+    "steps, target",
+    [
+        ([], "approve"),
+        ([], "distribute"),
+        (["review"], "review"),
+        (["review"], "distribute"),
+        (["review", "approve"], "review"),
+        (["review", "approve"], "approve"),
+        (["review", "approve", "distribute"], "distribute"),
+        (["review", "approve", "distribute"], "approve"),
+    ],
+)
 def test_illegal_transitions_are_refused(session, people, held_meeting, steps, target) -> None:
     """Every transition outside draft -> review -> approved -> distributed is refused."""
     meeting = held_meeting()
     run = {
         "review": lambda: _review(session, people, meeting),
-        "approve": lambda: workflow.approve_minutes(session, meeting, people.circle,
-                                                    actor=people.leader),
-        "distribute": lambda: workflow.distribute_minutes(session, meeting, people.circle,
-                                                          actor=people.leader),
+        "approve": lambda: workflow.approve_minutes(
+            session, meeting, people.circle, actor=people.leader
+        ),
+        "distribute": lambda: workflow.distribute_minutes(
+            session, meeting, people.circle, actor=people.leader
+        ),
     }
     for step in steps:
         run[step]()
@@ -87,8 +99,15 @@ def test_only_leaders_approve(session, people, held_meeting) -> None:
 def test_review_needs_attendance_and_future_deadline(session, people, make_meeting) -> None:
     """Without anyone recorded present, or with a past deadline, review is refused."""
     meeting = make_meeting(-2)
-    save_minutes(session, meeting, people.circle, actor=people.leader, expected_version=0,
-                 content={}, evaluation="Kort.")
+    save_minutes(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        expected_version=0,
+        content={},
+        evaluation="Kort.",
+    )
     with pytest.raises(DomainError):
         _review(session, people, meeting)
     with pytest.raises(DomainError):
@@ -101,17 +120,30 @@ def test_corrections_are_accepted_or_declined_with_trail(session, people, held_m
     meeting = held_meeting()
     _review(session, people, meeting)
     item = meeting.items[0]
-    fix = workflow.add_comment(session, meeting.minutes, people.circle, actor=people.participant,
-                               kind="correction", item_id=item.id,
-                               suggested_text="Riktig tekst.")
-    remark = workflow.add_comment(session, meeting.minutes, people.circle,
-                                  actor=people.participant, kind="comment", body="Fint skrevet.")
+    fix = workflow.add_comment(
+        session,
+        meeting.minutes,
+        people.circle,
+        actor=people.participant,
+        kind="correction",
+        item_id=item.id,
+        suggested_text="Riktig tekst.",
+    )
+    remark = workflow.add_comment(
+        session,
+        meeting.minutes,
+        people.circle,
+        actor=people.participant,
+        kind="comment",
+        body="Fint skrevet.",
+    )
     with pytest.raises(Conflict):
         workflow.approve_minutes(session, meeting, people.circle, actor=people.leader)
     revisions_before = session.scalar(select(func.count(MinutesRevision.id)))
     workflow.decide_comment(session, fix, people.circle, actor=people.leader, accept=True)
-    workflow.decide_comment(session, remark, people.circle, actor=people.leader, accept=False,
-                            note="Ingen endring.")
+    workflow.decide_comment(
+        session, remark, people.circle, actor=people.leader, accept=False, note="Ingen endring."
+    )
     note = session.scalar(select(MinutesNote).where(MinutesNote.item_id == item.id))
     assert note.notes == "Riktig tekst." and note.decision == "Vedtatt."
     assert (fix.status, remark.status) == (CommentStatus.ACCEPTED, CommentStatus.DECLINED)
@@ -122,38 +154,78 @@ def test_corrections_are_accepted_or_declined_with_trail(session, people, held_m
     workflow.approve_minutes(session, meeting, people.circle, actor=people.leader)
 
 
-def test_comments_after_deadline_and_from_outsiders_are_refused(session, people,
-                                                                held_meeting) -> None:
+def test_comments_after_deadline_and_from_outsiders_are_refused(
+    session, people, held_meeting
+) -> None:
     """Past the deadline, or from someone not invited to review: refused."""
     meeting = held_meeting()
     _review(session, people, meeting, days=1)
     with pytest.raises(NotAllowed):
-        workflow.add_comment(session, meeting.minutes, people.circle, actor=people.participant2,
-                             kind="comment", body="Jeg var ikke der.")
+        workflow.add_comment(
+            session,
+            meeting.minutes,
+            people.circle,
+            actor=people.participant2,
+            kind="comment",
+            body="Jeg var ikke der.",
+        )
     with pytest.raises(NotAllowed):
-        workflow.add_comment(session, meeting.minutes, people.circle, actor=people.reference,
-                             kind="comment", body="Hei")
+        workflow.add_comment(
+            session,
+            meeting.minutes,
+            people.circle,
+            actor=people.reference,
+            kind="comment",
+            body="Hei",
+        )
     with pytest.raises(Conflict):
-        workflow.add_comment(session, meeting.minutes, people.circle, actor=people.participant,
-                             kind="comment", body="For sent", now=at(2))
+        workflow.add_comment(
+            session,
+            meeting.minutes,
+            people.circle,
+            actor=people.participant,
+            kind="comment",
+            body="For sent",
+            now=at(2),
+        )
     with pytest.raises(DomainError):
-        workflow.add_comment(session, meeting.minutes, people.circle, actor=people.participant,
-                             kind="comment", body=f"Nummer {VALID_FNR}")
+        workflow.add_comment(
+            session,
+            meeting.minutes,
+            people.circle,
+            actor=people.participant,
+            kind="comment",
+            body=f"Nummer {VALID_FNR}",
+        )
     assert meeting.minutes.comments == []
 
 
-def test_edit_conflict_refuses_second_save_and_shows_difference(session, people,
-                                                                held_meeting) -> None:
+def test_edit_conflict_refuses_second_save_and_shows_difference(
+    session, people, held_meeting
+) -> None:
     """Two leaders load version 1; the second save is refused and nothing is overwritten."""
     meeting = held_meeting(notes="Første tekst.")
     item = meeting.items[0]
     loaded = meeting.minutes.edit_version
-    save_minutes(session, meeting, people.circle, actor=people.leader, expected_version=loaded,
-                 content={item.id: ItemContent("Leas endring.")}, evaluation="")
+    save_minutes(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        expected_version=loaded,
+        content={item.id: ItemContent("Leas endring.")},
+        evaluation="",
+    )
     with pytest.raises(EditConflict) as caught:
-        save_minutes(session, meeting, people.circle, actor=people.leader2,
-                     expected_version=loaded, content={item.id: ItemContent("Leifs endring.")},
-                     evaluation="")
+        save_minutes(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader2,
+            expected_version=loaded,
+            content={item.id: ItemContent("Leifs endring.")},
+            evaluation="",
+        )
     assert "Leas endring." in caught.value.current_text
     assert "Leifs endring." in caught.value.their_text
     note = session.scalar(select(MinutesNote).where(MinutesNote.item_id == item.id))
@@ -165,11 +237,20 @@ def test_edit_conflict_refuses_second_save_and_shows_difference(session, people,
 def test_revisions_keep_who_and_when(session, people, held_meeting) -> None:
     """Every save is a numbered revision with its author."""
     meeting = held_meeting()
-    save_minutes(session, meeting, people.circle, actor=people.leader2,
-                 expected_version=meeting.minutes.edit_version, content={}, evaluation="Ny.")
+    save_minutes(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader2,
+        expected_version=meeting.minutes.edit_version,
+        content={},
+        evaluation="Ny.",
+    )
     revisions = session.scalars(select(MinutesRevision).order_by(MinutesRevision.number)).all()
-    assert [(r.number, r.author_id) for r in revisions] == [(1, people.leader.id),
-                                                            (2, people.leader2.id)]
+    assert [(r.number, r.author_id) for r in revisions] == [
+        (1, people.leader.id),
+        (2, people.leader2.id),
+    ]
     assert "Ny." in revisions[1].snapshot and "Bra møte." in revisions[0].snapshot
 
 
@@ -180,7 +261,8 @@ def test_diff_escapes_markup(session) -> None:
 
 
 def test_frozen_minutes_cannot_be_edited_and_correction_makes_new_version(
-        session, people, held_meeting) -> None:
+    session, people, held_meeting
+) -> None:
     """After approval, saving is refused; a correction makes version 2 with a reason."""
     meeting = held_meeting(notes="Opprinnelig.")
     add_action(session, meeting.minutes, people.circle, actor=people.leader, what="Oppgave A")
@@ -190,49 +272,76 @@ def test_frozen_minutes_cannot_be_edited_and_correction_makes_new_version(
     item = meeting.items[0]
     version = meeting.minutes.edit_version
     with pytest.raises(Conflict):
-        save_minutes(session, meeting, people.circle, actor=people.leader,
-                     expected_version=version, content={item.id: ItemContent("Ny")},
-                     evaluation="")
+        save_minutes(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
+            expected_version=version,
+            content={item.id: ItemContent("Ny")},
+            evaluation="",
+        )
     with pytest.raises(Conflict):
         add_action(session, meeting.minutes, people.circle, actor=people.leader, what="B")
     with pytest.raises(DomainError):
-        workflow.correct_minutes(session, meeting, people.circle, actor=people.leader,
-                                 expected_version=version, content={}, evaluation="Bra møte.",
-                                 reason="")
+        workflow.correct_minutes(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
+            expected_version=version,
+            content={},
+            evaluation="Bra møte.",
+            reason="",
+        )
     new, told = workflow.correct_minutes(
-        session, meeting, people.circle, actor=people.leader, expected_version=version,
-        content={item.id: ItemContent("Rettet.", "Vedtatt.")}, evaluation="Bra møte.",
-        reason="Feil navn i punkt 1")
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        expected_version=version,
+        content={item.id: ItemContent("Rettet.", "Vedtatt.")},
+        evaluation="Bra møte.",
+        reason="Feil navn i punkt 1",
+    )
     assert new.number == 2 and meeting.minutes.approved_version == 2
     assert {m.id for m in told} == {people.reference.id, people.unit_leader.id}
     versions = session.scalars(select(MinutesVersion).order_by(MinutesVersion.number)).all()
     assert "Opprinnelig." in versions[0].snapshot and "Rettet." in versions[1].snapshot
     assert versions[1].reason == "Feil navn i punkt 1"
     corrections = session.scalars(select(Distribution).where(Distribution.correction)).all()
-    assert {(d.member_id, d.version) for d in corrections} == {(people.reference.id, 2),
-                                                               (people.unit_leader.id, 2)}
+    assert {(d.member_id, d.version) for d in corrections} == {
+        (people.reference.id, 2),
+        (people.unit_leader.id, 2),
+    }
     html = str(diff_html(versions[0].snapshot, versions[1].snapshot, "1", "2"))
     assert "<ins>Rettet.</ins>" in html
     with pytest.raises(DomainError):  # the same text again changes nothing
         workflow.correct_minutes(
-            session, meeting, people.circle, actor=people.leader,
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
             expected_version=meeting.minutes.edit_version,
-            content={item.id: ItemContent("Rettet.", "Vedtatt.")}, evaluation="Bra møte.",
-            reason="Igjen")
+            content={item.id: ItemContent("Rettet.", "Vedtatt.")},
+            evaluation="Bra møte.",
+            reason="Igjen",
+        )
 
 
-def test_approval_at_next_meeting_through_its_item(session, people, held_meeting,
-                                                   make_meeting) -> None:
+def test_approval_at_next_meeting_through_its_item(
+    session, people, held_meeting, make_meeting
+) -> None:
     """Minutes can be approved at the next meeting that has the approval item."""
     first = held_meeting(-20)
     _review(session, people, first)
     unrelated = make_meeting(-30, kind="reference", title="Referansegruppe")
     with pytest.raises(DomainError):
-        workflow.approve_minutes(session, first, people.circle, actor=people.leader,
-                                 at_meeting=unrelated)
+        workflow.approve_minutes(
+            session, first, people.circle, actor=people.leader, at_meeting=unrelated
+        )
     second = make_meeting(-1, title="Neste")
-    workflow.approve_minutes(session, first, people.circle, actor=people.leader,
-                             at_meeting=second)
+    workflow.approve_minutes(session, first, people.circle, actor=people.leader, at_meeting=second)
     assert first.minutes.approved_at_meeting_id == second.id
 
 
@@ -242,10 +351,15 @@ def test_identity_number_in_minutes_saves_nothing(session, people, held_meeting)
     item = meeting.items[1]
     version = meeting.minutes.edit_version
     with pytest.raises(DomainError):
-        save_minutes(session, meeting, people.circle, actor=people.leader,
-                     expected_version=version,
-                     content={item.id: ItemContent(f"Gjelder {VALID_FNR[:6]} {VALID_FNR[6:]}")},
-                     evaluation="")
+        save_minutes(
+            session,
+            meeting,
+            people.circle,
+            actor=people.leader,
+            expected_version=version,
+            content={item.id: ItemContent(f"Gjelder {VALID_FNR[:6]} {VALID_FNR[6:]}")},
+            evaluation="",
+        )
     session.rollback()
     assert meeting.minutes.edit_version == version
     assert session.scalar(select(func.count(MinutesNote.id))) == 1

@@ -43,15 +43,17 @@ def people(session, make_circle, make_member) -> People:  # noqa: ANN001
     unit = circle.units[0] if circle.units[0].id != unit2.id else circle.units[1]
     other = make_circle()
     return People(
-        circle=circle, unit=unit, unit2=unit2,
+        circle=circle,
+        unit=unit,
+        unit2=unit2,
         leader=make_member("Lea Leder", circle=circle, role=Role.LEADER),
         writer=make_member("Pia Prosjekt", circle=circle, role=Role.PARTICIPANT, unit=unit),
         colleague=make_member("Kai Kollega", circle=circle, role=Role.PARTICIPANT, unit=unit2),
         bystander=make_member("Bo Utenfor", circle=circle, role=Role.PARTICIPANT, unit=unit2),
-        reference=make_member("Rita Referanse", circle=circle, role=Role.REFERENCE,
-                              organisation="Husbanken"),
-        unit_leader=make_member("Ulf Enhetsleder", circle=circle, role=Role.UNIT_LEADER,
-                                unit=unit),
+        reference=make_member(
+            "Rita Referanse", circle=circle, role=Role.REFERENCE, organisation="Husbanken"
+        ),
+        unit_leader=make_member("Ulf Enhetsleder", circle=circle, role=Role.UNIT_LEADER, unit=unit),
         other_circle=other,
         stranger=make_member("Siv Annen", circle=other, role=Role.PARTICIPANT),
     )
@@ -61,12 +63,24 @@ def people(session, make_circle, make_member) -> People:  # noqa: ANN001
 def make_project(session, people):  # noqa: ANN001, ANN201
     """Return a factory for committed projects of the people's circle."""
 
-    def make(title: str = "Samarbeidsprosedyre", *, members: list[Member] | None = None,
-             status: ProjectStatus = ProjectStatus.ACTIVE, reason: str = "",
-             unit: Unit | None = None, **kwargs: Any):  # noqa: ANN202
+    def make(
+        title: str = "Samarbeidsprosedyre",
+        *,
+        members: list[Member] | None = None,
+        status: ProjectStatus = ProjectStatus.ACTIVE,
+        reason: str = "",
+        unit: Unit | None = None,
+        **kwargs: Any,
+    ):  # noqa: ANN202
         members = [people.writer] if members is None else members
-        data = ProjectData(title=title, unit_id=(unit or people.unit).id, status=status,
-                           status_reason=reason, member_ids=[m.id for m in members], **kwargs)
+        data = ProjectData(
+            title=title,
+            unit_id=(unit or people.unit).id,
+            status=status,
+            status_reason=reason,
+            member_ids=[m.id for m in members],
+            **kwargs,
+        )
         project = create_project(session, people.circle, data, actor=people.leader)
         session.commit()
         return project

@@ -20,41 +20,71 @@ def _stored_count(app) -> int:  # noqa: ANN001
 
 
 def _upload(session, app, people, project, data, name, **kw):  # noqa: ANN001, ANN202
-    pfile = files.upload_file(session, people.circle, project, actor=people.writer,
-                              upload_dir=app.config["UPLOAD_DIR"], data=data, filename=name, **kw)
+    pfile = files.upload_file(
+        session,
+        people.circle,
+        project,
+        actor=people.writer,
+        upload_dir=app.config["UPLOAD_DIR"],
+        data=data,
+        filename=name,
+        **kw,
+    )
     session.commit()
     return pfile
 
 
 def test_new_version_keeps_the_old_one(session, app, people, make_project) -> None:  # noqa: ANN001
     project = make_project()
-    pfile = _upload(session, app, people, project, docx_bytes("Spørsmål 1"),
-                    "kartleggingsskjema.docx", title="Kartleggingsskjema",
-                    description="Fylles ut før overføring", is_product=True)
-    files.add_version(session, people.circle, project, pfile, actor=people.leader,
-                      upload_dir=app.config["UPLOAD_DIR"], data=docx_bytes("Spørsmål 1", "2"),
-                      filename="Kartleggingsskjema v2.docx", note="Nytt spørsmål")
+    pfile = _upload(
+        session,
+        app,
+        people,
+        project,
+        docx_bytes("Spørsmål 1"),
+        "kartleggingsskjema.docx",
+        title="Kartleggingsskjema",
+        description="Fylles ut før overføring",
+        is_product=True,
+    )
+    files.add_version(
+        session,
+        people.circle,
+        project,
+        pfile,
+        actor=people.leader,
+        upload_dir=app.config["UPLOAD_DIR"],
+        data=docx_bytes("Spørsmål 1", "2"),
+        filename="Kartleggingsskjema v2.docx",
+        note="Nytt spørsmål",
+    )
     session.commit()
     session.expire_all()
     pfile = files.get_file(session, project, pfile.id)
     assert [(v.number, v.uploaded_by_id, v.note) for v in pfile.versions] == [
-        (2, people.leader.id, "Nytt spørsmål"), (1, people.writer.id, "")]
+        (2, people.leader.id, "Nytt spørsmål"),
+        (1, people.writer.id, ""),
+    ]
     assert pfile.latest.stored.original_name == "Kartleggingsskjema v2.docx"
     assert _stored_count(app) == 2
     keys = {v.stored.key for v in pfile.versions}
     assert all("Kartlegg" not in key for key in keys)
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("side.html", b"<html><body>hei</body></html>", ".html"),
-    ("bilde.svg", b"<svg></svg>", ".svg"),
-    ("skjema.docx", b"dette er ikke en zip", "stemmer ikke"),
-    ("skjema.pdf", b"%PDF-1.4 avkappet", "skadet"),
-    ("tom.txt", b"", "tom"),
-    ("program.exe", b"MZ\x90\x00", ".exe"),
-])
-def test_wrong_or_broken_upload_is_refused_and_leaves_no_file(session, app, people, make_project,
-                                                              name, data, message) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("side.html", b"<html><body>hei</body></html>", ".html"),
+        ("bilde.svg", b"<svg></svg>", ".svg"),
+        ("skjema.docx", b"dette er ikke en zip", "stemmer ikke"),
+        ("skjema.pdf", b"%PDF-1.4 avkappet", "skadet"),
+        ("tom.txt", b"", "tom"),
+        ("program.exe", b"MZ\x90\x00", ".exe"),
+    ],
+)
+def test_wrong_or_broken_upload_is_refused_and_leaves_no_file(
+    session, app, people, make_project, name, data, message
+) -> None:  # noqa: ANN001
     project = make_project()
     with pytest.raises(DomainError) as excinfo:
         _upload(session, app, people, project, data, name)
@@ -64,14 +94,18 @@ def test_wrong_or_broken_upload_is_refused_and_leaves_no_file(session, app, peop
     assert session.query(ProjectFile).count() == 0 and session.query(StoredFile).count() == 0
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("notat.txt", f"Ungdom med fnr {FNR} flyttet.".encode()),
-    ("notat.md", f"# Sak\n\n{FNR[:6]}.{FNR[6:]}".encode()),
-    ("skjema.docx", docx_bytes("Navn og personnummer:", FNR)),
-    ("rapport.pdf", pdf_bytes(f"Personnummer {FNR}")),
-])
-def test_identity_number_in_file_text_is_refused(session, app, people, make_project,
-                                                 name, data) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("notat.txt", f"Ungdom med fnr {FNR} flyttet.".encode()),
+        ("notat.md", f"# Sak\n\n{FNR[:6]}.{FNR[6:]}".encode()),
+        ("skjema.docx", docx_bytes("Navn og personnummer:", FNR)),
+        ("rapport.pdf", pdf_bytes(f"Personnummer {FNR}")),
+    ],
+)
+def test_identity_number_in_file_text_is_refused(
+    session, app, people, make_project, name, data
+) -> None:  # noqa: ANN001
     project = make_project()
     with pytest.raises(DomainError, match="fødselsnummer"):
         _upload(session, app, people, project, data, name)
@@ -79,74 +113,107 @@ def test_identity_number_in_file_text_is_refused(session, app, people, make_proj
     assert _stored_count(app) == 0 and session.query(FileVersion).count() == 0
 
 
-def test_identity_number_in_new_version_refused_old_kept(session, app, people,
-                                                         make_project) -> None:  # noqa: ANN001
+def test_identity_number_in_new_version_refused_old_kept(
+    session, app, people, make_project
+) -> None:  # noqa: ANN001
     project = make_project()
     pfile = _upload(session, app, people, project, b"Rent skjema\n", "skjema.txt")
     with pytest.raises(DomainError):
-        files.add_version(session, people.circle, project, pfile, actor=people.writer,
-                          upload_dir=app.config["UPLOAD_DIR"], data=f"{FNR}\n".encode(),
-                          filename="skjema.txt")
+        files.add_version(
+            session,
+            people.circle,
+            project,
+            pfile,
+            actor=people.writer,
+            upload_dir=app.config["UPLOAD_DIR"],
+            data=f"{FNR}\n".encode(),
+            filename="skjema.txt",
+        )
     session.rollback()
     assert _stored_count(app) == 1 and session.query(FileVersion).count() == 1
 
 
 def test_ordinary_eleven_digit_figures_pass(session, app, people, make_project) -> None:  # noqa: ANN001
     project = make_project()
-    pfile = _upload(session, app, people, project, b"Budsjett: 12345678901 kroner\n",
-                    "budsjett.txt")
+    pfile = _upload(
+        session, app, people, project, b"Budsjett: 12345678901 kroner\n", "budsjett.txt"
+    )
     assert pfile.latest.number == 1
 
 
 def test_pdf_text_is_scanned_and_clean_pdf_accepted(session, app, people, make_project) -> None:  # noqa: ANN001
     project = make_project()
-    pfile = _upload(session, app, people, project, pdf_bytes("Samarbeidsprosedyre"),
-                    "prosedyre.pdf", is_product=True)
+    pfile = _upload(
+        session,
+        app,
+        people,
+        project,
+        pdf_bytes("Samarbeidsprosedyre"),
+        "prosedyre.pdf",
+        is_product=True,
+    )
     assert pfile.is_product and pfile.title == "prosedyre"
 
 
 # Views -----------------------------------------------------------------------------------------
 
-def test_upload_view_new_version_and_download_under_original_name(client, login, session, app,
-                                                                  people, make_project) -> None:  # noqa: ANN001
+
+def test_upload_view_new_version_and_download_under_original_name(
+    client, login, session, app, people, make_project
+) -> None:  # noqa: ANN001
     project = make_project()
     login(people.writer)
     base = f"/c/{people.circle.slug}/projects/{project.id}"
-    r = client.post(f"{base}/files", data={
-        "file": (io.BytesIO(docx_bytes("v1")), "Kartleggingsskjema æøå.docx"),
-        "title": "Kartleggingsskjema", "description": "Til bruk før overføring",
-        "is_product": "y"}, content_type="multipart/form-data")
+    r = client.post(
+        f"{base}/files",
+        data={
+            "file": (io.BytesIO(docx_bytes("v1")), "Kartleggingsskjema æøå.docx"),
+            "title": "Kartleggingsskjema",
+            "description": "Til bruk før overføring",
+            "is_product": "y",
+        },
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     pfile = session.query(ProjectFile).one()
-    r = client.post(f"{base}/files/{pfile.id}/versions", data={
-        "file": (io.BytesIO(docx_bytes("v2")), "skjema-v2.docx"), "note": "Nytt punkt"},
-        content_type="multipart/form-data")
+    r = client.post(
+        f"{base}/files/{pfile.id}/versions",
+        data={"file": (io.BytesIO(docx_bytes("v2")), "skjema-v2.docx"), "note": "Nytt punkt"},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     page = client.get(f"{base}/files/{pfile.id}").get_data(as_text=True)
     assert "Nytt punkt" in page and "skjema-v2.docx" in page
     assert "Kartleggingsskjema æøå.docx" in page
     download = client.get(f"{base}/files/{pfile.id}/v/1")
     assert download.status_code == 200
-    assert "filename*=UTF-8''Kartleggingsskjema%20%C3%A6%C3%B8%C3%A5.docx" in (
-        download.headers["Content-Disposition"])
+    assert (
+        "filename*=UTF-8''Kartleggingsskjema%20%C3%A6%C3%B8%C3%A5.docx"
+        in (download.headers["Content-Disposition"])
+    )
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     workspace = client.get(base).get_data(as_text=True)
     assert "Kartleggingsskjema" in workspace and "Produkt" in workspace
 
 
-def test_upload_view_refuses_wrong_type_with_message(client, login, session, app, people,
-                                                     make_project) -> None:  # noqa: ANN001
+def test_upload_view_refuses_wrong_type_with_message(
+    client, login, session, app, people, make_project
+) -> None:  # noqa: ANN001
     project = make_project()
     login(people.writer)
-    r = client.post(f"/c/{people.circle.slug}/projects/{project.id}/files", data={
-        "file": (io.BytesIO(b"<html></html>"), "x.html")}, content_type="multipart/form-data",
-        follow_redirects=True)
+    r = client.post(
+        f"/c/{people.circle.slug}/projects/{project.id}/files",
+        data={"file": (io.BytesIO(b"<html></html>"), "x.html")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "kan ikke lastes opp" in r.get_data(as_text=True)
     assert _stored_count(app) == 0
 
 
-def test_informed_download_only_products_of_shared_writeup(client, login, session, app, people,
-                                                           make_project) -> None:  # noqa: ANN001
+def test_informed_download_only_products_of_shared_writeup(
+    client, login, session, app, people, make_project
+) -> None:  # noqa: ANN001
     from projects.services.projects import set_writeup_shared
 
     project = make_project()

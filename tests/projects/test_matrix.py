@@ -16,8 +16,13 @@ from projects.services._common import StaleEdit
 
 def test_default_rows_once_and_own_rows(session, people) -> None:  # noqa: ANN001
     rows = matrix.add_default_rows(session, people.circle, actor=people.writer)
-    assert [r.title for r in rows] == ["Bolig", "Økonomi", "Dagaktivitet: skole og arbeid",
-                                       "Helse", "Systemnivå"]
+    assert [r.title for r in rows] == [
+        "Bolig",
+        "Økonomi",
+        "Dagaktivitet: skole og arbeid",
+        "Helse",
+        "Systemnivå",
+    ]
     with pytest.raises(Conflict):
         matrix.add_default_rows(session, people.circle, actor=people.writer)
     matrix.add_row(session, people.circle, actor=people.colleague, title="Nettverk")
@@ -30,30 +35,65 @@ def test_default_rows_once_and_own_rows(session, people) -> None:  # noqa: ANN00
 
 def test_cell_revisions_and_stale_save(session, people) -> None:  # noqa: ANN001
     row = matrix.add_row(session, people.circle, actor=people.writer, title="Bolig")
-    cell = matrix.save_cell(session, people.circle, row, MatrixColumn.PRACTICE,
-                            actor=people.writer, body="Botrening", base_revision=0)
-    matrix.save_cell(session, people.circle, row, MatrixColumn.PRACTICE,
-                     actor=people.colleague, body="Botrening før flytting", base_revision=1)
+    cell = matrix.save_cell(
+        session,
+        people.circle,
+        row,
+        MatrixColumn.PRACTICE,
+        actor=people.writer,
+        body="Botrening",
+        base_revision=0,
+    )
+    matrix.save_cell(
+        session,
+        people.circle,
+        row,
+        MatrixColumn.PRACTICE,
+        actor=people.colleague,
+        body="Botrening før flytting",
+        base_revision=1,
+    )
     session.commit()
     with pytest.raises(StaleEdit) as excinfo:
-        matrix.save_cell(session, people.circle, row, MatrixColumn.PRACTICE,
-                         actor=people.writer, body="Noe annet", base_revision=1)
+        matrix.save_cell(
+            session,
+            people.circle,
+            row,
+            MatrixColumn.PRACTICE,
+            actor=people.writer,
+            body="Noe annet",
+            base_revision=1,
+        )
     session.rollback()
     assert excinfo.value.current_body == "Botrening før flytting"
     revisions = matrix.cell_revisions(session, cell)
-    assert [(r.number, r.author_id) for r in revisions] == [(2, people.colleague.id),
-                                                            (1, people.writer.id)]
+    assert [(r.number, r.author_id) for r in revisions] == [
+        (2, people.colleague.id),
+        (1, people.writer.id),
+    ]
     assert matrix.get_cell(session, row, MatrixColumn.PRACTICE).body == "Botrening før flytting"
 
 
 def test_csv_export_has_every_cell_and_defuses_formulas(session, people) -> None:  # noqa: ANN001
     row = matrix.add_row(session, people.circle, actor=people.writer, title="Økonomi")
-    matrix.save_cell(session, people.circle, row, MatrixColumn.VULNERABLE, actor=people.writer,
-                     body="=HYPERLINK(\"x\")", base_revision=0)
+    matrix.save_cell(
+        session,
+        people.circle,
+        row,
+        MatrixColumn.VULNERABLE,
+        actor=people.writer,
+        body='=HYPERLINK("x")',
+        base_revision=0,
+    )
     text = matrix.matrix_csv(matrix.load_matrix(session, people.circle))
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0] == ["Overgang", "Alternativer", "Hvem er involvert", "Hva er sårbart",
-                       "God praksis"]
+    assert rows[0] == [
+        "Overgang",
+        "Alternativer",
+        "Hvem er involvert",
+        "Hva er sårbart",
+        "God praksis",
+    ]
     assert rows[1][0] == "Økonomi" and rows[1][3].startswith("'=")
 
 

@@ -30,9 +30,11 @@ def counting(app):  # noqa: ANN001, ANN201
 
 def _counts(app, client, circle, project) -> dict[str, int]:  # noqa: ANN001
     counts = {}
-    for name, url in [("overview", f"/c/{circle.slug}/projects"),
-                      ("workspace", f"/c/{circle.slug}/projects/{project.id}"),
-                      ("report", f"/c/{circle.slug}/report")]:
+    for name, url in [
+        ("overview", f"/c/{circle.slug}/projects"),
+        ("workspace", f"/c/{circle.slug}/projects/{project.id}"),
+        ("report", f"/c/{circle.slug}/report"),
+    ]:
         client.get(url)  # warm up (session loading, template compilation)
         with counting(app) as statements:
             response = client.get(url)
@@ -41,16 +43,18 @@ def _counts(app, client, circle, project) -> dict[str, int]:  # noqa: ANN001
     return counts
 
 
-def test_query_counts_do_not_grow_with_the_circle(app, client, login, session, make_circle,
-                                                  make_member) -> None:  # noqa: ANN001
+def test_query_counts_do_not_grow_with_the_circle(
+    app, client, login, session, make_circle, make_member
+) -> None:  # noqa: ANN001
     small, big = make_circle(), make_circle()
     leader = make_member("Lea", circle=small, role=Role.LEADER)
     from circle.models import Membership
 
     session.add(Membership(member=leader, circle=big, role=Role.LEADER))
     session.commit()
-    small_project = fill_circle(session, small, leader, projects=1, revisions=2, files=1,
-                                log_entries=2)[0]
+    small_project = fill_circle(
+        session, small, leader, projects=1, revisions=2, files=1, log_entries=2
+    )[0]
     big_project = fill_circle(session, big, leader)[0]
     session.commit()
     login(leader)

@@ -19,9 +19,15 @@ KEYS = ("background", "goals", "product", "preconditions", "process", "advice")
 
 def _write_all(session, people, project, ready=True) -> None:  # noqa: ANN001
     for key in KEYS:
-        writeup.save_section(session, people.circle, project, key, actor=people.writer,
-                             body=f"**{key}** for {project.title}.\n\n- punkt en\n- punkt to",
-                             base_revision=0)
+        writeup.save_section(
+            session,
+            people.circle,
+            project,
+            key,
+            actor=people.writer,
+            body=f"**{key}** for {project.title}.\n\n- punkt en\n- punkt to",
+            base_revision=0,
+        )
     if ready:
         writeup.mark_writeup_ready(session, people.circle, project, actor=people.writer)
     session.commit()
@@ -30,19 +36,33 @@ def _write_all(session, people, project, ready=True) -> None:  # noqa: ANN001
 def _circle_background(session, people) -> None:  # noqa: ANN001
     from datetime import date
 
-    people.circle.phases.append(Phase(kind=PhaseKind.PROJECT, name="Prosjektfase",
-                                      starts_on=date(2026, 1, 1), ends_on=date(2026, 9, 1)))
+    people.circle.phases.append(
+        Phase(
+            kind=PhaseKind.PROJECT,
+            name="Prosjektfase",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 9, 1),
+        )
+    )
     people.circle.questions.append(MainQuestion(position=0, text="Hvordan planlegge overgangen?"))
     session.commit()
 
 
-def test_compile_flags_unready_sections_instead_of_leaving_them_out(app, session, people,
-                                                                    make_project) -> None:  # noqa: ANN001
+def test_compile_flags_unready_sections_instead_of_leaving_them_out(
+    app, session, people, make_project
+) -> None:  # noqa: ANN001
     done = make_project("Samarbeidsmodell")
     _write_all(session, people, done)
     draft = make_project("Sluttrapportmal", unit=people.unit2, members=[people.colleague])
-    writeup.save_section(session, people.circle, draft, "background", actor=people.colleague,
-                         body="Bare bakgrunn.", base_revision=0)
+    writeup.save_section(
+        session,
+        people.circle,
+        draft,
+        "background",
+        actor=people.colleague,
+        body="Bare bakgrunn.",
+        base_revision=0,
+    )
     session.commit()
     with app.test_request_context():
         report = compile_report(app, session, people.circle)
@@ -54,19 +74,40 @@ def test_compile_flags_unready_sections_instead_of_leaving_them_out(app, session
     assert any("Møteserien" in f for f in report.flags)  # no meetings section contributed
 
 
-def test_docx_holds_every_ready_section_in_order(app, client, login, session, people,
-                                                 make_project) -> None:  # noqa: ANN001
+def test_docx_holds_every_ready_section_in_order(
+    app, client, login, session, people, make_project
+) -> None:  # noqa: ANN001
     _circle_background(session, people)
     first = make_project("Samarbeidsmodell")
     _write_all(session, people, first)
-    make_project("Enslige mindreårige", unit=people.unit2, members=[people.colleague],
-                 status=ProjectStatus.DISCONTINUED, reason="Stor arbeidsmengde")
-    files.upload_file(session, people.circle, first, actor=people.writer,
-                      upload_dir=app.config["UPLOAD_DIR"], data=b"Modell\n",
-                      filename="modell.txt", title="Samarbeidsmodellen", is_product=True)
+    make_project(
+        "Enslige mindreårige",
+        unit=people.unit2,
+        members=[people.colleague],
+        status=ProjectStatus.DISCONTINUED,
+        reason="Stor arbeidsmengde",
+    )
+    files.upload_file(
+        session,
+        people.circle,
+        first,
+        actor=people.writer,
+        upload_dir=app.config["UPLOAD_DIR"],
+        data=b"Modell\n",
+        filename="modell.txt",
+        title="Samarbeidsmodellen",
+        is_product=True,
+    )
     row = matrix.add_row(session, people.circle, actor=people.writer, title="Bolig")
-    matrix.save_cell(session, people.circle, row, MatrixColumn.PRACTICE, actor=people.writer,
-                     body="Botrening", base_revision=0)
+    matrix.save_cell(
+        session,
+        people.circle,
+        row,
+        MatrixColumn.PRACTICE,
+        actor=people.writer,
+        body="Botrening",
+        base_revision=0,
+    )
     session.commit()
     login(people.leader)
     response = client.get(f"/c/{people.circle.slug}/report.docx")
@@ -76,13 +117,17 @@ def test_docx_holds_every_ready_section_in_order(app, client, login, session, pe
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     # Every ready section of the first project, in the circle's order.
     chapter = headings.index(f"{people.unit.name}: Samarbeidsmodell")
-    assert headings[chapter + 1:chapter + 7] == [
-        "Bakgrunn", "Mål", "Produkt eller resultat", "Forutsetninger for at produktet skal virke",
-        "Prosessen", "Råd til andre"]
+    assert headings[chapter + 1 : chapter + 7] == [
+        "Bakgrunn",
+        "Mål",
+        "Produkt eller resultat",
+        "Forutsetninger for at produktet skal virke",
+        "Prosessen",
+        "Råd til andre",
+    ]
     for key in KEYS:
         assert any(t == f"{key} for Samarbeidsmodell." for t in texts), key
-    assert any(p.style.name == "List Bullet" and p.text == "punkt en"
-               for p in document.paragraphs)
+    assert any(p.style.name == "List Bullet" and p.text == "punkt en" for p in document.paragraphs)
     # The discontinued project is flagged, with its reason and the obstacles heading.
     assert "Hva sto i veien" in headings
     assert any("Stor arbeidsmengde" in t for t in texts)
@@ -94,11 +139,19 @@ def test_docx_holds_every_ready_section_in_order(app, client, login, session, pe
     assert document.tables[-1].cell(1, 4).text == "Botrening"
 
 
-def test_html_report_is_printable_and_escapes_text(client, login, session, people,
-                                                   make_project) -> None:  # noqa: ANN001
+def test_html_report_is_printable_and_escapes_text(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
     project = make_project("Prosjekt <b>fet</b>")
-    writeup.save_section(session, people.circle, project, "background", actor=people.writer,
-                         body="<script>alert(1)</script> og *vanlig* tekst", base_revision=0)
+    writeup.save_section(
+        session,
+        people.circle,
+        project,
+        "background",
+        actor=people.writer,
+        body="<script>alert(1)</script> og *vanlig* tekst",
+        base_revision=0,
+    )
     session.commit()
     login(people.writer)
     page = client.get(f"/c/{people.circle.slug}/report").get_data(as_text=True)
@@ -110,8 +163,12 @@ def test_html_report_is_printable_and_escapes_text(client, login, session, peopl
 
 def test_contributed_section_from_another_area(app, session, people, make_project) -> None:  # noqa: ANN001
     def meetings_section(session, circle):  # noqa: ANN001, ANN202
-        return {"title": "Møteserien", "blocks": [
-            {"kind": "table", "header": ["Dato", "Sted"], "rows": [["3. mars 2026", "VID"]]}]}
+        return {
+            "title": "Møteserien",
+            "blocks": [
+                {"kind": "table", "header": ["Dato", "Sted"], "rows": [["3. mars 2026", "VID"]]}
+            ],
+        }
 
     register_report_section(app, meetings_section, order=10)
     app.extensions["final_report_sections"].append((20, lambda s, c: None))

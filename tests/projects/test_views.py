@@ -8,9 +8,16 @@ from tests.projects.conftest import FNR
 
 
 def _form(people, **kw) -> dict:  # noqa: ANN001
-    data = {"title": "Samarbeidsprosedyre", "unit": str(people.unit.id), "status": "active",
-            "members": [str(people.writer.id), str(people.colleague.id)], "summary": "Kort",
-            "starts_on": "2026-01-01", "ends_on": "2026-06-30", "status_reason": ""}
+    data = {
+        "title": "Samarbeidsprosedyre",
+        "unit": str(people.unit.id),
+        "status": "active",
+        "members": [str(people.writer.id), str(people.colleague.id)],
+        "summary": "Kort",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-06-30",
+        "status_reason": "",
+    }
     data.update(kw)
     return data
 
@@ -55,8 +62,9 @@ def test_edit_view_and_non_member_gets_403(client, login, session, people, make_
     client.post("/logout")
     login(people.writer)
     assert client.get(url).status_code == 200
-    r = client.post(url, data=_form(people, status="discontinued",
-                                    status_reason="Arbeidsmengden ble for stor"))
+    r = client.post(
+        url, data=_form(people, status="discontinued", status_reason="Arbeidsmengden ble for stor")
+    )
     assert r.status_code == 302
     session.expire_all()
     assert project.status == ProjectStatus.DISCONTINUED
@@ -67,8 +75,15 @@ def test_edit_view_and_non_member_gets_403(client, login, session, people, make_
 def test_overview_cards_and_reference_view(client, login, session, people, make_project) -> None:  # noqa: ANN001
     shared = make_project("Delt status")
     make_project("Lukket", unit=people.unit2, members=[people.colleague])
-    plan.post_update(session, people.circle, shared, actor=people.writer, body="Vi er i gang",
-                     publish=True, share_with_reference=True)
+    plan.post_update(
+        session,
+        people.circle,
+        shared,
+        actor=people.writer,
+        body="Vi er i gang",
+        publish=True,
+        share_with_reference=True,
+    )
     session.commit()
     login(people.leader)
     page = client.get(f"/c/{people.circle.slug}/projects").get_data(as_text=True)
@@ -85,19 +100,28 @@ def test_template_view_renames_and_orders(client, login, session, people, make_p
     login(people.leader)
     slug = people.circle.slug
     assert client.get(f"/c/{slug}/projects/template").status_code == 200
-    client.post(f"/c/{slug}/projects/template/advice",
-                data={"advice-heading": "Gode råd", "advice-guidance": "Til andre"})
+    client.post(
+        f"/c/{slug}/projects/template/advice",
+        data={"advice-heading": "Gode råd", "advice-guidance": "Til andre"},
+    )
     client.post(f"/c/{slug}/projects/template/advice/move", data={"offset": "-1"})
     client.post(f"/c/{slug}/projects/template/new", data={"heading": "Brukermedvirkning"})
     page = client.get(f"/c/{slug}/projects/{project.id}").get_data(as_text=True)
     assert page.index("Gode råd") < page.index("Prosessen") < page.index("Brukermedvirkning")
 
 
-def test_home_panel_lists_projects_and_updates(client, login, session, people,
-                                               make_project) -> None:  # noqa: ANN001
+def test_home_panel_lists_projects_and_updates(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
     project = make_project("Sluttrapportmal")
-    plan.post_update(session, people.circle, project, actor=people.writer,
-                     body="Malen prøves ut i **to** tiltak.", publish=True)
+    plan.post_update(
+        session,
+        people.circle,
+        project,
+        actor=people.writer,
+        body="Malen prøves ut i **to** tiltak.",
+        publish=True,
+    )
     session.commit()
     login(people.bystander)
     page = client.get(f"/c/{people.circle.slug}").get_data(as_text=True)
@@ -108,12 +132,21 @@ def test_subject_resolver_only_for_published_updates(app, session, people, make_
     from projects.subjects import resolve_update
 
     project = make_project()
-    draft = plan.post_update(session, people.circle, project, actor=people.writer, body="U",
-                             publish=False)
-    closed = plan.post_update(session, people.circle, project, actor=people.writer, body="I",
-                              publish=True)
-    shared = plan.post_update(session, people.circle, project, actor=people.writer, body="D",
-                              publish=True, share_with_reference=True)
+    draft = plan.post_update(
+        session, people.circle, project, actor=people.writer, body="U", publish=False
+    )
+    closed = plan.post_update(
+        session, people.circle, project, actor=people.writer, body="I", publish=True
+    )
+    shared = plan.post_update(
+        session,
+        people.circle,
+        project,
+        actor=people.writer,
+        body="D",
+        publish=True,
+        share_with_reference=True,
+    )
     session.commit()
     with app.test_request_context():
         assert resolve_update(session, draft.id) is None
@@ -122,7 +155,8 @@ def test_subject_resolver_only_for_published_updates(app, session, people, make_
         assert subject.audience_ok == frozenset({"leader", "participant"})
         assert subject.url == f"/c/{people.circle.slug}/projects/{project.id}/updates/{closed.id}"
         assert resolve_update(session, shared.id).audience_ok == frozenset(
-            {"leader", "participant", "reference", "unit_leader"})
+            {"leader", "participant", "reference", "unit_leader"}
+        )
 
 
 def test_demo_loader_builds_four_projects(app, session, runner) -> None:  # noqa: ANN001
@@ -134,8 +168,12 @@ def test_demo_loader_builds_four_projects(app, session, runner) -> None:  # noqa
     assert result.exit_code == 0, result.output
     circle = session.query(Circle).filter_by(slug=DEMO_SLUG).one()
     projects = session.query(Project).filter_by(circle_id=circle.id).all()
-    assert sorted(p.status.value for p in projects) == ["active", "completed", "discontinued",
-                                                         "planned"]
+    assert sorted(p.status.value for p in projects) == [
+        "active",
+        "completed",
+        "discontinued",
+        "planned",
+    ]
     stopped = next(p for p in projects if p.status == ProjectStatus.DISCONTINUED)
     assert stopped.status_reason
     form = session.query(ProjectFile).filter_by(title="Kartleggingsskjema").one()

@@ -15,8 +15,15 @@ from tests.projects.conftest import FNR
 
 
 def _save(session, people, project, key, body, base, actor=None):  # noqa: ANN001, ANN202
-    section = writeup.save_section(session, people.circle, project, key,
-                                   actor=actor or people.writer, body=body, base_revision=base)
+    section = writeup.save_section(
+        session,
+        people.circle,
+        project,
+        key,
+        actor=actor or people.writer,
+        body=body,
+        base_revision=base,
+    )
     session.commit()
     return section
 
@@ -24,11 +31,14 @@ def _save(session, people, project, key, body, base, actor=None):  # noqa: ANN00
 def test_every_save_is_a_revision_with_author(session, people, make_project) -> None:  # noqa: ANN001
     project = make_project()
     _save(session, people, project, "background", "Første utkast.", 0)
-    section = _save(session, people, project, "background", "Første utkast.\nMer.", 1,
-                    actor=people.leader)
+    section = _save(
+        session, people, project, "background", "Første utkast.\nMer.", 1, actor=people.leader
+    )
     revisions = writeup.list_revisions(session, section)
-    assert [(r.number, r.author_id) for r in revisions] == [(2, people.leader.id),
-                                                            (1, people.writer.id)]
+    assert [(r.number, r.author_id) for r in revisions] == [
+        (2, people.leader.id),
+        (1, people.writer.id),
+    ]
     assert section.revision_number == 2 and section.body == "Første utkast.\nMer."
 
 
@@ -46,8 +56,15 @@ def test_stale_save_is_refused_and_nothing_overwritten(session, people, make_pro
     # Both open the editor at revision 1; the colleague saves first.
     _save(session, people, project, "process", "Kollegaens tekst.", 1, actor=people.colleague)
     with pytest.raises(StaleEdit) as excinfo:
-        writeup.save_section(session, people.circle, project, "process", actor=people.writer,
-                             body="Min tekst.", base_revision=1)
+        writeup.save_section(
+            session,
+            people.circle,
+            project,
+            "process",
+            actor=people.writer,
+            body="Min tekst.",
+            base_revision=1,
+        )
     session.rollback()
     assert excinfo.value.current_body == "Kollegaens tekst."
     assert excinfo.value.current_revision == 2
@@ -59,20 +76,33 @@ def test_stale_save_is_refused_and_nothing_overwritten(session, people, make_pro
     assert writeup.get_section(session, project, "process").revision_number == 3
 
 
-def test_first_save_on_a_base_someone_already_used_is_stale(session, people,
-                                                           make_project) -> None:  # noqa: ANN001
+def test_first_save_on_a_base_someone_already_used_is_stale(session, people, make_project) -> None:  # noqa: ANN001
     project = make_project()
     _save(session, people, project, "advice", "Råd.", 0)
     with pytest.raises(StaleEdit):
-        writeup.save_section(session, people.circle, project, "advice", actor=people.writer,
-                             body="Andre råd.", base_revision=0)
+        writeup.save_section(
+            session,
+            people.circle,
+            project,
+            "advice",
+            actor=people.writer,
+            body="Andre råd.",
+            base_revision=0,
+        )
 
 
 def test_identity_number_in_a_section_is_refused(session, people, make_project) -> None:  # noqa: ANN001
     project = make_project()
     with pytest.raises(DomainError, match="fødselsnummer"):
-        writeup.save_section(session, people.circle, project, "background", actor=people.writer,
-                             body=f"Ungdommen ({FNR}) flyttet.", base_revision=0)
+        writeup.save_section(
+            session,
+            people.circle,
+            project,
+            "background",
+            actor=people.writer,
+            body=f"Ungdommen ({FNR}) flyttet.",
+            base_revision=0,
+        )
     session.rollback()
     assert session.query(ProjectSection).count() == 0
 
@@ -80,17 +110,30 @@ def test_identity_number_in_a_section_is_refused(session, people, make_project) 
 def test_non_member_cannot_write(session, people, make_project) -> None:  # noqa: ANN001
     project = make_project()
     with pytest.raises(NotAllowed):
-        writeup.save_section(session, people.circle, project, "background",
-                             actor=people.bystander, body="x", base_revision=0)
+        writeup.save_section(
+            session,
+            people.circle,
+            project,
+            "background",
+            actor=people.bystander,
+            body="x",
+            base_revision=0,
+        )
 
 
-def test_obstacles_section_only_for_discontinued_projects(session, people,
-                                                          make_project) -> None:  # noqa: ANN001
+def test_obstacles_section_only_for_discontinued_projects(session, people, make_project) -> None:  # noqa: ANN001
     active = make_project("Aktivt")
     stopped = make_project("Stoppet", status=ProjectStatus.DISCONTINUED, reason="Tid")
     with pytest.raises(DomainError):
-        writeup.save_section(session, people.circle, active, "obstacles", actor=people.writer,
-                             body="x", base_revision=0)
+        writeup.save_section(
+            session,
+            people.circle,
+            active,
+            "obstacles",
+            actor=people.writer,
+            body="x",
+            base_revision=0,
+        )
     session.rollback()
     _save(session, people, stopped, "obstacles", "Arbeidsmengden.", 0)
 
@@ -98,12 +141,14 @@ def test_obstacles_section_only_for_discontinued_projects(session, people,
 def test_ready_flags_and_whole_writeup(session, people, make_project) -> None:  # noqa: ANN001
     project = make_project()
     with pytest.raises(DomainError, match="tomt"):
-        writeup.set_section_ready(session, people.circle, project, "goals", actor=people.writer,
-                                  ready=True)
+        writeup.set_section_ready(
+            session, people.circle, project, "goals", actor=people.writer, ready=True
+        )
     session.rollback()
     _save(session, people, project, "goals", "Mål.", 0)
-    writeup.set_section_ready(session, people.circle, project, "goals", actor=people.writer,
-                              ready=True)
+    writeup.set_section_ready(
+        session, people.circle, project, "goals", actor=people.writer, ready=True
+    )
     session.commit()
     assert writeup.get_section(session, project, "goals").ready
     with pytest.raises(DomainError, match="Bakgrunn"):
@@ -122,13 +167,16 @@ def test_leaders_adjust_the_template(session, people, make_project) -> None:  # 
     assert keys[:3] == ["background", "goals", "product"]
     with pytest.raises(NotAllowed):
         writeup.update_spec(session, people.circle, "goals", actor=people.writer, heading="x")
-    writeup.update_spec(session, people.circle, "goals", actor=people.leader,
-                        heading="Mål og målgruppe")
+    writeup.update_spec(
+        session, people.circle, "goals", actor=people.leader, heading="Mål og målgruppe"
+    )
     writeup.move_spec(session, people.circle, "goals", actor=people.leader, offset=-1)
-    added = writeup.add_spec(session, people.circle, actor=people.leader,
-                             heading="Brukermedvirkning")
-    writeup.update_spec(session, people.circle, "advice", actor=people.leader,
-                        heading="Råd til andre", hidden=True)
+    added = writeup.add_spec(
+        session, people.circle, actor=people.leader, heading="Brukermedvirkning"
+    )
+    writeup.update_spec(
+        session, people.circle, "advice", actor=people.leader, heading="Råd til andre", hidden=True
+    )
     session.commit()
     specs = writeup.applicable_specs(writeup.section_specs(session, people.circle), project)
     assert [s.key for s in specs][:2] == ["goals", "background"]
@@ -141,7 +189,12 @@ def test_leaders_adjust_the_template(session, people, make_project) -> None:  # 
 def test_line_diff_marks_added_and_removed_lines() -> None:
     lines = line_diff("a\nb\nc", "a\nB\nc\nd")
     assert [(x.kind, x.text) for x in lines] == [
-        ("same", "a"), ("removed", "b"), ("added", "B"), ("same", "c"), ("added", "d")]
+        ("same", "a"),
+        ("removed", "b"),
+        ("added", "B"),
+        ("same", "c"),
+        ("added", "d"),
+    ]
 
 
 def test_diff_html_escapes_user_text() -> None:
@@ -152,8 +205,10 @@ def test_diff_html_escapes_user_text() -> None:
 
 # Views -----------------------------------------------------------------------------------------
 
-def test_edit_section_view_saves_and_shows_history_diff(client, login, session, people,
-                                                        make_project) -> None:  # noqa: ANN001
+
+def test_edit_section_view_saves_and_shows_history_diff(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
     project = make_project()
     login(people.writer)
     base = f"/c/{people.circle.slug}/projects/{project.id}/sections/background"
@@ -166,8 +221,9 @@ def test_edit_section_view_saves_and_shows_history_diff(client, login, session, 
     assert client.get(base + "/history?a=1&b=7").status_code == 404
 
 
-def test_concurrent_edit_view_refuses_with_409_and_diff(client, login, session, people,
-                                                        make_project) -> None:  # noqa: ANN001
+def test_concurrent_edit_view_refuses_with_409_and_diff(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
     project = make_project(members=[people.writer, people.colleague])
     _save(session, people, project, "goals", "Felles mål.", 0)
     _save(session, people, project, "goals", "Kollegaens mål.", 1, actor=people.colleague)

@@ -33,8 +33,14 @@ def docs(app) -> dict[int, Doc]:  # noqa: ANN001
         doc = store.get(doc_id)
         if doc is None or not doc.shareable:
             return None
-        return Subject(kind="testdoc", id=doc_id, circle_id=doc.circle_id, title=doc.title,
-                       url=f"/docs/{doc_id}", audience_ok=doc.audience_ok)
+        return Subject(
+            kind="testdoc",
+            id=doc_id,
+            circle_id=doc.circle_id,
+            title=doc.title,
+            url=f"/docs/{doc_id}",
+            audience_ok=doc.audience_ok,
+        )
 
     register_subject_kind(app, "testdoc", resolve)
     return store
@@ -61,7 +67,8 @@ def people(make_circle, make_member) -> People:  # noqa: ANN001
     circle = make_circle(slug="egen")
     other = make_circle(slug="annen")
     return People(
-        circle=circle, other=other,
+        circle=circle,
+        other=other,
         leader=make_member("Lise Leder", circle=circle, role=Role.LEADER),
         participant=make_member("Per Deltaker", circle=circle, role=Role.PARTICIPANT),
         participant2=make_member("Pia Deltaker", circle=circle, role=Role.PARTICIPANT),

@@ -16,13 +16,20 @@ ROLES = ("leader", "participant", "reference", "unit_leader")
 
 
 @pytest.mark.parametrize("audience", list(Audience))
-def test_notifications_and_mail_reach_exactly_the_audience(app, people, session, mailbox,
-                                                           audience) -> None:
+def test_notifications_and_mail_reach_exactly_the_audience(
+    app, people, session, mailbox, audience
+) -> None:
     """Everyone in the audience hears of a new thread and of posts they follow; nobody else."""
     from circle.threads.delivery import deliver_immediate
 
-    thread = create_thread(session, people.circle, actor=people.admin, title="Målgruppetest",
-                           body="Innhold som aldri skal i e-post", audience=audience)
+    thread = create_thread(
+        session,
+        people.circle,
+        actor=people.admin,
+        title="Målgruppetest",
+        body="Innhold som aldri skal i e-post",
+        audience=audience,
+    )
     session.commit()
     with app.test_request_context("/"):
         deliver_immediate(thread.id)
@@ -33,8 +40,10 @@ def test_notifications_and_mail_reach_exactly_the_audience(app, people, session,
     assert notified == expected
     mailed = {m["To"] for m in mailbox}
     staff_too = {people.participant2.email} if "participant" in audience_roles(audience) else set()
-    assert mailed == {getattr(people, r).email for r in ROLES
-                      if r in audience_roles(audience)} | staff_too
+    assert (
+        mailed
+        == {getattr(people, r).email for r in ROLES if r in audience_roles(audience)} | staff_too
+    )
     assert people.outsider.email not in mailed
     assert all("aldri skal i e-post" not in m.get_payload(decode=True).decode() for m in mailbox)
 
@@ -43,8 +52,9 @@ def test_notifications_and_mail_reach_exactly_the_audience(app, people, session,
 @pytest.mark.parametrize("state", ["open", "locked", "closed", "resolved"])
 def test_who_may_post_per_audience_and_state(session, people, audience, state) -> None:
     """Members in the audience post while the thread is open or resolved; no one else ever."""
-    thread = create_thread(session, people.circle, actor=people.admin, title="T", body="B",
-                           audience=audience)
+    thread = create_thread(
+        session, people.circle, actor=people.admin, title="T", body="B", audience=audience
+    )
     if state == "locked":
         moderation.set_locked(session, thread, True, actor=people.admin)
     elif state == "closed":

@@ -32,8 +32,10 @@ def _body(msg) -> str:  # noqa: ANN001
 
 def _start(client, login, people, audience="circle", title="Bolig før 18"):  # noqa: ANN001, ANN202
     login(people.leader)
-    response = client.post("/c/egen/threads/new", data={
-        "title": title, "kind": "discussion", "audience": audience, "body": SECRET_TEXT})
+    response = client.post(
+        "/c/egen/threads/new",
+        data={"title": title, "kind": "discussion", "audience": audience, "body": SECRET_TEXT},
+    )
     assert response.status_code == 302
     client.post("/logout")
     return int(re.search(r"/threads/(\d+)", response.headers["Location"]).group(1))
@@ -68,8 +70,9 @@ def test_new_thread_mail_reaches_the_audience_only(client, login, people, mailbo
     assert all(SECRET_TEXT not in _body(m) for m in mailbox)
 
 
-def test_muted_circle_gets_no_mail_but_a_mention_still_does(client, login, people, session,
-                                                            mailbox) -> None:
+def test_muted_circle_gets_no_mail_but_a_mention_still_does(
+    client, login, people, session, mailbox
+) -> None:
     """Muting stops e-mail; a mention always notifies (bell and e-mail)."""
     notes.mute_circle(session, people.participant2, people.circle)
     session.commit()
@@ -82,8 +85,7 @@ def test_muted_circle_gets_no_mail_but_a_mention_still_does(client, login, peopl
     assert "nevnte deg" in mention["Subject"]
 
 
-def test_daily_digest_is_sent_once(app, client, login, people, session, runner,
-                                   mailbox) -> None:
+def test_daily_digest_is_sent_once(app, client, login, people, session, runner, mailbox) -> None:
     """Daily mode: no immediate mail; the digest command sends one; a second run sends none."""
     notes.set_mail_mode(session, people.leader, None, MailMode.DAILY)
     session.commit()
@@ -113,36 +115,61 @@ def test_digest_waits_for_tomorrow_after_todays_is_sent(app, people, session, ma
 
     notes.set_mail_mode(session, people.participant, None, MailMode.DAILY)
     session.commit()
-    create_thread(session, people.circle, actor=people.leader, title="Først", body="a",
-                  audience=Audience.CIRCLE)
+    create_thread(
+        session,
+        people.circle,
+        actor=people.leader,
+        title="Først",
+        body="a",
+        audience=Audience.CIRCLE,
+    )
     session.commit()
     with app.test_request_context("/"):
         assert send_digests()[0] >= 1
-        create_thread(session, people.circle, actor=people.leader, title="Senere", body="b",
-                      audience=Audience.CIRCLE)
+        create_thread(
+            session,
+            people.circle,
+            actor=people.leader,
+            title="Senere",
+            body="b",
+            audience=Audience.CIRCLE,
+        )
         session.commit()
         mailbox.clear()
         assert send_digests() == (0, 0)
         assert mailbox == []
-        pending = session.scalar(select(func.count()).select_from(Notification).where(
-            Notification.mailed_at.is_(None), Notification.member_id == people.participant.id))
+        pending = session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(
+                Notification.mailed_at.is_(None), Notification.member_id == people.participant.id
+            )
+        )
         assert pending == 1
         assert send_digests(utcnow() + timedelta(days=1))[0] >= 1
     assert "Senere" in _body(mailbox[-1])
 
 
-def test_digest_never_mails_a_thread_the_member_no_longer_sees(app, people, session,
-                                                               mailbox) -> None:
+def test_digest_never_mails_a_thread_the_member_no_longer_sees(
+    app, people, session, mailbox
+) -> None:
     """Pending notifications of a thread the member lost access to are dropped."""
     from circle.models import Membership
     from circle.threads.delivery import send_digests
 
     notes.set_mail_mode(session, people.participant, None, MailMode.DAILY)
     session.commit()
-    create_thread(session, people.circle, actor=people.leader, title="Internt",
-                  body="x", audience=Audience.CIRCLE)
-    session.delete(session.scalar(select(Membership).where(
-        Membership.member_id == people.participant.id)))
+    create_thread(
+        session,
+        people.circle,
+        actor=people.leader,
+        title="Internt",
+        body="x",
+        audience=Audience.CIRCLE,
+    )
+    session.delete(
+        session.scalar(select(Membership).where(Membership.member_id == people.participant.id))
+    )
     session.commit()
     with app.test_request_context("/"):
         send_digests()
@@ -153,8 +180,7 @@ def _unsubscribe_links(msg) -> list[str]:  # noqa: ANN001
     return re.findall(r"http://sirkel\.test(/notifications/unsubscribe/\S+)", _body(msg))
 
 
-def test_unsubscribe_link_confirms_then_unfollows(client, login, people, session,
-                                                  mailbox) -> None:
+def test_unsubscribe_link_confirms_then_unfollows(client, login, people, session, mailbox) -> None:
     """The thread link shows a confirmation (GET changes nothing); POST stops following."""
     thread_id = _start(client, login, people)
     login(people.participant)
@@ -176,8 +202,14 @@ def test_unsubscribe_link_confirms_then_unfollows(client, login, people, session
     session.expire_all()
     assert not following.is_following(session, people.participant, thread)
     assert client.post(circle_link).status_code == 200
-    assert session.scalar(select(NotificationSetting.mode).where(
-        NotificationSetting.member_id == people.participant.id)) == MailMode.OFF
+    assert (
+        session.scalar(
+            select(NotificationSetting.mode).where(
+                NotificationSetting.member_id == people.participant.id
+            )
+        )
+        == MailMode.OFF
+    )
 
 
 def test_bad_unsubscribe_tokens_are_404(client, app) -> None:
@@ -195,7 +227,8 @@ def test_unsubscribe_post_needs_csrf(csrf_app, people) -> None:
     from circle.threads.tokens import make_token
 
     with csrf_app.app_context():
-        token = make_token(csrf_app.config["SECRET_KEY"], people.participant.id, "circle",
-                           people.circle.id)
+        token = make_token(
+            csrf_app.config["SECRET_KEY"], people.participant.id, "circle", people.circle.id
+        )
     response = csrf_app.test_client().post(f"/notifications/unsubscribe/{token}")
     assert response.status_code == 400

@@ -28,8 +28,7 @@ def statements(app):  # noqa: ANN001, ANN201
         event.remove(engine, "before_cursor_execute", record)
 
 
-def test_thread_page_queries_do_not_grow_with_posts(app, client, login, people,
-                                                    session) -> None:
+def test_thread_page_queries_do_not_grow_with_posts(app, client, login, people, session) -> None:
     """5 posts and 500 posts: the same number of queries."""
     authors = [people.leader, people.participant, people.reference, people.participant2]
     small = big_thread(session, people.circle, authors, 5)
@@ -51,16 +50,28 @@ def test_thread_page_queries_do_not_grow_with_posts(app, client, login, people,
 def test_bell_costs_one_query_whatever_the_count(app, client, login, people, session) -> None:
     """The unread count is one COUNT on every page, for 1 or 300 notifications."""
     thread = big_thread(session, people.circle, [people.leader, people.participant], 1)
-    session.add(Notification(member_id=people.participant.id, circle_id=people.circle.id,
-                             thread_id=thread.id, kind="post"))
+    session.add(
+        Notification(
+            member_id=people.participant.id,
+            circle_id=people.circle.id,
+            thread_id=thread.id,
+            kind="post",
+        )
+    )
     session.commit()
     login(people.participant)
     counts = {}
     for label in ("one", "many"):
         if label == "many":
-            session.add_all(Notification(member_id=people.participant.id,
-                                         circle_id=people.circle.id, thread_id=thread.id,
-                                         kind="post") for _ in range(299))
+            session.add_all(
+                Notification(
+                    member_id=people.participant.id,
+                    circle_id=people.circle.id,
+                    thread_id=thread.id,
+                    kind="post",
+                )
+                for _ in range(299)
+            )
             session.commit()
         for path in ("/", "/c/egen", "/c/egen/members", "/profile"):
             with statements(app) as seen:

@@ -34,9 +34,15 @@ VALID_FNR = "15076500565"  # a valid test number (mod-11 check digits hold)
 
 
 def _thread(session, people, audience=Audience.CIRCLE, actor=None, **kw):  # noqa: ANN001, ANN202
-    thread = create_thread(session, people.circle, actor=actor or people.leader,
-                           title=kw.pop("title", "Et spørsmål"),
-                           body=kw.pop("body", "Hva mener dere?"), audience=audience, **kw)
+    thread = create_thread(
+        session,
+        people.circle,
+        actor=actor or people.leader,
+        title=kw.pop("title", "Et spørsmål"),
+        body=kw.pop("body", "Hva mener dere?"),
+        audience=audience,
+        **kw,
+    )
     session.commit()
     return thread
 
@@ -66,15 +72,34 @@ def test_audiences_decide_who_sees_a_thread(session, people) -> None:
 def test_reference_member_can_only_start_threads_for_their_audience(session, people) -> None:
     """A reference-group member starts a consultation for the reference audience only."""
     with pytest.raises(NotAllowed):
-        create_thread(session, people.circle, actor=people.reference, title="T", body="B",
-                      audience=Audience.CIRCLE)
+        create_thread(
+            session,
+            people.circle,
+            actor=people.reference,
+            title="T",
+            body="B",
+            audience=Audience.CIRCLE,
+        )
     with pytest.raises(NotAllowed):
-        create_thread(session, people.circle, actor=people.participant, title="T", body="B",
-                      audience=Audience.LEADERS)
-    thread = create_thread(session, people.circle, actor=people.reference, title="Høring",
-                           body="Innspill ønskes", audience=Audience.REFERENCE,
-                           kind=ThreadKind.CONSULTATION, deadline=date.today() + timedelta(days=7),
-                           requested_by="Direktoratet")
+        create_thread(
+            session,
+            people.circle,
+            actor=people.participant,
+            title="T",
+            body="B",
+            audience=Audience.LEADERS,
+        )
+    thread = create_thread(
+        session,
+        people.circle,
+        actor=people.reference,
+        title="Høring",
+        body="Innspill ønskes",
+        audience=Audience.REFERENCE,
+        kind=ThreadKind.CONSULTATION,
+        deadline=date.today() + timedelta(days=7),
+        requested_by="Direktoratet",
+    )
     assert thread.deadline and thread.requested_by == "Direktoratet"
 
 
@@ -82,18 +107,30 @@ def test_consultation_needs_a_future_deadline(session, people) -> None:
     """A consultation without a deadline, or with one in the past, is refused."""
     for deadline in (None, date.today() - timedelta(days=1)):
         with pytest.raises(DomainError):
-            create_thread(session, people.circle, actor=people.leader, title="Høring", body="?",
-                          audience=Audience.REFERENCE, kind=ThreadKind.CONSULTATION,
-                          deadline=deadline)
+            create_thread(
+                session,
+                people.circle,
+                actor=people.leader,
+                title="Høring",
+                body="?",
+                audience=Audience.REFERENCE,
+                kind=ThreadKind.CONSULTATION,
+                deadline=deadline,
+            )
     session.rollback()
     assert _count(session, Thread) == 0
 
 
-@pytest.mark.parametrize("body, message", [
-    ("", "tomt"), ("   \n ", "tomt"), ("x" * 100_000, "for lang"),
-    (f"Saken gjelder {VALID_FNR} i bydelen", "fødselsnummer"),
-    ("Saken gjelder 150765 00565", "fødselsnummer"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("", "tomt"),
+        ("   \n ", "tomt"),
+        ("x" * 100_000, "for lang"),
+        (f"Saken gjelder {VALID_FNR} i bydelen", "fødselsnummer"),
+        ("Saken gjelder 150765 00565", "fødselsnummer"),
+    ],
+)
 def test_bad_posts_are_refused_and_nothing_is_saved(session, people, body, message) -> None:
     """Empty, oversized and identity-number posts: a clear message, nothing half-saved."""
     thread = _thread(session, people)
@@ -103,8 +140,11 @@ def test_bad_posts_are_refused_and_nothing_is_saved(session, people, body, messa
     session.rollback()
     assert message in str(exc.value.message)
     assert VALID_FNR not in str(exc.value.message)
-    assert (_count(session, Post), _count(session, Notification),
-            session.get(Thread, thread.id).post_count) == before
+    assert (
+        _count(session, Post),
+        _count(session, Notification),
+        session.get(Thread, thread.id).post_count,
+    ) == before
 
 
 def test_post_limit_is_twenty_thousand(session, people) -> None:
@@ -118,8 +158,14 @@ def test_post_limit_is_twenty_thousand(session, people) -> None:
 def test_identity_number_in_title_is_refused(session, people) -> None:
     """A fødselsnummer in a thread title is refused before anything is stored."""
     with pytest.raises(DomainError) as exc:
-        create_thread(session, people.circle, actor=people.leader, title=f"Om {VALID_FNR}",
-                      body="Tekst", audience=Audience.CIRCLE)
+        create_thread(
+            session,
+            people.circle,
+            actor=people.leader,
+            title=f"Om {VALID_FNR}",
+            body="Tekst",
+            audience=Audience.CIRCLE,
+        )
     session.rollback()
     assert VALID_FNR not in str(exc.value.message)
     assert _count(session, Thread) == 0
@@ -198,13 +244,21 @@ def test_resolution_requires_a_note_and_a_leader(session, people) -> None:
 def test_mentions_notify_and_follow(session, people) -> None:
     """@Full Name of someone in the audience: a mention, a notification and a follow."""
     thread = _thread(session, people, Audience.REFERENCE)
-    post = add_post(session, thread, actor=people.participant,
-                    body="Hva tenker @Rita Referanse om dette?")
-    assert session.scalar(select(PostMention.member_id).where(PostMention.post_id == post.id)) \
+    post = add_post(
+        session, thread, actor=people.participant, body="Hva tenker @Rita Referanse om dette?"
+    )
+    assert (
+        session.scalar(select(PostMention.member_id).where(PostMention.post_id == post.id))
         == people.reference.id
+    )
     assert following.is_following(session, people.reference, thread)
-    kinds = set(session.scalars(select(Notification.kind).where(
-        Notification.member_id == people.reference.id, Notification.post_id == post.id)))
+    kinds = set(
+        session.scalars(
+            select(Notification.kind).where(
+                Notification.member_id == people.reference.id, Notification.post_id == post.id
+            )
+        )
+    )
     assert kinds == {NoticeKind.MENTION}
 
 
@@ -221,10 +275,20 @@ def test_mention_outside_the_audience_is_a_clear_error(session, people) -> None:
 def test_mentions_in_quotes_and_code_and_of_strangers_are_not_mentions(session, people) -> None:
     """Quoted or code @names do not notify; another circle's member is plain text."""
     thread = _thread(session, people, Audience.CIRCLE)
-    post = add_post(session, thread, actor=people.participant, body=(
-        "> @Rita Referanse skrev noe\n\n`@Rita Referanse`\n\nHei @Otto Utenfor og e@Pia Deltaker"))
-    assert session.scalar(select(func.count()).select_from(PostMention).where(
-        PostMention.post_id == post.id)) == 0
+    post = add_post(
+        session,
+        thread,
+        actor=people.participant,
+        body=(
+            "> @Rita Referanse skrev noe\n\n`@Rita Referanse`\n\nHei @Otto Utenfor og e@Pia Deltaker"
+        ),
+    )
+    assert (
+        session.scalar(
+            select(func.count()).select_from(PostMention).where(PostMention.post_id == post.id)
+        )
+        == 0
+    )
 
 
 def test_edit_keeps_history_and_marks_edited(session, people) -> None:
@@ -248,9 +312,14 @@ def test_edit_with_a_new_mention_notifies_the_new_one(session, people) -> None:
     thread = _thread(session, people)
     post = add_post(session, thread, actor=people.participant, body="Hei")
     edit_post(session, post, actor=people.participant, body="Hei @Pia Deltaker")
-    assert session.scalar(select(Notification.kind).where(
-        Notification.member_id == people.participant2.id, Notification.post_id == post.id)) \
+    assert (
+        session.scalar(
+            select(Notification.kind).where(
+                Notification.member_id == people.participant2.id, Notification.post_id == post.id
+            )
+        )
         == NoticeKind.MENTION
+    )
 
 
 def test_delete_leaves_removed_and_keeps_no_text(session, people) -> None:
@@ -285,8 +354,13 @@ def test_reports_hiding_and_locking_are_audited(session, people) -> None:
     moderation.set_locked(session, thread, True, actor=people.leader)
     moderation.set_pinned(session, thread, True, actor=people.leader)
     actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions == ["threads.post_reported", "threads.post_hidden", "threads.post_restored",
-                       "threads.locked", "threads.pinned"]
+    assert actions == [
+        "threads.post_reported",
+        "threads.post_hidden",
+        "threads.post_restored",
+        "threads.locked",
+        "threads.pinned",
+    ]
     details = " ".join(session.scalars(select(AuditEvent.detail)))
     assert "Tvilsomt" not in details and "Uheldig" not in details
 
@@ -309,8 +383,11 @@ def test_following_when_starting_posting_and_unfollowing(session, people) -> Non
     assert following.is_following(session, people.participant, thread)
     assert following.unfollow(session, thread, people.participant)
     add_post(session, thread, actor=people.leader, body="Fint")
-    assert not session.scalar(select(Notification.id).where(
-        Notification.member_id == people.participant.id, Notification.kind == NoticeKind.POST))
+    assert not session.scalar(
+        select(Notification.id).where(
+            Notification.member_id == people.participant.id, Notification.kind == NoticeKind.POST
+        )
+    )
 
 
 def test_unread_tracking(session, people) -> None:
@@ -336,8 +413,12 @@ def test_new_thread_notifies_only_its_audience(session, people) -> None:
     session.query(Notification).delete()
     _thread(session, people, Audience.REFERENCE)
     notified = set(session.scalars(select(Notification.member_id)))
-    assert notified == {people.participant.id, people.participant2.id, people.reference.id,
-                        people.unit_leader.id}
+    assert notified == {
+        people.participant.id,
+        people.participant2.id,
+        people.reference.id,
+        people.unit_leader.id,
+    }
     assert people.outsider.id not in notified
 
 
@@ -345,23 +426,28 @@ def test_a_follower_who_leaves_the_audience_hears_nothing(session, people) -> No
     """A participant who becomes a reference member stops hearing of a circle-only thread."""
     thread = _thread(session, people, Audience.CIRCLE)
     add_post(session, thread, actor=people.participant, body="Jeg følger")
-    membership = session.scalar(select(Membership).where(
-        Membership.member_id == people.participant.id))
+    membership = session.scalar(
+        select(Membership).where(Membership.member_id == people.participant.id)
+    )
     membership.role = Role.REFERENCE
     session.commit()
     assert notes.unread_count(session, people.participant) == 0
     before = _count(session, Notification)
     add_post(session, thread, actor=people.leader, body="Nytt")
-    assert not session.scalar(select(Notification.id).where(
-        Notification.member_id == people.participant.id, Notification.id > before))
+    assert not session.scalar(
+        select(Notification.id).where(
+            Notification.member_id == people.participant.id, Notification.id > before
+        )
+    )
 
 
 def test_bell_count_hides_threads_no_longer_visible(session, people) -> None:
     """Unread notifications for a thread the member can no longer see are not counted."""
     _thread(session, people, Audience.CIRCLE)
     assert notes.unread_count(session, people.participant) == 1
-    membership = session.scalar(select(Membership).where(
-        Membership.member_id == people.participant.id))
+    membership = session.scalar(
+        select(Membership).where(Membership.member_id == people.participant.id)
+    )
     session.delete(membership)
     session.commit()
     assert notes.unread_count(session, people.participant) == 0
@@ -376,16 +462,37 @@ def test_subject_threads_follow_the_subject(app, session, people, docs) -> None:
     docs[4] = Doc(people.other.id, "Annen sirkel")
     for doc_id in (2, 4):
         with pytest.raises(DomainError):
-            create_thread(session, people.circle, actor=people.leader, title="T", body="",
-                          audience=Audience.CIRCLE, kind=ThreadKind.SUBJECT,
-                          subject=lookup("testdoc", doc_id))
+            create_thread(
+                session,
+                people.circle,
+                actor=people.leader,
+                title="T",
+                body="",
+                audience=Audience.CIRCLE,
+                kind=ThreadKind.SUBJECT,
+                subject=lookup("testdoc", doc_id),
+            )
     with pytest.raises(DomainError):
-        create_thread(session, people.circle, actor=people.leader, title="T", body="",
-                      audience=Audience.REFERENCE, kind=ThreadKind.SUBJECT,
-                      subject=lookup("testdoc", 3))
-    thread = create_thread(session, people.circle, actor=people.leader, title="Om referatet",
-                           body="", audience=Audience.REFERENCE, kind=ThreadKind.SUBJECT,
-                           subject=lookup("testdoc", 1))
+        create_thread(
+            session,
+            people.circle,
+            actor=people.leader,
+            title="T",
+            body="",
+            audience=Audience.REFERENCE,
+            kind=ThreadKind.SUBJECT,
+            subject=lookup("testdoc", 3),
+        )
+    thread = create_thread(
+        session,
+        people.circle,
+        actor=people.leader,
+        title="Om referatet",
+        body="",
+        audience=Audience.REFERENCE,
+        kind=ThreadKind.SUBJECT,
+        subject=lookup("testdoc", 1),
+    )
     session.commit()
     assert thread.post_count == 0
     rows = visible_threads(session, people.circle, people.reference, lookup)
@@ -414,5 +521,11 @@ def test_follow_rows_are_unique(session, people) -> None:
     thread = _thread(session, people)
     following.follow(session, thread, {people.participant.id})
     following.follow(session, thread, {people.participant.id, people.leader.id})
-    assert session.scalar(select(func.count()).select_from(ThreadFollow).where(
-        ThreadFollow.thread_id == thread.id)) == 2
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(ThreadFollow)
+            .where(ThreadFollow.thread_id == thread.id)
+        )
+        == 2
+    )

@@ -10,8 +10,14 @@ from circle.threads.models import Audience, Post, Thread, ThreadKind, ThreadStat
 def _thread(session, make_circle, make_member):  # noqa: ANN001, ANN202
     circle = make_circle()
     author = make_member(circle=circle, role=Role.PARTICIPANT)
-    thread = Thread(circle_id=circle.id, kind=ThreadKind.DISCUSSION, audience=Audience.CIRCLE,
-                    state=ThreadState.OPEN, title="Tråd", created_by_id=author.id)
+    thread = Thread(
+        circle_id=circle.id,
+        kind=ThreadKind.DISCUSSION,
+        audience=Audience.CIRCLE,
+        state=ThreadState.OPEN,
+        title="Tråd",
+        created_by_id=author.id,
+    )
     session.add(thread)
     session.flush()
     return thread, author
@@ -19,8 +25,12 @@ def _thread(session, make_circle, make_member):  # noqa: ANN001, ANN202
 
 def test_html_is_sanitised_on_save_and_follows_edits(session, make_circle, make_member):
     thread, author = _thread(session, make_circle, make_member)
-    post = Post(thread_id=thread.id, depth=1, author_id=author.id,
-                body="**Viktig** <script>alert(1)</script> [x](javascript:alert(1))")
+    post = Post(
+        thread_id=thread.id,
+        depth=1,
+        author_id=author.id,
+        body="**Viktig** <script>alert(1)</script> [x](javascript:alert(1))",
+    )
     session.add(post)
     session.commit()
     assert "<strong>Viktig</strong>" in post.body_html
@@ -31,4 +41,3 @@ def test_html_is_sanitised_on_save_and_follows_edits(session, make_circle, make_
     assert post.body_html == "<p>Ny <em>tekst</em></p>"
     post.body = ""
     assert post.body_html == "" and str(post.html) == ""
-

@@ -18,9 +18,15 @@ VALID_FNR = "15076500565"
 
 
 def _thread(session, people, audience=Audience.CIRCLE, **kw):  # noqa: ANN001, ANN202
-    thread = create_thread(session, people.circle, actor=kw.pop("actor", people.leader),
-                           title=kw.pop("title", "Overgang til NAV"),
-                           body=kw.pop("body", "Hvordan gjør dere det?"), audience=audience, **kw)
+    thread = create_thread(
+        session,
+        people.circle,
+        actor=kw.pop("actor", people.leader),
+        title=kw.pop("title", "Overgang til NAV"),
+        body=kw.pop("body", "Hvordan gjør dere det?"),
+        audience=audience,
+        **kw,
+    )
     session.commit()
     return thread
 
@@ -32,15 +38,23 @@ def _posts(session) -> int:  # noqa: ANN001
 def test_start_thread_and_reply_over_http(client, login, people, session) -> None:
     """Start a thread, reply, reply nested, quote; the page shows it all."""
     login(people.participant)
-    response = client.post("/c/egen/threads/new", data={
-        "title": "Felles mal", "kind": "discussion", "audience": "circle",
-        "body": "Utkast til **mal**"})
+    response = client.post(
+        "/c/egen/threads/new",
+        data={
+            "title": "Felles mal",
+            "kind": "discussion",
+            "audience": "circle",
+            "body": "Utkast til **mal**",
+        },
+    )
     assert response.status_code == 302
     thread_id = int(re.search(r"/threads/(\d+)", response.headers["Location"]).group(1))
     first = client.post(f"/c/egen/threads/{thread_id}/reply", data={"body": "Første svar"})
     first_id = int(first.headers["Location"].rsplit("post-", 1)[1])
-    nested = client.post(f"/c/egen/threads/{thread_id}/reply",
-                         data={"body": "Nestet svar", "parent_id": str(first_id)})
+    nested = client.post(
+        f"/c/egen/threads/{thread_id}/reply",
+        data={"body": "Nestet svar", "parent_id": str(first_id)},
+    )
     assert nested.status_code == 302
     assert session.get(Post, first_id + 1).depth == 2
     quote = client.get(f"/c/egen/threads/{thread_id}/reply?to={first_id}&quote=1")
@@ -51,8 +65,9 @@ def test_start_thread_and_reply_over_http(client, login, people, session) -> Non
     assert 'class="replies"' in page.text
 
 
-def test_thread_outside_audience_is_404_and_nothing_is_saved(client, login, people,
-                                                             session) -> None:
+def test_thread_outside_audience_is_404_and_nothing_is_saved(
+    client, login, people, session
+) -> None:
     """A reference member cannot see or post to a circle-only thread: 404, no trace."""
     thread = _thread(session, people, Audience.CIRCLE, title="Bare for sirkelen")
     login(people.reference)
@@ -65,8 +80,7 @@ def test_thread_outside_audience_is_404_and_nothing_is_saved(client, login, peop
     assert "Bare for sirkelen" not in client.get("/c/egen/threads").text
 
 
-def test_reply_to_locked_thread_is_refused_with_a_message(client, login, people,
-                                                          session) -> None:
+def test_reply_to_locked_thread_is_refused_with_a_message(client, login, people, session) -> None:
     """Locked: 409, a clear message, nothing saved."""
     thread = _thread(session, people, Audience.REFERENCE)
     moderation.set_locked(session, thread, True, actor=people.leader)
@@ -83,23 +97,34 @@ def test_bad_input_over_http(client, login, people, session) -> None:
     thread = _thread(session, people, Audience.CIRCLE)
     login(people.participant)
     before = _posts(session)
-    cases = [("", "Feltet må fylles ut"), ("x" * 100_000, "mellom"),
-             (f"Gjelder {VALID_FNR}", "fødselsnummer"),
-             ("Hei @Rita Referanse", "Rita Referanse er ikke med")]
+    cases = [
+        ("", "Feltet må fylles ut"),
+        ("x" * 100_000, "mellom"),
+        (f"Gjelder {VALID_FNR}", "fødselsnummer"),
+        ("Hei @Rita Referanse", "Rita Referanse er ikke med"),
+    ]
     for body, message in cases:
         response = client.post(f"/c/egen/threads/{thread.id}/reply", data={"body": body})
         assert response.status_code == 400, body[:20]
         assert message in response.text
     assert _posts(session) == before
-    assert session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.member_id == people.reference.id)) == 0
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.member_id == people.reference.id)
+        )
+        == 0
+    )
 
 
 def test_identity_number_in_title_over_http(client, login, people, session) -> None:
     """A fødselsnummer in the title: the form says why, no thread is made."""
     login(people.leader)
-    response = client.post("/c/egen/threads/new", data={
-        "title": f"Sak {VALID_FNR}", "kind": "discussion", "audience": "circle", "body": "x"})
+    response = client.post(
+        "/c/egen/threads/new",
+        data={"title": f"Sak {VALID_FNR}", "kind": "discussion", "audience": "circle", "body": "x"},
+    )
     assert response.status_code == 400 and "fødselsnummer" in response.text
     assert session.scalar(select(func.count()).select_from(Thread)) == 0
 
@@ -148,24 +173,34 @@ def test_report_and_moderation_views(client, login, people, session) -> None:
     post = add_post(session, thread, actor=people.participant, body="Rapporter meg")
     session.commit()
     login(people.reference)
-    assert client.post(f"/c/egen/threads/{thread.id}/posts/{post.id}/report",
-                       data={"reason": "Personopplysninger?"}).status_code == 302
+    assert (
+        client.post(
+            f"/c/egen/threads/{thread.id}/posts/{post.id}/report",
+            data={"reason": "Personopplysninger?"},
+        ).status_code
+        == 302
+    )
     assert client.get("/c/egen/threads/reports").status_code == 403
     client.post("/logout")
     login(people.leader)
     assert "Rapporter meg" in client.get("/c/egen/threads/reports").text
     client.post(f"/c/egen/threads/{thread.id}/posts/{post.id}/hide")
     assert "Ingen ubehandlede" in client.get("/c/egen/threads/reports").text
-    response = client.post(f"/c/egen/threads/{thread.id}/resolve",
-                           data={"resolution": "Tatt inn i rutinen"})
+    response = client.post(
+        f"/c/egen/threads/{thread.id}/resolve", data={"resolution": "Tatt inn i rutinen"}
+    )
     assert response.status_code == 302
     page = client.get(f"/c/egen/threads/{thread.id}").text
     assert "Slik ble innspillene brukt" in page and "Tatt inn i rutinen" in page
-    assert client.post(f"/c/egen/threads/{thread.id}/state",
-                       data={"action": "close"}).status_code == 302
+    assert (
+        client.post(f"/c/egen/threads/{thread.id}/state", data={"action": "close"}).status_code
+        == 302
+    )
     assert "tar ikke imot nye innlegg" in client.get(f"/c/egen/threads/{thread.id}").text
-    assert client.post(f"/c/egen/threads/{thread.id}/state",
-                       data={"action": "explode"}).status_code == 400
+    assert (
+        client.post(f"/c/egen/threads/{thread.id}/state", data={"action": "explode"}).status_code
+        == 400
+    )
 
 
 def test_unread_markers_and_bell(client, login, people, session) -> None:
@@ -180,9 +215,11 @@ def test_unread_markers_and_bell(client, login, people, session) -> None:
     page = client.get(f"/c/egen/threads/{thread.id}").text
     assert "1 nye innlegg siden du sist var her" in page
     assert page.count('class="badge new"') == 1
-    response = client.post(f"/c/egen/threads/{thread.id}/read",
-                           data={"upto": str(thread.last_post_id)},
-                           headers={"X-Requested-With": "fetch"})
+    response = client.post(
+        f"/c/egen/threads/{thread.id}/read",
+        data={"upto": str(thread.last_post_id)},
+        headers={"X-Requested-With": "fetch"},
+    )
     assert response.status_code == 204
     page = client.get(f"/c/egen/threads/{thread.id}").text
     assert 'class="badge new"' not in page and "uleste" not in page
@@ -198,12 +235,17 @@ def test_notifications_page_and_mark_all_read(client, login, people, session) ->
     assert "uleste)" not in client.get("/notifications").text
 
 
-def test_notification_list_hides_threads_out_of_audience(client, login, people,
-                                                         session) -> None:
+def test_notification_list_hides_threads_out_of_audience(client, login, people, session) -> None:
     """A notification for a leaders-only thread is never listed for a participant."""
     thread = _thread(session, people, Audience.LEADERS, title="Ledersak")
-    session.add(Notification(member_id=people.participant.id, circle_id=people.circle.id,
-                             thread_id=thread.id, kind="post"))
+    session.add(
+        Notification(
+            member_id=people.participant.id,
+            circle_id=people.circle.id,
+            thread_id=thread.id,
+            kind="post",
+        )
+    )
     session.commit()
     login(people.participant)
     assert "Ledersak" not in client.get("/notifications").text
@@ -229,31 +271,58 @@ def test_settings_page_saves_modes(client, login, people, session) -> None:
 
     login(people.participant)
     assert client.get("/notifications/settings").status_code == 200
-    client.post("/notifications/settings",
-                data={"mode": "daily", f"circle-{people.circle.id}": "off"})
+    client.post(
+        "/notifications/settings", data={"mode": "daily", f"circle-{people.circle.id}": "off"}
+    )
     assert mail_modes(session, [people.participant.id], people.circle.id) == {
-        people.participant.id: MailMode.OFF}
+        people.participant.id: MailMode.OFF
+    }
     assert mail_modes(session, [people.participant.id], people.other.id) == {
-        people.participant.id: MailMode.DAILY}
+        people.participant.id: MailMode.DAILY
+    }
 
 
-def test_reference_page_shows_shared_items_and_consultations(app, client, login, people,
-                                                             session, docs) -> None:
+def test_reference_page_shows_shared_items_and_consultations(
+    app, client, login, people, session, docs
+) -> None:
     """Status updates, feed items, open consultations with deadlines, followed threads."""
     docs[1] = Doc(people.circle.id, "Referat fra aprilmøtet")
-    register_reference_feed(app, lambda s, c: [FeedItem(
-        title="Referat fra aprilmøtet", url="/docs/1", date=date(2026, 4, 2), kind="testdoc",
-        id=1)] if c.id == people.circle.id else [])
-    register_reference_feed(app, lambda s, c: [{"title": "Farlig", "url": "javascript:x",
-                                                "kind": "x", "date": None}])
+    register_reference_feed(
+        app,
+        lambda s, c: (
+            [
+                FeedItem(
+                    title="Referat fra aprilmøtet",
+                    url="/docs/1",
+                    date=date(2026, 4, 2),
+                    kind="testdoc",
+                    id=1,
+                )
+            ]
+            if c.id == people.circle.id
+            else []
+        ),
+    )
+    register_reference_feed(
+        app, lambda s, c: [{"title": "Farlig", "url": "javascript:x", "kind": "x", "date": None}]
+    )
     deadline = date.today() + timedelta(days=10)
-    _thread(session, people, Audience.REFERENCE, kind=ThreadKind.CONSULTATION, deadline=deadline,
-            requested_by="Direktoratet", title="Innspill til veileder")
+    _thread(
+        session,
+        people,
+        Audience.REFERENCE,
+        kind=ThreadKind.CONSULTATION,
+        deadline=deadline,
+        requested_by="Direktoratet",
+        title="Innspill til veileder",
+    )
     login(people.leader)
     form = client.get("/c/egen/status/new").text
     assert 'value="testdoc:1"' in form
-    response = client.post("/c/egen/status/new", data={
-        "title": "Status i mai", "body": "Prosjektene er i gang.", "links": ["testdoc:1"]})
+    response = client.post(
+        "/c/egen/status/new",
+        data={"title": "Status i mai", "body": "Prosjektene er i gang.", "links": ["testdoc:1"]},
+    )
     assert response.status_code == 302
     status_page = client.get(response.headers["Location"]).text
     assert 'href="/docs/1"' in status_page and "Kommentarer (0)" in status_page
@@ -266,16 +335,20 @@ def test_reference_page_shows_shared_items_and_consultations(app, client, login,
     assert client.get("/c/egen/status/new").status_code == 403
 
 
-def test_status_link_to_unshared_item_is_refused(app, client, login, people, session,
-                                                 docs) -> None:
+def test_status_link_to_unshared_item_is_refused(app, client, login, people, session, docs) -> None:
     """A status update cannot link what the reference group may not see."""
     docs[2] = Doc(people.circle.id, "Internt prosjekt", audience_ok=STAFF)
-    register_reference_feed(app, lambda s, c: [FeedItem(
-        title="Internt prosjekt", url="/docs/2", date=None, kind="testdoc", id=2)])
+    register_reference_feed(
+        app,
+        lambda s, c: [
+            FeedItem(title="Internt prosjekt", url="/docs/2", date=None, kind="testdoc", id=2)
+        ],
+    )
     login(people.leader)
     assert 'value="testdoc:2"' not in client.get("/c/egen/status/new").text
-    response = client.post("/c/egen/status/new", data={
-        "title": "Status", "body": "Tekst", "links": ["testdoc:2"]})
+    response = client.post(
+        "/c/egen/status/new", data={"title": "Status", "body": "Tekst", "links": ["testdoc:2"]}
+    )
     assert response.status_code == 400  # not a valid choice
 
 
@@ -288,9 +361,16 @@ def test_thread_on_a_subject(client, login, people, session, docs) -> None:
     assert client.get("/c/egen/threads/new?subject_kind=testdoc&subject_id=9").status_code == 404
     page = client.get("/c/egen/threads/new?subject_kind=testdoc&subject_id=1")
     assert page.status_code == 200 and "Godkjent referat" in page.text
-    response = client.post("/c/egen/threads/new", data={
-        "title": "Spørsmål til referatet", "audience": "reference", "body": "",
-        "subject_kind": "testdoc", "subject_id": "1"})
+    response = client.post(
+        "/c/egen/threads/new",
+        data={
+            "title": "Spørsmål til referatet",
+            "audience": "reference",
+            "body": "",
+            "subject_kind": "testdoc",
+            "subject_id": "1",
+        },
+    )
     assert response.status_code == 302
     thread_page = client.get(response.headers["Location"]).text
     assert 'href="/docs/1"' in thread_page
@@ -312,7 +392,9 @@ def test_xss_in_post_is_neutralised(client, login, people, session) -> None:
     """Posts go through the shared Markdown pipeline."""
     thread = _thread(session, people)
     login(people.participant)
-    client.post(f"/c/egen/threads/{thread.id}/reply",
-                data={"body": "<script>alert(1)</script> [x](javascript:alert(1))"})
+    client.post(
+        f"/c/egen/threads/{thread.id}/reply",
+        data={"body": "<script>alert(1)</script> [x](javascript:alert(1))"},
+    )
     page = client.get(f"/c/egen/threads/{thread.id}").text
     assert "<script>alert" not in page and 'href="javascript:' not in page

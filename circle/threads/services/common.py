@@ -49,8 +49,13 @@ def clean_text(text: str | None, *, limit: int = MAX_POST, required: bool = True
     if required and not text:
         raise DomainError(_l("Innlegget er tomt. Skriv noe før du sender."))
     if len(text) > limit:
-        raise DomainError(_l("Teksten er for lang: den kan ha høyst %(n)d tegn, og denne har "
-                             "%(m)d.", n=limit, m=len(text)))
+        raise DomainError(
+            _l(
+                "Teksten er for lang: den kan ha høyst %(n)d tegn, og denne har %(m)d.",
+                n=limit,
+                m=len(text),
+            )
+        )
     guard_identity(text)
     return text
 

@@ -50,17 +50,32 @@ def digest_day(now: datetime) -> date:
 def due_digests(session: Session, *, now: datetime, lookup: SubjectLookup) -> list[DigestBatch]:
     """Return the digests due now; notifications that need no e-mail are marked done."""
     day = digest_day(now)
-    pending = list(session.scalars(
-        select(Notification).where(Notification.mailed_at.is_(None), Notification.created_at <= now)
-        .options(joinedload(Notification.thread).joinedload(Thread.circle),
-                 joinedload(Notification.actor))
-        .order_by(Notification.member_id, Notification.id)))
+    pending = list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.mailed_at.is_(None), Notification.created_at <= now)
+            .options(
+                joinedload(Notification.thread).joinedload(Thread.circle),
+                joinedload(Notification.actor),
+            )
+            .order_by(Notification.member_id, Notification.id)
+        )
+    )
     if not pending:
         return []
-    members = {m.id: m for m in session.scalars(
-        select(Member).where(Member.id.in_({n.member_id for n in pending})))}
-    already = set(session.scalars(select(DigestRecord.member_id).where(
-        DigestRecord.day == day, DigestRecord.member_id.in_(members))))
+    members = {
+        m.id: m
+        for m in session.scalars(
+            select(Member).where(Member.id.in_({n.member_id for n in pending}))
+        )
+    }
+    already = set(
+        session.scalars(
+            select(DigestRecord.member_id).where(
+                DigestRecord.day == day, DigestRecord.member_id.in_(members)
+            )
+        )
+    )
     subjects: dict[int, object] = {}
     modes: dict[tuple[int, int], MailMode] = {}
     skip: list[int] = []
@@ -72,15 +87,20 @@ def due_digests(session: Session, *, now: datetime, lookup: SubjectLookup) -> li
             skip.append(note.id)
             continue
         if thread.id not in subjects:
-            subjects[thread.id] = (lookup(thread.subject_kind, thread.subject_id)
-                                   if thread.subject_kind else None)
+            subjects[thread.id] = (
+                lookup(thread.subject_kind, thread.subject_id) if thread.subject_kind else None
+            )
         if not can_view_thread(member, thread.circle, thread, subjects[thread.id]):  # type: ignore[arg-type]
             skip.append(note.id)  # no longer in the audience: never mail it
             continue
         key = (member.id, thread.circle_id)
         if key not in modes:
-            modes.update({(m, thread.circle_id): mode for m, mode in
-                          mail_modes(session, [member.id], thread.circle_id).items()})
+            modes.update(
+                {
+                    (m, thread.circle_id): mode
+                    for m, mode in mail_modes(session, [member.id], thread.circle_id).items()
+                }
+            )
         due = mail_due(note.kind, modes[key])
         if due == MailMode.OFF:
             skip.append(note.id)
@@ -101,29 +121,38 @@ def due_digests(session: Session, *, now: datetime, lookup: SubjectLookup) -> li
             entry.authors.append(name)
         batch.notification_ids.append(note.id)
     if skip:
-        session.execute(update(Notification).where(Notification.id.in_(skip))
-                        .values(mailed_at=now))
+        session.execute(update(Notification).where(Notification.id.in_(skip)).values(mailed_at=now))
         session.flush()
     return list(batches.values())
 
 
 def claim_digest(session: Session, batch: DigestBatch, *, now: datetime) -> DigestRecord:
     """Record the digest as sent before sending it, so a second run cannot send it again."""
-    record = DigestRecord(member_id=batch.member.id, day=batch.day, sent_at=now,
-                          items=len(batch.notification_ids))
+    record = DigestRecord(
+        member_id=batch.member.id, day=batch.day, sent_at=now, items=len(batch.notification_ids)
+    )
     session.add(record)
-    session.execute(update(Notification).where(Notification.id.in_(batch.notification_ids))
-                    .values(mailed_at=now))
+    session.execute(
+        update(Notification)
+        .where(Notification.id.in_(batch.notification_ids))
+        .values(mailed_at=now)
+    )
     session.flush()
     return record
 
 
 def release_digest(session: Session, batch: DigestBatch) -> None:
     """Undo a claim when sending failed, so the next run tries again."""
-    session.execute(update(Notification).where(Notification.id.in_(batch.notification_ids))
-                    .values(mailed_at=None))
-    record = session.scalar(select(DigestRecord).where(
-        DigestRecord.member_id == batch.member.id, DigestRecord.day == batch.day))
+    session.execute(
+        update(Notification)
+        .where(Notification.id.in_(batch.notification_ids))
+        .values(mailed_at=None)
+    )
+    record = session.scalar(
+        select(DigestRecord).where(
+            DigestRecord.member_id == batch.member.id, DigestRecord.day == batch.day
+        )
+    )
     if record is not None:
         session.delete(record)
     session.flush()

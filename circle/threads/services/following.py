@@ -14,8 +14,14 @@ from circle.threads.services.notifications import mark_thread_notifications_read
 
 def is_following(session: Session, member: Member, thread: Thread) -> bool:
     """Return whether the member follows the thread."""
-    return session.scalar(select(ThreadFollow.id).where(
-        ThreadFollow.thread_id == thread.id, ThreadFollow.member_id == member.id)) is not None
+    return (
+        session.scalar(
+            select(ThreadFollow.id).where(
+                ThreadFollow.thread_id == thread.id, ThreadFollow.member_id == member.id
+            )
+        )
+        is not None
+    )
 
 
 def follow(session: Session, thread: Thread, member_ids: Iterable[int]) -> None:
@@ -23,16 +29,24 @@ def follow(session: Session, thread: Thread, member_ids: Iterable[int]) -> None:
     ids = set(member_ids)
     if not ids:
         return
-    have = set(session.scalars(select(ThreadFollow.member_id).where(
-        ThreadFollow.thread_id == thread.id, ThreadFollow.member_id.in_(ids))))
+    have = set(
+        session.scalars(
+            select(ThreadFollow.member_id).where(
+                ThreadFollow.thread_id == thread.id, ThreadFollow.member_id.in_(ids)
+            )
+        )
+    )
     session.add_all(ThreadFollow(thread_id=thread.id, member_id=i) for i in sorted(ids - have))
     session.flush()
 
 
 def unfollow(session: Session, thread: Thread, member: Member) -> bool:
     """Stop following the thread; return whether the member followed it."""
-    row = session.scalar(select(ThreadFollow).where(
-        ThreadFollow.thread_id == thread.id, ThreadFollow.member_id == member.id))
+    row = session.scalar(
+        select(ThreadFollow).where(
+            ThreadFollow.thread_id == thread.id, ThreadFollow.member_id == member.id
+        )
+    )
     if row is None:
         return False
     session.delete(row)
@@ -42,25 +56,34 @@ def unfollow(session: Session, thread: Thread, member: Member) -> bool:
 
 def followed_thread_ids(session: Session, member: Member, circle_id: int) -> set[int]:
     """Return the ids of the circle's threads the member follows."""
-    return set(session.scalars(
-        select(ThreadFollow.thread_id).join(Thread, Thread.id == ThreadFollow.thread_id)
-        .where(ThreadFollow.member_id == member.id, Thread.circle_id == circle_id)))
+    return set(
+        session.scalars(
+            select(ThreadFollow.thread_id)
+            .join(Thread, Thread.id == ThreadFollow.thread_id)
+            .where(ThreadFollow.member_id == member.id, Thread.circle_id == circle_id)
+        )
+    )
 
 
 def last_seen(session: Session, member: Member, thread: Thread) -> int | None:
     """Return the id of the last post the member has seen, or None if they never looked."""
-    return session.scalar(select(ThreadVisit.last_seen_post_id).where(
-        ThreadVisit.thread_id == thread.id, ThreadVisit.member_id == member.id))
+    return session.scalar(
+        select(ThreadVisit.last_seen_post_id).where(
+            ThreadVisit.thread_id == thread.id, ThreadVisit.member_id == member.id
+        )
+    )
 
 
 def mark_read(session: Session, member: Member, thread: Thread, upto_post_id: int) -> None:
     """Record that the member has seen the thread up to a post, and clear its notifications."""
     upto = max(0, min(upto_post_id, thread.last_post_id))
-    visit = session.scalar(select(ThreadVisit).where(
-        ThreadVisit.thread_id == thread.id, ThreadVisit.member_id == member.id))
+    visit = session.scalar(
+        select(ThreadVisit).where(
+            ThreadVisit.thread_id == thread.id, ThreadVisit.member_id == member.id
+        )
+    )
     if visit is None:
-        session.add(ThreadVisit(thread_id=thread.id, member_id=member.id,
-                                last_seen_post_id=upto))
+        session.add(ThreadVisit(thread_id=thread.id, member_id=member.id, last_seen_post_id=upto))
     elif upto > visit.last_seen_post_id:
         visit.last_seen_post_id = upto
         visit.seen_at = utcnow()
@@ -75,12 +98,16 @@ def new_post_counts(session: Session, member: Member, thread_ids: Iterable[int])
         return {}
     rows = session.execute(
         select(Post.thread_id, func.count(Post.id))
-        .outerjoin(ThreadVisit, and_(ThreadVisit.thread_id == Post.thread_id,
-                                     ThreadVisit.member_id == member.id))
-        .where(Post.thread_id.in_(ids),
-               Post.id > func.coalesce(ThreadVisit.last_seen_post_id, 0),
-               or_(Post.author_id.is_(None), Post.author_id != member.id),
-               Post.deleted_at.is_(None))
+        .outerjoin(
+            ThreadVisit,
+            and_(ThreadVisit.thread_id == Post.thread_id, ThreadVisit.member_id == member.id),
+        )
+        .where(
+            Post.thread_id.in_(ids),
+            Post.id > func.coalesce(ThreadVisit.last_seen_post_id, 0),
+            or_(Post.author_id.is_(None), Post.author_id != member.id),
+            Post.deleted_at.is_(None),
+        )
         .group_by(Post.thread_id)
     )
     return {thread_id: n for thread_id, n in rows}

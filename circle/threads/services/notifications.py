@@ -32,23 +32,36 @@ def visible_clause(member: Member) -> ColumnElement[bool]:
         return true()
     if member is None or not getattr(member, "is_authenticated", False) or not member.active:
         return false()
-    by_audience = or_(*[
-        and_(Thread.audience == audience, Membership.role.in_([Role(r) for r in roles]))
-        for audience, roles in AUDIENCE_ROLES.items()
-    ])
-    return exists().where(Membership.member_id == member.id,
-                          Membership.circle_id == Thread.circle_id, by_audience)
+    by_audience = or_(
+        *[
+            and_(Thread.audience == audience, Membership.role.in_([Role(r) for r in roles]))
+            for audience, roles in AUDIENCE_ROLES.items()
+        ]
+    )
+    return exists().where(
+        Membership.member_id == member.id, Membership.circle_id == Thread.circle_id, by_audience
+    )
 
 
-def recipients(session: Session, thread: Thread, subject: Subject | None,
-               member_ids: Iterable[int] | None = None) -> list[Member]:
+def recipients(
+    session: Session,
+    thread: Thread,
+    subject: Subject | None,
+    member_ids: Iterable[int] | None = None,
+) -> list[Member]:
     """Return the active members who see the thread (all of them, or those among member_ids)."""
     roles = visible_roles(thread, subject)
     if thread.subject_kind is not None and subject is None:
         return []
-    query = (select(Member).join(Membership, Membership.member_id == Member.id)
-             .where(Membership.circle_id == thread.circle_id, Member.active.is_(True),
-                    Membership.role.in_([Role(r) for r in roles])))
+    query = (
+        select(Member)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(
+            Membership.circle_id == thread.circle_id,
+            Member.active.is_(True),
+            Membership.role.in_([Role(r) for r in roles]),
+        )
+    )
     ids = None if member_ids is None else set(member_ids)
     if ids is not None:
         if not ids:
@@ -59,14 +72,28 @@ def recipients(session: Session, thread: Thread, subject: Subject | None,
         # Site administrators see every thread without a membership; they hear of threads
         # they follow.
         known = {m.id for m in found}
-        found += [m for m in session.scalars(select(Member).where(
-            Member.id.in_(ids - known), Member.is_admin.is_(True), Member.active.is_(True)))]
+        found += [
+            m
+            for m in session.scalars(
+                select(Member).where(
+                    Member.id.in_(ids - known), Member.is_admin.is_(True), Member.active.is_(True)
+                )
+            )
+        ]
     return found
 
 
-def notify(session: Session, thread: Thread, subject: Subject | None, *, kind: NoticeKind,
-           actor: Member | None, member_ids: Iterable[int] | None = None,
-           post: Post | None = None, mentioned: Iterable[int] = ()) -> list[Notification]:
+def notify(
+    session: Session,
+    thread: Thread,
+    subject: Subject | None,
+    *,
+    kind: NoticeKind,
+    actor: Member | None,
+    member_ids: Iterable[int] | None = None,
+    post: Post | None = None,
+    mentioned: Iterable[int] = (),
+) -> list[Notification]:
     """Add notifications for the members (default: the whole audience) who see the thread."""
     mentioned = set(mentioned)
     targets = set(member_ids) | mentioned if member_ids is not None else None
@@ -74,12 +101,16 @@ def notify(session: Session, thread: Thread, subject: Subject | None, *, kind: N
     for member in recipients(session, thread, subject, targets):
         if actor is not None and member.id == actor.id:
             continue
-        made.append(Notification(
-            member_id=member.id, circle_id=thread.circle_id, thread_id=thread.id,
-            post_id=post.id if post is not None else None,
-            actor_id=actor.id if actor is not None else None,
-            kind=NoticeKind.MENTION if member.id in mentioned else kind,
-        ))
+        made.append(
+            Notification(
+                member_id=member.id,
+                circle_id=thread.circle_id,
+                thread_id=thread.id,
+                post_id=post.id if post is not None else None,
+                actor_id=actor.id if actor is not None else None,
+                kind=NoticeKind.MENTION if member.id in mentioned else kind,
+            )
+        )
     session.add_all(made)
     session.flush()
     return made
@@ -89,69 +120,97 @@ def unread_count(session: Session, member: Member) -> int:
     """Return the member's unread notifications for threads they still see (one query)."""
     if member is None or not getattr(member, "is_authenticated", False):
         return 0
-    return session.scalar(
-        select(func.count(Notification.id)).join(Thread, Thread.id == Notification.thread_id)
-        .where(Notification.member_id == member.id, Notification.read_at.is_(None),
-               visible_clause(member))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count(Notification.id))
+            .join(Thread, Thread.id == Notification.thread_id)
+            .where(
+                Notification.member_id == member.id,
+                Notification.read_at.is_(None),
+                visible_clause(member),
+            )
+        )
+        or 0
+    )
 
 
-def list_notifications(session: Session, member: Member, lookup: SubjectLookup,
-                       limit: int = 50) -> list[Notification]:
+def list_notifications(
+    session: Session, member: Member, lookup: SubjectLookup, limit: int = 50
+) -> list[Notification]:
     """Return the member's latest notifications for threads they still see."""
-    rows = list(session.scalars(
-        select(Notification).join(Thread, Thread.id == Notification.thread_id)
-        .where(Notification.member_id == member.id, visible_clause(member))
-        .options(joinedload(Notification.thread).joinedload(Thread.circle),
-                 joinedload(Notification.actor))
-        .order_by(Notification.id.desc()).limit(limit)
-    ))
+    rows = list(
+        session.scalars(
+            select(Notification)
+            .join(Thread, Thread.id == Notification.thread_id)
+            .where(Notification.member_id == member.id, visible_clause(member))
+            .options(
+                joinedload(Notification.thread).joinedload(Thread.circle),
+                joinedload(Notification.actor),
+            )
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        )
+    )
     resolved: dict[int, bool] = {}
     for row in rows:
         thread = row.thread
         if thread.id not in resolved:
-            resolved[thread.id] = (thread.subject_kind is None
-                                   or lookup(thread.subject_kind, thread.subject_id) is not None)
+            resolved[thread.id] = (
+                thread.subject_kind is None
+                or lookup(thread.subject_kind, thread.subject_id) is not None
+            )
     return [row for row in rows if resolved[row.thread_id]]
 
 
 def mark_all_read(session: Session, member: Member, *, now: datetime | None = None) -> int:
     """Mark every notification of the member as read; return how many changed."""
     result = session.execute(
-        update(Notification).where(Notification.member_id == member.id,
-                                   Notification.read_at.is_(None))
+        update(Notification)
+        .where(Notification.member_id == member.id, Notification.read_at.is_(None))
         .values(read_at=now or utcnow())
     )
     session.flush()
     return result.rowcount or 0
 
 
-def mark_thread_notifications_read(session: Session, member: Member, thread: Thread,
-                                   upto_post_id: int, *, now: datetime | None = None) -> None:
+def mark_thread_notifications_read(
+    session: Session,
+    member: Member,
+    thread: Thread,
+    upto_post_id: int,
+    *,
+    now: datetime | None = None,
+) -> None:
     """Mark the member's notifications about this thread, up to a post, as read."""
     session.execute(
-        update(Notification).where(
-            Notification.member_id == member.id, Notification.thread_id == thread.id,
+        update(Notification)
+        .where(
+            Notification.member_id == member.id,
+            Notification.thread_id == thread.id,
             Notification.read_at.is_(None),
-            or_(Notification.post_id.is_(None), Notification.post_id <= upto_post_id))
+            or_(Notification.post_id.is_(None), Notification.post_id <= upto_post_id),
+        )
         .values(read_at=now or utcnow())
     )
     session.flush()
 
 
-def mail_modes(session: Session, member_ids: Iterable[int],
-               circle_id: int) -> dict[int, MailMode]:
+def mail_modes(session: Session, member_ids: Iterable[int], circle_id: int) -> dict[int, MailMode]:
     """Return each member's e-mail mode for the circle (circle choice, else default)."""
     ids = set(member_ids)
     if not ids:
         return {}
     modes = {member_id: DEFAULT_MODE for member_id in ids}
     rows = session.execute(
-        select(NotificationSetting.member_id, NotificationSetting.circle_id,
-               NotificationSetting.mode)
-        .where(NotificationSetting.member_id.in_(ids),
-               or_(NotificationSetting.circle_id.is_(None),
-                   NotificationSetting.circle_id == circle_id))
+        select(
+            NotificationSetting.member_id, NotificationSetting.circle_id, NotificationSetting.mode
+        )
+        .where(
+            NotificationSetting.member_id.in_(ids),
+            or_(
+                NotificationSetting.circle_id.is_(None), NotificationSetting.circle_id == circle_id
+            ),
+        )
         .order_by(NotificationSetting.circle_id.is_(None).desc())  # defaults first
     )
     for member_id, _circle_id, mode in rows:
@@ -176,14 +235,19 @@ def circle_mode_choice(session: Session, member: Member, circle_id: int) -> Mail
 
 
 def _setting(session: Session, member: Member, circle_id: int | None) -> NotificationSetting | None:
-    condition = (NotificationSetting.circle_id.is_(None) if circle_id is None
-                 else NotificationSetting.circle_id == circle_id)
-    return session.scalar(select(NotificationSetting).where(
-        NotificationSetting.member_id == member.id, condition))
+    condition = (
+        NotificationSetting.circle_id.is_(None)
+        if circle_id is None
+        else NotificationSetting.circle_id == circle_id
+    )
+    return session.scalar(
+        select(NotificationSetting).where(NotificationSetting.member_id == member.id, condition)
+    )
 
 
-def set_mail_mode(session: Session, member: Member, circle: Circle | None,
-                  mode: MailMode | None) -> None:
+def set_mail_mode(
+    session: Session, member: Member, circle: Circle | None, mode: MailMode | None
+) -> None:
     """Set the member's e-mail mode for a circle (None: follow the default) or the default."""
     circle_id = circle.id if circle is not None else None
     setting = _setting(session, member, circle_id)
@@ -191,8 +255,9 @@ def set_mail_mode(session: Session, member: Member, circle: Circle | None,
         if setting is not None and circle_id is not None:
             session.delete(setting)
     elif setting is None:
-        session.add(NotificationSetting(member_id=member.id, circle_id=circle_id,
-                                        mode=MailMode(mode)))
+        session.add(
+            NotificationSetting(member_id=member.id, circle_id=circle_id, mode=MailMode(mode))
+        )
     else:
         setting.mode = MailMode(mode)
     session.flush()

@@ -56,12 +56,14 @@ def _mention_text(body: str) -> str:
     """Return the body without code and quoted lines: mentions there are not mentions."""
     body = _FENCE_RE.sub("", body)
     body = _INLINE_CODE_RE.sub("", body)
-    return "\n".join(line for line in body.splitlines()
-                     if not line.lstrip().startswith(">") and not line.startswith("    "))
+    return "\n".join(
+        line
+        for line in body.splitlines()
+        if not line.lstrip().startswith(">") and not line.startswith("    ")
+    )
 
 
-def find_mentions(session: Session, thread: Thread, subject: Subject | None,
-                  body: str) -> set[int]:
+def find_mentions(session: Session, thread: Thread, subject: Subject | None, body: str) -> set[int]:
     """Return the ids of members mentioned as @Full Name; refuse anyone outside the audience."""
     text = _mention_text(body)
     starts = [m.end() for m in _AT_RE.finditer(text)]
@@ -74,8 +76,10 @@ def find_mentions(session: Session, thread: Thread, subject: Subject | None,
     ).all()
     roles = visible_roles(thread, subject)
     # Longest names first, so "@Anne Marie Berg" is not read as "@Anne Marie".
-    names = sorted(((name.casefold(), member_id, role.value in roles, name)
-                    for member_id, name, role in rows), key=lambda r: -len(r[0]))
+    names = sorted(
+        ((name.casefold(), member_id, role.value in roles, name) for member_id, name, role in rows),
+        key=lambda r: -len(r[0]),
+    )
     found: set[int] = set()
     outside: list[str] = []
     folded = text.casefold()
@@ -89,10 +93,13 @@ def find_mentions(session: Session, thread: Thread, subject: Subject | None,
                     outside.append(display)
                 break
     if outside:
-        raise DomainError(_l(
-            "Du kan bare nevne personer som ser denne tråden. %(names)s er ikke med i trådens "
-            "målgruppe. Fjern @ foran navnet, eller skriv i en tråd for en større målgruppe.",
-            names=", ".join(outside)))
+        raise DomainError(
+            _l(
+                "Du kan bare nevne personer som ser denne tråden. %(names)s er ikke med i trådens "
+                "målgruppe. Fjern @ foran navnet, eller skriv i en tråd for en større målgruppe.",
+                names=", ".join(outside),
+            )
+        )
     return found
 
 
@@ -109,41 +116,67 @@ def _placement(thread: Thread, parent: Post | None) -> tuple[int | None, int, in
     return parent.id, parent.depth + 1, parent.id
 
 
-def add_post(session: Session, thread: Thread, *, actor: Member, body: str,
-             parent: Post | None = None, subject: Subject | None = None,
-             opening: bool = False) -> Post:
+def add_post(
+    session: Session,
+    thread: Thread,
+    *,
+    actor: Member,
+    body: str,
+    parent: Post | None = None,
+    subject: Subject | None = None,
+    opening: bool = False,
+) -> Post:
     """Write a post (or a reply to `parent`), follow the thread, and notify who should know."""
     circle = thread.circle
     if not can_view_thread(actor, circle, thread, subject):
         raise not_found()
     if not thread.accepts_posts:
-        raise Conflict(_l("Tråden er låst og tar ikke imot nye innlegg.") if thread.locked
-                       else _l("Tråden er lukket og tar ikke imot nye innlegg."))
+        raise Conflict(
+            _l("Tråden er låst og tar ikke imot nye innlegg.")
+            if thread.locked
+            else _l("Tråden er lukket og tar ikke imot nye innlegg.")
+        )
     body = clean_text(body)
     mentioned = find_mentions(session, thread, subject, body)
     if opening:
         parent_id, depth, reply_to_id = None, 0, None
     else:
         parent_id, depth, reply_to_id = _placement(thread, parent)
-    post = Post(thread_id=thread.id, parent_id=parent_id, depth=depth, reply_to_id=reply_to_id,
-                author_id=actor.id, body=body, created_at=utcnow())
+    post = Post(
+        thread_id=thread.id,
+        parent_id=parent_id,
+        depth=depth,
+        reply_to_id=reply_to_id,
+        author_id=actor.id,
+        body=body,
+        created_at=utcnow(),
+    )
     session.add(post)
     session.flush()
-    session.add_all(PostMention(post_id=post.id, thread_id=thread.id, member_id=m)
-                    for m in sorted(mentioned))
+    session.add_all(
+        PostMention(post_id=post.id, thread_id=thread.id, member_id=m) for m in sorted(mentioned)
+    )
     thread.last_post_id = post.id
     thread.last_post_at = post.created_at
     thread.post_count = (thread.post_count or 0) + 1
-    followers = set(session.scalars(select(ThreadFollow.member_id).where(
-        ThreadFollow.thread_id == thread.id)))
+    followers = set(
+        session.scalars(select(ThreadFollow.member_id).where(ThreadFollow.thread_id == thread.id))
+    )
     follow(session, thread, {actor.id} | mentioned)
     mark_read(session, actor, thread, post.id)  # whoever writes has read what came before
     if not opening:
         kind = NoticeKind.REPLY if reply_to_id is not None else NoticeKind.POST
         replied_to = _author_of(session, reply_to_id)
-        notify(session, thread, subject, kind=kind, actor=actor, post=post,
-               member_ids=followers | ({replied_to} if replied_to else set()),
-               mentioned=mentioned)
+        notify(
+            session,
+            thread,
+            subject,
+            kind=kind,
+            actor=actor,
+            post=post,
+            member_ids=followers | ({replied_to} if replied_to else set()),
+            mentioned=mentioned,
+        )
     session.flush()
     return post
 
@@ -154,8 +187,9 @@ def _author_of(session: Session, post_id: int | None) -> int | None:
     return session.scalar(select(Post.author_id).where(Post.id == post_id))
 
 
-def edit_post(session: Session, post: Post, *, actor: Member, body: str,
-              subject: Subject | None = None) -> Post:
+def edit_post(
+    session: Session, post: Post, *, actor: Member, body: str, subject: Subject | None = None
+) -> Post:
     """Change a post's text, keeping the earlier version; new mentions notify."""
     thread = post.thread
     if not can_view_thread(actor, thread.circle, thread, subject):
@@ -168,26 +202,38 @@ def edit_post(session: Session, post: Post, *, actor: Member, body: str,
     if body == post.body:
         return post
     mentioned = find_mentions(session, thread, subject, body)
-    before = set(session.scalars(select(PostMention.member_id).where(
-        PostMention.post_id == post.id)))
-    session.add(PostRevision(post_id=post.id, body=post.body,
-                             written_at=post.edited_at or post.created_at))
+    before = set(
+        session.scalars(select(PostMention.member_id).where(PostMention.post_id == post.id))
+    )
+    session.add(
+        PostRevision(post_id=post.id, body=post.body, written_at=post.edited_at or post.created_at)
+    )
     post.body = body
     post.edited_at = utcnow()
     session.execute(delete(PostMention).where(PostMention.post_id == post.id))
-    session.add_all(PostMention(post_id=post.id, thread_id=thread.id, member_id=m)
-                    for m in sorted(mentioned))
+    session.add_all(
+        PostMention(post_id=post.id, thread_id=thread.id, member_id=m) for m in sorted(mentioned)
+    )
     new = mentioned - before
     if new:
         follow(session, thread, new)
-        notify(session, thread, subject, kind=NoticeKind.MENTION, actor=actor, post=post,
-               member_ids=new, mentioned=new)
+        notify(
+            session,
+            thread,
+            subject,
+            kind=NoticeKind.MENTION,
+            actor=actor,
+            post=post,
+            member_ids=new,
+            mentioned=new,
+        )
     session.flush()
     return post
 
 
-def delete_post(session: Session, post: Post, *, actor: Member,
-                subject: Subject | None = None) -> None:
+def delete_post(
+    session: Session, post: Post, *, actor: Member, subject: Subject | None = None
+) -> None:
     """Remove a post's text: "removed" stays in its place so the replies keep their context."""
     thread = post.thread
     if not can_view_thread(actor, thread.circle, thread, subject):
@@ -204,8 +250,13 @@ def delete_post(session: Session, post: Post, *, actor: Member,
 
 def revisions(session: Session, post: Post) -> list[PostRevision]:
     """Return a post's earlier versions, newest first."""
-    return list(session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)
-                                .order_by(PostRevision.id.desc())))
+    return list(
+        session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.id.desc())
+        )
+    )
 
 
 def quote_of(post: Post, passage: str | None = None) -> str:
@@ -228,12 +279,17 @@ def get_post(session: Session, thread: Thread, post_id: int) -> Post | None:
 
 def load_thread_page(session: Session, thread: Thread, *, with_reports: bool) -> ThreadPage:
     """Load a thread's posts, authors, mentions and report counts in a fixed number of queries."""
-    posts = list(session.scalars(
-        select(Post).where(Post.thread_id == thread.id)
-        .options(joinedload(Post.author)).order_by(Post.id)
-    ))
-    page = ThreadPage(thread=thread, opening=None, roots=[], children={},
-                      by_id={p.id: p for p in posts})
+    posts = list(
+        session.scalars(
+            select(Post)
+            .where(Post.thread_id == thread.id)
+            .options(joinedload(Post.author))
+            .order_by(Post.id)
+        )
+    )
+    page = ThreadPage(
+        thread=thread, opening=None, roots=[], children={}, by_id={p.id: p for p in posts}
+    )
     for post in posts:
         if post.depth == 0:
             page.opening = post
@@ -242,13 +298,18 @@ def load_thread_page(session: Session, thread: Thread, *, with_reports: bool) ->
         else:
             page.children.setdefault(post.parent_id, []).append(post)
     for post_id, member in session.execute(
-        select(PostMention.post_id, Member).join(Member, Member.id == PostMention.member_id)
-        .where(PostMention.thread_id == thread.id).order_by(PostMention.id)
+        select(PostMention.post_id, Member)
+        .join(Member, Member.id == PostMention.member_id)
+        .where(PostMention.thread_id == thread.id)
+        .order_by(PostMention.id)
     ):
         page.mentions.setdefault(post_id, []).append(member)
     if with_reports:
-        page.report_counts = dict(session.execute(
-            select(PostReport.post_id, func.count(PostReport.id))
-            .where(PostReport.thread_id == thread.id, PostReport.handled_at.is_(None))
-            .group_by(PostReport.post_id)).all())
+        page.report_counts = dict(
+            session.execute(
+                select(PostReport.post_id, func.count(PostReport.id))
+                .where(PostReport.thread_id == thread.id, PostReport.handled_at.is_(None))
+                .group_by(PostReport.post_id)
+            ).all()
+        )
     return page

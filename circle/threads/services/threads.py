@@ -53,8 +53,9 @@ class ThreadRow:
     following: bool
 
 
-def _check_subject(member: Member, circle: Circle, audience: Audience,
-                   subject: Subject | None) -> None:
+def _check_subject(
+    member: Member, circle: Circle, audience: Audience, subject: Subject | None
+) -> None:
     if subject is None:
         raise DomainError(_l("Det du vil starte en tråd om, finnes ikke eller er ikke delt."))
     if subject.circle_id not in (None, circle.id):
@@ -64,14 +65,28 @@ def _check_subject(member: Member, circle: Circle, audience: Audience,
         if role is None or role.value not in subject.audience_ok:
             raise DomainError(_l("Det du vil starte en tråd om, finnes ikke eller er ikke delt."))
     if not audience_roles(audience) <= subject.audience_ok:
-        raise DomainError(_l("Målgruppen for tråden kan ikke være større enn dem som kan se "
-                             "det tråden handler om. Velg en mindre målgruppe."))
+        raise DomainError(
+            _l(
+                "Målgruppen for tråden kan ikke være større enn dem som kan se "
+                "det tråden handler om. Velg en mindre målgruppe."
+            )
+        )
 
 
-def create_thread(session: Session, circle: Circle, *, actor: Member, title: str, body: str,
-                  audience: Audience, kind: ThreadKind = ThreadKind.DISCUSSION,
-                  deadline: date | None = None, requested_by: str = "",
-                  subject: Subject | None = None, today: date | None = None) -> Thread:
+def create_thread(
+    session: Session,
+    circle: Circle,
+    *,
+    actor: Member,
+    title: str,
+    body: str,
+    audience: Audience,
+    kind: ThreadKind = ThreadKind.DISCUSSION,
+    deadline: date | None = None,
+    requested_by: str = "",
+    subject: Subject | None = None,
+    today: date | None = None,
+) -> Thread:
     """Start a thread for an audience; everyone in it hears of the new thread."""
     audience, kind = Audience(audience), ThreadKind(kind)
     if not can_start_thread(actor, circle, audience):
@@ -93,11 +108,19 @@ def create_thread(session: Session, circle: Circle, *, actor: Member, title: str
             raise DomainError(_l("Svarfristen kan ikke ha gått ut allerede."))
     else:
         deadline, requested_by = None, ""
-    thread = Thread(circle_id=circle.id, circle=circle, kind=kind, audience=audience,
-                    state=ThreadState.OPEN, title=title, deadline=deadline,
-                    requested_by=requested_by, created_by_id=actor.id,
-                    subject_kind=subject.kind if subject else None,
-                    subject_id=subject.id if subject else None)
+    thread = Thread(
+        circle_id=circle.id,
+        circle=circle,
+        kind=kind,
+        audience=audience,
+        state=ThreadState.OPEN,
+        title=title,
+        deadline=deadline,
+        requested_by=requested_by,
+        created_by_id=actor.id,
+        subject_kind=subject.kind if subject else None,
+        subject_id=subject.id if subject else None,
+    )
     session.add(thread)
     session.flush()
     if body:
@@ -113,14 +136,24 @@ def get_thread(session: Session, circle: Circle, thread_id: int) -> Thread | Non
     return thread if thread is not None and thread.circle_id == circle.id else None
 
 
-def visible_threads(session: Session, circle: Circle, member: Member, lookup: SubjectLookup, *,
-                    states: tuple[ThreadState, ...] | None = None,
-                    kind: ThreadKind | None = None, only_ids: set[int] | None = None,
-                    limit: int = 200) -> list[ThreadRow]:
+def visible_threads(
+    session: Session,
+    circle: Circle,
+    member: Member,
+    lookup: SubjectLookup,
+    *,
+    states: tuple[ThreadState, ...] | None = None,
+    kind: ThreadKind | None = None,
+    only_ids: set[int] | None = None,
+    limit: int = 200,
+) -> list[ThreadRow]:
     """Return the circle's threads the member sees, pinned first, then by latest activity."""
-    query = (select(Thread).where(Thread.circle_id == circle.id, visible_clause(member))
-             .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-             .limit(limit))
+    query = (
+        select(Thread)
+        .where(Thread.circle_id == circle.id, visible_clause(member))
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(limit)
+    )
     if states:
         query = query.where(Thread.state.in_(states))
     if kind is not None:
@@ -140,20 +173,40 @@ def visible_threads(session: Session, circle: Circle, member: Member, lookup: Su
     return [ThreadRow(t, s, counts.get(t.id, 0), t.id in followed) for t, s in shown]
 
 
-def threads_on_subject(session: Session, circle: Circle, member: Member, lookup: SubjectLookup,
-                       kind: str, subject_id: int) -> list[Thread]:
+def threads_on_subject(
+    session: Session,
+    circle: Circle,
+    member: Member,
+    lookup: SubjectLookup,
+    kind: str,
+    subject_id: int,
+) -> list[Thread]:
     """Return the threads about one subject that the member sees."""
     subject = lookup(kind, subject_id)
     if subject is None:
         return []
-    threads = session.scalars(select(Thread).where(
-        Thread.circle_id == circle.id, Thread.subject_kind == kind,
-        Thread.subject_id == subject_id).order_by(Thread.id))
+    threads = session.scalars(
+        select(Thread)
+        .where(
+            Thread.circle_id == circle.id,
+            Thread.subject_kind == kind,
+            Thread.subject_id == subject_id,
+        )
+        .order_by(Thread.id)
+    )
     return [t for t in threads if can_view_thread(member, circle, t, subject)]
 
 
-def create_status_update(session: Session, circle: Circle, *, actor: Member, title: str,
-                         body: str, links: list[Subject], lookup: SubjectLookup) -> StatusUpdate:
+def create_status_update(
+    session: Session,
+    circle: Circle,
+    *,
+    actor: Member,
+    title: str,
+    body: str,
+    links: list[Subject],
+    lookup: SubjectLookup,
+) -> StatusUpdate:
     """Publish a status update for the reference group, with its comment thread."""
     if not can_write_status(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere skriver statusoppdateringer."))
@@ -162,41 +215,65 @@ def create_status_update(session: Session, circle: Circle, *, actor: Member, tit
     seen: set[tuple[str, int]] = set()
     for link in links:
         if link.circle_id not in (None, circle.id) or "reference" not in link.audience_ok:
-            raise DomainError(_l("En statusoppdatering kan bare lenke til det som er delt med "
-                                 "referansegruppen."))
+            raise DomainError(
+                _l("En statusoppdatering kan bare lenke til det som er delt med referansegruppen.")
+            )
         seen.add((link.kind, link.id))
     status = StatusUpdate(circle_id=circle.id, title=title, body=body, author_id=actor.id)
-    status.links = [StatusLink(subject_kind=k, subject_id=i, position=n)
-                    for n, (k, i) in enumerate(sorted(seen))]
+    status.links = [
+        StatusLink(subject_kind=k, subject_id=i, position=n)
+        for n, (k, i) in enumerate(sorted(seen))
+    ]
     session.add(status)
     session.flush()
     subject = lookup(STATUS_KIND, status.id)
-    create_thread(session, circle, actor=actor, title=title, body="", audience=Audience.REFERENCE,
-                  kind=ThreadKind.SUBJECT, subject=subject)
+    create_thread(
+        session,
+        circle,
+        actor=actor,
+        title=title,
+        body="",
+        audience=Audience.REFERENCE,
+        kind=ThreadKind.SUBJECT,
+        subject=subject,
+    )
     return status
 
 
 def status_updates(session: Session, circle: Circle, limit: int = 10) -> list[StatusUpdate]:
     """Return the circle's latest status updates."""
-    return list(session.scalars(
-        select(StatusUpdate).where(StatusUpdate.circle_id == circle.id)
-        .options(joinedload(StatusUpdate.author))
-        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(StatusUpdate)
+            .where(StatusUpdate.circle_id == circle.id)
+            .options(joinedload(StatusUpdate.author))
+            .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def status_thread(session: Session, status: StatusUpdate) -> Thread | None:
     """Return the comment thread of a status update."""
-    return session.scalar(select(Thread).where(
-        Thread.subject_kind == STATUS_KIND, Thread.subject_id == status.id).order_by(Thread.id))
+    return session.scalar(
+        select(Thread)
+        .where(Thread.subject_kind == STATUS_KIND, Thread.subject_id == status.id)
+        .order_by(Thread.id)
+    )
 
 
 def status_subject(status: StatusUpdate | None, url: str) -> Subject | None:
     """Return the registry subject for a status update (shared with the whole circle)."""
     if status is None:
         return None
-    return Subject(kind=STATUS_KIND, id=status.id, circle_id=status.circle_id,
-                   title=status.title, url=url,
-                   audience_ok=frozenset(audience_roles(Audience.REFERENCE)))
+    return Subject(
+        kind=STATUS_KIND,
+        id=status.id,
+        circle_id=status.circle_id,
+        title=status.title,
+        url=url,
+        audience_ok=frozenset(audience_roles(Audience.REFERENCE)),
+    )
 
 
 def thread_visible(member: Member, thread: Thread, lookup: SubjectLookup) -> bool:

@@ -47,8 +47,12 @@ def thread_url(thread: Thread, post_id: int | None = None) -> str:
     return url_for("threads.show", slug=thread.circle.slug, thread_id=thread.id) + anchor
 
 
-def finish(action: Callable[[], object], message: str, target: str,
-           after: Callable[[], object] | None = None) -> Response:
+def finish(
+    action: Callable[[], object],
+    message: str,
+    target: str,
+    after: Callable[[], object] | None = None,
+) -> Response:
     """Run a service call; commit and flash on success, roll back and show the error if not."""
     from flask import redirect
 

@@ -33,9 +33,12 @@ KIND_TEXT = {
 def index() -> str:
     """The member's notifications, newest first; unread ones are marked."""
     rows = notifications.list_notifications(db.session, current_user, subject_lookup())
-    return render_template("threads/notifications.html", rows=rows,
-                           kind_text={k: _(v) for k, v in KIND_TEXT.items()},
-                           unread=sum(1 for r in rows if r.read_at is None))
+    return render_template(
+        "threads/notifications.html",
+        rows=rows,
+        kind_text={k: _(v) for k, v in KIND_TEXT.items()},
+        unread=sum(1 for r in rows if r.read_at is None),
+    )
 
 
 @bp.post("/notifications/read")
@@ -49,9 +52,14 @@ def mark_all_read() -> Response:
 
 
 def _my_circles() -> list[Circle]:
-    return list(db.session.scalars(
-        select(Circle).join(Membership, Membership.circle_id == Circle.id)
-        .where(Membership.member_id == current_user.id).order_by(Circle.name)))
+    return list(
+        db.session.scalars(
+            select(Circle)
+            .join(Membership, Membership.circle_id == Circle.id)
+            .where(Membership.member_id == current_user.id)
+            .order_by(Circle.name)
+        )
+    )
 
 
 @bp.route("/notifications/settings", methods=["GET", "POST"])
@@ -71,10 +79,16 @@ def settings() -> Response | str:
         db.session.commit()
         flash(_("Varselinnstillingene er lagret."), "success")
         return redirect(url_for("notifications.settings"))
-    choices = {c.id: notifications.circle_mode_choice(db.session, current_user, c.id)
-               for c in circles}
-    return render_template("threads/settings.html", form=form, circles=circles, choices=choices,
-                           mode_labels=MODE_LABELS)
+    choices = {
+        c.id: notifications.circle_mode_choice(db.session, current_user, c.id) for c in circles
+    }
+    return render_template(
+        "threads/settings.html",
+        form=form,
+        circles=circles,
+        choices=choices,
+        mode_labels=MODE_LABELS,
+    )
 
 
 def _token_or_404(token: str) -> tuple[UnsubscribeToken, Member]:
@@ -111,10 +125,17 @@ def unsubscribe(token: str) -> Response | str:
             message = _("Du får ikke lenger e-post om denne tråden (nevninger varsles likevel).")
         else:
             notifications.mute_circle(db.session, member, circle)
-            message = _("E-post fra %(circle)s er dempet (nevninger varsles likevel).",
-                        circle=circle.name)
+            message = _(
+                "E-post fra %(circle)s er dempet (nevninger varsles likevel).", circle=circle.name
+            )
         db.session.commit()
         return render_template("threads/unsubscribed.html", message=message)
     circle_name = circle.name if can_view_circle(member, circle) else None
-    return render_template("threads/unsubscribe.html", form=form, data=data, title=title,
-                           circle=None, circle_name=circle_name)
+    return render_template(
+        "threads/unsubscribe.html",
+        form=form,
+        data=data,
+        title=title,
+        circle=None,
+        circle_name=circle_name,
+    )

@@ -49,12 +49,22 @@ def reply(slug: str, thread_id: int) -> Response | tuple[str, int]:
     if not can_post(current_user, circle, thread, subject):
         # The member sees the thread but it takes no posts: say so, keep nothing.
         status = 409
-        flash(_("Tråden er låst og tar ikke imot nye innlegg.") if thread.locked
-              else _("Tråden er lukket og tar ikke imot nye innlegg."), "error")
+        flash(
+            _("Tråden er låst og tar ikke imot nye innlegg.")
+            if thread.locked
+            else _("Tråden er lukket og tar ikke imot nye innlegg."),
+            "error",
+        )
     elif form.validate_on_submit():
         try:
-            post = post_services.add_post(db.session, thread, actor=current_user,
-                                          body=form.body.data, parent=parent, subject=subject)
+            post = post_services.add_post(
+                db.session,
+                thread,
+                actor=current_user,
+                body=form.body.data,
+                parent=parent,
+                subject=subject,
+            )
         except DomainError as exc:
             flash_domain_error(exc)
             status = _status_for(exc)
@@ -69,9 +79,15 @@ def reply(slug: str, thread_id: int) -> Response | tuple[str, int]:
         form.body.data = post_services.quote_of(parent, request.args.get("passage"))
     if parent is not None:
         form.parent_id.data = str(parent.id)
-    return render_template("threads/reply.html", circle=circle, thread=thread, parent=parent,
-                           form=form, hint=POST_HINT,
-                           may_post=status != 409), status
+    return render_template(
+        "threads/reply.html",
+        circle=circle,
+        thread=thread,
+        parent=parent,
+        form=form,
+        hint=POST_HINT,
+        may_post=status != 409,
+    ), status
 
 
 @bp.route("/c/<slug>/threads/<int:thread_id>/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -89,8 +105,9 @@ def edit_post(slug: str, thread_id: int, post_id: int) -> Response | tuple[str, 
         flash(_("Tråden er låst eller lukket, og innlegg kan ikke endres."), "error")
     elif form.validate_on_submit():
         try:
-            post_services.edit_post(db.session, post, actor=current_user, body=form.body.data,
-                                    subject=subject)
+            post_services.edit_post(
+                db.session, post, actor=current_user, body=form.body.data, subject=subject
+            )
         except DomainError as exc:
             flash_domain_error(exc)
             status = _status_for(exc)
@@ -101,8 +118,15 @@ def edit_post(slug: str, thread_id: int, post_id: int) -> Response | tuple[str, 
             return redirect(thread_url(thread, post.id))
     elif request.method == "POST":
         status = 400
-    return render_template("threads/edit_post.html", circle=circle, thread=thread, post=post,
-                           form=form, hint=POST_HINT, may_edit=status != 409), status
+    return render_template(
+        "threads/edit_post.html",
+        circle=circle,
+        thread=thread,
+        post=post,
+        form=form,
+        hint=POST_HINT,
+        may_edit=status != 409,
+    ), status
 
 
 @bp.post("/c/<slug>/threads/<int:thread_id>/posts/<int:post_id>/delete")
@@ -113,9 +137,11 @@ def delete_post(slug: str, thread_id: int, post_id: int) -> Response:
     thread, subject = thread_or_404(circle, thread_id)
     post = post_or_404(thread, post_id)
     require(can_delete_post(current_user, post))
-    return finish(lambda: post_services.delete_post(db.session, post, actor=current_user,
-                                                    subject=subject),
-                  _("Innlegget er fjernet."), thread_url(thread, post.id))
+    return finish(
+        lambda: post_services.delete_post(db.session, post, actor=current_user, subject=subject),
+        _("Innlegget er fjernet."),
+        thread_url(thread, post.id),
+    )
 
 
 @bp.get("/c/<slug>/threads/<int:thread_id>/posts/<int:post_id>/history")
@@ -126,8 +152,13 @@ def history(slug: str, thread_id: int, post_id: int) -> str:
     thread, _subject = thread_or_404(circle, thread_id)
     post = post_or_404(thread, post_id)
     require(can_see_history(current_user, circle, post))
-    return render_template("threads/history.html", circle=circle, thread=thread, post=post,
-                           revisions=post_services.revisions(db.session, post))
+    return render_template(
+        "threads/history.html",
+        circle=circle,
+        thread=thread,
+        post=post,
+        revisions=post_services.revisions(db.session, post),
+    )
 
 
 @bp.post("/c/<slug>/threads/<int:thread_id>/posts/<int:post_id>/report")
@@ -142,9 +173,13 @@ def report(slug: str, thread_id: int, post_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(thread_url(thread, post.id))
-    return finish(lambda: moderation.report_post(db.session, post, actor=current_user,
-                                                 reason=form.reason.data or "", subject=subject),
-                  _("Takk. Sirkellederne har fått beskjed."), thread_url(thread, post.id))
+    return finish(
+        lambda: moderation.report_post(
+            db.session, post, actor=current_user, reason=form.reason.data or "", subject=subject
+        ),
+        _("Takk. Sirkellederne har fått beskjed."),
+        thread_url(thread, post.id),
+    )
 
 
 def _moderate(slug: str, thread_id: int, post_id: int, run, message: str) -> Response:  # noqa: ANN001
@@ -152,9 +187,13 @@ def _moderate(slug: str, thread_id: int, post_id: int, run, message: str) -> Res
     thread, subject = thread_or_404(circle, thread_id)
     post = post_or_404(thread, post_id)
     require(can_moderate(current_user, circle))
-    return finish(lambda: run(db.session, post, actor=current_user, subject=subject), message,
-                  request.form.get("next") == "reports" and _reports_url(circle.slug)
-                  or thread_url(thread, post.id))
+    return finish(
+        lambda: run(db.session, post, actor=current_user, subject=subject),
+        message,
+        request.form.get("next") == "reports"
+        and _reports_url(circle.slug)
+        or thread_url(thread, post.id),
+    )
 
 
 def _reports_url(slug: str) -> str:
@@ -172,14 +211,13 @@ def hide(slug: str, thread_id: int, post_id: int) -> Response:
 @login_required
 def restore(slug: str, thread_id: int, post_id: int) -> Response:
     """Show a hidden post again."""
-    return _moderate(slug, thread_id, post_id, moderation.restore_post,
-                     _("Innlegget vises igjen."))
+    return _moderate(slug, thread_id, post_id, moderation.restore_post, _("Innlegget vises igjen."))
 
 
 @bp.post("/c/<slug>/threads/<int:thread_id>/posts/<int:post_id>/dismiss")
 @login_required
 def dismiss(slug: str, thread_id: int, post_id: int) -> Response:
     """Mark a post's reports as handled without hiding it."""
-    return _moderate(slug, thread_id, post_id, moderation.dismiss_reports,
-                     _("Rapportene er avsluttet."))
-
+    return _moderate(
+        slug, thread_id, post_id, moderation.dismiss_reports, _("Rapportene er avsluttet.")
+    )

@@ -36,15 +36,26 @@ def reference_home(slug: str) -> str:
     circle = circle_or_404(slug)
     require_that(can_view_reference_page, circle)
     lookup = subject_lookup()
-    consultations = visible_threads(db.session, circle, current_user, lookup,
-                                    states=(ThreadState.OPEN,), kind=ThreadKind.CONSULTATION)
+    consultations = visible_threads(
+        db.session,
+        circle,
+        current_user,
+        lookup,
+        states=(ThreadState.OPEN,),
+        kind=ThreadKind.CONSULTATION,
+    )
     followed = following.followed_thread_ids(db.session, current_user, circle.id)
     return render_template(
-        "threads/reference.html", circle=circle, statuses=status_updates(db.session, circle, 5),
+        "threads/reference.html",
+        circle=circle,
+        statuses=status_updates(db.session, circle, 5),
         feed=reference_feed(current_app, db.session, circle),
-        consultations=consultations, today=date.today(), state_labels=STATE_LABELS,
-        followed=visible_threads(db.session, circle, current_user, lookup, only_ids=followed,
-                                 limit=30),
+        consultations=consultations,
+        today=date.today(),
+        state_labels=STATE_LABELS,
+        followed=visible_threads(
+            db.session, circle, current_user, lookup, only_ids=followed, limit=30
+        ),
         can_write=can_write_status(current_user, circle),
     )
 
@@ -80,9 +91,15 @@ def new_status(slug: str) -> Response | tuple[str, int]:
             if subject is not None:
                 links.append(subject)
         try:
-            status = create_status_update(db.session, circle, actor=current_user,
-                                          title=form.title.data, body=form.body.data,
-                                          links=links, lookup=lookup)
+            status = create_status_update(
+                db.session,
+                circle,
+                actor=current_user,
+                title=form.title.data,
+                body=form.body.data,
+                links=links,
+                lookup=lookup,
+            )
         except DomainError as exc:
             flash_domain_error(exc)
         else:
@@ -93,7 +110,8 @@ def new_status(slug: str) -> Response | tuple[str, int]:
             flash(_("Statusoppdateringen er publisert for referansegruppen."), "success")
             return redirect(url_for("threads.show_status", slug=slug, status_id=status.id))
     return render_template("threads/status_new.html", circle=circle, form=form), (
-        400 if form.errors else 200)
+        400 if form.errors else 200
+    )
 
 
 @bp.get("/c/<slug>/status/<int:status_id>")
@@ -106,14 +124,23 @@ def show_status(slug: str, status_id: int) -> str:
         abort(404)
     require_that(can_view_reference_page, circle)
     lookup = subject_lookup()
-    links = [s for s in (lookup(link.subject_kind, link.subject_id) for link in status.links)
-             if s is not None and "reference" in s.audience_ok]
-    return render_template("threads/status.html", circle=circle, status=status, links=links,
-                           thread=status_thread(db.session, status))
+    links = [
+        s
+        for s in (lookup(link.subject_kind, link.subject_id) for link in status.links)
+        if s is not None and "reference" in s.audience_ok
+    ]
+    return render_template(
+        "threads/status.html",
+        circle=circle,
+        status=status,
+        links=links,
+        thread=status_thread(db.session, status),
+    )
 
 
 def home_panel(circle, member):  # noqa: ANN001, ANN201
     """Open threads and consultations on the circle's home page."""
-    rows = visible_threads(db.session, circle, member, subject_lookup(),
-                           states=(ThreadState.OPEN,), limit=6)
+    rows = visible_threads(
+        db.session, circle, member, subject_lookup(), states=(ThreadState.OPEN,), limit=6
+    )
     return "threads/panel.html", {"rows": rows, "today": date.today()}

@@ -44,8 +44,11 @@ from circle.threads.views.common import (
 )
 from circle.web import circle_or_404, flash_domain_error, require, require_that
 
-FILTERS = {"open": (ThreadState.OPEN,), "resolved": (ThreadState.RESOLVED,),
-           "closed": (ThreadState.CLOSED,)}
+FILTERS = {
+    "open": (ThreadState.OPEN,),
+    "resolved": (ThreadState.RESOLVED,),
+    "closed": (ThreadState.CLOSED,),
+}
 
 
 @bp.get("/c/<slug>/threads")
@@ -55,11 +58,17 @@ def index(slug: str) -> str:
     circle = circle_or_404(slug)
     require_that(can_view_threads, circle)
     state = request.args.get("state", "")
-    rows = visible_threads(db.session, circle, current_user, subject_lookup(),
-                           states=FILTERS.get(state))
+    rows = visible_threads(
+        db.session, circle, current_user, subject_lookup(), states=FILTERS.get(state)
+    )
     return render_template(
-        "threads/index.html", circle=circle, rows=rows, state=state if state in FILTERS else "",
-        state_labels=STATE_LABELS, audience_labels=AUDIENCE_LABELS, today=date.today(),
+        "threads/index.html",
+        circle=circle,
+        rows=rows,
+        state=state if state in FILTERS else "",
+        state_labels=STATE_LABELS,
+        audience_labels=AUDIENCE_LABELS,
+        today=date.today(),
         can_start=can_start_thread(current_user, circle),
         can_moderate=can_moderate(current_user, circle),
     )
@@ -96,16 +105,24 @@ def new(slug: str) -> Response | str:
         form.audience.choices = [(a.value, AUDIENCE_LABELS[a]) for a in audiences]
         form.subject_kind.data, form.subject_id.data = kind, str(subject_id)
     if request.method == "GET" and not form.audience.data:
-        form.audience.data = Audience.REFERENCE.value if (
-            Audience.REFERENCE in audiences) else audiences[0].value
+        form.audience.data = (
+            Audience.REFERENCE.value if (Audience.REFERENCE in audiences) else audiences[0].value
+        )
     if form.validate_on_submit():
         thread_kind = ThreadKind.SUBJECT if subject is not None else ThreadKind(form.kind.data)
         try:
             thread = create_thread(
-                db.session, circle, actor=current_user, title=form.title.data,
-                body=form.body.data or "", audience=Audience(form.audience.data),
-                kind=thread_kind, deadline=form.deadline.data,
-                requested_by=form.requested_by.data or "", subject=subject)
+                db.session,
+                circle,
+                actor=current_user,
+                title=form.title.data,
+                body=form.body.data or "",
+                audience=Audience(form.audience.data),
+                kind=thread_kind,
+                deadline=form.deadline.data,
+                requested_by=form.requested_by.data or "",
+                subject=subject,
+            )
         except DomainError as exc:
             flash_domain_error(exc)
         else:
@@ -113,10 +130,14 @@ def new(slug: str) -> Response | str:
             deliver_immediate(thread.id)
             flash(_("Tråden er startet."), "success")
             return redirect(thread_url(thread))
-    existing = (threads_on_subject(db.session, circle, current_user, subject_lookup(), kind,
-                                   subject_id) if subject is not None else [])
-    return render_template("threads/new.html", circle=circle, form=form, subject=subject,
-                           existing=existing), (400 if form.errors else 200)
+    existing = (
+        threads_on_subject(db.session, circle, current_user, subject_lookup(), kind, subject_id)
+        if subject is not None
+        else []
+    )
+    return render_template(
+        "threads/new.html", circle=circle, form=form, subject=subject, existing=existing
+    ), (400 if form.errors else 200)
 
 
 @bp.get("/c/<slug>/threads/<int:thread_id>")
@@ -129,14 +150,25 @@ def show(slug: str, thread_id: int) -> str:
     page = load_thread_page(db.session, thread, with_reports=moderator)
     seen = following.last_seen(db.session, current_user, thread)
     return render_template(
-        "threads/show.html", circle=circle, thread=thread, subject=subject, page=page,
-        seen=seen if seen is not None else 0, first_visit=seen is None,
+        "threads/show.html",
+        circle=circle,
+        thread=thread,
+        subject=subject,
+        page=page,
+        seen=seen if seen is not None else 0,
+        first_visit=seen is None,
         following=following.is_following(db.session, current_user, thread),
-        moderator=moderator, may_post=can_post(current_user, circle, thread, subject),
-        me=current_user.id, day=day_formatter(),
-        post_form=PostForm(formdata=None), resolve_form=ResolveForm(formdata=None),
-        audience_labels=AUDIENCE_LABELS, kind_labels=KIND_LABELS, state_labels=STATE_LABELS,
-        base=thread_url(thread), today=date.today(),
+        moderator=moderator,
+        may_post=can_post(current_user, circle, thread, subject),
+        me=current_user.id,
+        day=day_formatter(),
+        post_form=PostForm(formdata=None),
+        resolve_form=ResolveForm(formdata=None),
+        audience_labels=AUDIENCE_LABELS,
+        kind_labels=KIND_LABELS,
+        state_labels=STATE_LABELS,
+        base=thread_url(thread),
+        today=date.today(),
     )
 
 
@@ -161,8 +193,11 @@ def follow(slug: str, thread_id: int) -> Response:
     """Follow a thread one can see."""
     circle = circle_or_404(slug)
     thread, _subject = thread_or_404(circle, thread_id)
-    return finish(lambda: following.follow(db.session, thread, {current_user.id}),
-                  _("Du følger nå tråden."), thread_url(thread))
+    return finish(
+        lambda: following.follow(db.session, thread, {current_user.id}),
+        _("Du følger nå tråden."),
+        thread_url(thread),
+    )
 
 
 @bp.post("/c/<slug>/threads/<int:thread_id>/unfollow")
@@ -171,23 +206,38 @@ def unfollow(slug: str, thread_id: int) -> Response:
     """Stop following a thread."""
     circle = circle_or_404(slug)
     thread, _subject = thread_or_404(circle, thread_id)
-    return finish(lambda: following.unfollow(db.session, thread, current_user),
-                  _("Du følger ikke lenger tråden."), thread_url(thread))
+    return finish(
+        lambda: following.unfollow(db.session, thread, current_user),
+        _("Du følger ikke lenger tråden."),
+        thread_url(thread),
+    )
 
 
 STATE_ACTIONS = {
-    "pin": (lambda t, a, s: moderation.set_pinned(db.session, t, True, actor=a, subject=s),
-            _("Tråden er festet øverst.")),
-    "unpin": (lambda t, a, s: moderation.set_pinned(db.session, t, False, actor=a, subject=s),
-              _("Tråden er ikke lenger festet.")),
-    "lock": (lambda t, a, s: moderation.set_locked(db.session, t, True, actor=a, subject=s),
-             _("Tråden er låst.")),
-    "unlock": (lambda t, a, s: moderation.set_locked(db.session, t, False, actor=a, subject=s),
-               _("Tråden er låst opp.")),
-    "close": (lambda t, a, s: moderation.close_thread(db.session, t, actor=a, subject=s),
-              _("Tråden er lukket.")),
-    "reopen": (lambda t, a, s: moderation.reopen_thread(db.session, t, actor=a, subject=s),
-               _("Tråden er åpnet igjen.")),
+    "pin": (
+        lambda t, a, s: moderation.set_pinned(db.session, t, True, actor=a, subject=s),
+        _("Tråden er festet øverst."),
+    ),
+    "unpin": (
+        lambda t, a, s: moderation.set_pinned(db.session, t, False, actor=a, subject=s),
+        _("Tråden er ikke lenger festet."),
+    ),
+    "lock": (
+        lambda t, a, s: moderation.set_locked(db.session, t, True, actor=a, subject=s),
+        _("Tråden er låst."),
+    ),
+    "unlock": (
+        lambda t, a, s: moderation.set_locked(db.session, t, False, actor=a, subject=s),
+        _("Tråden er låst opp."),
+    ),
+    "close": (
+        lambda t, a, s: moderation.close_thread(db.session, t, actor=a, subject=s),
+        _("Tråden er lukket."),
+    ),
+    "reopen": (
+        lambda t, a, s: moderation.reopen_thread(db.session, t, actor=a, subject=s),
+        _("Tråden er åpnet igjen."),
+    ),
 }
 
 
@@ -216,10 +266,14 @@ def resolve(slug: str, thread_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(thread_url(thread) + "#resolve")
-    return finish(lambda: moderation.resolve_thread(
-        db.session, thread, actor=current_user, resolution=form.resolution.data, subject=subject),
-        _("Tråden er markert som besvart."), thread_url(thread),
-        after=lambda: deliver_immediate(thread.id))
+    return finish(
+        lambda: moderation.resolve_thread(
+            db.session, thread, actor=current_user, resolution=form.resolution.data, subject=subject
+        ),
+        _("Tråden er markert som besvart."),
+        thread_url(thread),
+        after=lambda: deliver_immediate(thread.id),
+    )
 
 
 @bp.get("/c/<slug>/threads/reports")
@@ -228,6 +282,6 @@ def reports(slug: str) -> str:
     """Posts members have reported (leaders)."""
     circle = circle_or_404(slug)
     require_that(can_moderate, circle)
-    return render_template("threads/reports.html", circle=circle,
-                           reports=moderation.open_reports(db.session, circle))
-
+    return render_template(
+        "threads/reports.html", circle=circle, reports=moderation.open_reports(db.session, circle)
+    )
