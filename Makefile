@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DATA_DIR ?= $(CURDIR)/instance
 
-.PHONY: run test test-sqlite test-postgres install lint translations clean
+.PHONY: run test test-sqlite test-postgres install lint translations translations-update clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ run: install
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 test: install
 	$(BIN)/python tests/run_suite.py
+
+# After adding or changing UI strings: extract, merge into the catalogue, sort; then translate.
+translations-update: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o $(VENV)/messages.pot \
+		--ignore-dirs=".venv tests bench migrations" .
+	$(BIN)/pybabel -q update -i $(VENV)/messages.pot -d translations --ignore-obsolete
+	$(BIN)/python translations/tidy.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

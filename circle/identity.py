@@ -35,14 +35,29 @@ _UNICODE_DIGIT_RE = re.compile(r"\d")
 
 
 class IdentityNumberError(DomainError, ValueError):
-    """Raised when a text holds what looks like a national identity number."""
+    """Raised when a text holds what looks like a national identity number.
 
-    def __init__(self) -> None:
+    ``where`` names the place, as a phrase that follows "står ... ": a field ("i feltet
+    «Tittel»") or a place in a file ("i topptekst", "i en fotnote", "i dokumentegenskapene").
+    """
+
+    def __init__(self, where: Any = None) -> None:
         # The number itself is never part of the error: errors end up in logs and on pages.
-        super().__init__(IDENTITY_NUMBER_MESSAGE)
+        self.where = where
+        message = (
+            IDENTITY_NUMBER_MESSAGE
+            if where is None
+            else _l(
+                "Det ser ut til å stå et fødselsnummer eller D-nummer %(where)s. Av hensyn til "
+                "taushetsplikten kan slike opplysninger ikke lagres her. Fjern nummeret og "
+                "prøv igjen.",
+                where=where,
+            )
+        )
+        super().__init__(message)
 
     def __str__(self) -> str:
-        return str(IDENTITY_NUMBER_MESSAGE)
+        return str(self.message)
 
 
 def _ascii_digits(text: str) -> str:
@@ -96,10 +111,10 @@ def contains_identity_number(text: str | None) -> bool:
     return False
 
 
-def ensure_no_identity_number(*texts: str | None) -> None:
-    """Raise IdentityNumberError if any of the texts holds a national identity number."""
+def ensure_no_identity_number(*texts: str | None, where: Any = None) -> None:
+    """Raise IdentityNumberError (naming ``where``) if any text holds an identity number."""
     if any(contains_identity_number(text) for text in texts):
-        raise IdentityNumberError()
+        raise IdentityNumberError(where)
 
 
 class NoIdentityNumber:
