@@ -12,6 +12,7 @@ from sqlalchemy import select
 from circle.auth.passwords import PasswordPolicyError, check_password_policy, hash_password
 from circle.auth.services import deactivate_member, normalise_email
 from circle.extensions import db
+from circle.hooks import hooks
 from circle.models import Member
 
 users = AppGroup("users", help="Manage accounts.")
@@ -62,7 +63,7 @@ def demo_command() -> None:
     """Load the demo circle (idempotent) and print the demo accounts."""
     from circle.demo import DEMO_PASSWORD, load_demo
 
-    created = load_demo(db.session, current_app.extensions.get("demo_loaders", []))
+    created = load_demo(db.session, hooks(current_app).demo_loaders)
     db.session.commit()
     click.echo("Demo data " + ("created." if created else "already present; nothing changed."))
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
@@ -103,23 +104,38 @@ def backup_restore(archive: Path) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"restored backup from {manifest['created_at']} ({manifest['files']} files)")
     # Derived data (the search index) is not in the backup: each area rebuilds it here.
-    for rebuild in current_app.extensions.get("after_restore", []):
+    for rebuild in hooks(current_app).after_restore:
         rebuild()
 
 
-@click.command("check")
-@with_appcontext
-def check_command() -> None:
-    """Check the database, stored files and every area's own integrity checks."""
+def _problems() -> list[str]:
     from circle.backup import check_database, check_files
 
     problems = check_database(db.session) + check_files(
         db.session, Path(current_app.config["UPLOAD_DIR"])
     )
-    for extra in current_app.extensions.get("integrity_checks", []):
-        problems += extra(db.session)
+    for check in hooks(current_app).checks:
+        problems += check.check(db.session)
+    return problems
+
+
+@click.command("check")
+@click.option("--repair", is_flag=True, help="Mend what the checks find, then check again.")
+@with_appcontext
+def check_command(repair: bool) -> None:
+    """Check the database, stored files and every area's own integrity checks."""
+    problems = _problems()
     for problem in problems:
         click.echo(problem)
+    if problems and repair:
+        for check in hooks(current_app).checks:
+            if check.repair is not None:
+                for done in check.repair(db.session):
+                    click.echo(f"repaired: {done}")
+        db.session.commit()
+        problems = _problems()
+        for problem in problems:
+            click.echo(f"still: {problem}")
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
     click.echo("ok: database, files and indexes agree")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from circle.auth.passwords import hash_password
+from circle.hooks import DemoLoader
 from circle.models import (
     Circle,
     MainQuestion,
@@ -113,8 +114,6 @@ QUESTIONS = [
     "Hva skal til for at unge som flytter for seg selv, får en trygg og varig bolig?",
     "Hvordan kan tjenestene gi oppfølging som ungdommen selv opplever som nyttig?",
 ]
-
-DemoLoader = Callable[[Session, Circle, dict[str, Member]], None]
 
 
 def _member(session: Session, local: str, name: str, title: str, admin: bool = False) -> Member:
@@ -243,8 +242,3 @@ def _finished_vote(session: Session, circle: Circle, people: dict[str, Any]) -> 
     from circle.models import utcnow
 
     vote_round.closed_at = utcnow()
-
-
-def register_demo_loader(app: Any, loader: DemoLoader) -> None:
-    """Let an area add its demo objects to the demo circle (called by `flask demo`)."""
-    app.extensions.setdefault("demo_loaders", []).append(loader)

@@ -102,20 +102,11 @@ def resolve_reports(session: Any, ids: Iterable[int], member: Any) -> dict[int, 
 
 
 def _register_hooks(app: Flask) -> None:
-    # The threads engineer owns circle/threads/subjects.py and the meetings engineer
-    # meetings/readings.py; if either is missing there is nothing to register with.
-    try:
-        from circle.threads.subjects import register_subject_kind
-    except ImportError:
-        app.logger.debug("circle.threads.subjects missing; reports not registered as subject")
-    else:
-        register_subject_kind(app, "report", resolve_report_subject)
-    try:
-        from meetings.readings import register_report_links
-    except ImportError:
-        app.logger.debug("meetings.readings missing; agenda items cannot link reports")
-    else:
-        register_report_links(app, match=match_report_url, resolve=resolve_reports)
+    from circle.hooks import register_report_links
+    from circle.threads.subjects import register_subject_kind
+
+    register_subject_kind(app, "report", resolve_report_subject)
+    register_report_links(app, match=match_report_url, resolve=resolve_reports)
 
 
 def init_app(app: Flask) -> None:
@@ -123,8 +114,13 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     import library.models  # noqa: F401  (register the tables with the metadata)
-    from circle.demo import register_demo_loader
-    from circle.home import register_home_panel, register_nav_item
+    from circle.hooks import (
+        register_after_restore,
+        register_check,
+        register_demo_loader,
+        register_home_panel,
+        register_nav_item,
+    )
     from library.cli import library_cli
     from library.demo import load_demo_library
     from library.index import integrity_check
@@ -135,8 +131,8 @@ def init_app(app: Flask) -> None:
     register_home_panel(app, 30, home_panel)
     register_demo_loader(app, load_demo_library)
     app.cli.add_command(library_cli)
-    app.extensions.setdefault("integrity_checks", []).append(integrity_check)
-    app.extensions.setdefault("after_restore", []).append(_rebuild_after_restore)
+    register_check(app, "library", integrity_check)
+    register_after_restore(app, _rebuild_after_restore)
     _register_hooks(app)
 
 

@@ -83,13 +83,8 @@ def reference_feed_items(session: Any, circle: Any) -> list[Any]:
 
 
 def _register_with_threads(app: Flask) -> None:
-    # The threads engineer owns circle/threads/subjects.py; if it is missing there is nothing
-    # to register with, and this area must not create it.
-    try:
-        from circle.threads.subjects import register_reference_feed, register_subject_kind
-    except ImportError:
-        app.logger.debug("circle.threads.subjects missing; minutes not registered as subject")
-        return
+    from circle.threads.subjects import register_reference_feed, register_subject_kind
+
     register_subject_kind(app, "minutes", resolve_minutes)
     register_reference_feed(app, reference_feed_items)
 
@@ -99,8 +94,12 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     import meetings.models  # noqa: F401  (register the tables with the metadata)
-    from circle.demo import register_demo_loader
-    from circle.home import register_home_panel, register_nav_item
+    from circle.hooks import (
+        register_demo_loader,
+        register_home_panel,
+        register_nav_item,
+        register_report_section,
+    )
     from meetings.cli import meetings_cli
     from meetings.demo import load_demo_meetings
     from meetings.services.report import meeting_series_section
@@ -111,6 +110,5 @@ def init_app(app: Flask) -> None:
     register_home_panel(app, 10, home_panel)
     register_demo_loader(app, load_demo_meetings)
     app.cli.add_command(meetings_cli)
-    # The compiled final report (projects) collects sections through this extension key.
-    app.extensions.setdefault("final_report_sections", []).append((20, meeting_series_section))
+    register_report_section(app, meeting_series_section, order=20)
     _register_with_threads(app)

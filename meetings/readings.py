@@ -1,46 +1,24 @@
-"""Pre-reading on agenda items, and the two hooks through which the library links its reports.
+"""Pre-reading on agenda items; the library links its reports through circle.hooks.
 
-The meetings area never imports the library. The library registers, in its own init_app:
-
-    from meetings.readings import register_report_links
-    register_report_links(app, match=match_report_url, resolve=resolve_reports)
-
-- match(session, url) -> int | None: the id of the library report a pasted URL points at
-  (e.g. "/c/overganger/library/reports/12" or its full BASE_URL form), else None.
-- resolve(session, ids, member) -> dict[int, tuple[str, str]]: for the reports among `ids`
-  that `member` may see, their current (title, url). Reports left out are shown to that
-  member as plain titles without a link.
+The meetings area never imports the library: the library registers, in its own init_app,
+`circle.hooks.register_report_links(app, match=..., resolve=...)` (see circle.hooks.ReportLinks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
-ReportMatcher = Callable[[Session, str], int | None]
-ReportResolver = Callable[[Session, Iterable[int], Any], dict[int, tuple[str, str]]]
-
-
-@dataclass(frozen=True)
-class ReportLinks:
-    """The library's two callbacks."""
-
-    match: ReportMatcher
-    resolve: ReportResolver
-
-
-def register_report_links(app: Flask, *, match: ReportMatcher, resolve: ReportResolver) -> None:
-    """Let the library turn pasted report URLs into report links (called from its init_app)."""
-    app.extensions["meetings_report_links"] = ReportLinks(match, resolve)
+from circle.hooks import ReportLinks, hooks
 
 
 def report_links(app: Flask) -> ReportLinks | None:
     """Return the library's callbacks, if the library registered them."""
-    return app.extensions.get("meetings_report_links")
+    return hooks(app).report_links
 
 
 @dataclass(frozen=True)

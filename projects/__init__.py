@@ -10,8 +10,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     import projects.models  # noqa: F401  (register the tables with the metadata)
-    from circle.demo import register_demo_loader
-    from circle.home import register_home_panel, register_nav_item
+    from circle.hooks import register_demo_loader, register_home_panel, register_nav_item
     from projects.demo import load_all as load_demo_projects
     from projects.panels import home_panel
     from projects.subjects import register_subjects

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from flask import Flask, has_request_context, url_for
@@ -84,11 +82,7 @@ def reference_feed_items(session: Session, circle: Circle) -> list[dict[str, Any
 
 def register_subjects(app: Flask) -> None:
     """Register "project_update" and the reference feed with the threads registries."""
-    # The threads area is written in parallel; without circle/threads/subjects.py there is
-    # nothing to register with, and the projects area must work on its own.
-    if importlib.util.find_spec("circle.threads.subjects") is None:
-        return
-    module = importlib.import_module("circle.threads.subjects")
-    module.register_subject_kind(app, KIND, resolve_update)
-    if hasattr(module, "register_reference_feed"):
-        module.register_reference_feed(app, reference_feed_items)
+    from circle.threads.subjects import register_reference_feed, register_subject_kind
+
+    register_subject_kind(app, KIND, resolve_update)
+    register_reference_feed(app, reference_feed_items)

@@ -14,9 +14,9 @@ def init_app(app: Flask) -> None:
     from flask_login import current_user
 
     import circle.threads.models  # noqa: F401  (register the tables with the metadata)
-    from circle.demo import register_demo_loader
     from circle.extensions import db
     from circle.home import register_home_panel, register_nav_item
+    from circle.hooks import register_demo_loader
     from circle.threads.cli import notifications
     from circle.threads.demo import load_demo
     from circle.threads.models import StatusUpdate

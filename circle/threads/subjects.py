@@ -10,9 +10,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from circle.hooks import hooks
+
 ROLE_NAMES = frozenset({"leader", "participant", "reference", "unit_leader"})
-_KINDS_KEY = "thread_subject_kinds"
-_FEEDS_KEY = "reference_feeds"
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ Resolver = Callable[[Session, int], Subject | None]
 
 def register_subject_kind(app: Flask, kind: str, resolve: Resolver) -> None:
     """Let threads attach to objects of this kind; resolve returns None for unshareable ones."""
-    kinds = app.extensions.setdefault(_KINDS_KEY, {})
+    kinds = hooks(app).subject_kinds
     if kind in kinds and kinds[kind] is not resolve:
         raise ValueError(f"subject kind {kind!r} is registered already")
     kinds[kind] = resolve
@@ -40,7 +40,7 @@ def register_subject_kind(app: Flask, kind: str, resolve: Resolver) -> None:
 
 def subject_kinds(app: Flask) -> frozenset[str]:
     """Return the registered subject kinds."""
-    return frozenset(app.extensions.get(_KINDS_KEY, {}))
+    return frozenset(hooks(app).subject_kinds)
 
 
 def resolve_subject(
@@ -49,7 +49,7 @@ def resolve_subject(
     """Return the subject, or None when the kind is unknown or the object is not shareable."""
     if kind is None or id is None:
         return None
-    resolve = app.extensions.get(_KINDS_KEY, {}).get(kind)
+    resolve = hooks(app).subject_kinds.get(kind)
     if resolve is None:
         return None
     subject = resolve(session, id)
@@ -87,7 +87,7 @@ ReferenceFeed = Callable[[Session, Any], Iterable[Any]]
 
 def register_reference_feed(app: Flask, fn: ReferenceFeed) -> None:
     """Add a source of items shared with a circle's reference group (approved minutes, ...)."""
-    app.extensions.setdefault(_FEEDS_KEY, []).append(fn)
+    hooks(app).reference_feeds.append(fn)
 
 
 def _as_item(raw: Any) -> FeedItem:
@@ -115,7 +115,7 @@ def _sort_key(item: FeedItem) -> tuple[int, str]:
 def reference_feed(app: Flask, session: Session, circle: Any, limit: int = 20) -> list[FeedItem]:
     """Return the items every registered feed shares with the circle's reference group."""
     items: list[FeedItem] = []
-    for fn in app.extensions.get(_FEEDS_KEY, []):
+    for fn in hooks(app).reference_feeds:
         items.extend(_as_item(raw) for raw in fn(session, circle))
     items = [item for item in items if item.title and _is_site_path(item.url)]
     items.sort(key=_sort_key, reverse=True)

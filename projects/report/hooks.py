@@ -1,43 +1,24 @@
-"""Sections other areas contribute to the final report, without importing each other.
+"""Sections other areas contribute to the final report (registered through circle.hooks).
 
-Contract (the meetings area uses it for the meeting series):
-
-    app.extensions.setdefault("final_report_sections", []).append((order, fn))
-    # or, equivalently: projects.report.hooks.register_report_section(app, fn, order=20)
-
-`fn(session, circle)` returns None (nothing to add) or a mapping / ReportBlockSection with
-`title` (str), `blocks` (a list of {"kind": "paragraph", "text": str},
-{"kind": "markdown", "text": str} or {"kind": "table", "header": [str], "rows": [[str]]})
-and optionally `ready` (bool, default True; False is flagged in the report). Sections appear
-after the circle's background and before the projects, lower `order` first.
+An area calls `circle.hooks.register_report_section(app, fn, order=20)`; `fn(session, circle)`
+returns None (nothing to add) or a `circle.hooks.ReportSection`. Sections appear after the
+circle's background and before the projects, lower `order` first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
-EXTENSION_KEY = "final_report_sections"
-ReportSectionFn = Callable[[Session, Any], Any]
+from circle.hooks import ReportSection, hooks, register_report_section
 
+# The name the compiler has always used for a contributed section.
+ReportBlockSection = ReportSection
 
-@dataclass
-class ReportBlockSection:
-    """A contributed section: a title and blocks (paragraph, markdown or table)."""
-
-    title: str
-    blocks: list[dict[str, Any]] = field(default_factory=list)
-    ready: bool = True
-
-
-def register_report_section(app: Flask, fn: ReportSectionFn, order: int = 20) -> None:
-    """Let another area add a section to every circle's final report."""
-    sections = app.extensions.setdefault(EXTENSION_KEY, [])
-    sections.append((order, fn))
+__all__ = ["ReportBlockSection", "contributed_sections", "register_report_section"]
 
 
 def _normalise(value: Any) -> ReportBlockSection | None:
@@ -72,7 +53,7 @@ def _normalise(value: Any) -> ReportBlockSection | None:
 
 def contributed_sections(app: Flask, session: Session, circle: Any) -> list[ReportBlockSection]:
     """Collect the sections other areas contribute, in order."""
-    entries = sorted(app.extensions.get(EXTENSION_KEY, []), key=lambda item: item[0])
+    entries = hooks(app).report_sections
     sections = []
     for _order, fn in entries:
         section = _normalise(fn(session, circle))

@@ -89,3 +89,36 @@ def test_demo_is_idempotent_and_shaped_like_a_circle(runner, session):
     vote = session.scalar(select(VoteRound).where(VoteRound.circle_id == circle.id))
     assert vote is not None and vote.closed_at is not None
     assert session.scalar(select(func.count(Theme.id)).where(Theme.chosen.is_(True))) >= 3
+
+
+def test_check_reports_problems_and_repair_mends_them(app, runner):
+    from circle.hooks import register_check
+
+    broken = {"flag": True}
+
+    def check(_session):
+        return ["test: the flag is set"] if broken["flag"] else []
+
+    def repair(_session):
+        broken["flag"] = False
+        return ["test: cleared the flag"]
+
+    register_check(app, "test", check, repair)
+    plain = runner.invoke(args=["check"])
+    assert plain.exit_code != 0
+    assert "test: the flag is set" in plain.output
+    assert broken["flag"]  # a plain check changes nothing
+
+    mended = runner.invoke(args=["check", "--repair"])
+    assert mended.exit_code == 0, mended.output
+    assert "repaired: test: cleared the flag" in mended.output
+    assert runner.invoke(args=["check"]).exit_code == 0
+
+
+def test_check_repair_fails_when_a_problem_stays(app, runner):
+    from circle.hooks import register_check
+
+    register_check(app, "stuck", lambda _s: ["stuck: cannot be mended"])
+    result = runner.invoke(args=["check", "--repair"])
+    assert result.exit_code != 0
+    assert "still: stuck: cannot be mended" in result.output

@@ -171,7 +171,7 @@ def test_contributed_section_from_another_area(app, session, people, make_projec
         }
 
     register_report_section(app, meetings_section, order=10)
-    app.extensions["final_report_sections"].append((20, lambda s, c: None))
+    register_report_section(app, lambda s, c: None, order=20)
     with app.test_request_context():
         report = compile_report(app, session, people.circle)
         data = report_docx(report)

@@ -1,0 +1,139 @@
+"""Typed cross-area hooks: the slots areas fill so that `circle` never imports them.
+
+Each app holds one `Hooks` object. An area registers in its `init_app` through the typed
+functions below (or the thin wrappers its neighbours offer, e.g. `circle.home`), and the core
+reads the slots it needs. Nothing here is guarded by `try/except ImportError`: a missing module
+is a real error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+_EXT_KEY = "circle.hooks"
+
+# A home panel returns (template name, context) for this circle and member, or None to hide.
+HomePanel = Callable[[Any, Any], tuple[str, dict[str, Any]] | None]
+# A demo loader adds its area's demo objects: fn(session, demo circle, people by key) -> None.
+DemoLoader = Callable[[Session, Any, dict[str, Any]], None]
+# An integrity check returns the problems it finds, one readable line each.
+IntegrityCheck = Callable[[Session], list[str]]
+# A repair mends what its check found and returns what it did, one line each.
+IntegrityRepair = Callable[[Session], list[str]]
+# A final-report section: fn(session, circle) -> ReportSection | None.
+ReportSectionFn = Callable[[Session, Any], "ReportSection | None"]
+# Report links for pre-reading: match(session, url) -> report id or None;
+# resolve(session, ids, member) -> {id: (title, url)} for the reports the member may see.
+ReportMatcher = Callable[[Session, str], int | None]
+ReportResolver = Callable[[Session, Iterable[int], Any], dict[int, tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in every circle's menu: an endpoint that takes `slug`."""
+
+    order: int
+    endpoint: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class Check:
+    """An area's integrity check for `flask check`, with an optional repair for `--repair`."""
+
+    name: str
+    check: IntegrityCheck
+    repair: IntegrityRepair | None = None
+
+
+@dataclass
+class ReportSection:
+    """A section another area adds to the final report.
+
+    ``blocks`` holds {"kind": "paragraph", "text": str}, {"kind": "markdown", "text": str} or
+    {"kind": "table", "header": [str], "rows": [[str]]}; ``ready=False`` is flagged.
+    """
+
+    title: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    ready: bool = True
+
+
+@dataclass(frozen=True)
+class ReportLinks:
+    """How pasted library URLs become report links on agenda items."""
+
+    match: ReportMatcher
+    resolve: ReportResolver
+
+
+@dataclass
+class Hooks:
+    """Everything the areas have registered with one app."""
+
+    home_panels: list[tuple[int, HomePanel]] = field(default_factory=list)
+    nav_items: list[NavItem] = field(default_factory=list)
+    demo_loaders: list[DemoLoader] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    after_restore: list[Callable[[], None]] = field(default_factory=list)
+    report_sections: list[tuple[int, ReportSectionFn]] = field(default_factory=list)
+    report_links: ReportLinks | None = None
+    # Filled by circle.threads.subjects (kinds of objects threads attach to, reference feeds).
+    subject_kinds: dict[str, Callable[[Session, int], Any]] = field(default_factory=dict)
+    reference_feeds: list[Callable[[Session, Any], Iterable[Any]]] = field(default_factory=list)
+
+
+def hooks(app: Flask) -> Hooks:
+    """Return the app's hooks, creating the empty set on first use."""
+    found = app.extensions.get(_EXT_KEY)
+    if found is None:
+        found = app.extensions[_EXT_KEY] = Hooks()
+    return found
+
+
+def register_home_panel(app: Flask, order: int, panel: HomePanel) -> None:
+    """Add a panel to every circle's home page; lower order comes first."""
+    panels = hooks(app).home_panels
+    panels.append((order, panel))
+    panels.sort(key=lambda item: item[0])
+
+
+def register_nav_item(app: Flask, order: int, endpoint: str, label: Any) -> None:
+    """Add a link (an endpoint taking `slug`) to every circle's menu."""
+    items = hooks(app).nav_items
+    items.append(NavItem(order, endpoint, label))
+    items.sort(key=lambda item: item.order)
+
+
+def register_demo_loader(app: Flask, loader: DemoLoader) -> None:
+    """Let an area add its demo objects to the demo circle (called by `flask demo`)."""
+    hooks(app).demo_loaders.append(loader)
+
+
+def register_check(
+    app: Flask, name: str, check: IntegrityCheck, repair: IntegrityRepair | None = None
+) -> None:
+    """Add an integrity check (and its repair) to `flask check`."""
+    hooks(app).checks.append(Check(name, check, repair))
+
+
+def register_after_restore(app: Flask, rebuild: Callable[[], None]) -> None:
+    """Rebuild derived data (e.g. a search index) after `flask backup restore`."""
+    hooks(app).after_restore.append(rebuild)
+
+
+def register_report_section(app: Flask, fn: ReportSectionFn, order: int = 20) -> None:
+    """Add a section to every circle's final report; lower order comes first."""
+    sections = hooks(app).report_sections
+    sections.append((order, fn))
+    sections.sort(key=lambda item: item[0])
+
+
+def register_report_links(app: Flask, *, match: ReportMatcher, resolve: ReportResolver) -> None:
+    """Let the library turn pasted report URLs into report links on agenda items."""
+    hooks(app).report_links = ReportLinks(match, resolve)
