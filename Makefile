@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DATA_DIR ?= $(CURDIR)/instance
+PORT   ?= 5000
+export BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-sqlite test-postgres install lint translations translations-update clean
 
@@ -18,10 +20,13 @@ install: $(STAMP) translations
 translations: $(STAMP)
 	$(BIN)/pybabel -q compile -d translations
 
+# The web server and, beside it, the job worker (mail, uploads, search index); Ctrl-C stops both.
 run: install
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app demo
-	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app app worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask --app app run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 test: install

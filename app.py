@@ -58,13 +58,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Create and configure the Flask application."""
     import circle.themes.models  # noqa: F401  (register the tables with the metadata)
     from circle import cli as circle_cli
+    from circle.auth.reset_mail import init_reset_mail
     from circle.auth.views import bp as auth_bp
     from circle.circles.views import bp as circles_bp
     from circle.config import load_config
     from circle.extensions import babel, csrf, db, login_manager, migrate
     from circle.home import init_home, register_home_panel, register_nav_item
     from circle.i18n import init_i18n, select_locale
+    from circle.jobs import init_jobs
     from circle.login import init_login
+    from circle.mail import init_mail
     from circle.members.views import bp as members_bp
     from circle.security import SecureWhenHttpsSessionInterface, init_security
     from circle.text import render_markdown
@@ -120,6 +123,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_nav_item(app, 90, "themes.index", lazy_gettext("Temaer"))
     register_home_panel(app, 90, themes_home_panel)
     circle_cli.register(app)
+    init_jobs(app)
+    init_mail(app)
+    init_reset_mail(app)
     for area in _areas():
         area.init_app(app)
     _register_error_pages(app)

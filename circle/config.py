@@ -68,6 +68,10 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "LOGIN_RATE_WINDOW_MINUTES": int(env.get("LOGIN_RATE_WINDOW_MINUTES", "15")),
         "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", "0")),
         "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "14")),
+        # The job queue's storage: empty for SQLite in DATA_DIR, or redis://host:6379/0.
+        "QUEUE_URL": env.get("QUEUE_URL", ""),
+        # Run jobs in the process that commits them, right after the commit (tests, one-offs).
+        "JOBS_EAGER": _bool(env.get("JOBS_EAGER")),
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_MINUTES", "60")) * 60,
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",

@@ -72,6 +72,31 @@ class ReportLinks:
     resolve: ReportResolver
 
 
+# A job handler does one job's work: fn(session, payload). It flushes, never commits (the
+# runner commits the work and the job's "done" together) and must be safe to run twice.
+JobHandler = Callable[[Session, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A kind of background job: its handler, how often to try, how long one run may hold it."""
+
+    kind: str
+    handler: JobHandler
+    max_attempts: int = 8
+    lease_seconds: int = 900
+
+
+@dataclass(frozen=True)
+class PeriodicSpec:
+    """A job enqueued on a schedule (Huey crontab fields, e.g. {"minute": "0", "hour": "3"})."""
+
+    name: str
+    kind: str
+    schedule: dict[str, str]
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class Hooks:
     """Everything the areas have registered with one app."""
@@ -86,6 +111,8 @@ class Hooks:
     # Filled by circle.threads.subjects (kinds of objects threads attach to, reference feeds).
     subject_kinds: dict[str, Callable[[Session, int], Any]] = field(default_factory=dict)
     reference_feeds: list[Callable[[Session, Any], Iterable[Any]]] = field(default_factory=list)
+    jobs: dict[str, JobSpec] = field(default_factory=dict)
+    periodic: list[PeriodicSpec] = field(default_factory=list)
 
 
 def hooks(app: Flask) -> Hooks:
@@ -137,3 +164,24 @@ def register_report_section(app: Flask, fn: ReportSectionFn, order: int = 20) ->
 def register_report_links(app: Flask, *, match: ReportMatcher, resolve: ReportResolver) -> None:
     """Let the library turn pasted report URLs into report links on agenda items."""
     hooks(app).report_links = ReportLinks(match, resolve)
+
+
+def register_job(
+    app: Flask, kind: str, handler: JobHandler, *, max_attempts: int = 8, lease_seconds: int = 900
+) -> None:
+    """Let `circle.jobs.enqueue(session, kind, ...)` run handler in the background."""
+    registered = hooks(app).jobs
+    if kind in registered and registered[kind].handler is not handler:
+        raise ValueError(f"job kind {kind!r} is registered already")
+    registered[kind] = JobSpec(kind, handler, max_attempts, lease_seconds)
+
+
+def register_periodic(
+    app: Flask,
+    name: str,
+    kind: str,
+    schedule: dict[str, str],
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Enqueue a job of this kind on a schedule (once per time slot, however many workers run)."""
+    hooks(app).periodic.append(PeriodicSpec(name, kind, dict(schedule), dict(payload or {})))

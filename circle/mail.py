@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import smtplib
 import ssl
-import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
 from circle.identity import ensure_no_identity_number
 
@@ -39,7 +44,7 @@ class Notice:
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
 
 
-def build_message(notice: Notice, sender: str) -> EmailMessage:
+def build_message(notice: Notice, sender: str, message_id: str | None = None) -> EmailMessage:
     """Return the EmailMessage for a notice; the body holds only fixed text, a title and a link."""
     ensure_no_identity_number(notice.subject, notice.title)
     msg = EmailMessage()
@@ -47,7 +52,7 @@ def build_message(notice: Notice, sender: str) -> EmailMessage:
     msg["To"] = notice.to
     msg["Subject"] = notice.subject
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain="forskningssirkel.local")
+    msg["Message-ID"] = message_id or make_msgid(domain="forskningssirkel.local")
     msg["Auto-Submitted"] = "auto-generated"
     parts = ["Hei,", "", notice.intro]
     if notice.title:
@@ -63,29 +68,134 @@ def build_message(notice: Notice, sender: str) -> EmailMessage:
     return msg
 
 
-def send_notices(config: Mapping[str, object], notices: Iterable[Notice]) -> int:
-    """Send notices over SMTP, or write them to the outbox folder when no SMTP host is set."""
-    messages = [build_message(n, str(config["MAIL_FROM"])) for n in notices]
-    if not messages:
-        return 0
-    if not config.get("MAIL_SERVER"):
-        outbox = Path(str(config["OUTBOX_DIR"]))
-        outbox.mkdir(parents=True, exist_ok=True)
-        for msg in messages:
-            path = outbox / f"{uuid.uuid4().hex}.eml"
-            path.write_bytes(msg.as_bytes())
-            log.info("mail written to outbox: %s (subject %r)", path.name, msg["Subject"])
-        return len(messages)
+def _smtp(config: Mapping[str, object]) -> smtplib.SMTP:
     host, port = str(config["MAIL_SERVER"]), int(config["MAIL_PORT"])  # type: ignore[arg-type]
     context = ssl.create_default_context()
-    smtp_cls = smtplib.SMTP_SSL if config.get("MAIL_SSL") else smtplib.SMTP
-    kwargs = {"context": context} if config.get("MAIL_SSL") else {}
-    with smtp_cls(host, port, timeout=20, **kwargs) as smtp:
+    if config.get("MAIL_SSL"):
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=20, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=20)
+    try:
         if config.get("MAIL_STARTTLS"):
             smtp.starttls(context=context)
         if config.get("MAIL_USERNAME"):
             smtp.login(str(config["MAIL_USERNAME"]), str(config["MAIL_PASSWORD"]))
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _write_outbox(config: Mapping[str, object], msg: EmailMessage) -> None:
+    outbox = Path(str(config["OUTBOX_DIR"]))
+    outbox.mkdir(parents=True, exist_ok=True)
+    # Named after the Message-ID, so a message written twice (a retried job) is one file.
+    name = hashlib.sha256(str(msg["Message-ID"]).encode()).hexdigest()[:32]
+    path = outbox / f"{name}.eml"
+    tmp = path.with_suffix(".part")
+    tmp.write_bytes(msg.as_bytes())
+    tmp.replace(path)
+    log.info("mail written to outbox: %s", path.name)
+
+
+def send_messages(config: Mapping[str, object], messages: list[EmailMessage]) -> int:
+    """Send built messages over SMTP, or write them to the outbox folder without SMTP_HOST."""
+    if not messages:
+        return 0
+    if not config.get("MAIL_SERVER"):
+        for msg in messages:
+            _write_outbox(config, msg)
+        return len(messages)
+    with _smtp(config) as smtp:
         for msg in messages:
             smtp.send_message(msg)
     log.info("sent %d mail(s) via SMTP", len(messages))
     return len(messages)
+
+
+def send_notices(config: Mapping[str, object], notices: Iterable[Notice]) -> int:
+    """Build and send notices at once (the mail job's last step; views queue them instead)."""
+    return send_messages(config, [build_message(n, str(config["MAIL_FROM"])) for n in notices])
+
+
+# The one policy for mail: queued in the transaction that causes it, sent by a job after the
+# commit, retried while the SMTP server is down, never lost, and shown to the circle's leaders
+# (and site administrators) if it finally fails.
+MAIL_JOB = "mail.send"
+MAIL_ATTEMPTS = 16  # with doubling waits capped at an hour: about nine hours of trying
+
+
+def _plain(value: Any) -> Any:
+    """Resolve lazy strings; keep JSON values as they are."""
+    if value is None or isinstance(value, bool | int | float | dict | list | tuple):
+        return value
+    return str(value)
+
+
+def notice_payload(notice: Notice, message_id: str) -> dict[str, Any]:
+    """Return a notice as JSON-ready data for the mail job (strings resolved now)."""
+    data = {k: _plain(v) for k, v in asdict(notice).items() if k != "attachments"}
+    data["attachments"] = [
+        {
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "data": base64.b64encode(a.data).decode("ascii"),
+        }
+        for a in notice.attachments
+    ]
+    data["message_id"] = message_id
+    return data
+
+
+def notice_from_payload(payload: Mapping[str, Any]) -> tuple[Notice, str]:
+    """Return the notice and Message-ID a mail job carries."""
+    fields = {k: v for k, v in payload.items() if k not in {"attachments", "message_id"}}
+    attachments = tuple(
+        Attachment(a["filename"], a["content_type"], base64.b64decode(a["data"]))
+        for a in payload.get("attachments", [])
+    )
+    return Notice(**fields, attachments=attachments), str(payload["message_id"])
+
+
+def queue_notices(
+    session: Session, notices: Iterable[Notice], *, circle_id: int | None = None
+) -> int:
+    """Queue notices in the session's transaction; each is sent by its own job after commit."""
+    from circle.jobs import enqueue
+
+    count = 0
+    for notice in notices:
+        ensure_no_identity_number(notice.subject, notice.title)
+        message_id = make_msgid(domain="forskningssirkel.local")
+        enqueue(session, MAIL_JOB, notice_payload(notice, message_id), circle_id=circle_id)
+        count += 1
+    return count
+
+
+def _permanent(exc: smtplib.SMTPException) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and code >= 500
+
+
+def send_mail_job(_session: Session, payload: dict[str, Any]) -> None:
+    """The mail job: build the message (same Message-ID on every attempt) and send it."""
+    from circle.jobs import PermanentJobError
+
+    notice, message_id = notice_from_payload(payload)
+    config = current_app.config
+    msg = build_message(notice, str(config["MAIL_FROM"]), message_id=message_id)
+    try:
+        send_messages(config, [msg])
+    except smtplib.SMTPException as exc:
+        if _permanent(exc):
+            raise PermanentJobError(f"the mail server refused the message: {exc}") from exc
+        raise
+
+
+def init_mail(app: Flask) -> None:
+    """Register the mail job."""
+    from circle.hooks import register_job
+
+    register_job(app, MAIL_JOB, send_mail_job, max_attempts=MAIL_ATTEMPTS, lease_seconds=120)

@@ -124,6 +124,7 @@ def init_app(app: Flask) -> None:
     from library.cli import library_cli
     from library.demo import load_demo_library
     from library.index import integrity_check
+    from library.indexing import init_indexing
     from library.views import load_views
 
     app.register_blueprint(load_views())
@@ -132,6 +133,7 @@ def init_app(app: Flask) -> None:
     register_demo_loader(app, load_demo_library)
     app.cli.add_command(library_cli)
     register_check(app, "library", integrity_check)
+    init_indexing(app)
     register_after_restore(app, _rebuild_after_restore)
     _register_hooks(app)
 

@@ -242,7 +242,6 @@ def _seed_files(folder: Path) -> list[tuple[str, bytes, dict[str, Any]]]:
 
 def load_demo_library(session: Session, circle: Circle, people: dict[str, Member]) -> None:
     """Add the demo reports, the shared seed reports and a reading list to the demo circle."""
-    from library.index import sync_after_commit
     from library.services.reading_lists import add_entry, create_reading_list
     from library.services.reports import add_report
 
@@ -278,5 +277,4 @@ def load_demo_library(session: Session, circle: Circle, people: dict[str, Member
     for name, note in entries:
         if name in added:
             add_entry(session, reading_list, circle, added[name], actor=leader, note=note)
-    session.flush()
-    sync_after_commit(session, [r.id for r in added.values()])
+    session.flush()  # the index jobs are queued with the commit (library.indexing)

@@ -1,8 +1,8 @@
 """The process-wide search backend, and keeping it in step with the database.
 
-Index writes always happen after the database commit (``sync_reports``), so the index never
-holds a report the database rolled back. When a write fails the report stays in the database,
-`flask check` reports the difference, and `flask library reindex` repairs it.
+Index writes happen in a job queued with the change (library.indexing) and run after the
+commit, so the index never holds a report the database rolled back; a failed write is retried.
+`flask check` reports any difference, and `flask library reindex` rebuilds the whole index.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from library.models import Report, ReportPage
@@ -107,32 +106,6 @@ def sync_reports(
             log.exception("search index update failed for report %s", report_id)
             failed.append(report_id)
     return failed
-
-
-def sync_after_commit(session: Any, ids: Iterable[int]) -> None:
-    """Index these reports once the session's transaction commits (used by the demo loader)."""
-    real = session() if callable(session) and not isinstance(session, Session) else session
-    pending = list(ids)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    docs: list[ReportDoc] = []
-
-    def before(sess: Session) -> None:
-        docs[:] = [report_doc(r) for r in _load(sess, pending)]
-
-    def after(_sess: Session) -> None:
-        backend = get_backend(app)
-        for doc in docs:
-            try:
-                backend.index_report(doc)
-            except Exception:  # noqa: BLE001
-                log.exception("search index update failed for report %s", doc.id)
-
-    def rolled_back(_sess: Session) -> None:
-        pending.clear()  # nothing of it was committed, so there is nothing to index
-
-    event.listen(real, "before_commit", before, once=True)
-    event.listen(real, "after_commit", after, once=True)
-    event.listen(real, "after_rollback", rolled_back, once=True)
 
 
 def all_docs(session: Session, batch: int = 20) -> Iterator[ReportDoc]:

@@ -8,7 +8,9 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 
-from circle.models import UTCDateTime  # noqa: F401  (custom column type)
+# Revisions never import application code: a released revision must mean the same schema
+# whatever the code looks like later. Timestamps are plain DateTime(timezone=True) here (the
+# models' UTCDateTime stores exactly that); replace any UTCDateTime the autogenerator writes.
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

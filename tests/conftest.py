@@ -108,6 +108,9 @@ def app(tmp_path: Path, smtp_server) -> Iterator[Flask]:  # noqa: ANN001
             "MAIL_STARTTLS": False,
             "MAIL_USERNAME": "",
             "BASE_URL": "http://sirkel.test",
+            # Jobs run right after the commit that queued them, in this process.
+            "JOBS_EAGER": True,
+            "QUEUE_URL": "memory://",
             "WTF_CSRF_ENABLED": False,
         }
     )

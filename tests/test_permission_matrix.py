@@ -160,6 +160,8 @@ def matrix_env(tmp_path_factory, smtp_server) -> MatrixEnv:  # noqa: ANN001
             "MAIL_STARTTLS": False,
             "MAIL_USERNAME": "",
             "BASE_URL": "http://sirkel.test",
+            "JOBS_EAGER": True,
+            "QUEUE_URL": "memory://",
             "WTF_CSRF_ENABLED": False,
         }
     )

@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -26,9 +27,9 @@ from circle.auth.forms import (
     ProfileForm,
 )
 from circle.auth.passwords import PasswordPolicyError
+from circle.auth.reset_mail import request_password_reset
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.mail import Notice, send_notices
 from circle.security import client_ip, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -88,24 +89,8 @@ def forgot_password() -> Response | str:
     """Send a reset link; the answer is the same whether the address exists or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        member = services.get_member_by_email(db.session, form.email.data)
-        if member is not None and member.active:
-            token = services.make_reset_token(current_app.config["SECRET_KEY"], member)
-            link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
-            send_notices(
-                current_app.config,
-                [
-                    Notice(
-                        to=member.email,
-                        subject=_("Nytt passord i Forskningssirkel"),
-                        intro=_(
-                            "Noen ba om å sette nytt passord for kontoen din. Lenken virker én gang "
-                            "og i begrenset tid. Ba du ikke om dette, kan du se bort fra e-posten."
-                        ),
-                        link=link,
-                    )
-                ],
-            )
+        request_password_reset(db.session, email=form.email.data, locale=str(get_locale()))
+        db.session.commit()
         flash(
             _("Hvis adressen finnes hos oss, har vi sendt en lenke for å sette nytt passord."),
             "info",

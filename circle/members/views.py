@@ -24,7 +24,7 @@ from circle.auth.services import deactivate_member, reactivate_member
 from circle.auth.views import start_session
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.mail import Notice, send_notices
+from circle.mail import Notice, queue_notices
 from circle.members import services
 from circle.members.export import directory_csv, directory_vcards
 from circle.members.forms import (
@@ -98,9 +98,10 @@ def _placement(
 
 
 def _send_invitation(issued: services.IssuedInvitation, circle: Circle) -> None:
+    """Queue the invitation mail in the request's transaction (sent after the commit)."""
     link = current_app.config["BASE_URL"] + url_for("members.accept", token=issued.token)
-    send_notices(
-        current_app.config,
+    queue_notices(
+        db.session,
         [
             Notice(
                 to=issued.invitation.email,
@@ -115,6 +116,7 @@ def _send_invitation(issued: services.IssuedInvitation, circle: Circle) -> None:
                 link=link,
             )
         ],
+        circle_id=circle.id,
     )
 
 
@@ -143,8 +145,8 @@ def invitations(slug: str) -> WerkzeugResponse | str:
         except DomainError as exc:
             flash_domain_error(exc)
         else:
-            db.session.commit()
             _send_invitation(issued, circle)
+            db.session.commit()
             flash(
                 _("Invitasjonen er sendt til %(email)s.", email=issued.invitation.email), "success"
             )
@@ -183,8 +185,8 @@ def resend(slug: str, invitation_id: int) -> WerkzeugResponse:
     except DomainError as exc:
         flash_domain_error(exc)
     else:
-        db.session.commit()
         _send_invitation(issued, circle)
+        db.session.commit()
         flash(_("Invitasjonen er sendt på nytt. Den gamle lenken virker ikke lenger."), "success")
     return redirect(url_for("members.invitations", slug=slug))
 

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     from circle.home import register_home_panel, register_nav_item
     from circle.hooks import register_demo_loader
     from circle.threads.cli import notifications
+    from circle.threads.delivery import init_delivery
     from circle.threads.demo import load_demo
     from circle.threads.models import StatusUpdate
     from circle.threads.services.notifications import unread_count
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     register_home_panel(app, 40, home_panel)
     register_demo_loader(app, load_demo)
     app.cli.add_command(notifications)
+    init_delivery(app)
 
     def resolve_status(session: Any, status_id: int):  # noqa: ANN202
         status = session.get(StatusUpdate, status_id)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
-from circle.extensions import db
-from circle.mail import Notice, send_notices
+from circle.hooks import register_job, register_periodic
+from circle.mail import Notice, queue_notices
 from circle.models import Member, utcnow
 from circle.threads.lookup import subject_lookup
 from circle.threads.models import MailMode, NoticeKind, Notification, Thread
@@ -19,9 +20,8 @@ from circle.threads.services.digests import (
     DigestBatch,
     claim_digest,
     due_digests,
-    release_digest,
 )
-from circle.threads.services.notifications import mail_due, mail_modes
+from circle.threads.services.notifications import DELIVER_JOB, mail_due, mail_modes
 from circle.threads.tokens import make_token
 
 log = logging.getLogger(__name__)
@@ -108,9 +108,15 @@ def notice_for(note: Notification, member: Member) -> Notice:
     )
 
 
-def deliver_immediate(thread_id: int) -> int:
-    """Send the e-mails due at once for a thread's new notifications; call after commit."""
-    session = db.session
+DIGESTS_JOB = "threads.digests"
+
+
+def deliver_immediate(session: Session, thread_id: int) -> int:
+    """Queue the mail due at once for a thread's unmailed notifications; return how many.
+
+    Notifications are marked mailed in the same transaction that queues their mail, so a
+    second run finds nothing to do and a crash before the commit leaves both undone.
+    """
     pending = list(
         session.scalars(
             select(Notification)
@@ -132,32 +138,24 @@ def deliver_immediate(thread_id: int) -> int:
     }
     modes = mail_modes(session, members, circle_id)
     now = utcnow()
-    notices, sent_ids, done_ids = [], [], []
+    notices, handled = [], []
     for note in pending:
         member = members[note.member_id]
         due = mail_due(note.kind, modes[member.id])
         if not member.active or due == MailMode.OFF or note.read_at is not None:
-            done_ids.append(note.id)
+            handled.append(note.id)
         elif due == MailMode.IMMEDIATE:
             notices.append(notice_for(note, member))
-            sent_ids.append(note.id)
-    _mark(done_ids + sent_ids, now)
-    session.commit()
-    try:
-        send_notices(current_app.config, notices)
-    except Exception:  # the SMTP server is down: leave them for the next digest
-        log.exception("immediate thread e-mail failed for thread %s", thread_id)
-        _mark(sent_ids, None)
-        session.commit()
-        return 0
-    return len(notices)
-
-
-def _mark(ids: list[int], when: datetime | None) -> None:
-    if ids:
-        db.session.execute(
-            update(Notification).where(Notification.id.in_(ids)).values(mailed_at=when)
+            handled.append(note.id)
+    if handled:
+        session.execute(
+            update(Notification).where(Notification.id.in_(handled)).values(mailed_at=now)
         )
+    return queue_notices(session, notices, circle_id=circle_id)
+
+
+def _deliver_job(session: Session, payload: dict[str, Any]) -> None:
+    deliver_immediate(session, int(payload["thread_id"]))
 
 
 def digest_notice(batch: DigestBatch) -> Notice:
@@ -203,24 +201,26 @@ def digest_notice(batch: DigestBatch) -> Notice:
     )
 
 
-def send_digests(now: datetime | None = None) -> tuple[int, int]:
-    """Send the due daily digests; return (sent, failed). Safe to run twice."""
-    session = db.session
+def send_digests(session: Session, now: datetime | None = None) -> int:
+    """Queue the due daily digests; return how many. Safe to run twice.
+
+    Each digest is recorded as sent in the same transaction that queues its mail, and the mail
+    job retries while the SMTP server is down, so none is lost and none goes twice.
+    """
     now = now or utcnow()
     batches = due_digests(session, now=now, lookup=subject_lookup())
-    session.commit()
-    sent = failed = 0
     for batch in batches:
-        notice = digest_notice(batch)
         claim_digest(session, batch, now=now)
-        session.commit()
-        try:
-            send_notices(current_app.config, [notice])
-        except Exception:
-            log.exception("digest to member %s failed", batch.member.id)
-            release_digest(session, batch)
-            session.commit()
-            failed += 1
-        else:
-            sent += 1
-    return sent, failed
+        queue_notices(session, [digest_notice(batch)])
+    return len(batches)
+
+
+def _digests_job(session: Session, _payload: dict[str, Any]) -> None:
+    send_digests(session)
+
+
+def init_delivery(app: Flask) -> None:
+    """Register the delivery jobs, and the digests as a periodic job (hourly; each is due once)."""
+    register_job(app, DELIVER_JOB, _deliver_job)
+    register_job(app, DIGESTS_JOB, _digests_job)
+    register_periodic(app, "digests", DIGESTS_JOB, {"minute": "5"})

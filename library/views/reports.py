@@ -15,7 +15,7 @@ from circle.files import discard_file, download_response
 from circle.models import Circle
 from circle.web import circle_or_404, flash_domain_error, require
 from library.forms import AddToListForm, ReportForm
-from library.index import get_backend, sync_reports
+from library.index import get_backend
 from library.models import Report, ReportPage
 from library.permissions import (
     can_add_report,
@@ -237,23 +237,11 @@ def edit(slug: str, report_id: int) -> Response | str:
             flash_domain_error(exc)
         else:
             db.session.commit()
-            _reindex([report.id])
             flash(_("Opplysningene om rapporten er lagret."), "success")
             return redirect(url_for("library.show", slug=slug, report_id=report.id))
     return render_template(
         "library/edit.html", circle=circle, report=report, form=form, can_curate=can_share
     )
-
-
-def _reindex(ids: list[int]) -> None:
-    if sync_reports(db.session, ids):
-        flash(
-            _(
-                "Søkeindeksen kunne ikke oppdateres nå. Rapporten er lagret, og blir søkbar "
-                "når indeksen bygges på nytt."
-            ),
-            "error",
-        )
 
 
 @bp.post("/c/<slug>/library/reports/<int:report_id>/delete")
@@ -271,7 +259,6 @@ def delete(slug: str, report_id: int) -> Response:
     db.session.commit()
     if key:
         discard_file(current_app.config["UPLOAD_DIR"], key)
-    _reindex([report_id])
     flash(_("Rapporten er slettet."), "success")
     return redirect(url_for("library.index", slug=slug))
 

@@ -12,7 +12,6 @@ from circle.extensions import db
 from circle.files import discard_file
 from circle.web import circle_or_404, require_that
 from library.forms import UploadForm
-from library.index import sync_reports
 from library.permissions import can_add_report
 from library.services import reports as services
 from library.views.common import bp
@@ -79,15 +78,6 @@ def _receive(slug: str, circle, files, *, shared: bool) -> Response:  # noqa: AN
             )
             return redirect(url_for("library.upload", slug=slug))
         raise
-    failed_index = sync_reports(db.session, [r.id for r in added])
-    if failed_index:
-        flash(
-            _(
-                "Søkeindeksen kunne ikke oppdateres nå. Rapportene er lagret, og blir søkbare "
-                "når indeksen bygges på nytt."
-            ),
-            "error",
-        )
     if len(outcomes) == 1 and added:
         report = added[0]
         flash(

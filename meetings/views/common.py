@@ -7,14 +7,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from circle import web
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.mail import Notice, send_notices
+from circle.mail import Notice, queue_notices
 from circle.models import Circle
 from meetings.models import Meeting
 from meetings.permissions import can_view_meeting, can_view_minutes
@@ -50,31 +49,24 @@ def meeting_link(meeting: Meeting) -> str:
     return absolute("meetings.show", slug=meeting.circle.slug, meeting_id=meeting.id)
 
 
-def deliver(notices: Iterable[Notice]) -> None:
-    """Send notices after the commit; a mail failure is logged and shown, never a 500."""
-    notices = list(notices)
-    if not notices:
-        return
-    try:
-        send_notices(current_app.config, notices)
-    except Exception:  # noqa: BLE001  (SMTP may fail in many ways; the change is saved)
-        log.exception("could not send %d meeting notice(s)", len(notices))
-        flash(_("Endringen er lagret, men e-posten kunne ikke sendes. Prøv igjen senere."), "error")
+def deliver(notices: Iterable[Notice], circle: Circle) -> None:
+    """Queue notices in the request's transaction: they are sent after the commit, with retries."""
+    queue_notices(db.session, notices, circle_id=circle.id)
 
 
 def run(
     target: str, message: str, action: Callable[[], Any], after: Callable[[Any], None] | None = None
 ) -> Response:
-    """Run a service call; commit once, flash, send mail, and redirect (PRG)."""
+    """Run a service call and queue its mail (after), commit once, flash, and redirect (PRG)."""
     try:
         result = action()
+        if after is not None:
+            after(result)
     except DomainError as exc:
         flash_error(exc)
     else:
         db.session.commit()
         flash(message, "success")
-        if after is not None:
-            after(result)
     return redirect(target)
 
 

@@ -131,8 +131,8 @@ def edit(slug: str, meeting_id: int) -> Response | str:
         except DomainError as exc:
             flash_error(exc)
         else:
+            deliver(_invitation_notices(meeting, circle, recipients, changed=True), circle)
             db.session.commit()
-            deliver(_invitation_notices(meeting, circle, recipients, changed=True))
             flash(
                 _("Endringene er lagret.")
                 + (
@@ -274,17 +274,14 @@ def invite(slug: str, meeting_id: int) -> Response:
     circle = circle_or_404(slug)
     require_that(can_manage_meetings, circle)
     meeting = meeting_or_404(circle, meeting_id)
-    result: dict[str, Any] = {}
 
     def action() -> None:
-        result["recipients"], result["changed"] = attendance_services.send_invitation(
+        recipients, changed = attendance_services.send_invitation(
             db.session, meeting, circle, actor=current_user
         )
+        deliver(_invitation_notices(meeting, circle, recipients, changed), circle)
 
-    response = run(meeting_url(meeting, circle), _("Innkallingen er sendt."), action)
-    if result:
-        deliver(_invitation_notices(meeting, circle, result["recipients"], result["changed"]))
-    return response
+    return run(meeting_url(meeting, circle), _("Innkallingen er sendt."), action)
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/rsvp")

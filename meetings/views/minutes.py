@@ -303,18 +303,21 @@ def send_for_review(slug: str, meeting_id: int) -> Response:
     def notify(reviewers: list) -> None:
         local = to_oslo(deadline).strftime("%d.%m.%Y kl. %H:%M")
         deliver(
-            Notice(
-                to=m.email,
-                subject=_("Referat til gjennomlesning: %(t)s", t=meeting.title),
-                intro=_(
-                    "Referatet fra et møte du var på, er klart for gjennomlesning. "
-                    "Kommenter eller foreslå rettelser innen %(d)s.",
-                    d=local,
-                ),
-                link=absolute("meetings.minutes", slug=slug, meeting_id=meeting.id),
-                title=meeting.title,
-            )
-            for m in reviewers
+            (
+                Notice(
+                    to=m.email,
+                    subject=_("Referat til gjennomlesning: %(t)s", t=meeting.title),
+                    intro=_(
+                        "Referatet fra et møte du var på, er klart for gjennomlesning. "
+                        "Kommenter eller foreslå rettelser innen %(d)s.",
+                        d=local,
+                    ),
+                    link=absolute("meetings.minutes", slug=slug, meeting_id=meeting.id),
+                    title=meeting.title,
+                )
+                for m in reviewers
+            ),
+            circle,
         )
 
     return run(
@@ -420,14 +423,19 @@ def distribute(slug: str, meeting_id: int) -> Response:
 
     def notify(recipients: list) -> None:
         deliver(
-            Notice(
-                to=m.email,
-                subject=_("Godkjent referat: %(t)s", t=meeting.title),
-                intro=_("Et godkjent referat fra %(c)s er lagt ut til orientering.", c=circle.name),
-                link=absolute("meetings.minutes", slug=slug, meeting_id=meeting.id),
-                title=meeting.title,
-            )
-            for m in recipients
+            (
+                Notice(
+                    to=m.email,
+                    subject=_("Godkjent referat: %(t)s", t=meeting.title),
+                    intro=_(
+                        "Et godkjent referat fra %(c)s er lagt ut til orientering.", c=circle.name
+                    ),
+                    link=absolute("meetings.minutes", slug=slug, meeting_id=meeting.id),
+                    title=meeting.title,
+                )
+                for m in recipients
+            ),
+            circle,
         )
 
     return run(
@@ -468,7 +476,6 @@ def correct(slug: str, meeting_id: int) -> Response | tuple[str, int] | str:
             flash_error(exc)
             meeting = meeting_or_404(circle, meeting_id, page=False)
         else:
-            db.session.commit()
             link = absolute(
                 "meetings.versions",
                 slug=slug,
@@ -477,19 +484,23 @@ def correct(slug: str, meeting_id: int) -> Response | tuple[str, int] | str:
                 b=version.number,
             )
             deliver(
-                Notice(
-                    to=m.email,
-                    subject=_("Rettet referat: %(t)s", t=meeting.title),
-                    intro=_(
-                        "Et referat du har fått tidligere, er rettet (versjon "
-                        "%(n)d). Se hva som er endret på nettsiden.",
-                        n=version.number,
-                    ),
-                    link=link,
-                    title=meeting.title,
-                )
-                for m in earlier
+                (
+                    Notice(
+                        to=m.email,
+                        subject=_("Rettet referat: %(t)s", t=meeting.title),
+                        intro=_(
+                            "Et referat du har fått tidligere, er rettet (versjon "
+                            "%(n)d). Se hva som er endret på nettsiden.",
+                            n=version.number,
+                        ),
+                        link=link,
+                        title=meeting.title,
+                    )
+                    for m in earlier
+                ),
+                circle,
             )
+            db.session.commit()
             flash(_("Referatet er rettet som versjon %(n)d.", n=version.number), "success")
             return redirect(
                 _minutes_url(

@@ -72,6 +72,9 @@ def live_app(tmp_path: Path, smtp_server) -> Iterator[Flask]:  # noqa: ANN001
             "MAIL_STARTTLS": False,
             "MAIL_SSL": False,
             "MAIL_USERNAME": "",
+            # Jobs run right after the commit that queued them, in this process.
+            "JOBS_EAGER": True,
+            "QUEUE_URL": "memory://",
             "WTF_CSRF_ENABLED": True,
             "BASE_URL": "http://127.0.0.1",  # replaced by live_server with the real port
         }

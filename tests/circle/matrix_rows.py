@@ -263,6 +263,7 @@ def build(session, world) -> None:  # noqa: ANN001
     session.add(world.extra["theme"])
     session.add(VoteRound(circle_id=world.circle.id, votes_per_member=3))
     session.flush()
+    build_jobs(session, world)
 
 
 ROWS += [
@@ -273,5 +274,73 @@ ROWS += [
         lambda w: f"/c/{w.other.slug}/audit",
         other_circle(),
         note="other circle",
+    ),
+]
+
+
+def build_jobs(session, world) -> None:  # noqa: ANN001
+    """A failed mail of each circle and a failed index job, for the failed-list pages."""
+    from circle.jobs.models import Job, JobState
+    from circle.models import utcnow
+
+    def failed(kind: str, circle_id: int | None) -> Job:
+        return Job(
+            kind=kind,
+            payload={"to": "x@test.example", "subject": "Emne"},
+            state=JobState.FAILED,
+            attempts=3,
+            max_attempts=3,
+            circle_id=circle_id,
+            last_error="SMTPServerDisconnected: gone",
+            finished_at=utcnow(),
+        )
+
+    world.extra["failed_mail"] = failed("mail.send", world.circle.id)
+    world.extra["other_failed_mail"] = failed("mail.send", world.other.id)
+    world.extra["failed_job"] = failed("library.index", None)
+    session.add_all([world.extra[k] for k in ("failed_mail", "other_failed_mail", "failed_job")])
+    session.flush()
+
+
+ROWS += [
+    Row("jobs.admin_index", lambda w: "/admin/jobs", expect(DENIED, admin=200)),
+    Row(
+        "jobs.admin_retry",
+        lambda w: f"/admin/jobs/{w.extra['failed_job'].id}/retry",
+        expect(DENIED, admin=302),
+        method="POST",
+    ),
+    Row(
+        "jobs.admin_retry",
+        lambda w: "/admin/jobs/999999/retry",
+        expect(DENIED, admin=HIDDEN),
+        method="POST",
+        note="unknown job",
+    ),
+    Row(
+        "jobs.admin_retry_all",
+        lambda w: "/admin/jobs/retry-failed",
+        expect(DENIED, admin=302),
+        method="POST",
+    ),
+    Row("jobs.circle_mail_failures", lambda w: f"/c/{w.circle.slug}/mail-failures", leaders_only()),
+    Row(
+        "jobs.circle_mail_failures",
+        lambda w: f"/c/{w.other.slug}/mail-failures",
+        other_circle(),
+        note="other circle",
+    ),
+    Row(
+        "jobs.circle_mail_retry",
+        lambda w: f"/c/{w.circle.slug}/mail-failures/{w.extra['failed_mail'].id}/retry",
+        leaders_only(302),
+        method="POST",
+    ),
+    Row(
+        "jobs.circle_mail_retry",
+        lambda w: f"/c/{w.circle.slug}/mail-failures/{w.extra['other_failed_mail'].id}/retry",
+        expect(DENIED, outsider=HIDDEN, leader=HIDDEN, admin=HIDDEN),
+        method="POST",
+        note="another circle's mail",
     ),
 ]

@@ -8,6 +8,7 @@ or a search-index LockError, and `flask check` finds the index in agreement with
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -62,6 +63,14 @@ def _wait_for(port: int, proc: subprocess.Popen, deadline: float) -> None:
     raise AssertionError("gunicorn did not start")
 
 
+def _wait_until_jobs_done(db: Path, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if _one(db, "SELECT count(*) FROM job WHERE state IN ('pending', 'running')") == 0:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the job worker did not finish the queued jobs")
+
+
 def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
     need(sys.platform != "win32", "gunicorn needs a POSIX system")
     port = _free_port()
@@ -102,6 +111,15 @@ def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
     }
 
     log = (tmp_path / "gunicorn.log").open("w")
+    worker_log = (tmp_path / "worker.log").open("w")
+    # The job worker beside the web server, as in production: mail and index updates run there.
+    job_worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -190,10 +208,18 @@ def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+        try:
+            _wait_until_jobs_done(database, time.monotonic() + 120)
+        finally:
+            job_worker.send_signal(signal.SIGINT)
+            job_worker.wait(timeout=30)
+            worker_log.close()
 
-    output = (tmp_path / "gunicorn.log").read_text()
-    for bad in ("database is locked", "LockError", "Traceback"):
-        assert bad not in output, f"gunicorn log has {bad!r}:\n{output[-3000:]}"
+    for name in ("gunicorn.log", "worker.log"):
+        output = (tmp_path / name).read_text()
+        for bad in ("database is locked", "LockError", "Traceback"):
+            assert bad not in output, f"{name} has {bad!r}:\n{output[-3000:]}"
+    assert _one(database, "SELECT count(*) FROM job WHERE state = 'failed'") == 0
     assert not failures, failures[:10]
     assert done["posts"] > 0 and done["reports"] > 0 and done["revisions"] > 0
     assert done["searches"] > 0

@@ -139,20 +139,3 @@ def claim_digest(session: Session, batch: DigestBatch, *, now: datetime) -> Dige
     )
     session.flush()
     return record
-
-
-def release_digest(session: Session, batch: DigestBatch) -> None:
-    """Undo a claim when sending failed, so the next run tries again."""
-    session.execute(
-        update(Notification)
-        .where(Notification.id.in_(batch.notification_ids))
-        .values(mailed_at=None)
-    )
-    record = session.scalar(
-        select(DigestRecord).where(
-            DigestRecord.member_id == batch.member.id, DigestRecord.day == batch.day
-        )
-    )
-    if record is not None:
-        session.delete(record)
-    session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy import and_, exists, false, func, or_, select, true, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
+from circle.jobs import enqueue
 from circle.models import Circle, Member, Membership, Role, utcnow
 from circle.permissions import is_admin
 from circle.threads.models import (
@@ -24,6 +25,9 @@ from circle.threads.services.common import SubjectLookup
 from circle.threads.subjects import Subject
 
 DEFAULT_MODE = MailMode.IMMEDIATE
+
+# The job that mails what is due at once (registered by circle.threads.delivery).
+DELIVER_JOB = "threads.deliver"
 
 
 def visible_clause(member: Member) -> ColumnElement[bool]:
@@ -112,6 +116,8 @@ def notify(
             )
         )
     session.add_all(made)
+    if made:  # the mail due at once goes out from a job after the commit
+        enqueue(session, DELIVER_JOB, {"thread_id": thread.id})
     session.flush()
     return made
 

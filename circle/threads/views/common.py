@@ -51,7 +51,6 @@ def finish(
     action: Callable[[], object],
     message: str,
     target: str,
-    after: Callable[[], object] | None = None,
 ) -> Response:
     """Run a service call; commit and flash on success, roll back and show the error if not."""
     from flask import redirect
@@ -62,8 +61,6 @@ def finish(
         flash_domain_error(exc)
     else:
         db.session.commit()
-        if after is not None:
-            after()
         flash(message, "success")
     return redirect(target)
 

@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 
 from circle.errors import Conflict, DomainError
 from circle.extensions import db
-from circle.threads.delivery import deliver_immediate
 from circle.threads.forms import POST_HINT, EditPostForm, PostForm, ReportForm
 from circle.threads.permissions import (
     can_delete_post,
@@ -70,7 +69,6 @@ def reply(slug: str, thread_id: int) -> Response | tuple[str, int]:
             status = _status_for(exc)
         else:
             db.session.commit()
-            deliver_immediate(thread.id)
             flash(_("Innlegget er publisert."), "success")
             return redirect(thread_url(thread, post.id))
     elif request.method == "POST":
@@ -113,7 +111,6 @@ def edit_post(slug: str, thread_id: int, post_id: int) -> Response | tuple[str, 
             status = _status_for(exc)
         else:
             db.session.commit()
-            deliver_immediate(thread.id)
             flash(_("Endringen er lagret."), "success")
             return redirect(thread_url(thread, post.id))
     elif request.method == "POST":

@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.threads.delivery import deliver_immediate
 from circle.threads.forms import STATE_LABELS, StatusForm
 from circle.threads.lookup import subject_lookup
 from circle.threads.models import StatusUpdate, ThreadKind, ThreadState
@@ -104,9 +103,6 @@ def new_status(slug: str) -> Response | tuple[str, int]:
             flash_domain_error(exc)
         else:
             db.session.commit()
-            thread = status_thread(db.session, status)
-            if thread is not None:
-                deliver_immediate(thread.id)
             flash(_("Statusoppdateringen er publisert for referansegruppen."), "success")
             return redirect(url_for("threads.show_status", slug=slug, status_id=status.id))
     return render_template("threads/status_new.html", circle=circle, form=form), (

@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.threads.delivery import deliver_immediate
 from circle.threads.forms import (
     AUDIENCE_LABELS,
     KIND_LABELS,
@@ -127,7 +126,6 @@ def new(slug: str) -> Response | str:
             flash_domain_error(exc)
         else:
             db.session.commit()
-            deliver_immediate(thread.id)
             flash(_("Tråden er startet."), "success")
             return redirect(thread_url(thread))
     existing = (
@@ -272,7 +270,6 @@ def resolve(slug: str, thread_id: int) -> Response:
         ),
         _("Tråden er markert som besvart."),
         thread_url(thread),
-        after=lambda: deliver_immediate(thread.id),
     )
 
 
