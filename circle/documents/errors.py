@@ -71,6 +71,12 @@ def _message(code: str, params: dict[str, Any]) -> Any:  # noqa: C901 - one tabl
             "«%(name)s» er skadet og kan ikke leses. Lagre filen på nytt og last opp igjen.",
             name=p.get("name", ""),
         )
+    if code == "damaged_archive":
+        return _l(
+            "«%(name)s» er skadet og kan ikke leses: ZIP-arkivet som filen er lagret i, er "
+            "ufullstendig eller ødelagt. Lagre filen på nytt og last opp igjen.",
+            name=p.get("name", ""),
+        )
     if code == "encoding":
         return _l(
             "Tekstfilen er ikke lagret som UTF-8, og tegnene kan ikke leses sikkert. Lagre den "

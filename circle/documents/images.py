@@ -47,6 +47,7 @@ def metadata_parts(data: bytes) -> list[Part]:
     """Return the text an image carries beside its pixels, one part per kind of metadata."""
     try:
         with Image.open(io.BytesIO(data)) as image:
+            image.load()  # decode the pixels once: a damaged picture is refused, not half read
             parts = [Part("exif", _exif_text(image))]
             chunks = getattr(image, "text", None) or {}  # PNG tEXt, zTXt and iTXt
             parts.append(Part("png_text", "\n".join(f"{k}: {v}" for k, v in chunks.items())))

@@ -82,6 +82,7 @@ def _read(data: bytes, budget: Budget) -> Document:
     runs: list[tuple[str, float]] = []
     total = 0
     for number, page in enumerate(reader.pages, 1):
+        _decode_streams(page)
         visitor = _run_collector(runs) if number == 1 else None
         text = page.extract_text(visitor_text=visitor) or ""
         total += len(text)
@@ -93,6 +94,26 @@ def _read(data: bytes, budget: Budget) -> Document:
     doc.info = _info(reader)
     doc.parts.extend(_metadata_parts(reader, root))
     return doc
+
+
+def _decode_streams(page: Any) -> None:
+    """Decode the page's content and form streams first: text extraction would hide a failure.
+
+    pypdf's text extraction passes over a stream it cannot decode (a decompression bomb stops
+    at the limit) and returns less text; the file must be refused, not read in part.
+    """
+    contents = page.get_contents()
+    if contents is not None:
+        contents.get_data()
+    resources = _resolve(page.get("/Resources"))
+    xobjects = (
+        _resolve(resources.get("/XObject")) if isinstance(resources, DictionaryObject) else None
+    )
+    if isinstance(xobjects, DictionaryObject):
+        for ref in list(xobjects.values())[:500]:
+            xobject = _resolve(ref)
+            if isinstance(xobject, DictionaryObject) and xobject.get("/Subtype") == "/Form":
+                xobject.get_data()
 
 
 def _resolve(value: Any) -> Any:

@@ -85,6 +85,7 @@ KIND_NAMES = {
     "png": _l("et PNG-bilde"),
     "jpeg": _l("et JPEG-bilde"),
     "zip": _l("et ZIP-arkiv"),
+    "broken_zip": _l("et ødelagt ZIP-arkiv"),
     "ole": _l("et eldre Office-dokument (for eksempel .doc)"),
     "html": _l("en HTML-side"),
     "svg": _l("et SVG-bilde"),

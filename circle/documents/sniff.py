@@ -51,6 +51,7 @@ ACCEPTED_TYPES: tuple[FileType, ...] = (
 BY_EXTENSION = {t.extension: t for t in ACCEPTED_TYPES}
 ACCEPTED_EXTENSIONS = frozenset(BY_EXTENSION)
 TEXT_KINDS = frozenset({"text", "markdown", "csv"})
+ARCHIVE_KINDS = frozenset({"docx", "xlsx", "pptx", "odt", "ods", "odp"})
 # Extensions refused outright: a browser would run them if they were ever served inline.
 ACTIVE_EXTENSIONS = frozenset({"html", "htm", "xhtml", "shtml", "svg", "svgz"})
 
@@ -124,13 +125,15 @@ def check_type(filename: str, data: bytes, allowed: Iterable[str] | None = None)
     name = _shown(basename(filename))
     if actual in ("html", "svg"):
         raise Refusal("active_content", name=name)
+    if actual == "broken_zip" and file_type.kind in ARCHIVE_KINDS:
+        raise Refusal("damaged_archive", name=name)
     if actual != file_type.kind and not (actual == "text" and file_type.kind in TEXT_KINDS):
         raise Refusal("mismatch", name=name, ext=file_type.extension, actual=actual)
     return file_type
 
 
 def sniff(data: bytes) -> str:
-    """Return what the bytes are: a kind of ACCEPTED_TYPES, or zip, ole, html, svg, xml, binary."""
+    """Return what the bytes are: a kind of ACCEPTED_TYPES, or another (zip, broken_zip, ole, ...)."""
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -167,8 +170,8 @@ def _zip_kind(data: bytes) -> str:
                 with archive.open("mimetype") as member:
                     mimetype = member.read(200).decode("ascii", "replace").strip()
                 return _ODF_KINDS.get(mimetype, "zip")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, KeyError):
-        return "zip"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, KeyError, EOFError):
+        return "broken_zip"
     except NotImplementedError:  # a compression method zipfile cannot read
         return "zip"
     return "zip"

@@ -143,7 +143,6 @@ def _death(returncode: int | None, err: bytes, budget: Budget) -> Refusal:
         return Refusal("timeout", seconds=thousands(math.ceil(budget.timeout_seconds)))
     tail = err[-500:].decode("utf-8", "replace")
     log.info("document reader died (exit code %s): %s", returncode, tail)
-    if returncode in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS) or "MemoryError" in tail:
-        # A C library that cannot allocate under the address-space limit usually aborts.
+    if "MemoryError" in tail:
         return Refusal("memory")
     return Refusal("unreadable")
