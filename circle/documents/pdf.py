@@ -151,17 +151,19 @@ def _markup_text(data: bytes | str) -> str:
 
 
 def _annotations(page: Any, number: int) -> list[Part]:
-    """Return the text of a page's annotations; refuse a file attached to one."""
+    """Return the text of a page's annotations and form widgets; refuse an attached file."""
     annots = _resolve(page.get("/Annots"))
     if not isinstance(annots, ArrayObject):
         return []
-    texts = []
+    notes: list[str] = []
+    fields: list[str] = []
     for ref in annots[:5000]:
         annot = _resolve(ref)
         if not isinstance(annot, DictionaryObject):
             continue
         if annot.get("/Subtype") == "/FileAttachment" or annot.get("/FS") is not None:
             raise Refusal("attachments")
+        texts = fields if annot.get("/Subtype") == "/Widget" else notes
         for key in ("/Contents", "/T", "/TU", "/Subj", "/RC", "/V", "/DV", "/NM"):
             if annot.get(key) is not None:
                 texts.append(_text(annot.get(key)))
@@ -171,10 +173,12 @@ def _annotations(page: Any, number: int) -> list[Part]:
         popup = _resolve(annot.get("/Popup"))
         if isinstance(popup, DictionaryObject) and popup.get("/Contents") is not None:
             texts.append(_text(popup.get("/Contents")))
-    text = "\n".join(t for t in texts if t.strip())
-    return (
-        [Part("annotation", html.unescape(_TAG_RE.sub(" ", text)), number=number)] if text else []
-    )
+    parts = []
+    for place, texts in (("form_field", fields), ("annotation", notes)):
+        text = "\n".join(t for t in texts if t.strip())
+        if text:
+            parts.append(Part(place, html.unescape(_TAG_RE.sub(" ", text)), number=number))
+    return parts
 
 
 def _metadata_parts(reader: Any, root: Any) -> list[Part]:

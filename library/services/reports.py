@@ -18,7 +18,11 @@ from circle.audit import record_event
 from circle.documents import Budget
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.files import clean_original_name, discard_file, store_file
-from circle.identity import IdentityNumberError, ensure_no_identity_number
+from circle.identity import (
+    IdentityNumberError,
+    contains_identity_number,
+    ensure_no_identity_number,
+)
 from circle.models import Circle, Member
 from circle.themes.models import Theme
 from library.extraction import REPORT_EXTENSIONS, extract_document
@@ -349,6 +353,8 @@ def upload_reports(
     outcomes = []
     for filename, data in files:
         name = clean_original_name(filename or "")
+        if contains_identity_number(name):  # refused below; the result must not show it
+            name = re.sub(r"[0-9]", "•", name)
         try:
             report = add_report(
                 session,

@@ -70,3 +70,11 @@ def test_import_command_names_the_place_and_stores_nothing(runner, session, lib,
     assert FNR not in result.output
     assert "1 imported, 1 failed" in result.output
     assert lib.count(session) == 1 and len(_everything_on_disk(lib.app)) == 1
+
+
+def test_number_in_the_file_name_is_refused_and_not_shown(client, login, session, lib):
+    login(lib.members["participant"])
+    response = upload(client, "egen", [(f"liste {FNR}.txt", b"Tekst om ettervern og bolig.")])
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "i filnavnet" in page and FNR not in page
+    assert lib.count(session) == 0 and not _everything_on_disk(lib.app)

@@ -265,7 +265,7 @@ def _nothing_stored(session, app) -> bool:  # noqa: ANN001
         ("tiltak.ods", "ods_cell", "i arkfanen «Ark1»"),
         ("rutine.docx", "docx_header", "i topptekst"),
         ("bilde.jpg", "jpeg_exif_xp_comment", "i bildets metadata (EXIF)"),
-        ("skjema.pdf", "pdf_form_field", "på side 1"),
+        ("skjema.pdf", "pdf_form_field", "i et skjemafelt"),
     ],
 )
 def test_upload_view_refuses_a_number_in_any_place(

@@ -69,7 +69,7 @@ CASES: list[tuple[str, str, Callable[[str], bytes], str, str]] = [
     ),
     ("pdf", "popup", b.pdf_popup, "rapport.pdf", "i en merknad (annotasjon) på side 1"),
     ("pdf", "link", b.pdf_link, "rapport.pdf", "i en merknad (annotasjon) på side 1"),
-    ("pdf", "form field", b.pdf_form_field, "rapport.pdf", "merknad (annotasjon) på side 1"),
+    ("pdf", "form field", b.pdf_form_field, "rapport.pdf", "i et skjemafelt"),
     ("pdf", "bookmark", b.pdf_bookmark, "rapport.pdf", "i bokmerkene"),
     ("xlsx", "cell", b.xlsx_cell, "tiltak.xlsx", "i arkfanen «Tiltak»"),
     ("xlsx", "number cell", b.xlsx_number, "tiltak.xlsx", "i arkfanen «Tiltak»"),
