@@ -13,6 +13,7 @@ import importlib
 import json
 import logging
 import math
+import os
 import resource
 import signal
 import subprocess
@@ -112,6 +113,8 @@ def run_budgeted(func: Callable[..., Any] | str, data: bytes, *args: Any, budget
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         close_fds=True,
+        # The reader needs none of our settings, and a file it parses must not reach them.
+        env={"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8"},
     )
     try:
         out, err = process.communicate(request, timeout=budget.timeout_seconds)

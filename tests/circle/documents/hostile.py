@@ -30,3 +30,8 @@ def crash(data: bytes, *, budget: Budget) -> None:
 def echo_length(data: bytes, *, budget: Budget) -> int:
     """Return how many bytes arrived: a reader that behaves."""
     return len(data)
+
+
+def environment(data: bytes, *, budget: Budget) -> list[str]:
+    """Return the names of the environment variables the reader sees."""
+    return sorted(os.environ)

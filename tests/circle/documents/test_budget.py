@@ -155,3 +155,9 @@ def test_configuration_reads_the_environment(tmp_path) -> None:  # noqa: ANN001
     )
     budget = Budget.from_config(config)
     assert budget.max_pages == 50 and budget.memory_mb == 700
+
+
+def test_reader_sees_none_of_the_settings(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("SECRET_KEY", "hemmelig-nokkel")
+    names = run_budgeted("tests.circle.documents.hostile:environment", b"", budget=Budget())
+    assert "SECRET_KEY" not in names and set(names) <= {"PATH", "LC_ALL", "LC_CTYPE"}
