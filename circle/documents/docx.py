@@ -46,9 +46,9 @@ class _Body:
             if tag == W + "p":
                 self.paragraph(block, pages)
             elif tag == W + "tbl":
-                for row in block.iterchildren(W + "tr"):
+                for row in _own(block, block, W + "tr"):
                     cells = []
-                    for cell in row.iterchildren(W + "tc"):
+                    for cell in _own(row, block, W + "tc"):
                         inner: list[list[str]] = [[]]
                         self.blocks(cell, inner)
                         cells.append(" ".join(t for page in inner for t in page).strip())
@@ -112,6 +112,25 @@ class _Body:
                 if tag in (W + "ins", W + "moveTo"):
                     self.inserted.append(" ".join(all_text(child)))
                 self._runs(child, parts, pages)
+
+
+def _own(parent: Any, table: Any, tag: str) -> list[Any]:
+    """Return the rows or cells of this table under parent, also inside content controls."""
+    found = []
+    for el in parent.iter(tag):
+        owner = el.getparent()
+        while owner is not None and owner.tag != W + "tbl":
+            owner = owner.getparent()
+        if owner is table and (tag != W + "tc" or _row_of(el) is parent):
+            found.append(el)
+    return found
+
+
+def _row_of(cell: Any) -> Any:
+    row = cell.getparent()
+    while row is not None and row.tag != W + "tr":
+        row = row.getparent()
+    return row
 
 
 def _choice(alternate: Any) -> Any:

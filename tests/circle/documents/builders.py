@@ -867,3 +867,13 @@ def md_plain(text: str) -> bytes:
 
 def csv_cell(text: str) -> bytes:
     return f"tiltak;antall;nummer\nbolig;3;{text}\n".encode()
+
+
+def docx_row_in_content_control(text: str) -> bytes:
+    """A table whose second row sits inside a content control (a repeating section)."""
+    xml = (
+        f"<w:tbl {_W}><w:tr><w:tc><w:p><w:r><w:t>Tiltak</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:sdt><w:sdtContent><w:tr><w:tc><w:p><w:r>"
+        f"<w:t>{text}</w:t></w:r></w:p></w:tc></w:tr></w:sdtContent></w:sdt></w:tbl>"
+    )
+    return _docx(lambda d: _append_body_xml(d, xml))

@@ -22,6 +22,7 @@ CASES: list[tuple[str, str, Callable[[str], bytes], str, str]] = [
     ("docx", "body", b.docx_body, "rutine.docx", "på side 1"),
     ("docx", "nested table", b.docx_nested_table, "rutine.docx", "på side 1"),
     ("docx", "two runs", b.docx_split_runs, "rutine.docx", "på side 1"),
+    ("docx", "row in a content control", b.docx_row_in_content_control, "r.docx", "på side 1"),
     ("docx", "field result", b.docx_field_result, "rutine.docx", "på side 1"),
     ("docx", "text box", b.docx_textbox, "rutine.docx", "i en tekstboks"),
     ("docx", "header", b.docx_header, "rutine.docx", "i topptekst"),
