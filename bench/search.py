@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from library.extraction import paginate_plain_text  # noqa: E402
+from circle.documents.text import paginate_plain_text  # noqa: E402
 from library.search import ReportDoc, SearchQuery  # noqa: E402
 from library.search.analysis import analyze  # noqa: E402
 from library.search.query import parse_query  # noqa: E402

@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from circle.documents.budget import config_from_env
+
 MB = 1024 * 1024
 
 
@@ -85,4 +87,5 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,
+        **config_from_env(env),
     }

@@ -1,4 +1,7 @@
-"""Uploaded files: type checks, storage under random keys, downloads under the original name."""
+"""Uploaded files: storage under random keys, downloads under the original name.
+
+What a file is, and whether it may be uploaded, is circle.documents' one check.
+"""
 
 from __future__ import annotations
 
@@ -6,66 +9,15 @@ import hashlib
 import os
 import unicodedata
 import uuid
-import zipfile
-from io import BytesIO
 from pathlib import Path
 
 from flask import Response, send_file
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from circle.errors import DomainError
+from circle.documents import check_file_type
+from circle.documents.sniff import extension_of
 from circle.identity import ensure_no_identity_number
 from circle.models import Member, StoredFile
-
-# extension -> (content type, how to recognise the content)
-ALLOWED: dict[str, tuple[str, str]] = {
-    "pdf": ("application/pdf", "pdf"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
-    "odt": ("application/vnd.oasis.opendocument.text", "odf"),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", "odf"),
-    "txt": ("text/plain; charset=utf-8", "text"),
-    "md": ("text/markdown; charset=utf-8", "text"),
-    "csv": ("text/csv; charset=utf-8", "text"),
-    "png": ("image/png", "png"),
-    "jpg": ("image/jpeg", "jpeg"),
-    "jpeg": ("image/jpeg", "jpeg"),
-}
-REFUSED_EXTENSIONS = {
-    "html",
-    "htm",
-    "xhtml",
-    "svg",
-    "svgz",
-    "js",
-    "mjs",
-    "xml",
-    "exe",
-    "bat",
-    "cmd",
-    "sh",
-    "ps1",
-    "dll",
-    "msi",
-    "jar",
-    "php",
-}
-_ZIP_MARKERS = {
-    "docx": "word/document.xml",
-    "xlsx": "xl/workbook.xml",
-    "pptx": "ppt/presentation.xml",
-}
-
-
-class UploadError(DomainError):
-    """The upload was refused; the message says why."""
-
-
-def extension_of(filename: str) -> str:
-    """Return the lower-case extension without the dot."""
-    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
 
 def clean_original_name(filename: str) -> str:
@@ -80,54 +32,9 @@ def clean_original_name(filename: str) -> str:
     return name
 
 
-def _looks_like(kind: str, data: bytes, ext: str) -> bool:
-    if kind == "pdf":
-        return data[:1024].lstrip().startswith(b"%PDF-")
-    if kind == "png":
-        return data.startswith(b"\x89PNG\r\n\x1a\n")
-    if kind == "jpeg":
-        return data.startswith(b"\xff\xd8\xff")
-    if kind in {"docx", "xlsx", "pptx", "odf"}:
-        if not data.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            with zipfile.ZipFile(BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return False
-        return _ZIP_MARKERS.get(ext, "mimetype") in names
-    if kind == "text":
-        if b"\x00" in data:
-            return False
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        head = text[:512].lstrip().lower()
-        return not head.startswith(("<!doctype html", "<html", "<svg", "<?xml", "<script"))
-    return False
-
-
 def check_upload(filename: str, data: bytes, allowed: set[str] | None = None) -> str:
-    """Return the content type for an acceptable upload, or raise UploadError."""
-    ext = extension_of(filename)
-    if not data:
-        raise UploadError(_l("Filen «%(name)s» er tom.", name=clean_original_name(filename)))
-    if ext in REFUSED_EXTENSIONS:
-        raise UploadError(_l("Filer av typen .%(ext)s kan ikke lastes opp.", ext=ext))
-    if ext not in ALLOWED or (allowed is not None and ext not in allowed):
-        kinds = ", ".join(sorted(allowed or ALLOWED))
-        raise UploadError(_l("Filtypen støttes ikke. Tillatt: %(kinds)s.", kinds=kinds))
-    content_type, kind = ALLOWED[ext]
-    if not _looks_like(kind, data, ext):
-        raise UploadError(
-            _l(
-                "Innholdet i «%(name)s» stemmer ikke med filtypen .%(ext)s.",
-                name=clean_original_name(filename),
-                ext=ext,
-            )
-        )
-    return content_type
+    """Return the content type for an acceptable upload, or raise DocumentError."""
+    return check_file_type(filename, data, allowed).content_type
 
 
 def file_path(upload_dir: str | Path, key: str) -> Path:

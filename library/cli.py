@@ -49,6 +49,7 @@ def import_command(
     files: tuple[Path, ...], metadata_path: Path | None, circle_slug: str | None
 ) -> None:
     """Import report files; bad files are reported with their reason and the rest imported."""
+    from circle.documents import Budget
     from circle.errors import DomainError
     from circle.jobs import run_due_jobs
     from library.services.reports import DuplicateReport, add_report
@@ -60,6 +61,7 @@ def import_command(
         if circle is None:
             raise click.ClickException(f"no circle with slug {circle_slug!r}")
     upload_dir = current_app.config["UPLOAD_DIR"]
+    budget = Budget.from_config(current_app.config)
     imported: list[int] = []
     failures: list[tuple[Path, str]] = []
     with click.progressbar(
@@ -77,6 +79,7 @@ def import_command(
                     circle=circle,
                     shared=circle is None,
                     metadata=meta,
+                    budget=budget,
                 )
                 db.session.commit()
             except DuplicateReport as exc:

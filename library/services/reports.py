@@ -15,12 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from circle.audit import record_event
+from circle.documents import Budget
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.files import clean_original_name, discard_file, store_file
-from circle.identity import IdentityNumberError, ensure_no_identity_number
+from circle.identity import (
+    IdentityNumberError,
+    contains_identity_number,
+    ensure_no_identity_number,
+)
 from circle.models import Circle, Member
 from circle.themes.models import Theme
-from library.extraction import ExtractionError, extract_document
+from library.extraction import REPORT_EXTENSIONS, extract_document
 from library.models import DocumentType, Report, ReportPage
 from library.permissions import (
     can_add_report,
@@ -29,7 +34,7 @@ from library.permissions import (
     can_edit_report,
 )
 
-ALLOWED_UPLOADS = frozenset({"pdf", "docx", "txt", "md"})
+ALLOWED_UPLOADS = frozenset(REPORT_EXTENSIONS)
 LANGUAGES = {
     "nb": _l("Bokmål"),
     "nn": _l("Nynorsk"),
@@ -70,10 +75,15 @@ _DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 _PLACEHOLDER_AUTHORS = frozenset({"anonymous", "anonym", "unknown", "ukjent", "author"})
 _LANG_RE = re.compile(r"^\s*([A-Za-z]{2,3})\b")
 
-IDENTITY_IN_FILE = _l(
-    "Rapporten ble ikke lagret: teksten i filen ser ut til å inneholde et fødselsnummer eller "
-    "D-nummer. Av hensyn til taushetsplikten kan slike opplysninger ikke lagres i biblioteket."
-)
+
+def identity_in_file(where: object) -> object:
+    """Return the refusal of a report whose file holds an identity number (naming where)."""
+    return _l(
+        "Rapporten ble ikke lagret: filen ser ut til å inneholde et fødselsnummer eller "
+        "D-nummer (%(where)s). Av hensyn til taushetsplikten kan slike opplysninger ikke lagres "
+        "i biblioteket.",
+        where=where,
+    )
 
 
 class UploadRefused(DomainError):
@@ -232,6 +242,7 @@ def add_report(
     circle: Circle | None,
     shared: bool,
     metadata: dict[str, Any] | None = None,
+    budget: Budget | None = None,
 ) -> Report:
     """Turn an uploaded file into a report with its page text; the caller commits.
 
@@ -263,20 +274,14 @@ def add_report(
             _l("«%(name)s» finnes allerede i biblioteket, i en annen sirkel.", name=name)
         )
     try:
-        extracted = extract_document(data, filename)
-    except ExtractionError as exc:
-        raise UploadRefused(exc.message) from exc
-    suggested = extracted.suggested
-    try:
+        ensure_no_identity_number(name, where=_l("i filnavnet"))
+        extracted = extract_document(data, filename, budget=budget)
+        suggested = extracted.suggested
         ensure_no_identity_number(
-            name,
-            extracted.raw_text,
-            *extracted.pages,
-            suggested.get("title"),
-            *(suggested.get("authors") or []),
+            suggested.get("title"), *(suggested.get("authors") or []), where=_l("i teksten")
         )
     except IdentityNumberError as exc:
-        raise UploadRefused(IDENTITY_IN_FILE) from exc
+        raise UploadRefused(identity_in_file(exc.where)) from exc
     values: dict[str, Any] = {
         "title": suggested.get("title") or Path(name).stem or name,
         "authors": [
@@ -342,11 +347,14 @@ def upload_reports(
     circle: Circle | None,
     shared: bool,
     metadata: dict[str, dict[str, Any]] | None = None,
+    budget: Budget | None = None,
 ) -> list[UploadOutcome]:
     """Add each file as a report; a refused file gets its reason and the rest go on."""
     outcomes = []
     for filename, data in files:
         name = clean_original_name(filename or "")
+        if contains_identity_number(name):  # refused below; the result must not show it
+            name = re.sub(r"[0-9]", "•", name)
         try:
             report = add_report(
                 session,
@@ -357,6 +365,7 @@ def upload_reports(
                 circle=circle,
                 shared=shared,
                 metadata=(metadata or {}).get(filename) or (metadata or {}).get(name),
+                budget=budget,
             )
         except DuplicateReport as exc:
             outcomes.append(UploadOutcome(name, error=str(exc.message), existing_id=exc.report_id))

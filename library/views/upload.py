@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from circle.documents import Budget, describe_types, types_for
 from circle.extensions import db
 from circle.files import discard_file
 from circle.web import circle_or_404, require_that
@@ -43,7 +44,8 @@ def upload(slug: str) -> Response | str:
         form=form,
         results=results,
         waiting=services.unconfirmed_reports(db.session, circle, current_user),
-        allowed=sorted(services.ALLOWED_UPLOADS),
+        allowed=describe_types(services.ALLOWED_UPLOADS),
+        accept=",".join(f".{t.extension}" for t in types_for(services.ALLOWED_UPLOADS)),
         max_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1_000_000,
     )
 
@@ -57,6 +59,7 @@ def _receive(slug: str, circle, files, *, shared: bool) -> Response:  # noqa: AN
         actor=current_user,
         circle=circle,
         shared=shared,
+        budget=Budget.from_config(current_app.config),
     )
     added = [o.report for o in outcomes if o.report is not None]
     keys = [r.stored_file.key for r in added if r.stored_file is not None]

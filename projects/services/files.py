@@ -1,94 +1,36 @@
-"""Project files: uploads with versions, descriptions and the identity-number scan."""
+"""Project files: uploads with versions, descriptions, and every file read in full first."""
 
 from __future__ import annotations
 
-import zipfile
-from io import BytesIO
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from circle.documents import Budget, read_document
 from circle.errors import DomainError
-from circle.files import UploadError, check_upload, discard_file, extension_of, store_file
+from circle.files import discard_file, store_file
+from circle.identity import IdentityNumberError
 from circle.models import Circle, Member, utcnow
 from projects.models import FileVersion, Project, ProjectFile
 from projects.permissions import can_edit_project
 from projects.services._common import guard_text, require_allowed, touch
 
-TEXT_EXTENSIONS = {"txt", "md", "csv"}
-SCANNED_EXTENSIONS = {"pdf", "docx", *TEXT_EXTENSIONS}
 
-
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
+def _scan(data: bytes, filename: str, budget: Budget | None) -> None:
+    """Refuse a wrong type, an unreadable file, or one with an identity number anywhere in it."""
     try:
-        reader = PdfReader(BytesIO(data))
-        if reader.is_encrypted:
-            raise UploadError(
-                _l(
-                    "PDF-filen er kryptert eller passordbeskyttet og kan ikke "
-                    "kontrolleres. Last opp en versjon uten passord."
-                )
+        read_document(data, filename, budget=budget)
+    except IdentityNumberError as exc:
+        raise DomainError(
+            _l(
+                "Filen «%(name)s» er ikke lagret: den ser ut til å inneholde et fødselsnummer "
+                "eller D-nummer (%(where)s). Fjern nummeret og last opp på nytt.",
+                name=Path(filename.replace("\\", "/")).name,
+                where=exc.where,
             )
-        return "\n".join((page.extract_text() or "") for page in reader.pages)
-    except UploadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UploadError(_l("PDF-filen er skadet eller ufullstendig og kan ikke leses.")) from exc
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    try:
-        document = docx.Document(BytesIO(data))
-    except (ValueError, KeyError, zipfile.BadZipFile, OSError) as exc:
-        raise UploadError(_l("Word-filen er skadet og kan ikke leses.")) from exc
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    for section in document.sections:
-        parts.extend(p.text for p in section.header.paragraphs)
-        parts.extend(p.text for p in section.footer.paragraphs)
-    return "\n".join(parts)
-
-
-def extract_text(data: bytes, filename: str) -> str:
-    """Return the text of a PDF, DOCX or plain-text upload ('' for other types)."""
-    ext = extension_of(filename)
-    if ext not in SCANNED_EXTENSIONS:
-        return ""
-    # Raw text on purpose: library.extraction normalises for search and drops running
-    # headers and footers (a one-line page comes back empty), which is where an identity
-    # number on a form would sit.
-    if ext == "pdf":
-        return _pdf_text(data)
-    if ext == "docx":
-        return _docx_text(data)
-    return data.decode("utf-8", errors="replace")
-
-
-def _scan(data: bytes, filename: str) -> None:
-    """Refuse a wrong type, an unreadable file, or one that holds an identity number."""
-    check_upload(filename, data)
-    text = extract_text(data, filename)
-    if text:
-        try:
-            guard_text(text)
-        except DomainError:
-            raise UploadError(
-                _l(
-                    "Filen «%(name)s» ser ut til å inneholde et fødselsnummer "
-                    "eller D-nummer og er ikke lagret. Fjern nummeret og last "
-                    "opp på nytt.",
-                    name=Path(filename).name,
-                )
-            ) from None
+        ) from None
 
 
 def _store_version(
@@ -131,6 +73,7 @@ def upload_file(
     description: str = "",
     is_product: bool = False,
     note: str = "",
+    budget: Budget | None = None,
 ) -> ProjectFile:
     """Add a new file (version 1) to the project."""
     require_allowed(
@@ -141,7 +84,7 @@ def upload_file(
     if len(title) > 200 or len(description or "") > 5000 or len(note or "") > 500:
         raise DomainError(_l("Tittel, beskrivelse eller endringsnotat er for langt."))
     guard_text(title, description, note, filename)
-    _scan(data, filename)
+    _scan(data, filename, budget)
     pfile = ProjectFile(
         project_id=project.id,
         title=title,
@@ -177,6 +120,7 @@ def add_version(
     data: bytes,
     filename: str,
     note: str = "",
+    budget: Budget | None = None,
 ) -> FileVersion:
     """Upload a new version of a file; earlier versions are kept."""
     require_allowed(
@@ -188,7 +132,7 @@ def add_version(
     if len(note or "") > 500:
         raise DomainError(_l("Endringsnotatet er for langt."))
     guard_text(note, filename)
-    _scan(data, filename)
+    _scan(data, filename, budget)
     number = max((v.number for v in pfile.versions), default=0) + 1
     version = _store_version(
         session,

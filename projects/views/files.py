@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from circle.documents import Budget, describe_types
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.files import discard_file, download_response
@@ -26,6 +27,10 @@ from projects.views._helpers import (
 
 def _upload_dir() -> str:
     return current_app.config["UPLOAD_DIR"]
+
+
+def _budget() -> Budget:
+    return Budget.from_config(current_app.config)
 
 
 def _read(form_file) -> tuple[bytes, str]:  # noqa: ANN001
@@ -65,6 +70,7 @@ def upload(slug: str, project_id: int) -> Response:
             title=form.title.data or "",
             description=form.description.data or "",
             is_product=form.is_product.data,
+            budget=_budget(),
         )
     except DomainError as exc:
         flash_domain_error(exc)
@@ -99,6 +105,7 @@ def file_detail(slug: str, project_id: int, file_id: int) -> str:
         pfile=pfile,
         version_form=VersionForm(),
         info_form=info,
+        accepted_types=describe_types(),
         can_edit=can_edit_project(current_user, circle, project),
     )
 
@@ -126,6 +133,7 @@ def new_version(slug: str, project_id: int, file_id: int) -> Response:
             data=data,
             filename=filename,
             note=form.note.data or "",
+            budget=_budget(),
         )
     except DomainError as exc:
         flash_domain_error(exc)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from circle.documents import describe_types
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.models import Circle, Role
@@ -154,6 +155,7 @@ def workspace(slug: str, project_id: int) -> str:
         plan_kind_labels=PLAN_KIND_LABELS,
         plan_status_labels=PLAN_STATUS_LABELS,
         upload_form=upload_form,
+        accepted_types=describe_types(),
         log_form=LogForm(happened_on=date.today()),
         plan_form=plan_form,
         meeting_form=MeetingForm(),

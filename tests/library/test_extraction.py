@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from library.extraction import (
-    ExtractionError,
-    extract_document,
-    normalise_pages,
-    paginate_plain_text,
-)
+from circle.documents import DocumentError as ExtractionError
+from circle.documents.cleanup import normalise_pages
+from circle.documents.text import paginate_plain_text
+from library.extraction import extract_document
 from tests.library.helpers import encrypt_pdf, make_docx, make_pdf, make_scanned_pdf
 
 LINES_1 = [
@@ -277,13 +275,19 @@ def test_text_normalised_to_nfkc_without_invisible_characters() -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        "Bolig og økonomi for unge i Tromsø.".encode("cp1252"),
+        "Bolig og økonomi for unge i Tromsø.".encode(),
         "\ufeffBolig og økonomi for unge i Tromsø.".encode(),
         "Bolig og økonomi for unge i Tromsø.".encode("utf-16"),
     ],
 )
 def test_text_encodings(data: bytes) -> None:
     assert extract_document(data, "enc.txt").pages == ["Bolig og økonomi for unge i Tromsø."]
+
+
+def test_text_in_another_encoding_refused() -> None:
+    """Latin-1 or cp1252 text is refused: its bytes cannot be read as characters for sure."""
+    with pytest.raises(ExtractionError, match="UTF-8"):
+        extract_document("Bolig og økonomi for unge i Tromsø.".encode("cp1252"), "enc.txt")
 
 
 def test_markdown_title_suggested() -> None:

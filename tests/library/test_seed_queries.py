@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from library.extraction import normalise_pages, paginate_plain_text
+from circle.documents.cleanup import normalise_pages
+from circle.documents.text import paginate_plain_text
 from library.search import ReportDoc, SearchQuery
 from library.search.whoosh_backend import WhooshBackend
 

@@ -76,7 +76,7 @@ def test_new_version_keeps_the_old_one(session, app, people, make_project) -> No
     [
         ("side.html", b"<html><body>hei</body></html>", ".html"),
         ("bilde.svg", b"<svg></svg>", ".svg"),
-        ("skjema.docx", b"dette er ikke en zip", "stemmer ikke"),
+        ("skjema.docx", b"dette er ikke en zip", "passer ikke"),
         ("skjema.pdf", b"%PDF-1.4 avkappet", "skadet"),
         ("tom.txt", b"", "tom"),
         ("program.exe", b"MZ\x90\x00", ".exe"),
@@ -227,3 +227,104 @@ def test_informed_download_only_products_of_shared_writeup(
     assert client.get(f"{base}/{product.id}/v/1").status_code == 200
     assert client.get(f"{base}/{note.id}/v/1").status_code == 404
     assert client.get(f"{base}/{product.id}").status_code == 404  # the history stays closed
+
+
+# Every place of every type ----------------------------------------------------------------------
+
+
+def _everything_on_disk(app) -> list[Path]:  # noqa: ANN001
+    root = Path(app.config["UPLOAD_DIR"])
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []  # .part too
+
+
+def _post_file(client, people, project, name: str, data: bytes):  # noqa: ANN001, ANN202
+    return client.post(
+        f"/c/{people.circle.slug}/projects/{project.id}/files",
+        data={"file": (io.BytesIO(data), name), "title": "Vedlegg"},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+
+def _nothing_stored(session, app) -> bool:  # noqa: ANN001
+    session.expire_all()
+    return (
+        session.query(ProjectFile).count() == 0
+        and session.query(StoredFile).count() == 0
+        and not _everything_on_disk(app)
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "where"),
+    [
+        ("tiltak.xlsx", "xlsx_comment", "i en kommentar"),
+        ("tiltak.xlsx", "xlsx_hidden_sheet", "i arkfanen «Skjult»"),
+        ("matrise.pptx", "pptx_notes", "i notatene til lysbilde 1"),
+        ("rutine.odt", "odt_footer", "i bunntekst"),
+        ("tiltak.ods", "ods_cell", "i arkfanen «Ark1»"),
+        ("rutine.docx", "docx_header", "i topptekst"),
+        ("bilde.jpg", "jpeg_exif_xp_comment", "i bildets metadata (EXIF)"),
+        ("skjema.pdf", "pdf_form_field", "i et skjemafelt"),
+    ],
+)
+def test_upload_view_refuses_a_number_in_any_place(
+    client, login, session, app, people, make_project, name, build, where
+) -> None:  # noqa: ANN001
+    from tests.circle.documents import builders
+    from tests.circle.documents.numbers import FNR as NUMBER
+
+    project = make_project()
+    login(people.writer)
+    r = _post_file(client, people, project, name, getattr(builders, build)(NUMBER))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "fødselsnummer" in page and where in page and NUMBER not in page
+    assert _nothing_stored(session, app)
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("tiltak.xlsx", "corrupt_xlsx", "skadet"),
+        ("matrise.pptx", "corrupt_pptx", "skadet"),
+        ("bombe.pdf", "stream_bomb", "pakker seg ut til altfor mye data"),
+        ("bombe.docx", "zip_bomb", "zip-bombe"),
+    ],
+)
+def test_upload_view_refuses_broken_and_hostile_files_clearly(
+    client, login, session, app, people, make_project, name, make, message
+) -> None:  # noqa: ANN001
+    from tests.circle.documents import bombs, builders
+
+    makers = {
+        "corrupt_xlsx": lambda: builders.xlsx_cell("Bolig")[:-300],
+        "corrupt_pptx": lambda: builders.pptx_notes("Notat")[:2000],
+        "stream_bomb": lambda: bombs.stream_bomb_pdf(200),
+        "zip_bomb": lambda: bombs.zip_bomb_docx(300),
+    }
+    project = make_project()
+    login(people.writer)
+    r = _post_file(client, people, project, name, makers[make]())
+    assert r.status_code == 200
+    assert message in r.get_data(as_text=True)
+    assert _nothing_stored(session, app)
+
+
+def test_clean_spreadsheet_and_presentation_are_accepted(
+    session, app, people, make_project
+) -> None:  # noqa: ANN001
+    from tests.circle.documents import builders
+
+    project = make_project()
+    sheet = _upload(session, app, people, project, builders.xlsx_comment("Sjekk tallene"), "t.xlsx")
+    slides = _upload(session, app, people, project, builders.pptx_notes("Husk bolig"), "m.pptx")
+    assert sheet.latest.number == 1 and slides.latest.number == 1
+    assert len(_everything_on_disk(app)) == 2
+
+
+def test_workspace_lists_the_accepted_types(client, login, people, make_project) -> None:  # noqa: ANN001
+    project = make_project()
+    login(people.writer)
+    page = client.get(f"/c/{people.circle.slug}/projects/{project.id}").get_data(as_text=True)
+    assert "Tillatte filtyper: PDF, Word (DOCX), Excel (XLSX)" in page
