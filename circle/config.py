@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from circle.i18n import TIMEZONE
+
 MB = 1024 * 1024
 
 
@@ -70,7 +72,7 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "14")),
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_MINUTES", "60")) * 60,
         "BABEL_DEFAULT_LOCALE": "nb",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+        "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
         "LANGUAGES": ["nb", "en"],
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

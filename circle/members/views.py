@@ -36,7 +36,14 @@ from circle.members.forms import (
 )
 from circle.models import Circle, Invitation, Member, Membership, Role, ServiceSite, Unit, utcnow
 from circle.permissions import can_manage_circle, can_see_contact_details, is_admin
-from circle.web import circle_or_404, commit_or_flash, flash_domain_error, require, require_that
+from circle.web import (
+    attachment,
+    circle_or_404,
+    commit_or_flash,
+    flash_domain_error,
+    require,
+    require_that,
+)
 
 bp = Blueprint("members", __name__)
 
@@ -63,10 +70,8 @@ def directory(slug: str) -> str:
     )
 
 
-def _export(slug: str, body: str, mimetype: str, ext: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="deltakere-{slug}.{ext}"'
-    return response
+def _export(slug: str, body: str, content_type: str, ext: str) -> WerkzeugResponse:
+    return attachment(body, content_type, f"deltakere-{slug}.{ext}")
 
 
 @bp.get("/c/<slug>/members.csv")
@@ -75,7 +80,7 @@ def export_csv(slug: str) -> Response:
     """Download the directory as CSV."""
     circle = circle_or_404(slug)
     require_that(can_see_contact_details, circle)
-    body = "\ufeff" + directory_csv(services.directory(db.session, circle), ROLE_LABELS)
+    body = directory_csv(services.directory(db.session, circle), ROLE_LABELS)
     return _export(slug, body, "text/csv; charset=utf-8", "csv")
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
 from circle.errors import DomainError
+from circle.i18n import OSLO
 from circle.identity import IDENTITY_NUMBER_MESSAGE, contains_identity_number
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def guard_text(*texts: str | None) -> None:

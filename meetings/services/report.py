@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from circle.i18n import OSLO
 from circle.models import Circle
 from meetings.models import Meeting, MeetingKind
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def meeting_series_section(session: Session, circle: Circle) -> dict[str, Any] | None:

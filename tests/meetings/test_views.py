@@ -137,6 +137,7 @@ def test_invitation_mails_have_ics_and_link_only(
     attachment = next(p for p in mailbox[0].walk() if p.get_filename())
     (event,) = Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1
+    assert not str(event["SUMMARY"]).startswith("Endret")
 
 
 def test_invitation_for_past_meeting_is_refused(

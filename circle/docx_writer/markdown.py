@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from circle.docx_writer.tables import add_table
 from circle.text import render_markdown
 
 _BLOCKS = {"p", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -132,14 +133,8 @@ class _Writer(HTMLParser):
 
     def _write_table(self, rows: list[list[str]]) -> None:
         rows = [r for r in rows if r]
-        if not rows:
-            return
-        width = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
-        for i, row in enumerate(rows):
-            for j, text in enumerate(row):
-                table.cell(i, j).text = text
+        if rows:  # a Markdown table always has a header row
+            add_table(self.doc, rows[0], rows[1:])
 
 
 def add_markdown(document: Any, text: str | None, *, heading_offset: int = 2) -> None:
