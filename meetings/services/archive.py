@@ -127,9 +127,8 @@ def archive_docx(circle: Circle, entries: list[ArchiveEntry]) -> bytes:
             if note and note.notes:
                 add_markdown(document, note.notes, heading_offset=depth)
             if note and note.decision:
-                p = document.add_paragraph()
-                p.add_run(_("Vedtak:") + " ").bold = True
-                add_markdown(document, note.decision, heading_offset=depth)
+                lead = _("Vedtak:") + " "
+                add_markdown(document, note.decision, heading_offset=depth, lead=lead)
         if entry.actions:
             document.add_heading(_("Oppgaver"), level=2)
             add_table(
