@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
-from flask_babel import format_time as babel_format_time
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -67,34 +67,45 @@ def local_date(value: datetime) -> date:
     return to_local(value).date()
 
 
-def _pattern(kind: str) -> str:
-    locale = str(get_locale() or "nb")
-    return _PATTERNS.get(locale.split("_")[0], _PATTERNS["nb"]).get(kind, kind)
+def _language(locale: str | None) -> str:
+    code = locale or str(get_locale() or "nb")
+    return code.split("_")[0] if code.split("_")[0] in _PATTERNS else "nb"
 
 
-def format_when(value: datetime | None, kind: str = "datetime") -> str:
-    """Return a time for the active locale; ``kind`` names a pattern or is a Babel pattern."""
-    return format_datetime(value, _pattern(kind)) if value else ""
+def _pattern(kind: str, language: str) -> str:
+    return _PATTERNS[language].get(kind, kind)
 
 
-def format_day(value: date | datetime | None, kind: str = "date") -> str:
+def format_when(value: datetime | None, kind: str = "datetime", locale: str | None = None) -> str:
+    """Return a time in Oslo for the active locale (or ``locale``, for documents of record).
+
+    ``kind`` names a pattern ("datetime", "short_datetime") or is a Babel pattern ("HH:mm").
+    """
+    if not value:
+        return ""
+    language = _language(locale)
+    return babel_dates.format_datetime(
+        to_local(value), _pattern(kind, language), tzinfo=OSLO, locale=language
+    )
+
+
+def format_day(value: date | datetime | None, kind: str = "date", locale: str | None = None) -> str:
     """Return a date for the active locale (a datetime is first taken to Oslo)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = to_local(value).date()
-    return format_date(value, _pattern(kind))
+    language = _language(locale)
+    return babel_dates.format_date(value, _pattern(kind, language), locale=language)
 
 
 def format_clock(value: datetime | time | None) -> str:
     """Return a time of day, "09:30"."""
     if value is None:
         return ""
-    return (
-        format_when(value, "HH:mm")
-        if isinstance(value, datetime)
-        else babel_format_time(value, "HH:mm")
-    )
+    if isinstance(value, datetime):
+        return format_when(value, "HH:mm")
+    return babel_dates.format_time(value, "HH:mm", locale=_language(None))
 
 
 def format_number(value: float | int, digits: int = 1) -> str:

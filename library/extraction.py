@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 PAGE_TARGET = 3000
 
 EXTENSIONS = {
@@ -25,47 +27,58 @@ EXTENSIONS = {
 }
 REFUSED_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz"})
 KIND_NAMES = {
-    "pdf": "en PDF",
-    "docx": "et Word-dokument (DOCX)",
-    "text": "ren tekst",
-    "markdown": "ren tekst",
-    "zip": "et ZIP-arkiv",
-    "ole": "et eldre Office-dokument (for eksempel .doc)",
-    "html": "en HTML-side",
-    "svg": "et SVG-bilde",
-    "xml": "en XML-fil",
-    "binary": "en binærfil",
+    "pdf": _l("en PDF"),
+    "docx": _l("et Word-dokument (DOCX)"),
+    "text": _l("ren tekst"),
+    "markdown": _l("ren tekst"),
+    "zip": _l("et ZIP-arkiv"),
+    "ole": _l("et eldre Office-dokument (for eksempel .doc)"),
+    "html": _l("en HTML-side"),
+    "svg": _l("et SVG-bilde"),
+    "xml": _l("en XML-fil"),
+    "binary": _l("en binærfil"),
 }
 
-MSG_EMPTY = "Filen er tom."
-MSG_NO_TEXT = "Filen inneholder ingen tekst."
-MSG_HTML = (
+MSG_EMPTY = _l("Filen er tom.")
+MSG_NO_TEXT = _l("Filen inneholder ingen tekst.")
+MSG_HTML = _l(
     "HTML- og SVG-filer kan ikke lastes opp. Last opp rapporten som PDF, Word (DOCX), "
     "ren tekst eller Markdown."
 )
-MSG_UNSUPPORTED = (
-    "Filtypen «{ext}» støttes ikke. Last opp PDF, Word (DOCX), ren tekst (.txt) eller "
-    "Markdown (.md)."
-)
-MSG_NO_EXTENSION = (
+MSG_NO_EXTENSION = _l(
     "Filen mangler filendelse. Last opp PDF, Word (DOCX), ren tekst (.txt) eller Markdown (.md)."
 )
-MSG_MISMATCH = "Innholdet i «{name}» passer ikke med filendelsen: filen ser ut til å være {actual}."
-MSG_ENCRYPTED = (
+MSG_ENCRYPTED = _l(
     "PDF-filen er passordbeskyttet og kan ikke leses. Fjern passordet og last opp filen på nytt."
 )
-MSG_BAD_PDF = (
+MSG_BAD_PDF = _l(
     "PDF-filen er skadet eller ufullstendig og kan ikke leses. Lagre eller eksporter den på nytt "
     "og last opp igjen."
 )
-MSG_BAD_DOCX = "Word-filen er skadet og kan ikke leses. Lagre den på nytt og last opp igjen."
+MSG_BAD_DOCX = _l("Word-filen er skadet og kan ikke leses. Lagre den på nytt og last opp igjen.")
+
+
+def _unsupported(ext: str) -> Any:
+    return _l(
+        "Filtypen «%(ext)s» støttes ikke. Last opp PDF, Word (DOCX), ren tekst (.txt) eller "
+        "Markdown (.md).",
+        ext=ext,
+    )
+
+
+def _mismatch(name: str, actual: str) -> Any:
+    return _l(
+        "Innholdet i «%(name)s» passer ikke med filendelsen: filen ser ut til å være %(actual)s.",
+        name=name,
+        actual=KIND_NAMES[actual],
+    )
 
 
 class ExtractionError(Exception):
-    """An upload that cannot be used, with a message for the member in Norwegian."""
+    """An upload that cannot be used, with a message for the member (translated when shown)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
         self.message = message
 
 
@@ -95,10 +108,10 @@ def extract_document(data: bytes, filename: str) -> ExtractedDocument:
         raise ExtractionError(MSG_HTML)
     expected = EXTENSIONS.get(ext)
     if expected is None:
-        raise ExtractionError(MSG_UNSUPPORTED.format(ext=ext) if ext else MSG_NO_EXTENSION)
+        raise ExtractionError(_unsupported(ext) if ext else MSG_NO_EXTENSION)
     if actual != expected and not (actual == "text" and expected == "markdown"):
         shown = name if len(name) <= 80 else name[:77] + "…"
-        raise ExtractionError(MSG_MISMATCH.format(name=shown, actual=KIND_NAMES[actual]))
+        raise ExtractionError(_mismatch(shown, actual))
     if expected == "pdf":
         return _extract_pdf(data)
     if expected == "docx":
@@ -364,7 +377,7 @@ def _docx_heading(document: Any) -> str | None:
 def _extract_text(data: bytes, kind: str) -> ExtractedDocument:
     text = decode_text(data)
     if text is None:
-        raise ExtractionError(MSG_MISMATCH.format(name="filen", actual=KIND_NAMES["binary"]))
+        raise ExtractionError(_mismatch(str(_l("filen")), "binary"))
     if not text.strip():
         raise ExtractionError(MSG_NO_TEXT)
     pages = normalise_pages(paginate_plain_text(text))

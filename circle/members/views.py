@@ -24,6 +24,7 @@ from circle.auth.services import deactivate_member, reactivate_member
 from circle.auth.views import start_session
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import format_day
 from circle.mail import Notice, send_notices
 from circle.members import services
 from circle.members.export import directory_csv, directory_vcards
@@ -114,7 +115,7 @@ def _send_invitation(issued: services.IssuedInvitation, circle: Circle) -> None:
                     "%(name)s inviterer deg til forskningssirkelen på lenken under. Lenken er "
                     "personlig og gjelder til %(date)s.",
                     name=current_user.name,
-                    date=issued.invitation.expires_at.strftime("%d.%m.%Y"),
+                    date=format_day(issued.invitation.expires_at),
                 ),
                 title=circle.name,
                 link=link,

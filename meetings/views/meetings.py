@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import format_when
 from circle.mail import Attachment, Notice
 from circle.models import Circle, utcnow
 from circle.web import attachment, circle_or_404, require, require_that
@@ -234,8 +235,7 @@ def _invitation_notices(
     calendar_file = Attachment(
         f"mote-{meeting.number}.ics", ICS_MAIL_TYPE, meeting_ics(meeting, circle, link)
     )
-    local = to_oslo(meeting.starts_at)
-    when = local.strftime("%d.%m.%Y kl. %H:%M")
+    when = format_when(meeting.starts_at, "short_datetime")
     where = ", ".join(p for p in (meeting.place, meeting.address) if p)
     prefix = _("Endret: ") if changed else _("Innkalling: ")
     intro = (
