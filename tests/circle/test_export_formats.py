@@ -112,3 +112,24 @@ def test_members_csv_content_type_has_one_charset(client, login, make_circle, ma
         response = client.get(f"/c/{circle.slug}/members.{ext}")
         assert response.status_code == 200
         assert response.headers["Content-Type"] == f"{kind}; charset=utf-8"
+
+
+def test_stored_csv_downloads_with_one_charset(app, tmp_path):
+    """An uploaded CSV comes back as "text/csv; charset=utf-8", not with the charset twice."""
+    from circle.files import download_response, file_path
+    from circle.models import StoredFile
+
+    stored = StoredFile(
+        key="ab" + "c" * 30,
+        original_name="liste.csv",
+        content_type="text/csv; charset=utf-8",
+        size=4,
+        sha256="0" * 64,
+    )
+    path = file_path(tmp_path, stored.key)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"a;b\n")
+    with app.test_request_context("/"):
+        response = download_response(stored, tmp_path)
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
