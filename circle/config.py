@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from circle.documents.budget import config_from_env
+from circle.i18n import TIMEZONE
 
 MB = 1024 * 1024
 
@@ -76,7 +77,7 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "JOBS_EAGER": _bool(env.get("JOBS_EAGER")),
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_MINUTES", "60")) * 60,
         "BABEL_DEFAULT_LOCALE": "nb",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+        "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
         "LANGUAGES": ["nb", "en"],
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -101,6 +101,9 @@ def download_response(
         conditional=True,
         max_age=0,
     )
+    # The stored type is the whole header value ("text/csv; charset=utf-8"); send_file's
+    # mimetype would have added a second charset to it.
+    response.headers["Content-Type"] = stored.content_type
     response.headers["X-Content-Type-Options"] = "nosniff"
     if as_attachment:
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -1,12 +1,40 @@
-"""Locale selection and Norwegian date formatting."""
+"""Locale and time zone: the one Oslo setting, and every date, time and number through Babel."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+
+# The platform's one time zone: Babel's BABEL_DEFAULT_TIMEZONE and every local time here.
+TIMEZONE = "Europe/Oslo"
+OSLO = ZoneInfo(TIMEZONE)
+
+# Babel patterns per locale: bokmål "torsdag 14. januar 2027 kl. 09:30", English
+# "Thursday 14 January 2027 at 09:30".
+_PATTERNS = {
+    "nb": {
+        "date": "d. MMMM y",
+        "short_date": "dd.MM.y",
+        "weekday_date": "EEEE d. MMMM y",
+        "datetime": "EEEE d. MMMM y 'kl.' HH:mm",
+        "short_datetime": "dd.MM.y 'kl.' HH:mm",
+        "day_month": "d.M.",
+    },
+    "en": {
+        "date": "d MMMM y",
+        "short_date": "d MMM y",
+        "weekday_date": "EEEE d MMMM y",
+        "datetime": "EEEE d MMMM y 'at' HH:mm",
+        "short_datetime": "d MMM y, HH:mm",
+        "day_month": "d MMM",
+    },
+}
 
 
 def select_locale() -> str:
@@ -20,16 +48,86 @@ def select_locale() -> str:
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _datetime(value: datetime | None, fmt: str = "EEEE d. MMMM y 'kl.' HH:mm") -> str:
-    return format_datetime(value, fmt) if value else ""
+def to_local(value: datetime) -> datetime:
+    """Return an aware time in Oslo (a naive one is taken as UTC, as the database keeps it)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(OSLO)
 
 
-def _date(value: date | None, fmt: str = "d. MMMM y") -> str:
-    return format_date(value, fmt) if value else ""
+def local_to_utc(value: datetime) -> datetime:
+    """Read a naive wall-clock time as Oslo time and return it as aware UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=OSLO)
+    return value.astimezone(UTC)
+
+
+def local_date(value: datetime) -> date:
+    """Return the calendar day in Oslo of an aware time."""
+    return to_local(value).date()
+
+
+def _language(locale: str | None) -> str:
+    code = locale or str(get_locale() or "nb")
+    return code.split("_")[0] if code.split("_")[0] in _PATTERNS else "nb"
+
+
+def _pattern(kind: str, language: str) -> str:
+    return _PATTERNS[language].get(kind, kind)
+
+
+def format_when(value: datetime | None, kind: str = "datetime", locale: str | None = None) -> str:
+    """Return a time in Oslo for the active locale (or ``locale``, for documents of record).
+
+    ``kind`` names a pattern ("datetime", "short_datetime") or is a Babel pattern ("HH:mm").
+    """
+    if not value:
+        return ""
+    language = _language(locale)
+    return babel_dates.format_datetime(
+        to_local(value), _pattern(kind, language), tzinfo=OSLO, locale=language
+    )
+
+
+def format_day(value: date | datetime | None, kind: str = "date", locale: str | None = None) -> str:
+    """Return a date for the active locale (a datetime is first taken to Oslo)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    language = _language(locale)
+    return babel_dates.format_date(value, _pattern(kind, language), locale=language)
+
+
+def format_clock(value: datetime | time | None) -> str:
+    """Return a time of day, "09:30"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_when(value, "HH:mm")
+    return babel_dates.format_time(value, "HH:mm", locale=_language(None))
+
+
+def format_number(value: float | int, digits: int = 1) -> str:
+    """Return a number for the active locale: "35,8" in bokmål, "35.8" in English."""
+    return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0")
+
+
+def format_size(size: int) -> str:
+    """Return a file size: "35,8 kB", "1,2 MB" (decimal units)."""
+    if size < 1000:
+        return _("%(n)s byte", n=format_number(size, 0))
+    for unit, factor in (("kB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if size < factor * 1000 or unit == "GB":
+            return f"{format_number(size / factor, 1)}\u00a0{unit}"
+    return ""  # pragma: no cover
 
 
 def init_i18n(app: Flask) -> None:
-    """Register date filters for templates."""
-    app.jinja_env.filters["datetime"] = _datetime
-    app.jinja_env.filters["date"] = _date
+    """Register the date, time, number and size filters for templates."""
+    app.jinja_env.filters["datetime"] = format_when
+    app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["clock"] = format_clock
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.globals["get_locale"] = get_locale

@@ -5,18 +5,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import re
 import smtplib
 import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from circle.i18n import OSLO
 from circle.identity import ensure_no_identity_number
 
 log = logging.getLogger(__name__)
@@ -24,7 +27,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file attached to an e-mail (e.g. an .ics invitation)."""
+    """A file attached to an e-mail (e.g. an .ics invitation).
+
+    ``content_type`` may carry parameters: "text/calendar; charset=utf-8; method=PUBLISH".
+    """
 
     filename: str
     content_type: str
@@ -42,18 +48,43 @@ class Notice:
     title: str = ""
     footer: str = ""
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    # An https link that stops these e-mails with one POST (RFC 8058), without signing in.
+    unsubscribe: str = ""
+
+
+# Anything that would end a header line or that mail readers treat as a line break.
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def header_value(value: str) -> str:
+    """Return text safe for one header: line breaks and control characters become spaces."""
+    return " ".join(_HEADER_BREAKS.sub(" ", value).split())
+
+
+def _body_text(value: str) -> str:
+    # A lone CR would be a line break to some readers and not to others: make it LF.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _content_type(value: str) -> tuple[str, str, dict[str, str]]:
+    kind, *params = (p.strip() for p in value.split(";"))
+    maintype, subtype = kind.split("/", 1)
+    return maintype, subtype, dict(p.split("=", 1) for p in params if "=" in p)
 
 
 def build_message(notice: Notice, sender: str, message_id: str | None = None) -> EmailMessage:
     """Return the EmailMessage for a notice; the body holds only fixed text, a title and a link."""
     ensure_no_identity_number(notice.subject, notice.title)
     msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = notice.to
-    msg["Subject"] = notice.subject
-    msg["Date"] = formatdate(localtime=False)
+    msg["From"] = header_value(sender)
+    msg["To"] = header_value(notice.to)
+    msg["Subject"] = header_value(notice.subject)
+    msg["Date"] = format_datetime(datetime.now(OSLO))  # with the real offset, e.g. +0100
     msg["Message-ID"] = message_id or make_msgid(domain="forskningssirkel.local")
     msg["Auto-Submitted"] = "auto-generated"
+    if notice.unsubscribe:
+        msg["List-Unsubscribe"] = f"<{header_value(notice.unsubscribe)}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     parts = ["Hei,", "", notice.intro]
     if notice.title:
         parts += ["", notice.title]
@@ -61,10 +92,16 @@ def build_message(notice: Notice, sender: str, message_id: str | None = None) ->
     if notice.footer:
         parts += [notice.footer, ""]
     parts.append("-- \nForskningssirkel")
-    msg.set_content("\n".join(parts))
+    msg.set_content(_body_text("\n".join(parts)))
     for att in notice.attachments:
-        maintype, subtype = att.content_type.split("/", 1)
-        msg.add_attachment(att.data, maintype=maintype, subtype=subtype, filename=att.filename)
+        maintype, subtype, params = _content_type(att.content_type)
+        msg.add_attachment(
+            att.data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=header_value(att.filename),
+            params=params,
+        )
     return msg
 
 

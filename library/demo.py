@@ -94,7 +94,7 @@ DEMO_REPORTS: list[tuple[str, dict[str, Any], bool, list[list[str]]]] = [
             "title": "Ungdommens stemme i overgangsarbeidet",
             "authors": ["Sara Nilsen", "Marte Berg", "Amina Yusuf"],
             "year": 2021,
-            "publisher": "Tidsskrift for demopraksis",
+            "container_title": "Tidsskrift for demopraksis",
             "keywords": ["medvirkning", "ettervern"],
             "document_type": "article",
         },

@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from circle.forms import Optional, required, text_limits
 from library.models import DocumentType
@@ -47,6 +48,13 @@ class ReportForm(FlaskForm):
     editors = TextAreaField(
         _l("Redaktører (én per linje)"), validators=[Optional(), *text_limits(5000)]
     )
+    # Choices are the names saved on the report; a name added now is recognised automatically.
+    organisations = SelectMultipleField(
+        _l("Organisasjoner blant forfatterne og redaktørene"),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     year = IntegerField(
         _l("År"),
         validators=[
@@ -56,6 +64,9 @@ class ReportForm(FlaskForm):
     )
     publisher = StringField(
         _l("Utgiver eller institusjon"), validators=[Optional(), *text_limits(300)]
+    )
+    container_title = StringField(
+        _l("Tidsskrift (for artikler)"), validators=[Optional(), *text_limits(300)]
     )
     series = StringField(_l("Serie"), validators=[Optional(), *text_limits(300)])
     series_number = StringField(_l("Nummer i serien"), validators=[Optional(), *text_limits(60)])
@@ -88,6 +99,7 @@ class ReportForm(FlaskForm):
             "editors": (self.editors.data or "").splitlines(),
             "year": self.year.data,
             "publisher": self.publisher.data,
+            "container_title": self.container_title.data,
             "series": self.series.data,
             "series_number": self.series_number.data,
             "isbn": self.isbn.data,
@@ -99,6 +111,10 @@ class ReportForm(FlaskForm):
             "commissioned_by": self.commissioned_by.data,
             "url": self.url.data,
             "doi": self.doi.data,
+            "organisation_marks": {
+                name: name in (self.organisations.data or [])
+                for name, _label in self.organisations.choices or []
+            },
         }
 
 

@@ -63,8 +63,13 @@ class Report(db.Model):
     subtitle: Mapped[str] = mapped_column(String(500), default="")
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
     editors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A member's decision per author or editor name: True for an organisation, False for a
+    # person. Names without a decision are recognised automatically (citations.is_organisation).
+    organisation_marks: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
     year: Mapped[int | None] = mapped_column(Integer, index=True)
     publisher: Mapped[str] = mapped_column(String(300), default="")
+    # The journal (or other container) an article appeared in.
+    container_title: Mapped[str] = mapped_column(String(300), default="")
     series: Mapped[str] = mapped_column(String(300), default="")
     series_number: Mapped[str] = mapped_column(String(60), default="")
     isbn: Mapped[str] = mapped_column(String(40), default="")

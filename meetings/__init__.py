@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext as _
 
 
 def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
@@ -38,7 +39,7 @@ def resolve_minutes(session: Any, minutes_id: int) -> Any:
         kind="minutes",
         id=minutes.id,
         circle_id=circle.id,
-        title=f"Referat: {meeting.title}",
+        title=_("Referat: %(t)s", t=meeting.title),
         url=url,
         audience_ok=frozenset({"leader", "participant", "reference", "unit_leader"}),
     )
@@ -72,7 +73,7 @@ def reference_feed_items(session: Any, circle: Any) -> list[Any]:
     )
     return [
         FeedItem(
-            title=f"Referat: {title}",
+            title=_("Referat: %(t)s", t=title),
             url=_minutes_path(circle.slug, meeting_id),
             date=approved_at,
             kind="minutes",

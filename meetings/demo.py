@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from circle.i18n import OSLO
 from circle.models import Circle, Member, utcnow
 from meetings.models import (
     AgendaItem,
@@ -18,7 +19,6 @@ from meetings.models import (
     RsvpAnswer,
 )
 from meetings.services import actions, attendance, meetings, minutes, workflow
-from meetings.services.common import OSLO
 
 # (day offset from the circle's start, kind, title, theme, host unit index or None,
 #  presenter of the research presentation, presentation title)

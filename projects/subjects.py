@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from circle.i18n import format_day
 from circle.models import Circle
 from projects.models import ProgressUpdate, Project
 from projects.permissions import update_audience
@@ -27,10 +28,11 @@ def _update_path(slug: str, project_id: int, update_id: int) -> str:
 
 
 def _title(project: Project, update: ProgressUpdate) -> str:
-    day = update.published_at.date().isoformat() if update.published_at else ""
     if has_request_context():
+        day = format_day(update.published_at) if update.published_at else ""
         return str(_l("%(project)s: statusoppdatering %(day)s", project=project.title, day=day))
     # Outside a request the locale cannot be chosen; the source language is used then.
+    day = format_day(update.published_at, locale="nb") if update.published_at else ""
     return f"{project.title}: statusoppdatering {day}"
 
 

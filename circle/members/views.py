@@ -24,6 +24,7 @@ from circle.auth.services import deactivate_member, reactivate_member
 from circle.auth.views import start_session
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import format_day
 from circle.mail import Notice, queue_notices
 from circle.members import services
 from circle.members.export import directory_csv, directory_vcards
@@ -36,7 +37,14 @@ from circle.members.forms import (
 )
 from circle.models import Circle, Invitation, Member, Membership, Role, ServiceSite, Unit, utcnow
 from circle.permissions import can_manage_circle, can_see_contact_details, is_admin
-from circle.web import circle_or_404, commit_or_flash, flash_domain_error, require, require_that
+from circle.web import (
+    attachment,
+    circle_or_404,
+    commit_or_flash,
+    flash_domain_error,
+    require,
+    require_that,
+)
 
 bp = Blueprint("members", __name__)
 
@@ -63,10 +71,8 @@ def directory(slug: str) -> str:
     )
 
 
-def _export(slug: str, body: str, mimetype: str, ext: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="deltakere-{slug}.{ext}"'
-    return response
+def _export(slug: str, body: str, content_type: str, ext: str) -> WerkzeugResponse:
+    return attachment(body, content_type, f"deltakere-{slug}.{ext}")
 
 
 @bp.get("/c/<slug>/members.csv")
@@ -75,7 +81,7 @@ def export_csv(slug: str) -> Response:
     """Download the directory as CSV."""
     circle = circle_or_404(slug)
     require_that(can_see_contact_details, circle)
-    body = "\ufeff" + directory_csv(services.directory(db.session, circle), ROLE_LABELS)
+    body = directory_csv(services.directory(db.session, circle), ROLE_LABELS)
     return _export(slug, body, "text/csv; charset=utf-8", "csv")
 
 
@@ -110,7 +116,7 @@ def _send_invitation(issued: services.IssuedInvitation, circle: Circle) -> None:
                     "%(name)s inviterer deg til forskningssirkelen på lenken under. Lenken er "
                     "personlig og gjelder til %(date)s.",
                     name=current_user.name,
-                    date=issued.invitation.expires_at.strftime("%d.%m.%Y"),
+                    date=format_day(issued.invitation.expires_at),
                 ),
                 title=circle.name,
                 link=link,

@@ -105,6 +105,7 @@ def notice_for(note: Notification, member: Member) -> Notice:
         title=note.thread.title,
         link=thread_link(note.thread, note.post_id),
         footer=_footer(member.id, note.thread),
+        unsubscribe=_unsubscribe_link(member.id, "thread", note.thread.id),
     )
 
 
@@ -198,6 +199,9 @@ def digest_notice(batch: DigestBatch) -> Notice:
         title="\n\n".join(lines),
         link=_absolute(url_for("notifications.index")),
         footer=footer,
+        # One link for the header (RFC 8058 wants a single https URI): stop thread e-mail
+        # in every circle; the footer keeps a link for each circle.
+        unsubscribe=_unsubscribe_link(batch.member.id, "all", batch.member.id),
     )
 
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask_babel import format_date
-
-OSLO = ZoneInfo("Europe/Oslo")
+from circle.i18n import format_day, local_date
 
 
 def day_formatter() -> Callable[[datetime | None], str]:
@@ -18,9 +15,9 @@ def day_formatter() -> Callable[[datetime | None], str]:
     def day(value: datetime | None) -> str:
         if value is None:
             return ""
-        local = value.astimezone(OSLO).date()
+        local = local_date(value)
         if local not in formatted:
-            formatted[local] = format_date(local, "d. MMMM y")
+            formatted[local] = format_day(local)
         return formatted[local]
 
     return day

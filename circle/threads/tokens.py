@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 _SALT = "threads-unsubscribe"
 MAX_AGE = 365 * 24 * 3600  # links in old e-mails keep working for a year
-ACTIONS = frozenset({"thread", "circle"})
+ACTIONS = frozenset({"thread", "circle", "all"})  # "all": every thread e-mail (digests)
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class UnsubscribeToken:
     """What a link lets its holder do: stop a thread's e-mails or mute a circle."""
 
     member_id: int
-    action: str  # "thread" or "circle"
+    action: str  # "thread", "circle" or "all" (target_id is then the member's id)
     target_id: int
 
 

@@ -57,6 +57,7 @@ TEXT_LIMITS = {
     "title": 500,
     "subtitle": 500,
     "publisher": 300,
+    "container_title": 300,
     "series": 300,
     "series_number": 60,
     "isbn": 40,
@@ -190,6 +191,13 @@ def _year(value: Any) -> int | None:
     return year
 
 
+def _marks(value: Any, names: set[str]) -> dict[str, bool]:
+    """Return the member's organisation-or-person decisions for the names still listed."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): bool(v) for k, v in value.items() if k in names}
+
+
 def clean_metadata(values: dict[str, Any]) -> dict[str, Any]:
     """Return validated, normalised metadata; raise DomainError with a Norwegian message."""
     out: dict[str, Any] = {}
@@ -205,6 +213,9 @@ def clean_metadata(values: dict[str, Any]) -> dict[str, Any]:
     out["authors"] = _names(values.get("authors"), MAX_NAMES, MAX_NAME_LENGTH, "forfattere")
     out["editors"] = _names(values.get("editors"), MAX_NAMES, MAX_NAME_LENGTH, "redaktører")
     out["keywords"] = _keywords(values.get("keywords"))
+    out["organisation_marks"] = _marks(
+        values.get("organisation_marks"), {*out["authors"], *out["editors"]}
+    )
     out["year"] = _year(values.get("year"))
     out["language"] = normalise_language(values.get("language"))
     out["document_type"] = guess_document_type(values.get("document_type") or "report")
@@ -400,7 +411,9 @@ def update_report(
     """Save confirmed or corrected metadata, the circle's themes and who sees the report."""
     if not can_edit_report(actor, circle, report):
         raise NotAllowed(_l("Du kan ikke endre denne rapporten."))
-    clean = clean_metadata(values)
+    # Decisions on names not shown in this edit are kept; clean_metadata drops removed names.
+    marks = {**(report.organisation_marks or {}), **(values.get("organisation_marks") or {})}
+    clean = clean_metadata({**values, "organisation_marks": marks})
     for key, value in clean.items():
         setattr(report, key, value)
     if theme_ids is not None:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from circle.extensions import db
 from circle.models import Circle
+from circle.web import attachment
 from library.models import Report
 from library.permissions import can_view_report, scope_circle_ids
 from library.services import citations
@@ -36,9 +37,7 @@ def export_response(reports: list[Report], fmt: str, basename: str) -> Response:
     if fmt not in citations.EXPORT_FORMATS:
         abort(404)
     content_type, ext = citations.EXPORT_FORMATS[fmt]
-    response = Response(citations.export(reports, fmt), content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{basename}.{ext}"'
-    return response
+    return attachment(citations.export(reports, fmt), content_type, f"{basename}.{ext}")
 
 
 def search_args() -> dict[str, Any]:

@@ -186,6 +186,7 @@ def _fill_form(form: ReportForm, report: Report) -> None:
         "subtitle",
         "year",
         "publisher",
+        "container_title",
         "series",
         "series_number",
         "isbn",
@@ -200,6 +201,11 @@ def _fill_form(form: ReportForm, report: Report) -> None:
     form.authors.data = "\n".join(report.authors or [])
     form.editors.data = "\n".join(report.editors or [])
     form.keywords.data = ", ".join(report.keywords or [])
+    form.organisations.data = [
+        n
+        for n, _label in form.organisations.choices
+        if citations.is_organisation(n, report.organisation_marks)
+    ]
     form.document_type.data = report.document_type.value
     form.visibility.data = "shared" if report.shared else "circle"
 
@@ -214,6 +220,7 @@ def edit(slug: str, report_id: int) -> Response | str:
     form = ReportForm()
     themes = services.circle_themes(db.session, circle)
     form.themes.choices = [(t.id, t.title) for t in themes]
+    form.organisations.choices = [(n, n) for n in dict.fromkeys([*report.authors, *report.editors])]
     if request.method == "GET":
         _fill_form(form, report)
         form.themes.data = [t.id for t in report.themes if t.circle_id == circle.id]

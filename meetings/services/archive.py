@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-from docx import Document
-from docx.shared import Pt
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from circle.docx_writer import add_markdown, add_table, document_bytes, new_document
+from circle.i18n import format_day, format_when
 from circle.models import Circle
 from meetings.models import (
     AgendaItem,
@@ -21,7 +21,6 @@ from meetings.models import (
 )
 from meetings.services.agenda import AgendaRow, running_times
 from meetings.services.attendance import RegisterGroup, attendance_register
-from meetings.services.common import to_oslo
 from meetings.services.minutes import load_actions, notes_by_item
 
 
@@ -79,64 +78,73 @@ def archive_entries(session: Session, circle: Circle) -> list[ArchiveEntry]:
 
 
 def archive_docx(circle: Circle, entries: list[ArchiveEntry]) -> bytes:
-    """Return the archive as a Word document."""
-    document = Document()
-    document.styles["Normal"].font.size = Pt(11)
-    document.add_heading(f"Referater – {circle.name}", level=0)
+    """Return the archive as a Word document; the minutes' Markdown becomes Word formatting."""
+    title = _("Referater – %(circle)s", circle=circle.name)
+    document = new_document(title=title, author=circle.institution or circle.name)
+    document.add_heading(title, level=0)
     if circle.institution:
         document.add_paragraph(circle.institution)
     for entry in entries:
         meeting, minutes = entry.meeting, entry.minutes
         document.add_page_break()
-        document.add_heading(f"Møte {meeting.number}: {meeting.title}", level=1)
-        local = to_oslo(meeting.starts_at)
-        meta = f"{local:%d.%m.%Y kl. %H:%M}"
+        document.add_heading(
+            _("Møte %(n)d: %(title)s", n=meeting.number, title=meeting.title), level=1
+        )
+        meta = format_when(meeting.starts_at)
         if meeting.place:
             meta += f", {meeting.place}"
-        approved = to_oslo(minutes.approved_at) if minutes.approved_at else None
-        if approved:
-            meta += (
-                f". Godkjent {approved:%d.%m.%Y}"
-                + (f" av {minutes.approved_by.name}" if minutes.approved_by else "")
-                + f" (versjon {minutes.approved_version})."
+        if minutes.approved_at:
+            meta += ". " + (
+                _(
+                    "Godkjent %(day)s av %(name)s (versjon %(v)d).",
+                    day=format_day(minutes.approved_at),
+                    name=minutes.approved_by.name,
+                    v=minutes.approved_version,
+                )
+                if minutes.approved_by
+                else _(
+                    "Godkjent %(day)s (versjon %(v)d).",
+                    day=format_day(minutes.approved_at),
+                    v=minutes.approved_version,
+                )
             )
         document.add_paragraph(meta)
-        document.add_heading("Oppmøte", level=2)
+        document.add_heading(_("Oppmøte"), level=2)
         for group in entry.attendance:
             present = [r.member.name for r in group.rows if r.status == AttendanceStatus.PRESENT]
             excused = [r.member.name for r in group.rows if r.status == AttendanceStatus.EXCUSED]
-            text = f"{group.unit.name if group.unit else 'Uten enhet'}: {', '.join(present) or '–'}"
+            unit = group.unit.name if group.unit else _("Uten enhet")
+            text = f"{unit}: {', '.join(present) or '–'}"
             if excused:
-                text += f" (forfall: {', '.join(excused)})"
+                text += " " + _("(forfall: %(names)s)", names=", ".join(excused))
             document.add_paragraph(text, style="List Bullet")
         for row in entry.rows:
-            document.add_heading(f"{row.number}. {row.item.title}", level=3 if row.depth else 2)
+            depth = 3 if row.depth else 2
+            document.add_heading(f"{row.number}. {row.item.title}", level=depth)
             note = entry.notes.get(row.item.id)
             if row.item.postponed:
-                document.add_paragraph("Utsatt til neste møte.").italic = True
+                document.add_paragraph().add_run(_("Utsatt til neste møte.")).italic = True
             if note and note.notes:
-                for paragraph in note.notes.split("\n\n"):
-                    document.add_paragraph(paragraph.strip())
+                add_markdown(document, note.notes, heading_offset=depth)
             if note and note.decision:
-                p = document.add_paragraph()
-                p.add_run("Vedtak: ").bold = True
-                p.add_run(note.decision)
+                lead = _("Vedtak:") + " "
+                add_markdown(document, note.decision, heading_offset=depth, lead=lead)
         if entry.actions:
-            document.add_heading("Oppgaver", level=2)
-            table = document.add_table(rows=1, cols=3)
-            table.style = "Table Grid"
-            for cell, label in zip(
-                table.rows[0].cells, ("Oppgave", "Ansvarlig", "Frist"), strict=True
-            ):
-                cell.text = label
-            for action in entry.actions:
-                cells = table.add_row().cells
-                cells[0].text = action.what
-                cells[1].text = action.owner.name if action.owner else ""
-                cells[2].text = f"{action.due_on:%d.%m.%Y}" if action.due_on else ""
+            document.add_heading(_("Oppgaver"), level=2)
+            add_table(
+                document,
+                [_("Oppgave"), _("Ansvarlig"), _("Frist")],
+                [
+                    [
+                        action.what,
+                        action.owner.name if action.owner else "",
+                        format_day(action.due_on, "short_date") if action.due_on else "",
+                    ]
+                    for action in entry.actions
+                ],
+                widths=[3, 1.5, 1],
+            )
         if minutes.evaluation:
-            document.add_heading("Evaluering av møtet", level=2)
-            document.add_paragraph(minutes.evaluation)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            document.add_heading(_("Evaluering av møtet"), level=2)
+            add_markdown(document, minutes.evaluation, heading_offset=2)
+    return document_bytes(document)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
 from circle.errors import DomainError
+from circle.i18n import local_date, local_to_utc, to_local
 from circle.identity import IDENTITY_NUMBER_MESSAGE, contains_identity_number
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def guard_text(*texts: str | None) -> None:
@@ -25,21 +23,10 @@ def check_length(text: str, limit: int, label: str) -> None:
         raise DomainError(_l("%(label)s kan ha høyst %(n)d tegn.", label=label, n=limit))
 
 
-def oslo_to_utc(value: datetime) -> datetime:
-    """Read a naive wall-clock time as Europe/Oslo and return it as aware UTC."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=OSLO)
-    return value.astimezone(UTC)
-
-
-def to_oslo(value: datetime) -> datetime:
-    """Return the time in Europe/Oslo."""
-    return value.astimezone(OSLO)
-
-
-def oslo_date(value: datetime) -> date:
-    """Return the calendar day in Oslo of an aware time."""
-    return to_oslo(value).date()
+# The one time zone lives in circle.i18n; these names are what the meetings code calls it.
+oslo_to_utc = local_to_utc
+to_oslo = to_local
+oslo_date = local_date
 
 
 def semester_key(value: datetime) -> tuple[int, int]:

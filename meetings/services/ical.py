@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -10,11 +11,16 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from circle.contentlines import content_lines, escape_text
 from circle.models import Circle, Member, Membership, new_token, utcnow
 from meetings.models import FeedToken, Meeting
 from meetings.permissions import VIEWERS
 
 PRODID = "-//Forskningssirkel//Møter//NO"
+METHOD = "PUBLISH"
+ICS_TYPE = "text/calendar; charset=utf-8"
+# As an e-mail attachment the method is part of the type (RFC 6047 2.4).
+ICS_MAIL_TYPE = f"{ICS_TYPE}; method={METHOD}"
 UID_DOMAIN = "forskningssirkel"
 FEED_NAME = "Forskningssirkel – møter"
 
@@ -27,16 +33,16 @@ def _location(meeting: Meeting) -> str:
     return ", ".join(parts)
 
 
-def _event(
-    meeting: Meeting, circle_name: str, link: str, stamp: datetime, changed: bool = False
-) -> Event:
+def _event(meeting: Meeting, circle_name: str, link: str, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", f"{meeting.ical_uid}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("sequence", meeting.ical_sequence)
-    event.add("summary", ("Endret: " if changed else "") + f"{meeting.title} ({circle_name})")
+    # The event keeps its name when it changes: the e-mail says "changed", SEQUENCE tells
+    # the calendar, and a calendar would keep a "Changed:" prefix as the title.
+    event.add("summary", f"{meeting.title} ({circle_name})")
     location = _location(meeting)
     if location:
         event.add("location", location)
@@ -56,7 +62,7 @@ def _calendar(name: str | None = None) -> Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", METHOD)
     if name:
         calendar.add("x-wr-calname", name)
     return calendar
@@ -67,12 +73,11 @@ def meeting_ics(
     circle: Circle,
     link: str,
     *,
-    changed: bool = False,
     now: datetime | None = None,
 ) -> bytes:
     """Return one meeting as an .ics file (also the e-mail attachment)."""
     calendar = _calendar()
-    calendar.add_component(_event(meeting, circle.name, link, now or utcnow(), changed))
+    calendar.add_component(_event(meeting, circle.name, link, now or utcnow()))
     return calendar.to_ical()
 
 
@@ -135,36 +140,17 @@ def visible_meetings(session: Session, member: Member) -> list[tuple[Meeting, Ci
 
 
 def _text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """Escape a TEXT value (RFC 5545 3.3.11): semicolons too, and every line break."""
+    return escape_text(value, component=True)
 
 
 def _utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character."""
-    data = line.encode()
-    if len(data) <= 75:
-        return line
-    parts, current, size = [], [], 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > (75 if not parts else 74):
-            parts.append("".join(current))
-            current, size = [], 0
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
+def _uri(value: str) -> str:
+    # A URI value is not TEXT: nothing to escape, but it can never hold a line break.
+    return re.sub(r"\s", "", value)
 
 
 def _feed_event(meeting: Meeting, circle_name: str, link: str, stamp: str) -> list[str]:
@@ -183,7 +169,7 @@ def _feed_event(meeting: Meeting, circle_name: str, link: str, stamp: str) -> li
     if location:
         lines.append(f"LOCATION:{_text(location)}")
     lines += [
-        f"URL:{link}",
+        f"URL:{_uri(link)}",
         f"DESCRIPTION:{_text(description)}",
         f"LAST-MODIFIED:{_utc(meeting.updated_at or meeting.created_at)}",
         "STATUS:CONFIRMED",
@@ -203,10 +189,10 @@ def member_feed(session: Session, member: Member, link: LinkFor, now: Any = None
         "VERSION:2.0",
         f"PRODID:{_text(PRODID)}",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        f"METHOD:{METHOD}",
         f"X-WR-CALNAME:{_text(FEED_NAME)}",
     ]
     for meeting, circle in visible_meetings(session, member):
         lines.extend(_feed_event(meeting, circle.name, link(meeting), stamp))
     lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()
+    return content_lines(lines).encode()

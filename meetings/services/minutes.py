@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from circle.errors import Conflict, DomainError, NotAllowed
+from circle.i18n import format_day, format_when
 from circle.models import Circle, Member, utcnow
 from meetings.models import (
     ActionItem,
@@ -27,7 +28,7 @@ from meetings.models import (
 from meetings.permissions import can_edit_minutes
 from meetings.services.agenda import running_times
 from meetings.services.attendance import RegisterGroup, attendance_register
-from meetings.services.common import check_length, guard_text, to_oslo
+from meetings.services.common import check_length, guard_text
 
 MAX_NOTES = 200_000
 MAX_EVALUATION = 20_000
@@ -80,12 +81,12 @@ def compose_text(
     actions: list[ActionItem] | None = None,
 ) -> str:
     """Return the minutes as one Markdown text: what versions freeze and diffs compare."""
-    local = to_oslo(meeting.starts_at)
+    # The minutes are a Norwegian document of record: its dates are written in bokmål.
+    when = format_when(meeting.starts_at, "dd.MM.y HH:mm", locale="nb")
     lines = [
         f"# Referat: {meeting.title}",
         "",
-        f"Møte {meeting.number}, {local:%d.%m.%Y %H:%M}"
-        + (f", {meeting.place}" if meeting.place else ""),
+        f"Møte {meeting.number}, {when}" + (f", {meeting.place}" if meeting.place else ""),
         "",
     ]
     if attendance:
@@ -113,7 +114,11 @@ def compose_text(
         lines += ["## Oppgaver", ""]
         for action in actions:
             owner = action.owner.name if action.owner else "–"
-            due = f", frist {action.due_on:%d.%m.%Y}" if action.due_on else ""
+            due = (
+                f", frist {format_day(action.due_on, 'short_date', locale='nb')}"
+                if action.due_on
+                else ""
+            )
             lines.append(f"- {action.what} ({owner}{due})")
         lines.append("")
     if evaluation.strip():

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from circle.i18n import format_day, local_date
 from circle.models import Circle
 from meetings.models import Meeting, MeetingKind
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def meeting_series_section(session: Session, circle: Circle) -> dict[str, Any] | None:
@@ -32,10 +30,9 @@ def meeting_series_section(session: Session, circle: Circle) -> dict[str, Any] |
     }
     rows = []
     for meeting in meetings:
-        start, end = meeting.starts_at.astimezone(OSLO), meeting.ends_at.astimezone(OSLO)
-        when = start.strftime("%d.%m.%Y")
-        if end.date() != start.date():
-            when += "–" + end.strftime("%d.%m.%Y")
+        when = format_day(meeting.starts_at, "short_date")
+        if local_date(meeting.ends_at) != local_date(meeting.starts_at):
+            when += "–" + format_day(meeting.ends_at, "short_date")
         place = ", ".join(
             p for p in (meeting.place, meeting.host_unit.name if meeting.host_unit else "") if p
         )

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from circle.docx_writer import DOCX_TYPE
 from circle.extensions import db
 from circle.security import is_safe_next
-from circle.web import circle_or_404, require
+from circle.web import attachment, circle_or_404, require
 from meetings.forms import CsrfForm
 from meetings.models import ActionStatus, AttendanceStatus
 from meetings.permissions import can_toggle_action, can_view_action, can_view_meetings
@@ -126,8 +127,4 @@ def archive_word(slug: str) -> FlaskResponse:
     circle = circle_or_404(slug)
     require(can_view_meetings(current_user, circle))
     data = archive_docx(circle, archive_entries(db.session, circle))
-    return FlaskResponse(
-        data,
-        mimetype=("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        headers={"Content-Disposition": f'attachment; filename="referater-{circle.slug}.docx"'},
-    )
+    return attachment(data, DOCX_TYPE, f"referater-{circle.slug}.docx")

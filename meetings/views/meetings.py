@@ -12,9 +12,10 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import format_when
 from circle.mail import Attachment, Notice
 from circle.models import Circle, utcnow
-from circle.web import circle_or_404, require, require_that
+from circle.web import attachment, circle_or_404, require, require_that
 from meetings.forms import AgendaItemForm, CsrfForm, MeetingForm, RsvpForm
 from meetings.models import AttendanceStatus, ItemKind, ItemOrigin, Meeting
 from meetings.permissions import (
@@ -29,7 +30,7 @@ from meetings.services import agenda as agenda_services
 from meetings.services import attendance as attendance_services
 from meetings.services import meetings as services
 from meetings.services.common import oslo_to_utc, to_oslo
-from meetings.services.ical import meeting_ics
+from meetings.services.ical import ICS_MAIL_TYPE, ICS_TYPE, meeting_ics
 from meetings.views.common import (
     bp,
     deliver,
@@ -224,24 +225,17 @@ def ics(slug: str, meeting_id: int) -> FlaskResponse:
     circle = circle_or_404(slug)
     meeting = meeting_or_404(circle, meeting_id)
     body = meeting_ics(meeting, circle, meeting_link(meeting))
-    return FlaskResponse(
-        body,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="mote-{meeting.number}.ics"'},
-    )
+    return attachment(body, ICS_TYPE, f"mote-{meeting.number}.ics")
 
 
 def _invitation_notices(
     meeting: Meeting, circle: Circle, recipients: list, changed: bool
 ) -> list[Notice]:
     link = meeting_link(meeting)
-    attachment = Attachment(
-        f"mote-{meeting.number}.ics",
-        "text/calendar",
-        meeting_ics(meeting, circle, link, changed=changed),
+    calendar_file = Attachment(
+        f"mote-{meeting.number}.ics", ICS_MAIL_TYPE, meeting_ics(meeting, circle, link)
     )
-    local = to_oslo(meeting.starts_at)
-    when = local.strftime("%d.%m.%Y kl. %H:%M")
+    when = format_when(meeting.starts_at, "short_datetime")
     where = ", ".join(p for p in (meeting.place, meeting.address) if p)
     prefix = _("Endret: ") if changed else _("Innkalling: ")
     intro = (
@@ -261,7 +255,7 @@ def _invitation_notices(
             intro=intro,
             link=link,
             title=title,
-            attachments=(attachment,),
+            attachments=(calendar_file,),
         )
         for m in recipients
     ]

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import format_when
 from circle.mail import Notice
 from circle.models import Circle
 from circle.web import circle_or_404, require, require_that
@@ -43,7 +44,7 @@ from meetings.services import minutes as services
 from meetings.services import workflow
 from meetings.services.agenda import running_times
 from meetings.services.attendance import ATTENDANCE_LABELS, attendance_register
-from meetings.services.common import oslo_to_utc, to_oslo
+from meetings.services.common import oslo_to_utc
 from meetings.views.common import (
     absolute,
     bp,
@@ -301,7 +302,7 @@ def send_for_review(slug: str, meeting_id: int) -> Response:
     deadline = oslo_to_utc(form.deadline.data)
 
     def notify(reviewers: list) -> None:
-        local = to_oslo(deadline).strftime("%d.%m.%Y kl. %H:%M")
+        local = format_when(deadline, "short_datetime")
         deliver(
             (
                 Notice(

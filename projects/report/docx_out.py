@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
-from docx.shared import Cm, Pt, RGBColor
-from flask_babel import format_date
+from docx.shared import RGBColor
 from flask_babel import gettext as _
 
+from circle.docx_writer import (
+    add_markdown,
+    add_table,
+    document_bytes,
+    landscape_section,
+    new_document,
+    portrait_section,
+)
+from circle.i18n import format_day
 from projects.models import MATRIX_COLUMNS, MatrixRow
 from projects.report.compile import STATUS_LABELS, FinalReport
 from projects.report.hooks import ReportBlockSection
-from projects.report.markdown_docx import add_markdown
 from projects.services.matrix import COLUMN_LABELS
 
 FLAG_COLOUR = RGBColor(0xA4, 0x00, 0x1D)
+AUTHOR = "Forskningssirkel"
 
 
 def _date(value: Any) -> str:
-    return format_date(value, "d. MMMM y") if value else ""
+    return format_day(value) if value else ""
 
 
 def _flag(document: Any, text: str) -> None:
@@ -31,42 +36,26 @@ def _flag(document: Any, text: str) -> None:
     run.font.color.rgb = FLAG_COLOUR
 
 
-def _bytes(document: Any) -> bytes:
-    out = BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 def _matrix_table(document: Any, rows: list[MatrixRow]) -> None:
-    table = document.add_table(rows=1 + len(rows), cols=1 + len(MATRIX_COLUMNS))
-    table.style = "Table Grid"
+    """The matrix on landscape A4: the transition column narrower, the others equal."""
     header = [_("Overgang"), *(str(COLUMN_LABELS[c]) for c in MATRIX_COLUMNS)]
-    for j, text in enumerate(header):
-        cell = table.cell(0, j)
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    for i, row in enumerate(rows, start=1):
-        table.cell(i, 0).paragraphs[0].add_run(row.title).bold = True
-        for j, column in enumerate(MATRIX_COLUMNS, start=1):
-            cell = row.cell(column)
-            table.cell(i, j).text = cell.body if cell else ""
-
-
-def _landscape(document: Any) -> None:
-    section = document.sections[-1]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    section.left_margin = section.right_margin = Cm(1.5)
+    body = [
+        [row.title, *((row.cell(c).body if row.cell(c) else "") for c in MATRIX_COLUMNS)]
+        for row in rows
+    ]
+    add_table(
+        document, header, body, widths=[1, *([1.6] * len(MATRIX_COLUMNS))], bold_first_column=True
+    )
 
 
 def matrix_docx(circle: Any, rows: list[MatrixRow]) -> bytes:
     """Return the transition matrix as a landscape DOCX table."""
-    document = Document()
-    _landscape(document)
+    title = _("Overgangsmatrise – %(circle)s", circle=circle.name)
+    document = new_document(title=title, author=AUTHOR, landscape=True)
     document.add_heading(_("Overgangsmatrise"), level=0)
     document.add_paragraph(circle.name)
     _matrix_table(document, rows)
-    return _bytes(document)
+    return document_bytes(document)
 
 
 def _contributed(document: Any, section: ReportBlockSection) -> None:
@@ -79,14 +68,7 @@ def _contributed(document: Any, section: ReportBlockSection) -> None:
         elif block["kind"] == "paragraph":
             document.add_paragraph(block["text"])
         elif block["kind"] == "table":
-            width = max([len(block["header"]), *(len(r) for r in block["rows"])] or [1])
-            table = document.add_table(rows=1 + len(block["rows"]), cols=width)
-            table.style = "Table Grid"
-            for j, text in enumerate(block["header"]):
-                table.cell(0, j).paragraphs[0].add_run(text).bold = True
-            for i, row in enumerate(block["rows"], start=1):
-                for j, text in enumerate(row):
-                    table.cell(i, j).text = text
+            add_table(document, block["header"], block["rows"])
 
 
 def _background(document: Any, report: FinalReport) -> None:
@@ -147,9 +129,11 @@ def _background(document: Any, report: FinalReport) -> None:
 
 def report_docx(report: FinalReport) -> bytes:
     """Return the final report as DOCX."""
-    document = Document()
-    document.styles["Normal"].font.size = Pt(11)
     circle = report.circle
+    document = new_document(
+        title=_("Sluttrapport – %(circle)s", circle=circle.name),
+        author=", ".join(m.name for m in report.leaders) or circle.institution or AUTHOR,
+    )
     document.add_heading(circle.name, level=0)
     document.add_paragraph(_("Sluttrapport fra forskningssirkelen"))
     if circle.institution:
@@ -205,10 +189,14 @@ def report_docx(report: FinalReport) -> bytes:
                 )
             )
 
-    document.add_heading(_("Overgangsmatrisen"), level=1)
     if report.matrix:
+        # A wide table: its own landscape pages, so that no word breaks inside a narrow cell.
+        landscape_section(document)
+        document.add_heading(_("Overgangsmatrisen"), level=1)
         _matrix_table(document, report.matrix)
+        portrait_section(document)
     else:
+        document.add_heading(_("Overgangsmatrisen"), level=1)
         _flag(document, _("Overgangsmatrisen er ikke fylt ut."))
 
     appendices = [a for chapter in report.projects for a in chapter.appendices]
@@ -226,4 +214,4 @@ def report_docx(report: FinalReport) -> bytes:
             document.add_paragraph(line, style="List Bullet")
             if a.file.description:
                 document.add_paragraph(a.file.description)
-    return _bytes(document)
+    return document_bytes(document)

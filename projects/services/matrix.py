@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from circle.csv_export import csv_text
 from circle.errors import Conflict, DomainError
 from circle.models import Circle, Member, utcnow
 from projects.models import MATRIX_COLUMNS, MatrixCell, MatrixCellRevision, MatrixColumn, MatrixRow
@@ -179,15 +177,11 @@ def cell_revisions(session: Session, cell: MatrixCell) -> list[MatrixCellRevisio
 
 def matrix_csv(rows: list[MatrixRow]) -> str:
     """Return the matrix as CSV (semicolon-separated, as Norwegian Excel expects)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([str(_l("Overgang")), *(str(COLUMN_LABELS[c]) for c in MATRIX_COLUMNS)])
-    for row in rows:
-        cells = [(row.cell(c).body if row.cell(c) else "") for c in MATRIX_COLUMNS]
-        writer.writerow([_csv_safe(row.title), *(_csv_safe(c) for c in cells)])
-    return "\ufeff" + out.getvalue()  # BOM so Excel reads UTF-8
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running text that starts like a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    header = [str(_l("Overgang")), *(str(COLUMN_LABELS[c]) for c in MATRIX_COLUMNS)]
+    return csv_text(
+        header,
+        (
+            [row.title, *((row.cell(c).body if row.cell(c) else "") for c in MATRIX_COLUMNS)]
+            for row in rows
+        ),
+    )

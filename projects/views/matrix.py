@@ -6,9 +6,10 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from circle.docx_writer import DOCX_TYPE
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.web import circle_or_404, flash_domain_error, require, require_that
+from circle.web import attachment, circle_or_404, flash_domain_error, require, require_that
 from projects.diff import diff_stats, line_diff
 from projects.forms import CellForm, MatrixRowForm
 from projects.models import MatrixColumn
@@ -18,8 +19,6 @@ from projects.services import matrix as services
 from projects.services._common import StaleEdit
 from projects.views import bp
 from projects.views._helpers import flash_form_errors, run
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _matrix_url(slug: str, anchor: str = "") -> str:
@@ -166,13 +165,6 @@ def matrix_cell_history(slug: str, row_id: int, column: str) -> str:
     )
 
 
-def _attachment(body: bytes | str, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @bp.get("/c/<slug>/matrix.csv")
 @login_required
 def matrix_csv(slug: str) -> Response:
@@ -180,7 +172,7 @@ def matrix_csv(slug: str) -> Response:
     circle = circle_or_404(slug)
     require_that(can_edit_matrix, circle)
     rows = services.load_matrix(db.session, circle)
-    return _attachment(
+    return attachment(
         services.matrix_csv(rows), "text/csv; charset=utf-8", f"overgangsmatrise-{circle.slug}.csv"
     )
 
@@ -192,4 +184,4 @@ def matrix_docx_download(slug: str) -> Response:
     circle = circle_or_404(slug)
     require(can_edit_matrix(current_user, circle))
     rows = services.load_matrix(db.session, circle)
-    return _attachment(matrix_docx(circle, rows), DOCX_TYPE, f"overgangsmatrise-{circle.slug}.docx")
+    return attachment(matrix_docx(circle, rows), DOCX_TYPE, f"overgangsmatrise-{circle.slug}.docx")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from circle.extensions import db
+from circle.i18n import OSLO
 from circle.web import circle_or_404, require
 from projects.forms import (
     LOG_LABELS,
@@ -35,8 +35,6 @@ from projects.views._helpers import (
     workspace_project,
     workspace_url,
 )
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def _day(name: str) -> date | None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import Response, current_app, render_template
 from flask_login import login_required
 
+from circle.docx_writer import DOCX_TYPE
 from circle.extensions import db
-from circle.web import circle_or_404, require_that
+from circle.web import attachment, circle_or_404, require_that
 from projects.models import MATRIX_COLUMNS
 from projects.permissions import can_view_report
 from projects.report.compile import STATUS_LABELS, compile_report
 from projects.report.docx_out import report_docx
 from projects.services.matrix import COLUMN_LABELS
 from projects.views import bp
-from projects.views.matrix import DOCX_TYPE, _attachment
 
 
 @bp.get("/c/<slug>/report")
@@ -40,4 +40,4 @@ def report_docx_download(slug: str) -> Response:
     circle = circle_or_404(slug)
     require_that(can_view_report, circle)
     compiled = compile_report(current_app, db.session, circle)
-    return _attachment(report_docx(compiled), DOCX_TYPE, f"sluttrapport-{circle.slug}.docx")
+    return attachment(report_docx(compiled), DOCX_TYPE, f"sluttrapport-{circle.slug}.docx")

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from circle.errors import DomainError, NotAllowed
+from circle.i18n import OSLO
 from meetings.models import ActionStatus, ItemOrigin, MeetingKind, MinutesState
 from meetings.services import agenda, meetings
 from meetings.services.actions import add_action, toggle_action
-from meetings.services.common import OSLO, oslo_to_utc
+from meetings.services.common import oslo_to_utc
 from meetings.services.minutes import ItemContent, save_minutes
 from tests.meetings.conftest import at
 

@@ -23,6 +23,7 @@ from meetings.services.actions import add_action
 from meetings.services.common import to_oslo
 from meetings.services.minutes import ItemContent, save_minutes
 from meetings.services.workflow import approve_minutes, send_for_review
+from tests.circle.test_docx_writer import check_document_setup
 from tests.meetings.conftest import at
 
 SECRET_NOTE = "Hemmelig notat om samarbeidsrutinen"
@@ -137,6 +138,7 @@ def test_invitation_mails_have_ics_and_link_only(
     attachment = next(p for p in mailbox[0].walk() if p.get_filename())
     (event,) = Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1
+    assert not str(event["SUMMARY"]).startswith("Endret")
 
 
 def test_invitation_for_past_meeting_is_refused(
@@ -401,6 +403,12 @@ def test_archive_html_and_docx(client, session, people, held_meeting, login_as) 
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Godkjent innhold." in text and "Utkast som ikke skal med." not in text
     assert "Første møte" in text and "Vedtak: Vedtatt." in text
+    parts = check_document_setup(
+        response.data,
+        title=f"Referater – {people.circle.name}",
+        author=people.circle.institution or people.circle.name,
+    )
+    assert "**" not in "".join(parts["word/document.xml"].itertext())
 
 
 def test_print_pages_and_ics(client, session, people, held_meeting, login_as) -> None:

@@ -13,6 +13,7 @@ from projects.report.docx_out import report_docx
 from projects.report.hooks import register_report_section
 from projects.services import files, matrix, writeup
 from projects.services.projects import set_writeup_shared
+from tests.circle.test_docx_writer import NS, W, check_document_setup, check_tables
 
 KEYS = ("background", "goals", "product", "preconditions", "process", "advice")
 
@@ -137,6 +138,33 @@ def test_docx_holds_every_ready_section_in_order(
     assert any(t.startswith("Vedlegg 1: Samarbeidsmodellen") for t in texts)
     assert document.tables[-1].cell(1, 0).text == "Bolig"
     assert document.tables[-1].cell(1, 4).text == "Botrening"
+    # Read as Word does: A4, Norwegian, title and author, page numbers, header rows.
+    parts = check_document_setup(
+        response.data,
+        title=f"Sluttrapport – {people.circle.name}",
+        author=", ".join(m.name for m in compile_report_leaders(app, session, people)),
+    )
+    check_tables(parts)
+    sections = parts["word/document.xml"].findall(".//w:sectPr/w:pgSz", NS)
+    assert [s.get(f"{W}orient") for s in sections].count("landscape") == 1  # the matrix
+    # The transition matrix on its own: landscape, the columns given widths.
+    matrix_file = client.get(f"/c/{people.circle.slug}/matrix.docx")
+    parts = check_document_setup(
+        matrix_file.data,
+        title=f"Overgangsmatrise – {people.circle.name}",
+        author="Forskningssirkel",
+    )
+    check_tables(parts)
+    assert parts["word/document.xml"].find(".//w:tblGrid/w:gridCol", NS) is not None
+    first_row = parts["word/document.xml"].find(".//w:tbl/w:tr", NS)
+    widths = [int(c.get(f"{W}w")) for c in first_row.findall(".//w:tcW", NS)]
+    assert widths[0] < widths[1] and len(set(widths[1:])) == 1
+
+
+def compile_report_leaders(app, session, people):  # noqa: ANN001, ANN201
+    """Return the circle's leaders as the report names them."""
+    with app.test_request_context():
+        return compile_report(app, session, people.circle).leaders
 
 
 def test_html_report_is_printable_and_escapes_text(

@@ -458,6 +458,14 @@ ROWS = [
     ),
     Row(
         "notifications.unsubscribe",
+        lambda w: f"/notifications/unsubscribe/{w.extra['token']}",
+        expect(200, anonymous=200, deactivated=200),
+        method="POST",
+        data=lambda w: {"List-Unsubscribe": "One-Click"},
+        note="one-click from the List-Unsubscribe header (RFC 8058)",
+    ),
+    Row(
+        "notifications.unsubscribe",
         lambda w: "/notifications/unsubscribe/forfalsket",
         expect(HIDDEN, anonymous=HIDDEN, deactivated=HIDDEN),
         note="bad link",

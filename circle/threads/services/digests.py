@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
+from circle.i18n import OSLO
 from circle.models import Member
 from circle.threads.models import DigestRecord, MailMode, Notification, Thread
 from circle.threads.permissions import can_view_thread
 from circle.threads.services.common import SubjectLookup
 from circle.threads.services.notifications import mail_due, mail_modes
 
-OSLO = ZoneInfo("Europe/Oslo")
 # Immediate e-mails are sent right after the request; ones still unsent after this long failed
 # and go in the next digest instead.
 IMMEDIATE_GRACE = timedelta(hours=1)

@@ -274,6 +274,19 @@ def mute_circle(session: Session, member: Member, circle: Circle) -> None:
     set_mail_mode(session, member, circle, MailMode.OFF)
 
 
+def stop_thread_mail(session: Session, member: Member) -> None:
+    """Stop e-mail from threads in every circle: default off, no circle set otherwise."""
+    set_mail_mode(session, member, None, MailMode.OFF)
+    circle_ids = session.scalars(
+        select(Membership.circle_id).where(Membership.member_id == member.id)
+    )
+    for circle_id in circle_ids:
+        circle = session.get(Circle, circle_id)
+        if circle is not None:
+            set_mail_mode(session, member, circle, MailMode.OFF)
+    session.flush()
+
+
 def mail_due(kind: NoticeKind, mode: MailMode) -> MailMode:
     """Return how a notification of this kind is mailed under the member's mode."""
     # A mention always notifies: it reaches the member even in a muted circle.

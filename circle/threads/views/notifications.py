@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from circle.extensions import db
+from circle.extensions import csrf, db
 from circle.models import Circle, Member, Membership
 from circle.permissions import can_view_circle
 from circle.threads.forms import MODE_LABELS, ConfirmForm, DefaultModeForm
@@ -99,10 +99,32 @@ def _token_or_404(token: str) -> tuple[UnsubscribeToken, Member]:
     return data, member
 
 
+def _stop(
+    data: UnsubscribeToken, member: Member, thread: Thread | None, circle: Circle | None
+) -> str:
+    """Carry out what the link says and return the message to show."""
+    if data.action == "all" or circle is None:
+        notifications.stop_thread_mail(db.session, member)
+        return _("Du får ikke lenger e-post om tråder (nevninger varsles likevel).")
+    if data.action == "thread" and thread is not None:
+        following.unfollow(db.session, thread, member)
+        return _("Du får ikke lenger e-post om denne tråden (nevninger varsles likevel).")
+    notifications.mute_circle(db.session, member, circle)
+    return _("E-post fra %(circle)s er dempet (nevninger varsles likevel).", circle=circle.name)
+
+
 @bp.route("/notifications/unsubscribe/<token>", methods=["GET", "POST"])
-def unsubscribe(token: str) -> Response | str:
-    """From an e-mail link, without signing in: confirm, then stop a thread's or circle's mail."""
+@csrf.exempt  # the one-click POST carries no CSRF token; the form's POST is checked below
+def unsubscribe(token: str) -> Response | str | tuple[str, int, dict[str, str]]:
+    """From an e-mail link, without signing in: confirm, then stop a thread's or circle's mail.
+
+    A POST with the body ``List-Unsubscribe=One-Click`` (RFC 8058, sent by mail clients from
+    the List-Unsubscribe header) acts at once: the signed token alone is the authority.
+    """
     data, member = _token_or_404(token)
+    one_click = request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click"
+    if request.method == "POST" and not one_click and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()  # a browser form: the CSRF token is required as everywhere else
     form = ConfirmForm()
     thread = circle = None
     if data.action == "thread":
@@ -114,23 +136,24 @@ def unsubscribe(token: str) -> Response | str:
         subject = lookup(thread.subject_kind, thread.subject_id) if thread.subject_kind else None
         # Only show the title to someone who may still see the thread.
         title = thread.title if can_view_thread(member, circle, thread, subject) else None
+    elif data.action == "all":
+        if data.target_id != member.id:
+            abort(404)
+        title = None
     else:
         circle = db.session.get(Circle, data.target_id)
         if circle is None:
             abort(404)
         title = None
+    if one_click:
+        _stop(data, member, thread, circle)
+        db.session.commit()
+        return "", 200, {"Content-Type": "text/plain; charset=utf-8"}
     if form.validate_on_submit():
-        if thread is not None:
-            following.unfollow(db.session, thread, member)
-            message = _("Du får ikke lenger e-post om denne tråden (nevninger varsles likevel).")
-        else:
-            notifications.mute_circle(db.session, member, circle)
-            message = _(
-                "E-post fra %(circle)s er dempet (nevninger varsles likevel).", circle=circle.name
-            )
+        message = _stop(data, member, thread, circle)
         db.session.commit()
         return render_template("threads/unsubscribed.html", message=message)
-    circle_name = circle.name if can_view_circle(member, circle) else None
+    circle_name = circle.name if circle is not None and can_view_circle(member, circle) else None
     return render_template(
         "threads/unsubscribe.html",
         form=form,

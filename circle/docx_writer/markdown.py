@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from circle.docx_writer.tables import add_table
 from circle.text import render_markdown
 
 _BLOCKS = {"p", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -13,9 +14,10 @@ _BLOCKS = {"p", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
 class _Writer(HTMLParser):
     """Turn the allow-listed HTML of the Markdown pipeline into docx paragraphs and runs."""
 
-    def __init__(self, document: Any, heading_offset: int) -> None:
+    def __init__(self, document: Any, heading_offset: int, lead: str | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.doc = document
+        self.lead = lead
         self.offset = heading_offset
         self.par: Any = None
         self.bold = self.italic = self.code = self.quote = 0
@@ -29,7 +31,11 @@ class _Writer(HTMLParser):
     def _paragraph(self, style: str | None = None) -> Any:
         if style is None and self.quote:
             style = "Quote"
-        return self.doc.add_paragraph(style=style) if style else self.doc.add_paragraph()
+        par = self.doc.add_paragraph(style=style) if style else self.doc.add_paragraph()
+        if self.lead:  # e.g. "Vedtak: " in bold before the first words
+            par.add_run(self.lead).bold = True
+            self.lead = None
+        return par
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: C901
         """Open a block or an inline style."""
@@ -132,20 +138,19 @@ class _Writer(HTMLParser):
 
     def _write_table(self, rows: list[list[str]]) -> None:
         rows = [r for r in rows if r]
-        if not rows:
-            return
-        width = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
-        for i, row in enumerate(rows):
-            for j, text in enumerate(row):
-                table.cell(i, j).text = text
+        if rows:  # a Markdown table always has a header row
+            add_table(self.doc, rows[0], rows[1:])
 
 
-def add_markdown(document: Any, text: str | None, *, heading_offset: int = 2) -> None:
-    """Append user Markdown to the document as paragraphs, lists, headings and tables."""
+def add_markdown(
+    document: Any, text: str | None, *, heading_offset: int = 2, lead: str | None = None
+) -> None:
+    """Append user Markdown to the document as paragraphs, lists, headings and tables.
+
+    ``lead`` is bold text that starts the first paragraph.
+    """
     if not text or not text.strip():
         return
-    writer = _Writer(document, heading_offset)
+    writer = _Writer(document, heading_offset, lead)
     writer.feed(str(render_markdown(text)))
     writer.close()
