@@ -1,7 +1,7 @@
 """report: container title (journal) and organisation marks on author names
 
 Revision ID: c7d2e4f81a90
-Revises: a5b81271deb2
+Revises: b7c1e2d3f4a5
 Create Date: 2026-12-01 22:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c7d2e4f81a90'
-down_revision = "a5b81271deb2"
+down_revision = "b7c1e2d3f4a5"
 branch_labels = None
 depends_on = None
 
