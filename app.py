@@ -37,11 +37,34 @@ def _register_error_pages(app: Flask) -> None:
         return render_template(template, error=error, code=code), code
 
     def handle_unexpected(error: Exception) -> tuple[str, int]:
+        if _disk_full(error):
+            # Nothing of the request is kept: its transaction rolls back, and the rollback
+            # removes the pending files it wrote.
+            app.logger.error("storage full on %s %s", request.method, request.path)
+            return render_template("errors/507.html", code=507), 507
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return render_template("errors/500.html", code=500), 500
 
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)
+
+
+def _disk_full(error: BaseException) -> bool:
+    """Tell whether an error means the data folder (or the database's disk) is full."""
+    import errno
+
+    from circle.storage import StorageFull
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, StorageFull):
+            return True
+        if isinstance(seen, OSError) and seen.errno in {errno.ENOSPC, errno.EDQUOT}:
+            return True
+        if "database or disk is full" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _areas() -> list[Any]:
@@ -63,6 +86,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from circle.circles.views import bp as circles_bp
     from circle.config import load_config
     from circle.extensions import babel, csrf, db, login_manager, migrate
+    from circle.files import init_files
     from circle.home import init_home, register_home_panel, register_nav_item
     from circle.i18n import init_i18n, select_locale
     from circle.jobs import init_jobs
@@ -124,6 +148,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_home_panel(app, 90, themes_home_panel)
     circle_cli.register(app)
     init_jobs(app)
+    init_files(app)
     init_mail(app)
     init_reset_mail(app)
     for area in _areas():

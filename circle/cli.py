@@ -12,8 +12,9 @@ from sqlalchemy import select
 from circle.auth.passwords import PasswordPolicyError, check_password_policy, hash_password
 from circle.auth.services import deactivate_member, normalise_email
 from circle.extensions import db
-from circle.hooks import hooks
+from circle.hooks import hooks, register_check
 from circle.models import Member
+from circle.storage import get_storage
 
 users = AppGroup("users", help="Manage accounts.")
 
@@ -83,7 +84,7 @@ def backup_create(destination: Path) -> None:
     from circle.backup import BackupError, create_backup
 
     try:
-        create_backup(db.engine, db.session, Path(current_app.config["UPLOAD_DIR"]), destination)
+        create_backup(db.engine, db.session, get_storage(), destination)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"backup written to {destination}")
@@ -97,9 +98,7 @@ def backup_restore(archive: Path) -> None:
 
     db.engine.dispose()
     try:
-        manifest = restore_backup(
-            archive, Path(db.engine.url.database or ""), Path(current_app.config["UPLOAD_DIR"])
-        )
+        manifest = restore_backup(archive, Path(db.engine.url.database or ""), get_storage())
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"restored backup from {manifest['created_at']} ({manifest['files']} files)")
@@ -109,11 +108,9 @@ def backup_restore(archive: Path) -> None:
 
 
 def _problems() -> list[str]:
-    from circle.backup import check_database, check_files
+    from circle.backup import check_database
 
-    problems = check_database(db.session) + check_files(
-        db.session, Path(current_app.config["UPLOAD_DIR"])
-    )
+    problems = check_database(db.session)
     for check in hooks(current_app).checks:
         problems += check.check(db.session)
     return problems
@@ -142,6 +139,14 @@ def check_command(repair: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    """Add the core's commands to the app."""
+    """Add the core's commands to the app, and the stored files' check."""
+    from circle.backup import check_files, repair_files
+
+    register_check(
+        app,
+        "files",
+        lambda session: check_files(session, get_storage()),
+        lambda session: repair_files(session, get_storage()),
+    )
     for command in (users, demo_command, backup, check_command):
         app.cli.add_command(command)

@@ -72,6 +72,13 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "PROXY_FIX_HOPS": int(env.get("PROXY_FIX_HOPS", "0")),
         "INVITATION_DAYS": int(env.get("INVITATION_DAYS", "14")),
         # The job queue's storage: empty for SQLite in DATA_DIR, or redis://host:6379/0.
+        # Where uploaded files live: empty for DATA_DIR/files, or s3://bucket/prefix.
+        "STORAGE_URL": env.get("STORAGE_URL", ""),
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),
+        "S3_REGION": env.get("S3_REGION", ""),
+        "S3_ACCESS_KEY_ID": env.get("S3_ACCESS_KEY_ID", ""),
+        "S3_SECRET_ACCESS_KEY": env.get("S3_SECRET_ACCESS_KEY", ""),
+        "S3_ADDRESSING_STYLE": env.get("S3_ADDRESSING_STYLE", ""),
         "QUEUE_URL": env.get("QUEUE_URL", ""),
         # Run jobs in the process that commits them, right after the commit (tests, one-offs).
         "JOBS_EAGER": _bool(env.get("JOBS_EAGER")),

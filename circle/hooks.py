@@ -97,6 +97,17 @@ class PeriodicSpec:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FileConsumer:
+    """What an area does with its uploads once read: on_ready(session, stored, document) and
+    on_refused(session, stored, reason); ``allowed`` limits the accepted extensions."""
+
+    purpose: str
+    on_ready: Callable[[Session, Any, Any], None]
+    on_refused: Callable[[Session, Any, str], None]
+    allowed: frozenset[str] | None = None
+
+
 @dataclass
 class Hooks:
     """Everything the areas have registered with one app."""
@@ -112,6 +123,10 @@ class Hooks:
     subject_kinds: dict[str, Callable[[Session, int], Any]] = field(default_factory=dict)
     reference_feeds: list[Callable[[Session, Any], Iterable[Any]]] = field(default_factory=list)
     jobs: dict[str, JobSpec] = field(default_factory=dict)
+    file_consumers: dict[str, FileConsumer] = field(default_factory=dict)
+    # Told of every refused upload (e.g. to put it in the uploader's bell): fn(session, stored,
+    # reason).
+    file_refused: list[Callable[[Session, Any, str], None]] = field(default_factory=list)
     periodic: list[PeriodicSpec] = field(default_factory=list)
 
 
@@ -185,3 +200,22 @@ def register_periodic(
 ) -> None:
     """Enqueue a job of this kind on a schedule (once per time slot, however many workers run)."""
     hooks(app).periodic.append(PeriodicSpec(name, kind, dict(schedule), dict(payload or {})))
+
+
+def register_file_consumer(
+    app: Flask,
+    purpose: str,
+    *,
+    on_ready: Callable[[Session, Any, Any], None],
+    on_refused: Callable[[Session, Any, str], None],
+    allowed: Iterable[str] | None = None,
+) -> None:
+    """Let an area receive its uploads (stored with this purpose) once they are read."""
+    hooks(app).file_consumers[purpose] = FileConsumer(
+        purpose, on_ready, on_refused, None if allowed is None else frozenset(allowed)
+    )
+
+
+def register_file_refused(app: Flask, fn: Callable[[Session, Any, str], None]) -> None:
+    """Be told of every refused upload: fn(session, stored file, reason)."""
+    hooks(app).file_refused.append(fn)

@@ -329,8 +329,16 @@ __all__ = [
 ]
 
 
+class FileState(enum.StrEnum):
+    """Where an uploaded file stands: read in the background, then ready or refused."""
+
+    PROCESSING = "processing"  # stored as pending; its reading job has not finished
+    READY = "ready"  # read in full, scanned and published
+    REFUSED = "refused"  # its bytes are gone; `refusal` says why, to the uploader
+
+
 class StoredFile(db.Model):
-    """An uploaded file, kept on disk under a random key; the original name only in here."""
+    """An uploaded file, kept in storage under a random key; the original name only in here."""
 
     __tablename__ = "stored_file"
 
@@ -342,5 +350,13 @@ class StoredFile(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[FileState] = mapped_column(
+        _enum(FileState, "file_state"),
+        default=FileState.READY,
+        server_default=FileState.READY.value,
+    )
+    # Which area reads it when it arrives (a key of the file consumers in circle.hooks).
+    purpose: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    refusal: Mapped[str | None] = mapped_column(Text)
 
     uploaded_by: Mapped[Member | None] = relationship()

@@ -118,6 +118,7 @@ def init_app(app: Flask) -> None:
         register_after_restore,
         register_check,
         register_demo_loader,
+        register_file_consumer,
         register_home_panel,
         register_nav_item,
     )
@@ -125,6 +126,12 @@ def init_app(app: Flask) -> None:
     from library.demo import load_demo_library
     from library.index import integrity_check
     from library.indexing import init_indexing
+    from library.services.reports import (
+        ALLOWED_UPLOADS,
+        REPORT_FILES,
+        report_file_ready,
+        report_file_refused,
+    )
     from library.views import load_views
 
     app.register_blueprint(load_views())
@@ -134,6 +141,13 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(library_cli)
     register_check(app, "library", integrity_check)
     init_indexing(app)
+    register_file_consumer(
+        app,
+        REPORT_FILES,
+        on_ready=report_file_ready,
+        on_refused=report_file_refused,
+        allowed=ALLOWED_UPLOADS,
+    )
     register_after_restore(app, _rebuild_after_restore)
     _register_hooks(app)
 

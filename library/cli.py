@@ -49,10 +49,12 @@ def import_command(
     files: tuple[Path, ...], metadata_path: Path | None, circle_slug: str | None
 ) -> None:
     """Import report files; bad files are reported with their reason and the rest imported."""
-    from circle.documents import Budget
     from circle.errors import DomainError
     from circle.jobs import run_due_jobs
-    from library.services.reports import DuplicateReport, add_report
+    from circle.models import FileState
+    from circle.storage import get_storage
+    from library.models import Report
+    from library.services.reports import DuplicateReport, add_report, delete_report_row
 
     metadata = _load_metadata(metadata_path)
     circle = None
@@ -60,9 +62,8 @@ def import_command(
         circle = db.session.scalar(select(Circle).where(Circle.slug == circle_slug))
         if circle is None:
             raise click.ClickException(f"no circle with slug {circle_slug!r}")
-    upload_dir = current_app.config["UPLOAD_DIR"]
-    budget = Budget.from_config(current_app.config)
-    imported: list[int] = []
+    storage = get_storage()
+    imported: list[tuple[Path, int]] = []
     failures: list[tuple[Path, str]] = []
     with click.progressbar(
         files, label="Importerer", file=sys.stderr, item_show_func=lambda p: p.name if p else ""
@@ -72,14 +73,13 @@ def import_command(
             try:
                 report = add_report(
                     db.session,
-                    upload_dir=upload_dir,
+                    storage=storage,
                     data=path.read_bytes(),
                     filename=path.name,
                     actor=None,
                     circle=circle,
                     shared=circle is None,
                     metadata=meta,
-                    budget=budget,
                 )
                 db.session.commit()
             except DuplicateReport as exc:
@@ -95,13 +95,26 @@ def import_command(
                 db.session.rollback()
                 failures.append((path, f"cannot read the file: {exc.strerror}"))
             else:
-                imported.append(report.id)
-    # The index jobs the imports queued run here and now, so the reports are searchable when
-    # the command ends (a running worker may take some of them; claims keep each to one run).
+                imported.append((path, report.id))
+    # The jobs the imports queued (reading each file, then indexing) run here and now, so the
+    # reports are searchable when the command ends (a running worker may take some of them;
+    # claims keep each to one run).
     run_due_jobs(current_app._get_current_object())  # type: ignore[attr-defined]
+    db.session.expire_all()
+    done = 0
+    for path, report_id in imported:
+        report = db.session.get(Report, report_id)
+        if report is not None and report.file_state == FileState.REFUSED:
+            failures.append((path, report.stored_file.refusal or ""))
+            delete_report_row(db.session, report)  # no uploader to show it to: keep nothing
+        elif report is not None and report.ready:
+            done += 1
+        else:
+            failures.append((path, "still being read by the job worker"))
+    db.session.commit()
     for path, reason in failures:
         click.echo(f"FEIL {path}: {reason}", err=True)
-    click.echo(f"{len(imported)} imported, {len(failures)} failed")
+    click.echo(f"{done} imported, {len(failures)} failed")
     if failures:
         sys.exit(1)
 

@@ -242,11 +242,12 @@ def _seed_files(folder: Path) -> list[tuple[str, bytes, dict[str, Any]]]:
 
 def load_demo_library(session: Session, circle: Circle, people: dict[str, Member]) -> None:
     """Add the demo reports, the shared seed reports and a reading list to the demo circle."""
+    from circle.storage import get_storage
     from library.services.reading_lists import add_entry, create_reading_list
     from library.services.reports import add_report
 
     leader = people.get("ingrid.lund") or next(iter(people.values()))
-    upload_dir = current_app.config["UPLOAD_DIR"]
+    storage = get_storage()
     added: dict[str, Any] = {}
     files = [
         demo_file(name, meta, pages) + (meta, shared) for name, meta, shared, pages in DEMO_REPORTS
@@ -258,7 +259,7 @@ def load_demo_library(session: Session, circle: Circle, people: dict[str, Member
         try:
             report = add_report(
                 session,
-                upload_dir=upload_dir,
+                storage=storage,
                 data=data,
                 filename=name,
                 actor=leader,

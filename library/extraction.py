@@ -41,6 +41,11 @@ def extract_document(
     IdentityNumberError naming where in the file an identity number stands.
     """
     doc = read_document(data, filename, budget=budget, allowed=REPORT_EXTENSIONS, scan=scan)
+    return report_text(doc)
+
+
+def report_text(doc: Document) -> ExtractedDocument:
+    """Return a read report's pages for search and its suggested metadata."""
     pages = normalise_pages(doc.pages)
     has_text = any(has_words(p) for p in pages)
     if doc.kind == "pdf":

@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from library.models import Report, ReportPage
+from library.models import Report, ReportPage, ready_report_clause
 from library.search import ReportDoc, SearchBackend
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,11 @@ def _load(session: Session, ids: Iterable[int]) -> list[Report]:
         session.scalars(
             select(Report)
             .where(Report.id.in_(ids))
-            .options(selectinload(Report.pages), selectinload(Report.themes))
+            .options(
+                selectinload(Report.pages),
+                selectinload(Report.themes),
+                selectinload(Report.stored_file),
+            )
         )
     )
 
@@ -98,7 +102,7 @@ def sync_reports(
     found = {r.id: r for r in _load(session, ids)}
     for report_id in ids:
         try:
-            if report_id in found:
+            if report_id in found and found[report_id].ready:
                 backend.index_report(report_doc(found[report_id]))
             else:
                 backend.delete_report(report_id)
@@ -110,7 +114,7 @@ def sync_reports(
 
 def all_docs(session: Session, batch: int = 20) -> Iterator[ReportDoc]:
     """Yield every report as a ReportDoc, a few at a time (bounded memory)."""
-    ids = list(session.scalars(select(Report.id).order_by(Report.id)))
+    ids = list(session.scalars(select(Report.id).where(ready_report_clause()).order_by(Report.id)))
     for start in range(0, len(ids), batch):
         for report in _load(session, ids[start : start + batch]):
             yield report_doc(report)
@@ -124,7 +128,7 @@ def rebuild_index(
 ) -> int:
     """Rebuild the whole index from the database (new folder, then swap); return the count."""
     backend = backend or get_backend()
-    count = session.scalar(select(func.count(Report.id))) or 0
+    count = session.scalar(select(func.count(Report.id)).where(ready_report_clause())) or 0
     backend.rebuild(all_docs(session), progress)
     return int(count)
 
@@ -132,7 +136,7 @@ def rebuild_index(
 def index_problems(session: Session, backend: SearchBackend | None = None) -> list[str]:
     """Return the differences between the reports in the database and in the index."""
     backend = backend or get_backend()
-    db_ids = set(session.scalars(select(Report.id)))
+    db_ids = set(session.scalars(select(Report.id).where(ready_report_clause())))
     index_ids = backend.report_ids()
     problems = [
         f"library: report {rid} is missing from the search index"

@@ -15,11 +15,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    exists,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from circle.extensions import db
-from circle.models import Circle, Member, StoredFile, UTCDateTime, _enum, utcnow
+from circle.models import Circle, FileState, Member, StoredFile, UTCDateTime, _enum, utcnow
 from circle.themes.models import Theme
 
 
@@ -114,6 +117,16 @@ class Report(db.Model):
         return self.circle_id is None
 
     @property
+    def file_state(self) -> FileState:
+        """Return whether the report's file is still being read, ready or refused."""
+        return self.stored_file.state if self.stored_file is not None else FileState.READY
+
+    @property
+    def ready(self) -> bool:
+        """Return whether the report is read and may be searched and shown."""
+        return self.file_state == FileState.READY
+
+    @property
     def full_title(self) -> str:
         """Return the title with the subtitle after a colon."""
         return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
@@ -173,3 +186,11 @@ class ReadingListEntry(db.Model):
 
     reading_list: Mapped[ReadingList] = relationship(back_populates="entries")
     report: Mapped[Report] = relationship()
+
+
+def ready_report_clause() -> ColumnElement[bool]:
+    """The SQL condition for reports that are read and may be searched and shown."""
+    return or_(
+        Report.stored_file_id.is_(None),
+        exists().where(StoredFile.id == Report.stored_file_id, StoredFile.state == FileState.READY),
+    )

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from circle.models import Circle, Role
-from circle.permissions import can_view_circle, is_admin, is_staff, role_in
+from circle.models import Circle, FileState, Role
+from circle.permissions import can_manage_circle, can_view_circle, is_admin, is_staff, role_in
 from circle.permissions import visible_circle_ids as member_circle_ids
 from library.models import ReadingList, Report
 
@@ -48,8 +48,17 @@ def report_in_circle(report: Report, circle: Circle) -> bool:
 
 
 def can_view_report(member: Any, circle: Circle, report: Report) -> bool:
-    """Members of the circle see its own and the shared reports."""
-    return can_view_library(member, circle) and report_in_circle(report, circle)
+    """Members of the circle see its own and the shared reports.
+
+    A report whose file was refused is shown (with the reason) only to whoever uploaded it and
+    to the circle's leaders; for everyone else it is not there.
+    """
+    if not (can_view_library(member, circle) and report_in_circle(report, circle)):
+        return False
+    if report.file_state == FileState.REFUSED:
+        uploader = getattr(member, "id", None) is not None and report.added_by_id == member.id
+        return uploader or is_admin(member) or can_manage_circle(member, circle)
+    return True
 
 
 def can_add_report(member: Any, circle: Circle) -> bool:

@@ -10,9 +10,15 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     import projects.models  # noqa: F401  (register the tables with the metadata)
-    from circle.hooks import register_demo_loader, register_home_panel, register_nav_item
+    from circle.hooks import (
+        register_demo_loader,
+        register_file_consumer,
+        register_home_panel,
+        register_nav_item,
+    )
     from projects.demo import load_all as load_demo_projects
     from projects.panels import home_panel
+    from projects.services.files import PROJECT_FILES, file_ready, file_refused
     from projects.subjects import register_subjects
     from projects.views import load_views
 
@@ -21,3 +27,4 @@ def init_app(app: Flask) -> None:
     register_home_panel(app, 20, home_panel)
     register_demo_loader(app, load_demo_projects)
     register_subjects(app)
+    register_file_consumer(app, PROJECT_FILES, on_ready=file_ready, on_refused=file_refused)

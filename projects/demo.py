@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
 from typing import Any
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from circle.models import Circle, Member
+from circle.storage import get_storage
 from projects.models import LogKind, MatrixColumn, PlanItemKind, PlanItemStatus, ProjectStatus
 from projects.services import files as file_services
 from projects.services import matrix as matrix_services
@@ -189,7 +189,7 @@ def load_demo_projects(session: Session, circle: Circle, people: dict[str, Membe
     """Add the four unit projects, their write-ups, files, log, plan, updates and the matrix."""
     today = date.today()
     leader = people["ingrid.lund"]
-    upload_dir = current_app.config["UPLOAD_DIR"]
+    storage = get_storage()
     units = {u.name: u for u in circle.units}
     for spec in PROJECTS:
         writer = people[spec["people"][0]]
@@ -233,7 +233,7 @@ def load_demo_projects(session: Session, circle: Circle, people: dict[str, Membe
                 circle,
                 project,
                 actor=writer,
-                upload_dir=upload_dir,
+                storage=storage,
                 data=_file_bytes(name),
                 filename=name,
                 title=title,
@@ -247,7 +247,7 @@ def load_demo_projects(session: Session, circle: Circle, people: dict[str, Membe
                     project,
                     pfile,
                     actor=writer,
-                    upload_dir=upload_dir,
+                    storage=storage,
                     data=_file_bytes(name, 2),
                     filename=name,
                     note="Ny del om planen videre.",

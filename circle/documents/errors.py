@@ -107,6 +107,8 @@ def _message(code: str, params: dict[str, Any]) -> Any:  # noqa: C901 - one tabl
         )
     if code == "memory":
         return _l("Filen krevde for mye minne å lese og er ikke lagret.")
+    if code == "lost":
+        return _l("Filen kom bort før den ble lest, og er ikke lagret. Last den opp på nytt.")
     return _l("Filen kunne ikke leses og er ikke lagret.")
 
 

@@ -64,7 +64,8 @@ def failed_jobs() -> None:
     for job in jobs:
         click.echo(
             f"{job.id:>6}  {job.kind:<28} attempts {job.attempts}  "
-            f"{job.finished_at:%Y-%m-%d %H:%M}  {job.last_error or ''}"
+            f"{job.finished_at.isoformat(timespec='minutes') if job.finished_at else '-'}  "
+            f"{job.last_error or ''}"
         )
     click.echo(f"{len(jobs)} failed job(s)")
 

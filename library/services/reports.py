@@ -15,17 +15,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from circle.audit import record_event
-from circle.documents import Budget
+from circle.documents import Document
 from circle.errors import Conflict, DomainError, NotAllowed
-from circle.files import clean_original_name, discard_file, store_file
+from circle.files import clean_original_name, forget_file, store_file
 from circle.identity import (
     IdentityNumberError,
     contains_identity_number,
     ensure_no_identity_number,
 )
-from circle.models import Circle, Member
+from circle.models import Circle, Member, StoredFile
+from circle.storage import Storage
 from circle.themes.models import Theme
-from library.extraction import REPORT_EXTENSIONS, extract_document
+from library.extraction import REPORT_EXTENSIONS, report_text
 from library.models import DocumentType, Report, ReportPage
 from library.permissions import (
     can_add_report,
@@ -35,6 +36,8 @@ from library.permissions import (
 )
 
 ALLOWED_UPLOADS = frozenset(REPORT_EXTENSIONS)
+# The purpose the library's uploads are stored with (its file consumer in circle.hooks).
+REPORT_FILES = "library.report"
 LANGUAGES = {
     "nb": _l("Bokmål"),
     "nn": _l("Nynorsk"),
@@ -246,26 +249,29 @@ def find_duplicate(session: Session, sha256: str) -> Report | None:
 def add_report(
     session: Session,
     *,
-    upload_dir: str | Path,
+    storage: Storage,
     data: bytes,
     filename: str,
     actor: Member | None,
     circle: Circle | None,
     shared: bool,
     metadata: dict[str, Any] | None = None,
-    budget: Budget | None = None,
+    locale: str = "nb",
 ) -> Report:
-    """Turn an uploaded file into a report with its page text; the caller commits.
+    """Receive an uploaded file as a report that is read in the background; the caller commits.
 
     ``circle`` is the circle the report is added from (None from the command line); with
-    ``shared`` False the report is kept to that circle. Every check runs before anything is
-    written, so a refused file leaves nothing behind.
+    ``shared`` False the report is kept to that circle. The cheap checks (rights, type, name,
+    duplicates) run here; reading the file, the identity scan and indexing run in the file's
+    job after the commit (see `report_file_ready`), and a refused file keeps only its name and
+    the reason, for the uploader.
     """
     if circle is not None and actor is not None and not can_add_report(actor, circle):
         raise NotAllowed(_l("Bare deltakere og sirkelledere kan legge til rapporter."))
     if not shared and circle is None:
         raise DomainError(_l("En rapport som ikke deles med alle, må høre til en sirkel."))
     name = clean_original_name(filename)
+    ensure_no_identity_number(name, where=_l("i filnavnet"))
     sha = hashlib.sha256(data).hexdigest()
     existing = find_duplicate(session, sha) if data else None
     if existing is not None:
@@ -284,83 +290,92 @@ def add_report(
         raise DuplicateReport(
             _l("«%(name)s» finnes allerede i biblioteket, i en annen sirkel.", name=name)
         )
-    try:
-        ensure_no_identity_number(name, where=_l("i filnavnet"))
-        extracted = extract_document(data, filename, budget=budget)
-        suggested = extracted.suggested
-        ensure_no_identity_number(
-            suggested.get("title"), *(suggested.get("authors") or []), where=_l("i teksten")
-        )
-    except IdentityNumberError as exc:
-        raise UploadRefused(identity_in_file(exc.where)) from exc
-    values: dict[str, Any] = {
-        "title": suggested.get("title") or Path(name).stem or name,
-        "authors": [
-            a
-            for a in suggested.get("authors") or []
-            if a.strip().lower() not in _PLACEHOLDER_AUTHORS
-        ],
-        "year": suggested.get("year"),
-    }
+    values: dict[str, Any] = {"title": Path(name).stem or name, "authors": [], "year": None}
     values.update({k: v for k, v in (metadata or {}).items() if v not in (None, "", [])})
-    if values["year"] is not None and values["year"] == suggested.get("year"):
-        try:
-            _year(values["year"])
-        except DomainError:
-            values["year"] = None  # a wrong guess from the file must not stop the upload
     values["title"] = str(values["title"])[: TEXT_LIMITS["title"]]
     clean = clean_metadata(values)
     stored = store_file(
         session,
-        upload_dir=upload_dir,
+        storage=storage,
         data=data,
         filename=filename,
         uploaded_by=actor,
+        purpose=REPORT_FILES,
         allowed=set(ALLOWED_UPLOADS),
+        locale=locale,
+    )
+    report = Report(
+        **clean,
+        circle_id=None if shared else circle.id,  # type: ignore[union-attr]
+        origin_circle_id=circle.id if circle is not None else None,
+        stored_file=stored,
+        sha256=sha,
+        has_text=False,
+        page_count=0,
+        metadata_confirmed=bool(metadata),
+        added_by_id=actor.id if actor is not None else None,
     )
     try:
-        report = Report(
-            **clean,
-            circle_id=None if shared else circle.id,  # type: ignore[union-attr]
-            origin_circle_id=circle.id if circle is not None else None,
-            stored_file=stored,
-            sha256=sha,
-            has_text=extracted.has_text,
-            page_count=len(extracted.pages),
-            metadata_confirmed=bool(metadata),
-            added_by_id=actor.id if actor is not None else None,
-        )
-        report.pages = [
-            ReportPage(number=i, text=text) for i, text in enumerate(extracted.pages, 1)
-        ]
         # A savepoint: if the same file was committed by someone else a moment ago, only this
         # file is refused and the rest of the batch goes on.
         with session.begin_nested():
             session.add(report)
             session.flush()
     except IntegrityError as exc:
-        discard_file(upload_dir, stored.key)
-        session.delete(stored)
-        session.flush()
+        forget_file(session, stored)
         raise DuplicateReport(_l("«%(name)s» finnes allerede i biblioteket.", name=name)) from exc
-    except BaseException:
-        discard_file(upload_dir, stored.key)
-        raise
     return report
+
+
+def report_file_ready(session: Session, stored: StoredFile, document: Document) -> None:
+    """The library's part of reading an upload: the report's pages and suggested metadata."""
+    report = session.scalar(select(Report).where(Report.stored_file_id == stored.id))
+    if report is None:
+        return  # deleted while it was being read
+    extracted = report_text(document)
+    report.pages = [ReportPage(number=i, text=text) for i, text in enumerate(extracted.pages, 1)]
+    report.has_text = extracted.has_text
+    report.page_count = len(extracted.pages)
+    if not report.metadata_confirmed:
+        suggested = extracted.suggested
+        stem = Path(stored.original_name).stem or stored.original_name
+        if suggested.get("title") and report.title == stem:
+            report.title = str(suggested["title"])[: TEXT_LIMITS["title"]]
+        if suggested.get("authors") and not report.authors:
+            report.authors = [
+                a for a in suggested["authors"] if a.strip().lower() not in _PLACEHOLDER_AUTHORS
+            ][:MAX_NAMES]
+        year = suggested.get("year")
+        if year is not None and report.year is None:
+            try:
+                report.year = _year(year)
+            except DomainError:
+                pass  # a wrong guess from the file must not stop the upload
+    session.flush()
+
+
+def report_file_refused(session: Session, stored: StoredFile, reason: str) -> None:
+    """A refused report keeps its name and the reason (for the uploader); nothing of its text."""
+    report = session.scalar(select(Report).where(Report.stored_file_id == stored.id))
+    if report is not None:
+        report.pages = []
+        report.has_text = False
+        report.page_count = 0
+        session.flush()
 
 
 def upload_reports(
     session: Session,
     files: list[tuple[str, bytes]],
     *,
-    upload_dir: str | Path,
+    storage: Storage,
     actor: Member | None,
     circle: Circle | None,
     shared: bool,
     metadata: dict[str, dict[str, Any]] | None = None,
-    budget: Budget | None = None,
+    locale: str = "nb",
 ) -> list[UploadOutcome]:
-    """Add each file as a report; a refused file gets its reason and the rest go on."""
+    """Receive each file as a report; a refused file gets its reason and the rest go on."""
     outcomes = []
     for filename, data in files:
         name = clean_original_name(filename or "")
@@ -369,17 +384,19 @@ def upload_reports(
         try:
             report = add_report(
                 session,
-                upload_dir=upload_dir,
+                storage=storage,
                 data=data,
                 filename=filename,
                 actor=actor,
                 circle=circle,
                 shared=shared,
                 metadata=(metadata or {}).get(filename) or (metadata or {}).get(name),
-                budget=budget,
+                locale=locale,
             )
         except DuplicateReport as exc:
             outcomes.append(UploadOutcome(name, error=str(exc.message), existing_id=exc.report_id))
+        except IdentityNumberError as exc:
+            outcomes.append(UploadOutcome(name, error=str(identity_in_file(exc.where))))
         except DomainError as exc:
             outcomes.append(UploadOutcome(name, error=str(exc.message)))
         else:
@@ -452,21 +469,24 @@ def update_report(
     return report
 
 
-def delete_report(session: Session, report: Report, circle: Circle, *, actor: Member) -> str | None:
-    """Delete a report, its pages and its file row; return the file key to discard after commit."""
+def delete_report_row(session: Session, report: Report) -> None:
+    """Delete a report, its pages and its file row; the bytes are removed after the commit."""
+    stored = report.stored_file
+    session.delete(report)
+    session.flush()
+    if stored is not None:
+        forget_file(session, stored)
+
+
+def delete_report(session: Session, report: Report, circle: Circle, *, actor: Member) -> None:
+    """Delete a report (by a member who may); recorded in the audit log."""
     if not can_delete_report(actor, circle, report):
         raise NotAllowed(_l("Bare sirkelledere kan slette rapporter."))
-    key = report.stored_file.key if report.stored_file is not None else None
-    stored = report.stored_file
     report_id = report.id
-    session.delete(report)
-    if stored is not None:
-        session.delete(stored)
-    session.flush()
+    delete_report_row(session, report)
     record_event(
         session, "report_deleted", actor=actor, circle=circle, detail=f"report {report_id}"
     )
-    return key
 
 
 def recent_reports(session: Session, circle: Circle, limit: int = 5) -> list[Report]:

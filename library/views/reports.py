@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.files import discard_file, download_response
+from circle.files import download_response
 from circle.models import Circle
+from circle.storage import get_storage
 from circle.web import circle_or_404, flash_domain_error, require
 from library.forms import AddToListForm, ReportForm
 from library.index import get_backend
@@ -165,10 +166,10 @@ def download(slug: str, report_id: int) -> Response:
     """The original file under its original name; PDFs open in the browser (for #page=N)."""
     circle = circle_or_404(slug)
     report = report_or_404(circle, report_id)
-    if report.stored_file is None:
+    if report.stored_file is None or not report.ready:
         abort(404)
     inline = request.args.get("download") != "1"
-    return download_response(report.stored_file, current_app.config["UPLOAD_DIR"], inline=inline)
+    return download_response(report.stored_file, get_storage(), inline=inline)
 
 
 @bp.get("/c/<slug>/library/reports/<int:report_id>/cite.<fmt>")
@@ -259,13 +260,11 @@ def delete(slug: str, report_id: int) -> Response:
     report = report_or_404(circle, report_id)
     require(can_delete_report(current_user, circle, report))
     try:
-        key = services.delete_report(db.session, report, circle, actor=current_user)
+        services.delete_report(db.session, report, circle, actor=current_user)
     except DomainError as exc:
         flash_domain_error(exc)
         return redirect(url_for("library.show", slug=slug, report_id=report_id))
     db.session.commit()
-    if key:
-        discard_file(current_app.config["UPLOAD_DIR"], key)
     flash(_("Rapporten er slettet."), "success")
     return redirect(url_for("library.index", slug=slug))
 

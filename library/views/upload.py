@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from circle.documents import Budget, describe_types, types_for
+from circle.documents import describe_types, types_for
 from circle.extensions import db
-from circle.files import discard_file
+from circle.storage import get_storage
 from circle.web import circle_or_404, require_that
 from library.forms import UploadForm
 from library.permissions import can_add_report
@@ -51,53 +52,42 @@ def upload(slug: str) -> Response | str:
 
 
 def _receive(slug: str, circle, files, *, shared: bool) -> Response:  # noqa: ANN001
-    upload_dir = current_app.config["UPLOAD_DIR"]
+    # Each file is stored as pending and read by a job after the commit: the request answers
+    # at once, whatever the files hold (a refused one shows its reason on its page and in the
+    # uploader's bell).
     outcomes = services.upload_reports(
         db.session,
         [(f.filename or "", f.read()) for f in files],
-        upload_dir=upload_dir,
+        storage=get_storage(),
         actor=current_user,
         circle=circle,
         shared=shared,
-        budget=Budget.from_config(current_app.config),
+        locale=str(get_locale() or "nb"),
     )
     added = [o.report for o in outcomes if o.report is not None]
-    keys = [r.stored_file.key for r in added if r.stored_file is not None]
     try:
         db.session.commit()
-    except Exception as exc:
-        db.session.rollback()
-        for key in keys:
-            discard_file(upload_dir, key)
-        if isinstance(exc, IntegrityError):
-            # Two identical files uploaded at the same moment: the database's unique
-            # checksum keeps one; this batch is refused whole with a clear message.
-            flash(
-                _(
-                    "Den samme filen ble lastet opp samtidig av noen andre, og finnes nå i "
-                    "biblioteket. Ingenting fra denne opplastingen er lagret."
-                ),
-                "error",
-            )
-            return redirect(url_for("library.upload", slug=slug))
-        raise
+    except IntegrityError:
+        db.session.rollback()  # the pending files of this batch are removed with it
+        # Two identical files uploaded at the same moment: the database's unique checksum
+        # keeps one; this batch is refused whole with a clear message.
+        flash(
+            _(
+                "Den samme filen ble lastet opp samtidig av noen andre, og finnes nå i "
+                "biblioteket. Ingenting fra denne opplastingen er lagret."
+            ),
+            "error",
+        )
+        return redirect(url_for("library.upload", slug=slug))
     if len(outcomes) == 1 and added:
         report = added[0]
         flash(
             _(
-                "«%(name)s» er lastet opp. Kontroller opplysningene og lagre.",
+                "«%(name)s» er lastet opp og leses nå. Kontroller opplysningene og lagre.",
                 name=outcomes[0].filename,
             ),
             "success",
         )
-        if not report.has_text:
-            flash(
-                _(
-                    "Filen har ingen søkbar tekst (kanskje en skannet PDF). Rapporten er lagret "
-                    "med opplysningene du gir, men innholdet kan ikke søkes i."
-                ),
-                "info",
-            )
         return redirect(url_for("library.edit", slug=slug, report_id=report.id))
     session[_RESULTS_KEY] = [_result(o) for o in outcomes[:_SHOWN_RESULTS]]
     failed = sum(1 for o in outcomes if o.report is None)
@@ -121,5 +111,4 @@ def _result(outcome: services.UploadOutcome) -> dict[str, object]:
         "message": outcome.error[:400],
         "report_id": report.id if report is not None else outcome.existing_id,
         "title": report.title[:200] if report is not None else "",
-        "no_text": report is not None and not report.has_text,
     }

@@ -8,29 +8,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from circle.documents import Budget, read_document
 from circle.errors import DomainError
-from circle.files import discard_file, store_file
-from circle.identity import IdentityNumberError
-from circle.models import Circle, Member, utcnow
+from circle.files import store_file
+from circle.models import Circle, Member, StoredFile, utcnow
+from circle.storage import Storage
 from projects.models import FileVersion, Project, ProjectFile
 from projects.permissions import can_edit_project
 from projects.services._common import guard_text, require_allowed, touch
 
-
-def _scan(data: bytes, filename: str, budget: Budget | None) -> None:
-    """Refuse a wrong type, an unreadable file, or one with an identity number anywhere in it."""
-    try:
-        read_document(data, filename, budget=budget)
-    except IdentityNumberError as exc:
-        raise DomainError(
-            _l(
-                "Filen «%(name)s» er ikke lagret: den ser ut til å inneholde et fødselsnummer "
-                "eller D-nummer (%(where)s). Fjern nummeret og last opp på nytt.",
-                name=Path(filename.replace("\\", "/")).name,
-                where=exc.where,
-            )
-        ) from None
+# The purpose workspace uploads are stored with (their file consumer in circle.hooks).
+PROJECT_FILES = "projects.file"
 
 
 def _store_version(
@@ -38,26 +25,37 @@ def _store_version(
     pfile: ProjectFile,
     *,
     actor: Member,
-    upload_dir: str,
+    storage: Storage,
     data: bytes,
     filename: str,
     note: str,
     number: int,
+    locale: str,
 ) -> FileVersion:
-    """Store the bytes and add the version row; a failure leaves no file behind."""
+    """Store the bytes as pending and add the version row; the file is read after the commit."""
     stored = store_file(
-        session, upload_dir=upload_dir, data=data, filename=filename, uploaded_by=actor
+        session,
+        storage=storage,
+        data=data,
+        filename=filename,
+        uploaded_by=actor,
+        purpose=PROJECT_FILES,
+        locale=locale,
     )
-    try:
-        version = FileVersion(
-            file=pfile, number=number, stored=stored, note=note.strip(), uploaded_by_id=actor.id
-        )
-        session.add(version)
-        session.flush()
-    except Exception:
-        discard_file(upload_dir, stored.key)
-        raise
+    version = FileVersion(
+        file=pfile, number=number, stored=stored, note=note.strip(), uploaded_by_id=actor.id
+    )
+    session.add(version)
+    session.flush()
     return version
+
+
+def file_ready(session: Session, stored: StoredFile, document: object) -> None:
+    """A workspace file was read in full and holds nothing it may not: nothing more to do."""
+
+
+def file_refused(session: Session, stored: StoredFile, reason: str) -> None:
+    """A refused version stays listed, with its reason, for the workspace's members."""
 
 
 def upload_file(
@@ -66,14 +64,14 @@ def upload_file(
     project: Project,
     *,
     actor: Member,
-    upload_dir: str,
+    storage: Storage,
     data: bytes,
     filename: str,
     title: str = "",
     description: str = "",
     is_product: bool = False,
     note: str = "",
-    budget: Budget | None = None,
+    locale: str = "nb",
 ) -> ProjectFile:
     """Add a new file (version 1) to the project."""
     require_allowed(
@@ -84,7 +82,6 @@ def upload_file(
     if len(title) > 200 or len(description or "") > 5000 or len(note or "") > 500:
         raise DomainError(_l("Tittel, beskrivelse eller endringsnotat er for langt."))
     guard_text(title, description, note, filename)
-    _scan(data, filename, budget)
     pfile = ProjectFile(
         project_id=project.id,
         title=title,
@@ -98,11 +95,12 @@ def upload_file(
         session,
         pfile,
         actor=actor,
-        upload_dir=upload_dir,
+        storage=storage,
         data=data,
         filename=filename,
         note=note or "",
         number=1,
+        locale=locale,
     )
     touch(project)
     session.flush()
@@ -116,11 +114,11 @@ def add_version(
     pfile: ProjectFile,
     *,
     actor: Member,
-    upload_dir: str,
+    storage: Storage,
     data: bytes,
     filename: str,
     note: str = "",
-    budget: Budget | None = None,
+    locale: str = "nb",
 ) -> FileVersion:
     """Upload a new version of a file; earlier versions are kept."""
     require_allowed(
@@ -132,17 +130,17 @@ def add_version(
     if len(note or "") > 500:
         raise DomainError(_l("Endringsnotatet er for langt."))
     guard_text(note, filename)
-    _scan(data, filename, budget)
     number = max((v.number for v in pfile.versions), default=0) + 1
     version = _store_version(
         session,
         pfile,
         actor=actor,
-        upload_dir=upload_dir,
+        storage=storage,
         data=data,
         filename=filename,
         note=note or "",
         number=number,
+        locale=locale,
     )
     pfile.updated_at = utcnow()
     touch(project)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from circle.documents import Budget, describe_types
+from circle.documents import describe_types
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.files import discard_file, download_response
+from circle.files import download_response
+from circle.models import FileState
+from circle.storage import get_storage
 from circle.web import circle_or_404, commit_or_flash, flash_domain_error
 from projects.forms import FileInfoForm, UploadForm, VersionForm
 from projects.permissions import can_download_file, can_edit_project
@@ -25,27 +28,8 @@ from projects.views._helpers import (
 )
 
 
-def _upload_dir() -> str:
-    return current_app.config["UPLOAD_DIR"]
-
-
-def _budget() -> Budget:
-    return Budget.from_config(current_app.config)
-
-
 def _read(form_file) -> tuple[bytes, str]:  # noqa: ANN001
     return form_file.read(), form_file.filename or ""
-
-
-def _commit_keeping_files_consistent(keys: list[str]) -> None:
-    """Commit; if that fails, remove the bytes just stored so no orphan file stays behind."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        for key in keys:
-            discard_file(_upload_dir(), key)
-        raise
 
 
 @bp.post("/c/<slug>/projects/<int:project_id>/files")
@@ -64,19 +48,22 @@ def upload(slug: str, project_id: int) -> Response:
             circle,
             project,
             actor=current_user,
-            upload_dir=_upload_dir(),
+            storage=get_storage(),
             data=data,
             filename=filename,
             title=form.title.data or "",
             description=form.description.data or "",
             is_product=form.is_product.data,
-            budget=_budget(),
+            locale=str(get_locale() or "nb"),
         )
     except DomainError as exc:
         flash_domain_error(exc)
         return redirect(workspace_url(circle, project, "files"))
-    _commit_keeping_files_consistent([v.stored.key for v in pfile.versions])
-    flash(_("«%(title)s» er lastet opp.", title=pfile.title), "success")
+    db.session.commit()  # a failed commit removes the pending file with the rollback
+    flash(
+        _("«%(title)s» er lastet opp og leses nå.", title=pfile.title),
+        "success",
+    )
     return redirect(
         url_for("projects.file_detail", slug=slug, project_id=project.id, file_id=pfile.id)
     )
@@ -129,17 +116,17 @@ def new_version(slug: str, project_id: int, file_id: int) -> Response:
             project,
             pfile,
             actor=current_user,
-            upload_dir=_upload_dir(),
+            storage=get_storage(),
             data=data,
             filename=filename,
             note=form.note.data or "",
-            budget=_budget(),
+            locale=str(get_locale() or "nb"),
         )
     except DomainError as exc:
         flash_domain_error(exc)
         return redirect(target)
-    _commit_keeping_files_consistent([version.stored.key])
-    flash(_("Versjon %(n)d er lastet opp.", n=version.number), "success")
+    db.session.commit()
+    flash(_("Versjon %(n)d er lastet opp og leses nå.", n=version.number), "success")
     return redirect(target)
 
 
@@ -182,6 +169,6 @@ def download(slug: str, project_id: int, file_id: int, number: int) -> Response:
     if not can_download_file(current_user, circle, project, pfile):
         abort(404)
     version = next((v for v in pfile.versions if v.number == number), None)
-    if version is None:
+    if version is None or version.stored.state != FileState.READY:
         abort(404)
-    return download_response(version.stored, _upload_dir())
+    return download_response(version.stored, get_storage())

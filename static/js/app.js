@@ -2,6 +2,8 @@
    - data-confirm on a submit button, a form or a link: ask before going on.
    - #dots-left[data-total] with inputs .dots in the same form: a live "stemmer igjen" counter.
    - [data-copy-target="id"] buttons: copy that element's text (or value) to the clipboard.
+   - [data-reload-after="seconds"]: load the page again after a while (a file still being
+     read), unless the reader has started typing somewhere on it.
    No inline handlers (the CSP forbids them): everything is wired up here. */
 (function () {
   "use strict";
@@ -134,6 +136,21 @@
       document.body.appendChild(status);
     }
   }
+
+  /* ---------- Reload while a file is being read ---------- */
+  var typed = false;
+  document.addEventListener("input", function () { typed = true; });
+  function initReload(element) {
+    var seconds = parseFloat(element.getAttribute("data-reload-after"));
+    if (!(seconds > 0)) { return; }
+    window.setTimeout(function () {
+      if (!typed) { window.location.reload(); }
+    }, seconds * 1000);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var first = document.querySelector("[data-reload-after]");
+    if (first) { initReload(first); }
+  });
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

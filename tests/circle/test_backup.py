@@ -10,6 +10,7 @@ from app import create_app
 from circle.extensions import db
 from circle.files import store_file
 from circle.models import Member
+from circle.storage import get_storage
 
 
 def _sqlite_app(tmp_path, name):  # noqa: ANN001, ANN202
@@ -21,6 +22,8 @@ def _sqlite_app(tmp_path, name):  # noqa: ANN001, ANN202
             "UPLOAD_DIR": str(data / "files"),
             "SECRET_KEY": "x",
             "TESTING": True,
+            "JOBS_EAGER": True,
+            "QUEUE_URL": "memory://",
         }
     )
 
@@ -32,10 +35,11 @@ def test_backup_during_writes_and_restore_passes_checks(tmp_path):
         for i in range(5):
             store_file(
                 db.session,
-                upload_dir=source.config["UPLOAD_DIR"],
-                data=b"%PDF-1.4 x",
-                filename=f"rapport {i}.pdf",
+                storage=get_storage(source),
+                data=f"Notat nummer {i} om samarbeid.".encode(),
+                filename=f"notat {i}.txt",
                 uploaded_by=None,
+                purpose="test",
             )
         db.session.commit()
     stop = threading.Event()
@@ -72,17 +76,19 @@ def test_check_reports_missing_and_changed_files(tmp_path):
         db.create_all()
         a = store_file(
             db.session,
-            upload_dir=app.config["UPLOAD_DIR"],
+            storage=get_storage(app),
             data=b"hei",
             filename="a.txt",
             uploaded_by=None,
+            purpose="test",
         )
         b = store_file(
             db.session,
-            upload_dir=app.config["UPLOAD_DIR"],
+            storage=get_storage(app),
             data=b"hallo",
             filename="b.txt",
             uploaded_by=None,
+            purpose="test",
         )
         db.session.commit()
         keys = a.key, b.key
@@ -101,16 +107,17 @@ def test_stored_under_random_key_original_name_on_download(app, client, session,
     with app.app_context():
         stored = store_file(
             db.session,
-            upload_dir=app.config["UPLOAD_DIR"],
+            storage=get_storage(app),
             data=b"innhold",
             filename=name,
             uploaded_by=None,
+            purpose="test",
         )
         db.session.commit()
         assert "/" not in stored.original_name and len(stored.original_name) <= 255
         assert stored.key.isalnum() and name not in stored.key
         with app.test_request_context():
-            response = download_response(stored, app.config["UPLOAD_DIR"])
+            response = download_response(stored, get_storage(app))
             disposition = response.headers["Content-Disposition"]
             response.close()
     assert disposition.startswith("attachment")

@@ -116,8 +116,9 @@ def test_members_csv_content_type_has_one_charset(client, login, make_circle, ma
 
 def test_stored_csv_downloads_with_one_charset(app, tmp_path):
     """An uploaded CSV comes back as "text/csv; charset=utf-8", not with the charset twice."""
-    from circle.files import download_response, file_path
+    from circle.files import download_response
     from circle.models import StoredFile
+    from circle.storage import LocalStorage
 
     stored = StoredFile(
         key="ab" + "c" * 30,
@@ -126,10 +127,10 @@ def test_stored_csv_downloads_with_one_charset(app, tmp_path):
         size=4,
         sha256="0" * 64,
     )
-    path = file_path(tmp_path, stored.key)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"a;b\n")
+    storage = LocalStorage(tmp_path)
+    storage.put_pending(stored.key, b"a;b\n")
+    storage.publish(stored.key)
     with app.test_request_context("/"):
-        response = download_response(stored, tmp_path)
+        response = download_response(stored, storage)
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["X-Content-Type-Options"] == "nosniff"

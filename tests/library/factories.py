@@ -187,8 +187,9 @@ def add_report_directly(
     text: str = "",
     metadata: dict[str, Any] | None = None,
 ) -> int:
-    """Add a text report through the service, commit and index it; return its id."""
-    from library.index import sync_reports
+    """Add a text report through the service and commit; its jobs read and index it (eager)."""
+    from circle.storage import get_storage
+    from library.models import Report
     from library.services.reports import add_report
 
     with app.app_context():
@@ -196,7 +197,7 @@ def add_report_directly(
         a = db.session.merge(actor) if actor is not None else None
         report = add_report(
             db.session,
-            upload_dir=app.config["UPLOAD_DIR"],
+            storage=get_storage(),
             data=(text or "Tekst om samarbeid.").encode(),
             filename=name,
             actor=a,
@@ -206,7 +207,7 @@ def add_report_directly(
         )
         db.session.commit()
         report_id = report.id
-        assert sync_reports(db.session, [report_id]) == []
+        assert db.session.get(Report, report_id).ready
         return report_id
 
 
@@ -224,3 +225,22 @@ def problems(app: Flask) -> list[str]:
 
     with app.app_context():
         return integrity_check(db.session)
+
+
+def uploaded(session: Session, name: str) -> Report | None:
+    """Return the report made from the upload of that file name (whatever its state)."""
+    from circle.models import StoredFile
+
+    session.expire_all()
+    return session.scalar(select(Report).join(StoredFile).where(StoredFile.original_name == name))
+
+
+def refusal_shown(client, report: Report) -> str:  # noqa: ANN001
+    """Return the report page the uploader sees for a refused file (asserting it is refused)."""
+    from circle.models import FileState
+
+    assert report.file_state == FileState.REFUSED, report.file_state
+    assert report.pages == [] and not report.has_text
+    page = client.get(f"/c/egen/library/reports/{report.id}").get_data(as_text=True)
+    assert "Filen ble avvist" in page
+    return page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from circle.storage import get_storage
 from tests.matrix import (
     DENIED,
     HIDDEN,
@@ -321,17 +322,16 @@ ROWS = [
 
 def build(session, world) -> None:  # noqa: ANN001
     """Add reports (circle-only, shared, other circle's), reading lists and entries."""
-    from flask import current_app
 
     from library.models import ReadingList, ReadingListEntry
     from library.services.reports import add_report
 
-    upload_dir = current_app.config["UPLOAD_DIR"]
+    storage = get_storage()
 
     def report(name: str, circle, shared: bool, by) -> object:  # noqa: ANN001
         made = add_report(
             session,
-            upload_dir=upload_dir,
+            storage=storage,
             data=(f"Samarbeid mellom barnevern og NAV om bolig. Dokument {name}.").encode(),
             filename=f"{name}.txt",
             actor=None,

@@ -79,7 +79,10 @@ def test_import_reports_bad_files_and_exits_nonzero(app, runner, session, lib, t
     assert result.exit_code == 1
     assert "2 imported, 2 failed" in result.stdout
     assert "kryptert.pdf: PDF-filen er passordbeskyttet" in result.stderr
-    assert "notat.txt: Rapporten ble ikke lagret" in result.stderr
+    assert (
+        "notat.txt: «notat.txt» er ikke lagret: filen ser ut til å inneholde et fødselsnummer"
+        in result.stderr
+    )
     assert IDENTITY_NUMBER not in result.output
     assert "Importerer" in result.stderr  # the progress bar
     reports = {r.stored_file.original_name: r for r in session.scalars(select(Report))}

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from circle.models import StoredFile
+from circle.models import FileState, StoredFile
 from library.models import Report, ReportPage
 from tests.library.factories import (  # noqa: F401  (lib is a fixture)
     IDENTITY_NUMBER,
@@ -139,9 +139,13 @@ BAD_FILES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD_FILES))
-def test_bad_file_is_refused_and_leaves_nothing(client, login, session, lib, case):
-    """Each bad file gets a clear message; no report, file row, bytes or index entry stays."""
+# Refused in the request by the cheap checks (type, name, size): nothing is stored at all.
+REFUSED_AT_ONCE = {"empty", "html", "svg", "html-as-txt", "mismatch", "docx-as-pdf", "exe"}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_AT_ONCE))
+def test_bad_file_is_refused_at_once_and_leaves_nothing(client, login, session, lib, case):
+    """A file of the wrong kind is refused in the request; no row, bytes or index entry."""
     name, make, message = BAD_FILES[case]
     login(lib.members["participant"])
     response = upload(client, "egen", [(name, make()), ("god.txt", b"Tekst om ettervern.")])
@@ -155,7 +159,38 @@ def test_bad_file_is_refused_and_leaves_nothing(client, login, session, lib, cas
     assert lib.stored_files(session) == 1
     assert len(lib.files_on_disk()) == 1
     assert index_ids(lib.app) == {good.id}
-    assert IDENTITY_NUMBER not in page
+
+
+@pytest.mark.parametrize("case", sorted(set(BAD_FILES) - REFUSED_AT_ONCE))
+def test_bad_file_is_refused_when_read_and_keeps_only_its_reason(client, login, session, lib, case):
+    """A file refused by the reading job loses its bytes and text; the uploader sees why."""
+    name, make, message = BAD_FILES[case]
+    login(lib.members["participant"])
+    response = upload(client, "egen", [(name, make()), ("god.txt", b"Tekst om ettervern.")])
+    assert response.status_code == 302  # answered at once; the files are read after the commit
+    session.expire_all()
+    refused = session.scalar(
+        select(Report).join(StoredFile).where(StoredFile.original_name == name)
+    )
+    good = session.scalar(
+        select(Report).join(StoredFile).where(StoredFile.original_name == "god.txt")
+    )
+    assert good.ready and refused.file_state == FileState.REFUSED
+    assert refused.pages == [] and not refused.has_text
+    assert (
+        message in refused.stored_file.refusal
+        and IDENTITY_NUMBER not in refused.stored_file.refusal
+    )
+    assert len(lib.files_on_disk()) == 1  # the refused file's bytes are gone
+    assert index_ids(lib.app) == {good.id}
+    page = client.get(f"/c/egen/library/reports/{refused.id}").get_data(as_text=True)
+    assert "Filen ble avvist" in page and message in page and IDENTITY_NUMBER not in page
+    assert f"/c/egen/library/reports/{refused.id}/file" not in page  # nothing to open
+    download = client.get(f"/c/egen/library/reports/{refused.id}/file")
+    assert download.status_code == 404
+    client.post("/logout")
+    login(lib.members["reference"])  # someone else in the circle: the refused file is not there
+    assert client.get(f"/c/egen/library/reports/{refused.id}").status_code == 404
 
 
 def test_scanned_pdf_is_kept_without_text(client, login, session, lib):
@@ -186,14 +221,16 @@ def test_mixed_batch_keeps_good_files_and_lists_each_result(client, login, sessi
     response = upload(client, "egen", files, visibility="shared")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "3 av 6 filer er lagt til." in page
+    # The two of the wrong kind are refused at once; the truncated PDF when it is read.
+    assert "4 av 6 filer er lagt til." in page
     for name in ("en.pdf", "to.docx", "tre.md", "fire.pdf", "fem.svg", "seks.txt"):
         assert name in page
-    assert page.count("bekreft opplysningene") == 3
-    reports = session.scalars(select(Report)).all()
+    assert page.count("bekreft opplysningene") == 4
+    session.expire_all()
+    reports = [r for r in session.scalars(select(Report)).all() if r.ready]
     assert sorted(r.stored_file.original_name for r in reports) == ["en.pdf", "to.docx", "tre.md"]
     assert all(r.circle_id is None for r in reports)  # shared with all circles
-    assert lib.stored_files(session) == 3 and len(lib.files_on_disk()) == 3
+    assert len(lib.files_on_disk()) == 3
     assert index_ids(lib.app) == {r.id for r in reports}
     # A second look at the page no longer shows the batch result.
     assert "Resultat for hver fil" not in client.get("/c/egen/library/upload").get_data(

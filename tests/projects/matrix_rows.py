@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from circle.storage import get_storage
 from tests.matrix import HIDDEN, Row, circle_view, expect, leaders_only, other_circle, staff_only
 
 
@@ -439,7 +440,6 @@ ROWS = [
 
 def build(session, world) -> None:  # noqa: ANN001
     """Add projects (unshared, shared, other circle), files, updates and matrix rows."""
-    from flask import current_app
 
     from circle.files import store_file
     from circle.models import utcnow
@@ -460,7 +460,7 @@ def build(session, world) -> None:  # noqa: ANN001
     )
 
     participant = world.members["participant"]
-    upload_dir = current_app.config["UPLOAD_DIR"]
+    storage = get_storage()
 
     def project(circle, title: str, shared: bool = False) -> Project:  # noqa: ANN001
         p = Project(
@@ -490,10 +490,11 @@ def build(session, world) -> None:  # noqa: ANN001
     def pfile(p: Project, title: str, product: bool) -> ProjectFile:
         stored = store_file(
             session,
-            upload_dir=upload_dir,
+            storage=storage,
             data=b"Skjema\n",
             filename=f"{title}.txt",
             uploaded_by=participant,
+            purpose="projects.file",
         )
         f = ProjectFile(project_id=p.id, title=title, is_product=product)
         f.versions = [FileVersion(number=1, stored=stored)]

@@ -7,6 +7,7 @@ import io
 import docx
 
 from circle.models import MainQuestion, Phase, PhaseKind
+from circle.storage import get_storage
 from projects.models import MatrixColumn, ProjectStatus
 from projects.report.compile import compile_report
 from projects.report.docx_out import report_docx
@@ -93,7 +94,7 @@ def test_docx_holds_every_ready_section_in_order(
         people.circle,
         first,
         actor=people.writer,
-        upload_dir=app.config["UPLOAD_DIR"],
+        storage=get_storage(app),
         data=b"Modell\n",
         filename="modell.txt",
         title="Samarbeidsmodellen",
