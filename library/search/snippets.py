@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from html import escape
 
-from library.search.analysis import stemmer
+from library.search.analysis import WORD_RE, stemmer, stopwords
 
 SNIPPET_CHARS = 240
 _WORD_TAIL = r"[^\W_]*"
@@ -14,11 +15,27 @@ _SPACE_RE = re.compile(r"\s")
 
 
 class Highlighter:
-    """Find query words in page text by stem, or by compound prefix for long stems."""
+    """Find query words in page text by stem, or by compound prefix for long stems.
 
-    def __init__(self, stems: Iterable[str], prefixes: Iterable[str] = (), language: str = "nb"):
+    ``phrases`` are stem sequences: each occurrence is marked whole, words in a row as the
+    index sees them (stop words between them do not count), and their words are not marked
+    where they stand alone.
+    """
+
+    def __init__(
+        self,
+        stems: Iterable[str],
+        prefixes: Iterable[str] = (),
+        language: str = "nb",
+        *,
+        phrases: Iterable[tuple[str, ...]] = (),
+    ):
         self.stems = frozenset(s for s in stems if s)
         self.prefixes = tuple(sorted({p for p in prefixes if p}, key=len, reverse=True))
+        self.phrases = frozenset(tuple(p) for p in phrases if len(p) > 1)
+        self._longest_first = sorted(self.phrases, key=len, reverse=True)
+        self._firsts = frozenset(p[0] for p in self.phrases)
+        self._language = language
         self._stem = stemmer(language)
         starts = sorted(self.stems | set(self.prefixes), key=len, reverse=True)
         # A Norwegian Snowball stem is always a prefix of its word, so a regex over the stems
@@ -33,21 +50,54 @@ class Highlighter:
         )
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Return ``(start, end, stem)`` of each matching word in ``text``."""
-        if self._re is None:
-            return []
+        """Return ``(start, end, key)`` of each matching word or phrase in ``text``, in order."""
+        phrase_spans = self._phrase_spans(text) if self.phrases else []
         out = []
+        if self._re is not None:
+            stem = self._stem
+            for m in self._re.finditer(text):
+                word = m.group().lower()
+                s = stem(word)
+                if s in self.stems:
+                    out.append((m.start(), m.end(), s))
+                else:
+                    for p in self.prefixes:
+                        if s.startswith(p):
+                            out.append((m.start(), m.end(), p))
+                            break
+        if not phrase_spans:
+            return out
+        # A word inside a marked phrase is part of that mark.
+        words = [w for w in out if not any(a <= w[0] < b for a, b, _ in phrase_spans)]
+        return sorted(phrase_spans + words)
+
+    def _phrase_spans(self, text: str) -> list[tuple[int, int, str]]:
+        stops = stopwords(self._language)
         stem = self._stem
-        for m in self._re.finditer(text):
+        tokens: list[tuple[int, int, str]] = []
+        for m in WORD_RE.finditer(text):
             word = m.group().lower()
-            s = stem(word)
-            if s in self.stems:
-                out.append((m.start(), m.end(), s))
-            else:
-                for p in self.prefixes:
-                    if s.startswith(p):
-                        out.append((m.start(), m.end(), p))
+            if not unicodedata.is_normalized("NFKC", word):
+                word = unicodedata.normalize("NFKC", word)
+            if word in stops or (len(word) == 1 and not word.isdigit()):
+                continue  # the index skips these words, so a phrase runs across them
+            tokens.append((m.start(), m.end(), stem(word)))
+        stems = [t[2] for t in tokens]
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(tokens):
+            found = None
+            if stems[i] in self._firsts:
+                for p in self._longest_first:
+                    if tuple(stems[i : i + len(p)]) == p:
+                        found = p
                         break
+            if found is None:
+                i += 1
+                continue
+            last = tokens[i + len(found) - 1]
+            out.append((tokens[i][0], last[1], " ".join(found)))
+            i += len(found)
         return out
 
     def snippet(self, text: str, width: int = SNIPPET_CHARS) -> str:
@@ -65,7 +115,7 @@ class Highlighter:
             if s < lo or e > hi:
                 continue
             parts.append(escape(_squash(text[pos:s])))
-            parts.append("<mark>" + escape(text[s:e]) + "</mark>")
+            parts.append("<mark>" + escape(_squash(text[s:e])) + "</mark>")
             pos = e
         parts.append(escape(_squash(text[pos:hi])))
         if hi < len(text):
