@@ -108,21 +108,37 @@ def backup_restore(archive: Path) -> None:
 
 
 @click.command("check")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Mend what a check can repair (e.g. re-index reports), then check again.",
+)
 @with_appcontext
-def check_command() -> None:
+def check_command(repair: bool) -> None:
     """Check the database, stored files and every area's own integrity checks."""
     from circle.backup import check_database, check_files
+    from circle.integrity import integrity_checks
 
     problems = check_database(db.session) + check_files(
         db.session, Path(current_app.config["UPLOAD_DIR"])
     )
-    for extra in current_app.extensions.get("integrity_checks", []):
-        problems += extra(db.session)
+    repaired = False
+    for entry in integrity_checks(current_app._get_current_object()):  # type: ignore[attr-defined]
+        found = entry.check(db.session)
+        if found and repair and entry.repair is not None:
+            for problem in found:
+                click.echo(problem)
+            for done in entry.repair(db.session):
+                click.echo(f"repaired: {done}")
+            db.session.commit()
+            repaired = True
+            found = entry.check(db.session)
+        problems += found
     for problem in problems:
         click.echo(problem)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
-    click.echo("ok: database, files and indexes agree")
+    click.echo("ok: database, files and indexes agree" + (" after the repair" if repaired else ""))
 
 
 def register(app: Flask) -> None:

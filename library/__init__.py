@@ -125,9 +125,10 @@ def init_app(app: Flask) -> None:
     import library.models  # noqa: F401  (register the tables with the metadata)
     from circle.demo import register_demo_loader
     from circle.home import register_home_panel, register_nav_item
+    from circle.integrity import register_integrity_check
     from library.cli import library_cli
     from library.demo import load_demo_library
-    from library.index import integrity_check
+    from library.index import integrity_check, integrity_repair
     from library.views import load_views
 
     app.register_blueprint(load_views())
@@ -135,7 +136,7 @@ def init_app(app: Flask) -> None:
     register_home_panel(app, 30, home_panel)
     register_demo_loader(app, load_demo_library)
     app.cli.add_command(library_cli)
-    app.extensions.setdefault("integrity_checks", []).append(integrity_check)
+    register_integrity_check(app, integrity_check, repair=integrity_repair)
     app.extensions.setdefault("after_restore", []).append(_rebuild_after_restore)
     _register_hooks(app)
 
