@@ -156,7 +156,8 @@ class QueryMatcher(IndexData):
         """Return the spellings of ``stem`` with its linking s added or dropped that count.
 
         A spelling counts when a visible report holds it and its first part is a word of its
-        own there too, so that the s sits where two words meet.
+        own there too, so that the s sits where two words meet: "fokusgruppe" never becomes
+        "fokugruppe", as "foku" is no word.
         """
         out = []
         st = stemmer()

@@ -55,13 +55,10 @@ QUERIES = [
 OFF_TOPIC = ["kvantefysikk partikkelakselerator", "fotball VM", "oppskrift surdeigsbrød"]
 
 
-@pytest.fixture(scope="module")
-def seeds_backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
-    """The four seed reports, indexed the way uploads are."""
-    if not (SEEDS / "metadata.json").exists():
-        pytest.skip(f"shared seed reports not found at {SEEDS}")
+def index_seeds(root: Path) -> WhooshBackend:
+    """Return a backend at ``root`` holding the seed reports, indexed the way uploads are."""
     meta = json.loads((SEEDS / "metadata.json").read_text(encoding="utf-8"))
-    backend = WhooshBackend(tmp_path_factory.mktemp("seeds") / "index")
+    backend = WhooshBackend(root)
     for name, m in meta.items():
         text = (SEEDS / name).read_text(encoding="utf-8")
         backend.index_report(
@@ -77,6 +74,14 @@ def seeds_backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
             )
         )
     return backend
+
+
+@pytest.fixture(scope="module")
+def seeds_backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
+    """The four seed reports, indexed the way uploads are."""
+    if not (SEEDS / "metadata.json").exists():
+        pytest.skip(f"shared seed reports not found at {SEEDS}")
+    return index_seeds(tmp_path_factory.mktemp("seeds") / "index")
 
 
 def _top(backend: WhooshBackend, text: str, n: int = 3) -> list[int]:
