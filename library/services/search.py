@@ -194,6 +194,7 @@ def search_library(
 
 
 def search_in_report(
+    session: Session,
     backend: SearchBackend,
     report: Report,
     visible: frozenset[int],
@@ -203,15 +204,20 @@ def search_in_report(
 ) -> SearchResult:
     """Return the pages of one report that match, best first.
 
-    ``report`` was loaded from the database, so its circle decides whether it is searched.
+    Words are looked up as in a search of the whole library (the same spellings and
+    compounds, from the reports the member sees), so a report's hits and a search inside it
+    agree.
     """
     text = (text or "").strip()[:500]
     if not text or not report_visible_with(report, visible):
         return SearchResult(0, [], {}, None)
+    report_ids = visible_report_ids(session, visible)
+    if report.id not in report_ids:
+        return SearchResult(0, [], {}, None)
     return backend.search(
         SearchQuery(
             text=text,
-            visible_report_ids=frozenset({report.id}),
+            visible_report_ids=report_ids,
             report_id=report.id,
             page=max(1, int(page or 1)),
             per_page=per_page,

@@ -1,4 +1,5 @@
 """Compounds written with and without the linking s are one word; false friends stay apart."""
+# ruff: noqa: F811  (the `lib` fixture is imported from tests.library.factories)
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from library.search import SearchQuery, SearchResult
 from library.search.analysis import linking_s_variants
 from library.search.whoosh_backend import WhooshBackend
+from tests.library.factories import add_report_directly, lib  # noqa: F401  (lib is a fixture)
 from tests.library.helpers import EVERY_ID, report
 
 
@@ -150,3 +152,29 @@ def test_seed_reports_count_both_spellings_alike() -> None:
         assert re.search(r"<mark>barneverntjenesten\w*</mark>", marks, re.IGNORECASE)
         assert re.search(r"<mark>barnevernstjenesten\w*</mark>", marks, re.IGNORECASE)
         b.close()
+
+
+def test_search_inside_agrees_with_the_library_search(app, client, login, lib) -> None:  # noqa: ANN001, F811
+    """A report found through the other spelling shows the same page when searched inside."""
+    own = add_report_directly(
+        app,
+        circle=lib.circle,
+        actor=lib.members["participant"],
+        shared=False,
+        name="a.txt",
+        text="Barneverntjenesten har ansvar for tiltak.",
+    )
+    add_report_directly(
+        app,
+        circle=lib.circle,
+        actor=lib.members["participant"],
+        shared=False,
+        name="b.txt",
+        text="Om barnevern i kommunene.",
+    )
+    login(lib.members["participant"])
+    found = client.get("/c/egen/library?q=barnevernstjenesten").get_data(as_text=True)
+    assert "1 rapport funnet" in found and "<mark>Barneverntjenesten</mark>" in found
+    inside = client.get(f"/c/egen/library/reports/{own}?q=barnevernstjenesten")
+    html = inside.get_data(as_text=True)
+    assert "1 side passer" in html and "<mark>Barneverntjenesten</mark>" in html

@@ -108,7 +108,7 @@ def _assert_outsider_sees_nothing(app: Flask, client: FlaskClient, lib, secret: 
         backend = get_backend()
         report = db.session.get(Report, secret)
         seen = frozenset({lib.other.id})
-        assert search_in_report(backend, report, seen, "samarbeid").total == 0
+        assert search_in_report(db.session, backend, report, seen, "samarbeid").total == 0
         ids = visible_report_ids(db.session, seen)
         assert secret not in ids and other in ids
         inside = backend.search(SearchQuery("samarbeid", ids, report_id=secret))
