@@ -33,10 +33,21 @@ class Highlighter:
         self.stems = frozenset(s for s in stems if s)
         self.prefixes = tuple(sorted({p for p in prefixes if p}, key=len, reverse=True))
         self.phrases = frozenset(tuple(p) for p in phrases if len(p) > 1)
-        self._longest_first = sorted(self.phrases, key=len, reverse=True)
-        self._firsts = frozenset(p[0] for p in self.phrases)
         self._language = language
         self._stem = stemmer(language)
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted(self.phrases, key=len, reverse=True):
+            self._by_first.setdefault(phrase[0], []).append(phrase)
+        self._longest = max((len(p) for p in self.phrases), default=0)
+        firsts = sorted(self._by_first, key=len, reverse=True)
+        self._phrase_re = (
+            re.compile(
+                r"(?<![^\W_])(?:" + "|".join(map(re.escape, firsts)) + ")" + _WORD_TAIL,
+                re.IGNORECASE,
+            )
+            if firsts
+            else None
+        )
         starts = sorted(self.stems | set(self.prefixes), key=len, reverse=True)
         # A Norwegian Snowball stem is always a prefix of its word, so a regex over the stems
         # finds every candidate word at C speed; only those words are stemmed and checked.
@@ -72,33 +83,38 @@ class Highlighter:
         return sorted(phrase_spans + words)
 
     def _phrase_spans(self, text: str) -> list[tuple[int, int, str]]:
+        # Only where a phrase's first word stands are the words after it read and stemmed.
+        if self._phrase_re is None:
+            return []
         stops = stopwords(self._language)
-        stem = self._stem
-        tokens: list[tuple[int, int, str]] = []
-        for m in WORD_RE.finditer(text):
-            word = m.group().lower()
-            if not unicodedata.is_normalized("NFKC", word):
-                word = unicodedata.normalize("NFKC", word)
-            if word in stops or (len(word) == 1 and not word.isdigit()):
-                continue  # the index skips these words, so a phrase runs across them
-            tokens.append((m.start(), m.end(), stem(word)))
-        stems = [t[2] for t in tokens]
         out: list[tuple[int, int, str]] = []
-        i = 0
-        while i < len(tokens):
-            found = None
-            if stems[i] in self._firsts:
-                for p in self._longest_first:
-                    if tuple(stems[i : i + len(p)]) == p:
-                        found = p
-                        break
-            if found is None:
-                i += 1
+        done = 0
+        for m in self._phrase_re.finditer(text):
+            if m.start() < done:
                 continue
-            last = tokens[i + len(found) - 1]
-            out.append((tokens[i][0], last[1], " ".join(found)))
-            i += len(found)
+            candidates = self._by_first.get(self._word_stem(m.group()))
+            if not candidates:
+                continue
+            following: list[tuple[int, str]] = []  # (end, stem) of the next indexed words
+            for w in WORD_RE.finditer(text, m.end()):
+                word = _fold(w.group())
+                if word in stops or (len(word) == 1 and not word.isdigit()):
+                    continue  # the index skips these words, so a phrase runs across them
+                following.append((w.end(), self._stem(word)))
+                if len(following) >= self._longest - 1:
+                    break
+            for phrase in candidates:
+                rest = phrase[1:]
+                if len(following) >= len(rest) and all(
+                    following[i][1] == s for i, s in enumerate(rest)
+                ):
+                    done = following[len(rest) - 1][0]
+                    out.append((m.start(), done, " ".join(phrase)))
+                    break
         return out
+
+    def _word_stem(self, word: str) -> str:
+        return self._stem(_fold(word))
 
     def snippet(self, text: str, width: int = SNIPPET_CHARS) -> str:
         """Return the best window of ``text`` as HTML with the matched words marked."""
@@ -121,6 +137,11 @@ class Highlighter:
         if hi < len(text):
             parts.append("…")
         return "".join(parts).strip()
+
+
+def _fold(word: str) -> str:
+    word = word.lower()
+    return word if unicodedata.is_normalized("NFKC", word) else unicodedata.normalize("NFKC", word)
 
 
 def _best_window(spans: list[tuple[int, int, str]], width: int) -> tuple[int, int]:

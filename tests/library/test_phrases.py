@@ -121,6 +121,14 @@ def test_highlighter_marks_phrases_whole_and_words_alone() -> None:
         == "Psykisk stress. <mark>Rus</mark> og <mark>psykisk helse</mark>; helse alene."
     )
     assert Highlighter({"hels"}).snippet("God helse.") == "God <mark>helse</mark>."
+    longest = Highlighter((), phrases=[("overgang", "voksenliv"), ("overgang", "voksenliv", "bol")])
+    html = longest.snippet("Overgangen til voksenlivet og bolig. Overgang, voksenliv.")
+    assert html == (
+        "<mark>Overgangen til voksenlivet og bolig</mark>. <mark>Overgang, voksenliv</mark>."
+    )
+    assert Highlighter((), phrases=[("psykisk", "hels")]).snippet("Helse psykisk.") == (
+        "Helse psykisk."
+    )
 
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
