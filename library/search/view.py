@@ -22,11 +22,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ReportInfo:
-    """What one search process keeps in memory about an indexed report."""
+    """What one search process keeps in memory about an indexed report.
+
+    The report's circle is left out on purpose: who may see a report is decided by the
+    visible report ids the database gives each search, never by the index's copy.
+    """
 
     rid: int
     meta_doc: int
-    circle_id: int | None
     year: int | None
     publisher: str
     document_type: str
@@ -70,7 +73,6 @@ class IndexData:
             self.reports[rid] = ReportInfo(
                 rid=rid,
                 meta_doc=docnum,
-                circle_id=meta.get("circle_id"),
                 year=meta.get("year"),
                 publisher=meta.get("publisher") or "",
                 document_type=meta.get("document_type") or "",
