@@ -176,3 +176,32 @@ def test_seed_pages_shown_for_a_phrase_hold_it(seeds, phrase: str) -> None:  # n
         for page in inside.hits[0].pages if inside.hits else []:
             assert holds(texts[hit.report_id][page.page - 1], phrase), (hit.report_id, page.page)
     assert len(words) > 1
+
+
+def test_phrase_pages_and_marks_agree_with_stock_whoosh_phrases(tmp_path: Path) -> None:
+    """On random pages, the pages shown, Whoosh's own Phrase query and the marks agree."""
+    import random
+
+    from whoosh import index
+    from whoosh import query as wq
+
+    rnd = random.Random(7)
+    vocabulary = ["psykisk", "helse", "helsen", "og", "for", "i", "rus", "barn", "unge", "a"]
+    pages = [" ".join(rnd.choice(vocabulary) for _ in range(rnd.randint(3, 12))) for _ in range(60)]
+    b = WhooshBackend(tmp_path / "ix")
+    b.index_report(report(1, "Tilfeldig", *pages))
+    ix = index.open_dir(str(b.store.current()))
+    for phrase in ("psykisk helse", "helse psykisk", "unge og rus", "barn barn"):
+        stems = analyze(phrase)
+        with ix.searcher() as searcher:
+            hits = searcher.search(wq.Phrase("content", stems), limit=None)
+            stock = {h["page"] for h in hits}
+        assert stock, phrase
+        inside = search(b, f'"{phrase}"', report_id=1, per_page=100)
+        shown = {p.page for h in inside.hits for p in h.pages}
+        assert shown == stock, phrase
+        listed = search(b, f'"{phrase}"', pages_per_report=20)
+        assert {p.page for h in listed.hits for p in h.pages} <= stock
+        hl = Highlighter((), phrases=[tuple(stems)])
+        marked = {n for n, text in enumerate(pages, 1) if hl.spans(text)}
+        assert marked == stock, phrase
