@@ -111,6 +111,7 @@ def main() -> None:
             for row in db.session.execute(db.text(explain + str(compiled)))
         ]
         dialect = db.engine.dialect.name
+        db.session.rollback()  # end the read transaction, or PostgreSQL waits on its locks
         db.drop_all()
     print("\n".join(plan), file=sys.stderr)
     print(
