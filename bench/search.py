@@ -272,6 +272,23 @@ ORDER BY rank LIMIT 30
 """
 
 
+def _visibility_db(path: Path, docs: list[ReportDoc]) -> sqlite3.Connection:
+    """Return a database of the reports' circles, indexed as the library's report table is."""
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE report (id INTEGER PRIMARY KEY, circle_id INT);"
+        "CREATE INDEX ix_report_circle_id ON report (circle_id);"
+    )
+    db.executemany("INSERT INTO report VALUES (?, ?)", ((d.id, d.circle_id) for d in docs))
+    db.commit()
+    return db
+
+
+_SQL_VISIBLE = """
+SELECT id FROM report WHERE circle_id IS NULL OR circle_id IN (SELECT value FROM json_each(?))
+"""
+
+
 # ---------------------------------------------------------------------- timing
 
 
@@ -319,8 +336,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         inc_rate = sum(_size(d) for d in sample) / 1e6 / (time.perf_counter() - t0)
         log(f"index_report: {inc_rate:.2f} MB/s over {len(sample)} reports")
 
+        # The visible report ids come from the database on every search, as in the library.
+        visibility = _visibility_db(Path(tmp) / "reports.db", docs)
+
         def whoosh_search(text: str, filters: dict[str, str]) -> object:
-            return backend.search(SearchQuery(text, VISIBLE, filters=filters))
+            ids = frozenset(
+                r for (r,) in visibility.execute(_SQL_VISIBLE, [json.dumps(sorted(VISIBLE))])
+            )
+            return backend.search(SearchQuery(text, ids, filters=filters))
 
         wh, wh_cpu = timed(whoosh_search, args.rounds)
         if args.verbose:

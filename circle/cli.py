@@ -107,35 +107,35 @@ def backup_restore(archive: Path) -> None:
         rebuild()
 
 
-def _problems() -> list[str]:
-    from circle.backup import check_database
-
-    problems = check_database(db.session)
-    for check in hooks(current_app).checks:
-        problems += check.check(db.session)
-    return problems
-
-
 @click.command("check")
-@click.option("--repair", is_flag=True, help="Mend what the checks find, then check again.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Mend what a check can repair (orphan files, the search index), then check again.",
+)
 @with_appcontext
 def check_command(repair: bool) -> None:
     """Check the database, stored files and every area's own integrity checks."""
-    problems = _problems()
+    from circle.backup import check_database
+
+    problems = check_database(db.session)
+    repaired = False
+    for entry in hooks(current_app).checks:
+        found = entry.check(db.session)
+        if found and repair and entry.repair is not None:
+            for problem in found:
+                click.echo(problem)
+            for done in entry.repair(db.session):
+                click.echo(f"repaired: {done}")
+            db.session.commit()
+            repaired = True
+            found = [f"still: {problem}" for problem in entry.check(db.session)]
+        problems += found
     for problem in problems:
         click.echo(problem)
-    if problems and repair:
-        for check in hooks(current_app).checks:
-            if check.repair is not None:
-                for done in check.repair(db.session):
-                    click.echo(f"repaired: {done}")
-        db.session.commit()
-        problems = _problems()
-        for problem in problems:
-            click.echo(f"still: {problem}")
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
-    click.echo("ok: database, files and indexes agree")
+    click.echo("ok: database, files and indexes agree" + (" after the repair" if repaired else ""))
 
 
 def register(app: Flask) -> None:

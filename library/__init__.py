@@ -124,7 +124,7 @@ def init_app(app: Flask) -> None:
     )
     from library.cli import library_cli
     from library.demo import load_demo_library
-    from library.index import integrity_check
+    from library.index import integrity_check, integrity_repair
     from library.indexing import init_indexing
     from library.services.reports import (
         ALLOWED_UPLOADS,
@@ -139,7 +139,7 @@ def init_app(app: Flask) -> None:
     register_home_panel(app, 30, home_panel)
     register_demo_loader(app, load_demo_library)
     app.cli.add_command(library_cli)
-    register_check(app, "library", integrity_check)
+    register_check(app, "library", integrity_check, integrity_repair)
     init_indexing(app)
     register_file_consumer(
         app,

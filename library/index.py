@@ -2,7 +2,9 @@
 
 Index writes happen in a job queued with the change (library.indexing) and run after the
 commit, so the index never holds a report the database rolled back; a failed write is retried.
-`flask check` reports any difference, and `flask library reindex` rebuilds the whole index.
+`flask check` reports any difference (which reports, their visibility, metadata and page text),
+and `flask check --repair` or `flask library reindex` mends it. Only reports whose file has
+been read are indexed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from library.models import Report, ReportPage, ready_report_clause
-from library.search import ReportDoc, SearchBackend
+from library.search import Fingerprint, ReportDoc, SearchBackend, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -133,40 +135,89 @@ def rebuild_index(
     return int(count)
 
 
-def index_problems(session: Session, backend: SearchBackend | None = None) -> list[str]:
-    """Return the differences between the reports in the database and in the index."""
+def _visibility(circle_id: int | None) -> str:
+    return "shared with every circle" if circle_id is None else f"kept to circle {circle_id}"
+
+
+def _compare(doc: ReportDoc, indexed: Fingerprint | None) -> list[str]:
+    """Return how the index's copy of a report differs from the database's ReportDoc."""
+    rid = doc.id
+    if indexed is None:
+        return [f"library: report {rid} has no fingerprint in the search index (indexed earlier)"]
+    expected = fingerprint(doc)
+    problems = []
+    if expected.circle_id != indexed.circle_id:
+        problems.append(
+            f"library: report {rid} is {_visibility(expected.circle_id)} in the database but "
+            f"{_visibility(indexed.circle_id)} in the search index"
+        )
+    if expected.metadata != indexed.metadata:
+        problems.append(f"library: report {rid} has other title or metadata in the search index")
+    if expected.pages != indexed.pages:
+        count = max(len(expected.pages), len(indexed.pages))
+        pages = [n for n in range(1, count + 1) if _at(expected.pages, n) != _at(indexed.pages, n)]
+        shown = ", ".join(map(str, pages[:10])) + (", …" if len(pages) > 10 else "")
+        problems.append(f"library: report {rid} has other text in the search index on page {shown}")
+    return problems
+
+
+def _at(pages: tuple[str, ...], number: int) -> str:
+    return pages[number - 1] if number <= len(pages) else ""
+
+
+def index_differences(
+    session: Session, backend: SearchBackend | None = None
+) -> dict[int, list[str]]:
+    """Return, per report id, how the search index differs from the database.
+
+    Compares which reports are indexed, and for each its visibility (circle), a hash of its
+    title and metadata, and a hash of each page's text.
+    """
     backend = backend or get_backend()
     db_ids = set(session.scalars(select(Report.id).where(ready_report_clause())))
-    index_ids = backend.report_ids()
-    problems = [
-        f"library: report {rid} is missing from the search index"
-        for rid in sorted(db_ids - index_ids)
-    ]
-    problems += [
-        f"library: the search index holds report {rid}, which is not in the database"
-        for rid in sorted(index_ids - db_ids)
-    ]
-    page_counts = getattr(backend, "page_counts", None)
-    if callable(page_counts):  # an optional backend method: indexed non-empty pages per report
-        indexed = page_counts()
-        rows = session.execute(
-            select(ReportPage.report_id, ReportPage.text).where(
-                ReportPage.report_id.in_(db_ids & index_ids)
-            )
-        )
-        expected: dict[int, int] = {}
-        for rid, text in rows:
-            if text and text.strip():
-                expected[rid] = expected.get(rid, 0) + 1
-        for rid in sorted(db_ids & index_ids):
-            if indexed.get(rid, 0) != expected.get(rid, 0):
-                problems.append(
-                    f"library: report {rid} has {expected.get(rid, 0)} pages with "
-                    f"text but {indexed.get(rid, 0)} in the search index"
-                )
-    return problems
+    indexed = backend.fingerprints()
+    out: dict[int, list[str]] = {}
+    for rid in sorted(db_ids - indexed.keys()):
+        out[rid] = [f"library: report {rid} is missing from the search index"]
+    for rid in sorted(indexed.keys() - db_ids):
+        out[rid] = [f"library: the search index holds report {rid}, which is not in the database"]
+    for doc in all_docs(session):
+        if doc.id in indexed:
+            problems = _compare(doc, indexed[doc.id])
+            if problems:
+                out[doc.id] = problems
+    return dict(sorted(out.items()))
+
+
+def index_problems(session: Session, backend: SearchBackend | None = None) -> list[str]:
+    """Return the differences between the reports in the database and in the index."""
+    return [p for problems in index_differences(session, backend).values() for p in problems]
+
+
+def repair_index(session: Session, backend: SearchBackend | None = None) -> list[str]:
+    """Re-index every report the index has wrong and drop those gone; return what was done."""
+    backend = backend or get_backend()
+    ids = list(index_differences(session, backend))
+    if not ids:
+        return []
+    existing = set(session.scalars(select(Report.id).where(Report.id.in_(ids))))
+    failed = set(sync_reports(session, ids, backend))
+    done = []
+    for rid in ids:
+        if rid in failed:
+            done.append(f"library: report {rid} could not be re-indexed")
+        elif rid in existing:
+            done.append(f"library: re-indexed report {rid}")
+        else:
+            done.append(f"library: removed report {rid} from the search index")
+    return done
 
 
 def integrity_check(session: Session) -> list[str]:
     """The library's check for `flask check`: the index and the database agree."""
     return index_problems(session)
+
+
+def integrity_repair(session: Session) -> list[str]:
+    """The library's repair for `flask check --repair`: re-index what differs."""
+    return repair_index(session)

@@ -14,7 +14,10 @@ The rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from sqlalchemy import ColumnElement, or_
 
 from circle.models import Circle, FileState, Role
 from circle.permissions import can_manage_circle, can_view_circle, is_admin, is_staff, role_in
@@ -40,6 +43,18 @@ def visible_circle_ids(member: Any, all_circle_ids: frozenset[int] = frozenset()
     if is_admin(member):
         return frozenset(all_circle_ids) | member_circle_ids(member)
     return member_circle_ids(member)
+
+
+def reports_visible_with(circle_ids: Iterable[int]) -> ColumnElement[bool]:
+    """Return the SQL condition for reports seen with these circles: shared ones and theirs."""
+    ids = sorted(set(circle_ids))
+    shared = Report.circle_id.is_(None)
+    return or_(shared, Report.circle_id.in_(ids)) if ids else shared
+
+
+def report_visible_with(report: Report, circle_ids: Iterable[int]) -> bool:
+    """Return whether the report is seen with these circles (the same rule, in Python)."""
+    return report.circle_id is None or report.circle_id in set(circle_ids)
 
 
 def report_in_circle(report: Report, circle: Circle) -> bool:

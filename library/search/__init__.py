@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -30,10 +32,15 @@ class ReportDoc:
 
 @dataclass
 class SearchQuery:
-    """What to search for and what the searching member may see."""
+    """What to search for and which reports the searching member may see.
+
+    ``visible_report_ids`` comes from the database (shared reports and those of the member's
+    circles). A backend counts, suggests and relates only among these reports, whatever its
+    own copy of each report's visibility says, so a lost index update can never widen it.
+    """
 
     text: str
-    visible_circle_ids: frozenset[int]
+    visible_report_ids: frozenset[int]
     filters: dict[str, str] = field(default_factory=dict)
     sort: str = "relevance"
     page: int = 1
@@ -72,6 +79,42 @@ class SearchResult:
     suggestion: str | None = None
 
 
+@dataclass(frozen=True)
+class Fingerprint:
+    """What an index holds about a report, hashed, to compare with the database."""
+
+    circle_id: int | None
+    metadata: str
+    pages: tuple[str, ...]
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def fingerprint(doc: ReportDoc) -> Fingerprint:
+    """Return the fingerprint of a report: its visibility, a metadata hash and page hashes.
+
+    Pages without text are not indexed, so they hash to the empty string.
+    """
+    metadata = json.dumps(
+        [
+            doc.title,
+            doc.subtitle,
+            list(doc.authors),
+            doc.year,
+            doc.publisher,
+            doc.document_type,
+            doc.language,
+            list(doc.themes),
+            list(doc.keywords),
+        ],
+        ensure_ascii=False,
+    )
+    pages = tuple(_digest(p) if p and p.strip() else "" for p in doc.pages)
+    return Fingerprint(doc.circle_id, _digest(metadata), pages)
+
+
 @runtime_checkable
 class SearchBackend(Protocol):
     """What the library needs from a search engine."""
@@ -83,12 +126,12 @@ class SearchBackend(Protocol):
         """Remove a report and all its pages."""
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """Return the reports matching a query, limited to what the member may see."""
+        """Return the reports matching a query, limited to ``query.visible_report_ids``."""
 
     def related(
-        self, report_id: int, visible_circle_ids: frozenset[int], limit: int = 5
+        self, report_id: int, visible_report_ids: frozenset[int], limit: int = 5
     ) -> list[int]:
-        """Return ids of visible reports on similar topics."""
+        """Return ids of reports among ``visible_report_ids`` on similar topics."""
 
     def rebuild(
         self, docs: Iterable[ReportDoc], progress: Callable[[int], None] | None = None
@@ -98,14 +141,19 @@ class SearchBackend(Protocol):
     def report_ids(self) -> set[int]:
         """Return the ids of all indexed reports (for consistency checks)."""
 
+    def fingerprints(self) -> dict[int, Fingerprint | None]:
+        """Return each indexed report's fingerprint (None if indexed without one)."""
+
 
 __all__ = [
     "FACET_FIELDS",
     "SORTS",
+    "Fingerprint",
     "PageHit",
     "ReportDoc",
     "ReportHit",
     "SearchBackend",
     "SearchQuery",
     "SearchResult",
+    "fingerprint",
 ]

@@ -31,6 +31,14 @@ PREFIX_BOOST = 0.3
 # Bounds the work a very common first part can cause before the best compounds are picked.
 PREFIX_SCAN_LIMIT = 2000
 
+# The linking s of compounds is written both ways ("barnevernstjenesten" and
+# "barneverntjenesten"): a query word also matches the spelling with an s added or dropped
+# where two parts of at least LINK_PART_MIN letters meet.
+LINK_PART_MIN = 3
+# First parts that end in an s of their own, which the stemmer drops as if it were an ending
+# ("kurs" and "kur" both stem to "kur"): "kursdag" and "kurdag" are different words.
+OWN_S_PARTS = frozenset({"kur", "kor", "hal", "pul", "san", "ver"})
+
 _VOWELS = frozenset("aeiouyæøå")
 _STEM_CACHE_LIMIT = 300_000
 
@@ -119,6 +127,28 @@ def compound_expansions(
         found.sort(key=lambda t: (-doc_frequency(t), t))
         found = found[:PREFIX_MAX_EXPANSIONS]
     return tuple(found)
+
+
+def linking_s_variants(stem: str) -> tuple[tuple[str, str], ...]:
+    """Return ``(other spelling, first part)`` for each place a linking s could be added or dropped.
+
+    Only candidates: the caller keeps a spelling when the index holds it and its first part is
+    a word of its own ("forslag" and "forlag" stay apart: "for" is a stop word, never
+    indexed). An s next to another s is never touched, so "kurssted" (kurs + sted) and
+    "kursted" (kur + sted) stay apart, and first parts in OWN_S_PARTS keep their s.
+    """
+    n = len(stem)
+    if n < 2 * LINK_PART_MIN or not stem.isalpha():
+        return ()
+    out: list[tuple[str, str]] = []
+    for i in range(LINK_PART_MIN, n - LINK_PART_MIN + 1):
+        if stem[i - 1] != "s" and stem[i] != "s" and stem[:i] not in OWN_S_PARTS:
+            out.append((stem[:i] + "s" + stem[i:], stem[:i]))
+    for i in range(LINK_PART_MIN, n - LINK_PART_MIN):
+        if stem[i] == "s" and stem[i - 1] != "s" and stem[i + 1] != "s":
+            if stem[:i] not in OWN_S_PARTS:
+                out.append((stem[:i] + stem[i + 1 :], stem[:i]))
+    return tuple(out)
 
 
 class NorwegianAnalyzer(Analyzer):

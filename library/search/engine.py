@@ -41,9 +41,13 @@ class IndexView(QueryMatcher):
         per_page = max(1, min(int(sq.per_page), MAX_PER_PAGE))
         page_no = max(1, int(sq.page))
         per_report = max(0, min(int(sq.pages_per_report), MAX_PAGES_PER_REPORT))
-        allowed = self.allowed(sq.visible_circle_ids, sq.filters)
+        # Only reports the database says the member may see are matched, counted or used for
+        # suggestions; the index's own copy of each report's circle is never consulted.
+        visible = self.visible(sq.visible_report_ids)
+        scope = self.scope(visible)
+        allowed = self.allowed(visible, sq.filters)
         if sq.report_id is not None:
-            return self._search_inside(sq, allowed, page_no, per_page)
+            return self._search_inside(sq, allowed, scope, page_no, per_page)
         text = (sq.text or "").strip()
         if not text:
             # No words: browse the visible library, newest first, with facets.
@@ -51,11 +55,11 @@ class IndexView(QueryMatcher):
             hits = [ReportHit(r, 0.0, []) for r in _slice(ranked, page_no, per_page)]
             return SearchResult(len(allowed), hits, self.facets(allowed), None)
         parsed = parse_query(text)
-        plan = self.compile(parsed)
+        plan = self.compile(parsed, scope)
         matched = self.matching_reports(plan, allowed)
         suggestion = None
         if len(matched) < SUGGEST_BELOW:
-            suggestion = self.suggest(parsed, plan, allowed, len(matched))
+            suggestion = self.suggest(parsed, plan, allowed, len(matched), visible)
         if not matched:
             return SearchResult(0, [], self.facets(()), suggestion)
         scores = self.score_reports(plan, matched)
@@ -81,14 +85,19 @@ class IndexView(QueryMatcher):
         return {rid: self.page_hits([d for _, d in best.get(rid, [])], hl) for rid in rids}
 
     def _search_inside(
-        self, sq: SearchQuery, allowed: set[int], page_no: int, per_page: int
+        self,
+        sq: SearchQuery,
+        allowed: set[int],
+        scope: frozenset[int] | None,
+        page_no: int,
+        per_page: int,
     ) -> SearchResult:
         rid = sq.report_id
         info = self.reports.get(rid) if rid is not None else None
         empty = SearchResult(0, [], self.facets(()), None)
         if info is None or rid not in allowed or not (sq.text or "").strip():
             return empty
-        plan = self.compile(parse_query(sq.text))
+        plan = self.compile(parse_query(sq.text), scope)
         q = self._inside_query(plan, rid)
         if q is None:
             return empty
@@ -146,8 +155,18 @@ class IndexView(QueryMatcher):
             q = wq.AndNot(q, nots[0] if len(nots) == 1 else wq.Or(nots))
         return q
 
-    def suggest(self, parsed: ParsedQuery, plan: Plan, allowed: set[int], total: int) -> str | None:
-        """Return the query with misspelt words corrected, if that finds more reports."""
+    def suggest(
+        self,
+        parsed: ParsedQuery,
+        plan: Plan,
+        allowed: set[int],
+        total: int,
+        visible: set[int] | None = None,
+    ) -> str | None:
+        """Return the query with misspelt words corrected, if that finds more reports.
+
+        Corrections come only from the vocabulary and pages of ``allowed`` reports.
+        """
         replacements: dict[str, str] = {}
         for clause in plan.positive:
             for u in clause:
@@ -162,7 +181,9 @@ class IndexView(QueryMatcher):
         if not replacements:
             return None
         text = " ".join(_term_text(c, replacements) for c in parsed.clauses)
-        new_plan = self.compile(parse_query(text))
+        new_plan = self.compile(
+            parse_query(text), self.scope(allowed if visible is None else visible)
+        )
         if len(self.matching_reports(new_plan, allowed)) <= total:
             return None
         return text
@@ -213,12 +234,16 @@ class IndexView(QueryMatcher):
         guess = stem + typed[len(st(typed)) :]
         return guess if st(guess) == stem else stem
 
-    def related(self, rid: int, visible: frozenset[int], limit: int = 5) -> list[int]:
-        """Return visible reports sharing the most distinctive vocabulary with ``rid``."""
+    def related(self, rid: int, visible_report_ids: frozenset[int], limit: int = 5) -> list[int]:
+        """Return reports among ``visible_report_ids`` sharing the most distinctive vocabulary.
+
+        Only the term weights (how rare a word is) come from the whole index, as in any
+        ranking; which reports are scored and returned is decided by ``visible_report_ids``.
+        """
         info = self.reports.get(rid)
-        if info is None or (info.circle_id is not None and info.circle_id not in visible):
+        if info is None or rid not in visible_report_ids:
             return []
-        allowed = self.allowed(visible, {}) - {rid}
+        allowed = self.visible(visible_report_ids) - {rid}
         if not allowed or limit <= 0:
             return []
         n = max(len(self.reports), 1)
@@ -243,22 +268,27 @@ class IndexView(QueryMatcher):
 
 def _page_unit_query(u: Unit, expansions: tuple[str, ...]) -> wq.Query:
     if u.kind == "phrase":
-        return wq.Phrase("content", list(u.stems))
-    terms = [wq.Term("content", u.stems[0])]
+        phrases: list[wq.Query] = [wq.Phrase("content", list(p)) for p in u.spellings()]
+        return phrases[0] if len(phrases) == 1 else wq.Or(phrases)
+    terms = [wq.Term("content", t) for t in u.terms]
     terms += [wq.Term("content", t, boost=PREFIX_BOOST) for t in expansions]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
 def _highlighter(plan: Plan) -> Highlighter:
+    """Return a highlighter marking the query's words (any spelling) and its phrases whole."""
     stems: set[str] = set()
     prefixes: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
     for clause in plan.positive:
         for u in clause:
-            if u.on_pages:
-                stems.update(u.stems)
+            if u.kind == "word":
+                stems.update(u.terms)
                 if u.expand:
-                    prefixes.add(u.stems[0])
-    return Highlighter(stems, prefixes)
+                    prefixes.update(u.terms)
+            elif u.kind == "phrase":
+                phrases.update(u.spellings())
+    return Highlighter(stems, prefixes, phrases=phrases)
 
 
 def _slice(items: list[Any], page_no: int, per_page: int) -> list[Any]:

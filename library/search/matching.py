@@ -8,8 +8,18 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice, product
 
-from library.search.analysis import PREFIX_BOOST, PREFIX_MIN_LENGTH, analyze, compound_expansions
+from library.search.analysis import (
+    PREFIX_BOOST,
+    PREFIX_MAX_EXPANSIONS,
+    PREFIX_MIN_LENGTH,
+    PREFIX_SCAN_LIMIT,
+    analyze,
+    compound_expansions,
+    linking_s_variants,
+    stemmer,
+)
 from library.search.query import ParsedQuery, Term, parse_year
 from library.search.view import IndexData, ReportInfo
 
@@ -18,6 +28,13 @@ from library.search.view import IndexData, ReportInfo
 W_CONTENT, W_TITLE, W_KEYWORDS, W_AUTHOR, W_PUBLISHER = 1.0, 3.0, 2.0, 2.0, 1.0
 W_PHRASE_PAGE = 2.0
 K1, B = 1.2, 0.75
+# A phrase of several compounds written both ways is looked up in at most this many spellings.
+MAX_SPELLINGS = 8
+# Where the other spelling of a compound (linking s) is looked up, per kind of unit.
+SPELLING_FIELDS = {
+    "word": ("rterms", "title", "keywords"),
+    "phrase": ("rterms", "title", "keywords"),
+}
 
 
 @dataclass
@@ -33,11 +50,31 @@ class Unit:
     expand_field: str = "rterms"
     expansions: tuple[str, ...] | None = None  # looked up on first use
     source: Term | None = None
+    # Per stem, the spellings that count as the same word (the stem first, then the spelling
+    # with the linking s added or dropped, when the visible reports hold it).
+    slots: tuple[tuple[str, ...], ...] = ()
+    # The visible reports whose vocabulary decides spellings and compounds (None: all).
+    scope: frozenset[int] | None = None
 
     @property
     def on_pages(self) -> bool:
         """Return whether the unit can match page text (not only metadata)."""
         return self.kind in ("word", "phrase")
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Return the spellings of a one-word unit, its own stem first."""
+        return self.slots[0] if self.slots else self.stems[:1]
+
+    def spellings(self) -> list[tuple[str, ...]]:
+        """Return the spellings of a phrase, the one typed first."""
+        if not self.slots:
+            return [self.stems]
+        return list(islice(product(*self.slots), MAX_SPELLINGS))
+
+    def all_terms(self) -> tuple[str, ...]:
+        """Return every spelling of every word of the unit, once each."""
+        return tuple(dict.fromkeys(chain(*self.slots))) if self.slots else self.stems
 
 
 @dataclass
@@ -56,17 +93,17 @@ class Plan:
 class QueryMatcher(IndexData):
     """Report matching, report scoring and page ranking on top of the index data."""
 
-    def compile(self, parsed: ParsedQuery) -> Plan:
-        """Turn parsed clauses into units looked up against this index."""
+    def compile(self, parsed: ParsedQuery, scope: frozenset[int] | None = None) -> Plan:
+        """Turn parsed clauses into units looked up against the vocabulary of ``scope``."""
         plan = Plan()
         for clause in parsed.clauses:
-            units = [u for u in (self._unit(t, clause.negated) for t in clause.terms) if u]
+            units = [u for u in (self._unit(t, clause.negated, scope) for t in clause.terms) if u]
             if not units:
                 continue
             (plan.negative if clause.negated else plan.positive).append(units)
         return plan
 
-    def _unit(self, term: Term, negated: bool) -> Unit | None:
+    def _unit(self, term: Term, negated: bool, scope: frozenset[int] | None) -> Unit | None:
         if term.field == "year":
             years = parse_year(term.text)
             return Unit("year", "year", years=years or (0, -1), source=term)
@@ -87,24 +124,86 @@ class QueryMatcher(IndexData):
                 expand=expand,
                 expand_field=term.field,
                 source=term,
+                slots=self._slots(stems, (term.field,), scope),
+                scope=scope,
             )
-        if len(stems) > 1:
-            return Unit("phrase", None, stems=stems, words=words, source=term)
-        expand = not term.quoted and not negated and len(stems[0]) >= PREFIX_MIN_LENGTH
-        return Unit("word", None, stems=stems, words=words, expand=expand, source=term)
+        kind = "phrase" if len(stems) > 1 else "word"
+        expand = (
+            kind == "word"
+            and not term.quoted
+            and not negated
+            and len(stems[0]) >= PREFIX_MIN_LENGTH
+        )
+        return Unit(
+            kind,
+            None,
+            stems=stems,
+            words=words,
+            expand=expand,
+            source=term,
+            slots=self._slots(stems, SPELLING_FIELDS[kind], scope),
+            scope=scope,
+        )
+
+    def _slots(
+        self, stems: tuple[str, ...], fields: tuple[str, ...], scope: frozenset[int] | None
+    ) -> tuple[tuple[str, ...], ...]:
+        return tuple((s, *self._other_spellings(s, fields, scope)) for s in stems)
+
+    def _other_spellings(
+        self, stem: str, fields: tuple[str, ...], scope: frozenset[int] | None
+    ) -> tuple[str, ...]:
+        """Return the spellings of ``stem`` with its linking s added or dropped that count.
+
+        A spelling counts when a visible report holds it and its first part is a word of its
+        own there too, so that the s sits where two words meet: "fokusgruppe" never becomes
+        "fokugruppe", as "foku" is no word.
+        """
+        out = []
+        st = stemmer()
+        for alt, head in linking_s_variants(stem):
+            if not any(self.has_term(f, alt, scope) for f in fields):
+                continue
+            heads = {head, st(head)}
+            if any(self.has_term(f, h, scope) for f in fields for h in heads):
+                out.append(alt)
+        return tuple(out)
 
     def expansions(self, unit: Unit) -> tuple[str, ...]:
         """Return the compounds a unit's word may start (computed once, when first needed)."""
         if not unit.expand:
             return ()
         if unit.expansions is None:
-            unit.expansions = self._expansions(unit.expand_field, unit.stems[0])
+            unit.expansions = self._expansions(unit.expand_field, unit.terms, unit.scope)
         return unit.expansions
 
-    def _expansions(self, fieldname: str, stem: str) -> tuple[str, ...]:
-        df = self.reader.doc_frequency
-        terms = self.terms_with_prefix(fieldname, stem)
-        return compound_expansions(stem, terms, lambda t: df(fieldname, t))
+    def _expansions(
+        self, fieldname: str, stems: tuple[str, ...], scope: frozenset[int] | None
+    ) -> tuple[str, ...]:
+        """Return compounds starting with any of ``stems`` that reports in ``scope`` hold."""
+        counts: dict[str, int] = {}
+
+        def df(t: str) -> int:
+            if t not in counts:
+                counts[t] = self.term_reports(fieldname, t, scope)
+            return counts[t]
+
+        found: dict[str, None] = {}
+        for stem in stems:
+            terms: Iterable[str] = islice(
+                self.terms_with_prefix(fieldname, stem), PREFIX_SCAN_LIMIT
+            )
+            if scope is not None:
+                # Only compounds a visible report holds: hidden reports must not take the places.
+                terms = [t for t in terms if t not in stems and df(t)]
+            for t in compound_expansions(stem, terms, df):
+                if t not in stems:
+                    found[t] = None
+        out = list(found)
+        if len(out) > PREFIX_MAX_EXPANSIONS:
+            out.sort(key=lambda t: (-df(t), t))
+            out = out[:PREFIX_MAX_EXPANSIONS]
+        return tuple(out)
 
     def unit_reports(self, unit: Unit, candidates: set[int]) -> set[int]:
         """Return which of ``candidates`` the unit matches."""
@@ -116,7 +215,7 @@ class QueryMatcher(IndexData):
         if unit.kind == "field":
             fieldname = unit.field or "title"
             if len(unit.stems) > 1:
-                return self._meta_phrase(fieldname, unit.stems) & candidates
+                return self._meta_phrase_any(fieldname, unit) & candidates
             return self._first_found(candidates, self._lookups(unit, [fieldname]))
         if unit.kind == "word":
             fields = ["rterms", "title", "keywords", "publisher", "author"]
@@ -124,20 +223,27 @@ class QueryMatcher(IndexData):
         # A phrase: reports whose title or keywords hold it, or with a page that does.
         found: set[int] = set()
         for fieldname in ("title", "keywords", "publisher"):
-            found |= self._meta_phrase(fieldname, unit.stems) & candidates
+            found |= self._meta_phrase_any(fieldname, unit) & candidates
         rest = candidates - found
-        for s in unit.stems:
+        for slot in unit.slots or tuple((s,) for s in unit.stems):
             if rest:
-                rest &= self._meta_rids("rterms", s)
-        if rest:
-            found |= self._reports_with_page_match(unit.stems, rest)
+                rest &= set().union(*(self._meta_rids("rterms", t) for t in slot))
+        for spelling in unit.spellings():
+            if not rest:
+                break
+            hit = self._reports_with_page_match(spelling, rest)
+            found |= hit
+            rest -= hit
         return found
 
     def _lookups(self, unit: Unit, fields: list[str]) -> Iterator[tuple[str, str]]:
         for fieldname in fields:
-            # Names are indexed unstemmed.
-            word = unit.words[0] if fieldname == "author" and unit.words else unit.stems[0]
-            yield fieldname, word
+            if fieldname == "author":
+                # Names are indexed unstemmed.
+                yield fieldname, unit.words[0] if unit.words else unit.stems[0]
+                continue
+            for t in unit.terms:
+                yield fieldname, t
         for t in self.expansions(unit):
             yield unit.expand_field, t
 
@@ -149,6 +255,13 @@ class QueryMatcher(IndexData):
             found |= self._meta_rids(fieldname, text) & candidates
             if len(found) == len(candidates):
                 break
+        return found
+
+    def _meta_phrase_any(self, fieldname: str, unit: Unit) -> set[int]:
+        """Return the reports whose meta field holds the unit's phrase in any spelling."""
+        found: set[int] = set()
+        for spelling in unit.spellings():
+            found |= self._meta_phrase(fieldname, spelling)
         return found
 
     def _meta_phrase(self, fieldname: str, stems: tuple[str, ...]) -> set[int]:
@@ -235,28 +348,29 @@ class QueryMatcher(IndexData):
         """Score a unit's exact terms; return the reports they matched."""
         hit: set[int] = set()
         if u.kind == "word":
-            s = u.stems[0]
-            hit |= self._score_meta("rterms", s, W_CONTENT, scores, keys)
-            hit |= self._score_meta("title", s, W_TITLE, scores, keys)
-            hit |= self._score_meta("keywords", s, W_KEYWORDS, scores, keys)
-            hit |= self._score_meta("publisher", s, W_PUBLISHER, scores, keys)
-            author = u.words[0] if u.words else s
+            for s in u.terms:
+                hit |= self._score_meta("rterms", s, W_CONTENT, scores, keys)
+                hit |= self._score_meta("title", s, W_TITLE, scores, keys)
+                hit |= self._score_meta("keywords", s, W_KEYWORDS, scores, keys)
+                hit |= self._score_meta("publisher", s, W_PUBLISHER, scores, keys)
+            author = u.words[0] if u.words else u.stems[0]
             hit |= self._score_meta("author", author, W_AUTHOR, scores, keys)
         elif u.kind == "phrase":
-            for s in u.stems:
+            for s in u.all_terms():
                 hit |= self._score_meta("rterms", s, W_CONTENT, scores, keys)
-            for r in self._meta_phrase("title", u.stems):
+            for r in self._meta_phrase_any("title", u):
                 if r in scores:
                     scores[r] += W_TITLE * len(u.stems)
         elif u.kind == "field" and u.field:
             boost = W_AUTHOR if u.field == "author" else W_TITLE
             if len(u.stems) > 1:
-                for r in self._meta_phrase(u.field, u.stems):
+                for r in self._meta_phrase_any(u.field, u):
                     if r in scores:
                         scores[r] += boost * len(u.stems)
                         hit.add(r)
             else:
-                hit |= self._score_meta(u.field, u.stems[0], boost, scores, keys)
+                for s in u.terms:
+                    hit |= self._score_meta(u.field, s, boost, scores, keys)
         return hit
 
     def _score_meta(
@@ -272,45 +386,98 @@ class QueryMatcher(IndexData):
     def best_pages(
         self, plan: Plan, infos: list[ReportInfo], per_report: int, expanded: bool = False
     ) -> dict[int, list[tuple[float, int]]]:
-        """Return up to ``per_report`` ``(score, docnum)`` per report, best first."""
+        """Return up to ``per_report`` ``(score, docnum)`` per report, best first.
+
+        A phrase counts only on pages that hold it: a page with some of its words is never
+        shown for it, and in a report with pages holding the phrase every page shown does.
+        """
         infos = sorted((i for i in infos if len(i.pages)), key=lambda i: i.pages.start)
         ranges = [(i.pages.start, i.pages.stop - 1) for i in infos]
         if not ranges:
             return {}
+        starts = [lo for lo, _ in ranges]
         lengths, avg = self._page_lengths(infos)
         scores: defaultdict[int, float] = defaultdict(float)
         df = self.reader.doc_frequency
-        terms: list[tuple[str, float]] = []
-        phrases: list[tuple[str, ...]] = []
+        # Pages each phrase-bearing clause accepts: those holding one of its phrases or words.
+        required: list[set[int]] = []
         for clause in plan.positive:
+            accepted: set[int] = set()
+            has_phrase = False
             for u in clause:
                 if u.kind == "word":
-                    terms.append((u.stems[0], 1.0))
+                    terms = [(t, 1.0) for t in u.terms]
                     if expanded:
                         terms += [(t, PREFIX_BOOST) for t in self.expansions(u)]
+                    for text, boost in terms:
+                        posts = self.postings("content", text, ranges)
+                        for d, _ in posts:
+                            scores.setdefault(d, 0.0)
+                        accepted.update(d for d, _ in posts)
+                        self._bm25(
+                            posts, df("content", text), self.n_pages, lengths, avg, boost, scores
+                        )
                 elif u.kind == "phrase":
-                    terms += [(s, 1.0) for s in u.stems]
-                    phrases.append(u.stems)
-        for text, boost in terms:
-            posts = self.postings("content", text, ranges)
-            for d, _ in posts:
-                scores.setdefault(d, 0.0)
-            self._bm25(posts, df("content", text), self.n_pages, lengths, avg, boost, scores)
-        starts = [lo for lo, _ in ranges]
-        if phrases:
-            # Pages holding the exact phrase go first. Checking positions is the costly part,
-            # so only each report's best-scoring candidates are checked.
-            pool = _top_per_report(scores, infos, starts, 8 * per_report)
-            cand = [(d, d) for d in sorted(d for items in pool.values() for _, d in items)]
-            for stems in phrases:
-                bonus = W_PHRASE_PAGE * sum(self._idf_page(s) for s in stems)
-                for d in self.phrase_docs("content", stems, cand):
-                    scores[d] += bonus
+                    has_phrase = True
+                    holding = self._phrase_pages(u, ranges)
+                    accepted |= holding
+                    self._score_phrase_pages(u, holding, ranges, lengths, avg, scores)
+            if has_phrase:
+                required.append(accepted)
+        if required:
+            _keep_required(scores, required, infos, starts)
         return _top_per_report(scores, infos, starts, per_report)
+
+    def _phrase_pages(self, u: Unit, ranges: list[tuple[int, int]]) -> set[int]:
+        """Return the pages inside ``ranges`` holding the unit's phrase in any spelling."""
+        found: set[int] = set()
+        for spelling in u.spellings():
+            found.update(self.phrase_docs("content", spelling, ranges))
+        return found
+
+    def _score_phrase_pages(
+        self,
+        u: Unit,
+        pages: set[int],
+        ranges: list[tuple[int, int]],
+        lengths: dict[int, int],
+        avg: float,
+        scores: defaultdict[int, float],
+    ) -> None:
+        """Add BM25 of the phrase's words and a phrase bonus to the pages holding it."""
+        if not pages:
+            return
+        df = self.reader.doc_frequency
+        for d in pages:
+            scores.setdefault(d, 0.0)
+        for text in u.all_terms():
+            posts = [(d, tf) for d, tf in self.postings("content", text, ranges) if d in pages]
+            self._bm25(posts, df("content", text), self.n_pages, lengths, avg, 1.0, scores)
+        bonus = W_PHRASE_PAGE * sum(self._idf_page(s) for s in u.stems)
+        for d in pages:
+            scores[d] += bonus
 
     def _idf_page(self, stem: str) -> float:
         df = self.reader.doc_frequency("content", stem)
         return math.log(1 + (self.n_pages - df + 0.5) / (df + 0.5))
+
+
+def _keep_required(
+    scores: dict[int, float], required: list[set[int]], infos: list[ReportInfo], starts: list[int]
+) -> None:
+    """Drop pages a phrase-bearing clause rejects, in reports where some page satisfies it.
+
+    A report that matched such a clause only through its title or keywords has no page to
+    require, so the clause leaves its pages alone.
+    """
+
+    def rid_of(d: int) -> int:
+        return infos[bisect_right(starts, d) - 1].rid
+
+    for accepted in required:
+        satisfied = {rid_of(d) for d in accepted}
+        for d in [d for d in scores if d not in accepted and rid_of(d) in satisfied]:
+            del scores[d]
 
 
 def _top_per_report(

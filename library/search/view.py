@@ -13,7 +13,7 @@ from typing import Any
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from library.search import FACET_FIELDS
+from library.search import FACET_FIELDS, Fingerprint
 from library.search.query import parse_year
 from library.search.schema import KIND_META
 
@@ -22,11 +22,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ReportInfo:
-    """What one search process keeps in memory about an indexed report."""
+    """What one search process keeps in memory about an indexed report.
+
+    The report's circle is left out on purpose: who may see a report is decided by the
+    visible report ids the database gives each search, never by the index's copy.
+    """
 
     rid: int
     meta_doc: int
-    circle_id: int | None
     year: int | None
     publisher: str
     document_type: str
@@ -70,7 +73,6 @@ class IndexData:
             self.reports[rid] = ReportInfo(
                 rid=rid,
                 meta_doc=docnum,
-                circle_id=meta.get("circle_id"),
                 year=meta.get("year"),
                 publisher=meta.get("publisher") or "",
                 document_type=meta.get("document_type") or "",
@@ -186,16 +188,49 @@ class IndexData:
         if self.pid == os.getpid():
             self.searcher.close()
 
-    def allowed(self, visible: frozenset[int], filters: dict[str, str]) -> set[int]:
-        """Return the reports the member may see that pass the facet filters."""
+    def visible(self, report_ids: frozenset[int]) -> set[int]:
+        """Return the indexed reports among ``report_ids`` (the database's visible reports).
+
+        The index's own copy of each report's circle is not consulted: it may be stale.
+        """
+        reports = self.reports
+        if len(report_ids) < len(reports):
+            return {r for r in report_ids if r in reports}
+        return {r for r in reports if r in report_ids}
+
+    def allowed(self, visible: set[int], filters: dict[str, str]) -> set[int]:
+        """Return the visible reports that pass the facet filters."""
         checks = _filter_checks(filters)
-        out = set()
-        for rid, info in self.reports.items():
-            if info.circle_id is not None and info.circle_id not in visible:
+        if not checks:
+            return set(visible)
+        reports = self.reports
+        return {r for r in visible if all(check(reports[r]) for check in checks)}
+
+    def scope(self, visible: set[int]) -> frozenset[int] | None:
+        """Return ``visible`` for vocabulary lookups, or None when every report is visible."""
+        return None if len(visible) == len(self.reports) else frozenset(visible)
+
+    def has_term(self, fieldname: str, text: str, scope: frozenset[int] | None) -> bool:
+        """Return whether a report in ``scope`` (None: any report) holds the term in a meta field."""
+        if scope is None:
+            return (fieldname, text) in self.reader
+        get = self.meta_rid.get
+        for reader, offset in self.leaves:
+            try:
+                m = reader.postings(fieldname, text)
+            except TermNotFound:
                 continue
-            if all(check(info) for check in checks):
-                out.add(rid)
-        return out
+            while m.is_active():
+                if get(m.id() + offset) in scope:
+                    return True
+                m.next()
+        return False
+
+    def term_reports(self, fieldname: str, text: str, scope: frozenset[int] | None) -> int:
+        """Return how many reports in ``scope`` (None: all) hold the term in a meta field."""
+        if scope is None:
+            return self.reader.doc_frequency(fieldname, text)
+        return len(self._meta_rids(fieldname, text) & scope)
 
     def terms_with_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         """Yield the index terms of a field that start with ``prefix``."""
@@ -262,6 +297,19 @@ class IndexData:
                 out[name] = sorted(counter.items(), key=lambda kv: kv[0], reverse=True)
             else:
                 out[name] = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        return out
+
+    def fingerprints(self) -> dict[int, Fingerprint | None]:
+        """Return the fingerprint stored with each report (None for older entries)."""
+        out: dict[int, Fingerprint | None] = {}
+        for rid in self.reports:
+            meta = self.stored_meta(rid)
+            fp = meta.get("fingerprint")
+            out[rid] = (
+                Fingerprint(meta.get("circle_id"), fp["metadata"], tuple(fp["pages"]))
+                if isinstance(fp, dict)
+                else None
+            )
         return out
 
     def stored_meta(self, rid: int) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any
 from whoosh import index
 from whoosh.index import EmptyIndexError, FileIndex
 
-from library.search import ReportDoc, SearchQuery, SearchResult
+from library.search import Fingerprint, ReportDoc, SearchQuery, SearchResult, fingerprint
 from library.search.analysis import analyze, whoosh_language
 from library.search.engine import IndexView
 from library.search.schema import KIND_META, FastSegmentWriter, make_schema
@@ -172,18 +172,22 @@ class WhooshBackend:
     # ----------------------------------------------------------------- reads
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """Return the reports matching a query, limited to what the member may see."""
+        """Return the reports matching a query, limited to ``query.visible_report_ids``."""
         return self._read(lambda v: v.search(query), SearchResult(0, [], {}, None))
 
     def related(
-        self, report_id: int, visible_circle_ids: frozenset[int], limit: int = 5
+        self, report_id: int, visible_report_ids: frozenset[int], limit: int = 5
     ) -> list[int]:
-        """Return ids of visible reports on similar topics."""
-        return self._read(lambda v: v.related(report_id, visible_circle_ids, limit), [])
+        """Return ids of reports among ``visible_report_ids`` on similar topics."""
+        return self._read(lambda v: v.related(report_id, visible_report_ids, limit), [])
 
     def report_ids(self) -> set[int]:
         """Return the ids of all indexed reports (for consistency checks)."""
         return self._read(lambda v: v.report_ids(), set())
+
+    def fingerprints(self) -> dict[int, Fingerprint | None]:
+        """Return each indexed report's fingerprint (None if indexed without one)."""
+        return self._read(lambda v: v.fingerprints(), {})
 
     def close(self) -> None:
         """Close the open searcher."""
@@ -253,6 +257,7 @@ def add_report(writer: Any, doc: ReportDoc) -> int:
         # Level 1 halves the stored text at a fraction of the cost of higher levels.
         writer.add_document(rid=rid, page=number, text=zlib.compress(raw, 1), content=terms)
     title = " ".join(p for p in (doc.title, doc.subtitle) if p)
+    fp = fingerprint(doc)
     meta = {
         "title": doc.title,
         "subtitle": doc.subtitle,
@@ -269,6 +274,8 @@ def add_report(writer: Any, doc: ReportDoc) -> int:
             [t, n] for t, n in counts.most_common(TOP_TERMS * 2) if len(t) > 2 and not t.isdigit()
         ][:TOP_TERMS],
         "analysis": whoosh_language(doc.language),
+        # What `flask check` compares with the database: visibility is circle_id above.
+        "fingerprint": {"metadata": fp.metadata, "pages": list(fp.pages)},
     }
     fields: dict[str, Any] = {
         "rid": rid,

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from circle.models import Circle
-from library.models import DocumentType, Report
+from library.models import DocumentType, Report, ready_report_clause
+from library.permissions import report_visible_with, reports_visible_with
 from library.search import FACET_FIELDS, SORTS, PageHit, SearchBackend, SearchQuery, SearchResult
 from library.services.reports import DOCUMENT_TYPE_LABELS, LANGUAGES
 
@@ -119,16 +120,29 @@ def label_facets(
     return out
 
 
+def visible_report_ids(session: Session, visible: frozenset[int]) -> frozenset[int]:
+    """Return the ids of the reports the database says are seen with these circles.
+
+    This, not the search index's copy of each report's circle, is what a search may count; a
+    report whose file is still being read (or was refused) is not among them.
+    """
+    return frozenset(
+        session.scalars(
+            select(Report.id).where(reports_visible_with(visible), ready_report_clause())
+        )
+    )
+
+
 def load_reports(session: Session, ids: list[int], visible: frozenset[int]) -> dict[int, Report]:
     """Load the reports among ids that are visible, in one query."""
     if not ids:
         return {}
     rows = session.scalars(
         select(Report)
-        .where(Report.id.in_(ids))
+        .where(Report.id.in_(ids), reports_visible_with(visible), ready_report_clause())
         .options(selectinload(Report.stored_file), selectinload(Report.themes))
     )
-    return {r.id: r for r in rows if r.circle_id is None or r.circle_id in visible}
+    return {r.id: r for r in rows}
 
 
 def search_library(
@@ -152,7 +166,7 @@ def search_library(
     result: SearchResult = backend.search(
         SearchQuery(
             text=text,
-            visible_circle_ids=visible,
+            visible_report_ids=visible_report_ids(session, visible),
             filters=filters,
             sort=sort,
             page=page,
@@ -185,6 +199,7 @@ def search_library(
 
 
 def search_in_report(
+    session: Session,
     backend: SearchBackend,
     report: Report,
     visible: frozenset[int],
@@ -192,14 +207,22 @@ def search_in_report(
     page: int = 1,
     per_page: int = 20,
 ) -> SearchResult:
-    """Return the pages of one report that match, best first."""
+    """Return the pages of one report that match, best first.
+
+    Words are looked up as in a search of the whole library (the same spellings and
+    compounds, from the reports the member sees), so a report's hits and a search inside it
+    agree.
+    """
     text = (text or "").strip()[:500]
-    if not text:
+    if not text or not report_visible_with(report, visible):
+        return SearchResult(0, [], {}, None)
+    report_ids = visible_report_ids(session, visible)
+    if report.id not in report_ids:
         return SearchResult(0, [], {}, None)
     return backend.search(
         SearchQuery(
             text=text,
-            visible_circle_ids=visible,
+            visible_report_ids=report_ids,
             report_id=report.id,
             page=max(1, int(page or 1)),
             per_page=per_page,
@@ -215,7 +238,9 @@ def related_reports(
     limit: int = 5,
 ) -> list[Report]:
     """Return visible reports on similar topics, most similar first."""
-    ids = backend.related(report.id, visible, limit)
+    if not report_visible_with(report, visible):
+        return []
+    ids = backend.related(report.id, visible_report_ids(session, visible), limit)
     found = load_reports(session, ids, visible)
     return [found[i] for i in ids if i in found and i != report.id]
 
@@ -231,10 +256,11 @@ def export_reports(
 ) -> list[Report]:
     """Return the reports of a whole result list (up to EXPORT_LIMIT) for export."""
     filters = clean_filters(filters or {})
+    report_ids = visible_report_ids(session, visible)
     result = backend.search(
         SearchQuery(
             text=(text or "").strip()[:500],
-            visible_circle_ids=visible,
+            visible_report_ids=report_ids,
             filters=filters,
             sort=sort if sort in SORTS else "relevance",
             page=1,
@@ -248,7 +274,7 @@ def export_reports(
         result = backend.search(
             SearchQuery(
                 text=(text or "").strip()[:500],
-                visible_circle_ids=visible,
+                visible_report_ids=report_ids,
                 filters=filters,
                 sort=sort if sort in SORTS else "relevance",
                 page=page,

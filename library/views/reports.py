@@ -112,7 +112,9 @@ def show(slug: str, report_id: int) -> str:
     backend = get_backend()
     q = (request.args.get("q") or "").strip()
     inside = (
-        search_services.search_in_report(backend, report, visible(circle), q, page=_int_arg("page"))
+        search_services.search_in_report(
+            db.session, backend, report, visible(circle), q, page=_int_arg("page")
+        )
         if q
         else None
     )

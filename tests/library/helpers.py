@@ -7,6 +7,9 @@ from collections.abc import Iterable
 
 from library.search import ReportDoc
 
+# Every report id these tests use: what the database answers when every report is visible.
+EVERY_ID = frozenset(range(10_000))
+
 
 def make_pdf(
     pages: list[list[str]],
@@ -108,6 +111,12 @@ def report(rid: int, title: str, *pages: str, **meta: object) -> ReportDoc:
     return ReportDoc(id=rid, title=title, pages=list(pages), **meta)  # type: ignore[arg-type]
 
 
+def seen_with(circles: frozenset[int], docs: list[ReportDoc] | None = None) -> frozenset[int]:
+    """Return the ids the database would call visible with these circles (others are shared)."""
+    circle_of = {d.id: d.circle_id for d in (small_library() if docs is None else docs)}
+    return frozenset(r for r in EVERY_ID if circle_of.get(r) is None or circle_of[r] in circles)
+
+
 def small_library() -> list[ReportDoc]:
     """Return a handful of reports with known words, years, publishers and circles."""
     return [
@@ -204,7 +213,7 @@ def search_repeatedly(root: str, times: int) -> int:
     backend = WhooshBackend(Path(root))
     total = 0
     for _ in range(times):
-        total = backend.search(SearchQuery("bolig ettervern", frozenset())).total
+        total = backend.search(SearchQuery("bolig ettervern", EVERY_ID)).total
     return total
 
 

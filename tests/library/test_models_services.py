@@ -158,7 +158,7 @@ def test_update_report_themes_and_visibility(app, lib):
 
 
 def test_search_service_loads_hits_in_one_query_and_labels_facets(app, lib):
-    """Hits are loaded with one query for the reports; facet values get readable labels."""
+    """One query for the visible ids, one to load the hits; facet values get readable labels."""
     for i in range(4):
         add_report_directly(
             app,
@@ -195,7 +195,9 @@ def test_search_service_loads_hits_in_one_query_and_labels_facets(app, lib):
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         report_selects = [s for s in statements if "FROM report " in s and "report_page" not in s]
-        assert len(report_selects) == 1
+        assert len(report_selects) == 2
+        assert report_selects[0].startswith("SELECT report.id \nFROM report")  # visible ids
+        assert "report.id IN" in report_selects[1]  # the hits, all at once
         assert results.total == 4 and len(results.hits) == 4
         assert [(v.label, v.count) for v in results.facets["document_type"]] == [
             ("Rutine eller prosedyre", 4)

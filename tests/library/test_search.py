@@ -8,8 +8,9 @@ import pytest
 
 from library.search import SearchBackend, SearchQuery, SearchResult
 from library.search.whoosh_backend import WhooshBackend
-from tests.library.helpers import report, small_library
+from tests.library.helpers import report, seen_with, small_library
 
+# Circles of the searching member; the reports they see are worked out as the database would.
 PUBLIC = frozenset()
 EVERYTHING = frozenset({7, 8})
 
@@ -23,8 +24,8 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
     return b
 
 
-def search(b: WhooshBackend, text: str, visible: frozenset[int] = EVERYTHING, **kw: object):
-    return b.search(SearchQuery(text, visible, **kw))  # type: ignore[arg-type]
+def search(b: WhooshBackend, text: str, circles: frozenset[int] = EVERYTHING, **kw: object):
+    return b.search(SearchQuery(text, seen_with(circles), **kw))  # type: ignore[arg-type]
 
 
 def ids(result: SearchResult) -> list[int]:
@@ -69,7 +70,7 @@ def test_phrase_needs_words_in_order(backend: WhooshBackend) -> None:
     assert ids(search(backend, '"voksenlivet overgangen"')) == []
     hit = search(backend, '"psykisk helse" rus').hits[0]
     assert hit.report_id == 3
-    assert "<mark>psykisk</mark> <mark>helse</mark>" in hit.pages[0].snippet
+    assert "<mark>psykisk helse</mark>" in hit.pages[0].snippet
 
 
 def test_exclude(backend: WhooshBackend) -> None:
@@ -170,11 +171,11 @@ def test_search_inside_one_report(backend: WhooshBackend) -> None:
 
 
 def test_related_reports(backend: WhooshBackend) -> None:
-    related = backend.related(2, EVERYTHING)
+    related = backend.related(2, seen_with(EVERYTHING))
     assert related and related[0] == 5  # both about bolig and barnevern
     assert 4 not in related[:1]
-    assert 5 not in backend.related(2, PUBLIC)
-    assert backend.related(5, PUBLIC) == []  # the source itself is not visible
+    assert 5 not in backend.related(2, seen_with(PUBLIC))
+    assert backend.related(5, seen_with(PUBLIC)) == []  # the source itself is not visible
 
 
 def test_spelling_suggestion(backend: WhooshBackend) -> None:
@@ -241,7 +242,7 @@ def test_empty_index_answers_nothing(tmp_path: Path) -> None:
     b = WhooshBackend(tmp_path / "never-written")
     assert search(b, "bolig").total == 0
     assert b.report_ids() == set()
-    assert b.related(1, EVERYTHING) == []
+    assert b.related(1, seen_with(EVERYTHING)) == []
 
 
 # --------------------------------------------------------------------- visibility
