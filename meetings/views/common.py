@@ -50,20 +50,28 @@ def meeting_link(meeting: Meeting) -> str:
     return absolute("meetings.show", slug=meeting.circle.slug, meeting_id=meeting.id)
 
 
-def deliver(notices: Iterable[Notice]) -> None:
-    """Send notices after the commit; a mail failure is logged and shown, never a 500."""
+def deliver(notices: Iterable[Notice]) -> bool:
+    """Send notices after the commit; a mail failure is logged and shown, never a 500.
+
+    Return whether the mail went out, so the page never says "sent" when it was not.
+    """
     notices = list(notices)
     if not notices:
-        return
+        return True
     try:
         send_notices(current_app.config, notices)
     except Exception:  # noqa: BLE001  (SMTP may fail in many ways; the change is saved)
         log.exception("could not send %d meeting notice(s)", len(notices))
         flash(_("Endringen er lagret, men e-posten kunne ikke sendes. Prøv igjen senere."), "error")
+        return False
+    return True
 
 
 def run(
-    target: str, message: str, action: Callable[[], Any], after: Callable[[Any], None] | None = None
+    target: str,
+    message: str | None,
+    action: Callable[[], Any],
+    after: Callable[[Any], None] | None = None,
 ) -> Response:
     """Run a service call; commit once, flash, send mail, and redirect (PRG)."""
     try:
@@ -72,7 +80,8 @@ def run(
         flash_error(exc)
     else:
         db.session.commit()
-        flash(message, "success")
+        if message:
+            flash(message, "success")
         if after is not None:
             after(result)
     return redirect(target)

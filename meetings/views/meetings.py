@@ -132,12 +132,12 @@ def edit(slug: str, meeting_id: int) -> Response | str:
             flash_error(exc)
         else:
             db.session.commit()
-            deliver(_invitation_notices(meeting, circle, recipients, changed=True))
+            sent = deliver(_invitation_notices(meeting, circle, recipients, changed=True))
             flash(
                 _("Endringene er lagret.")
                 + (
                     " " + _("Endringsvarsel er sendt til %(n)d.", n=len(recipients))
-                    if recipients
+                    if recipients and sent
                     else ""
                 ),
                 "success",
@@ -281,9 +281,11 @@ def invite(slug: str, meeting_id: int) -> Response:
             db.session, meeting, circle, actor=current_user
         )
 
-    response = run(meeting_url(meeting, circle), _("Innkallingen er sendt."), action)
-    if result:
-        deliver(_invitation_notices(meeting, circle, result["recipients"], result["changed"]))
+    response = run(meeting_url(meeting, circle), None, action)
+    if result and deliver(
+        _invitation_notices(meeting, circle, result["recipients"], result["changed"])
+    ):
+        flash(_("Innkallingen er sendt."), "success")
     return response
 
 

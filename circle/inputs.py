@@ -1,0 +1,97 @@
+"""Checks on what enters from outside: control characters, links, ids and integers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+
+from circle.errors import DomainError
+
+# Ids and counts are stored as signed 64-bit integers (PostgreSQL bigint, SQLite INTEGER).
+MAX_INT = 2**63 - 1
+_ASCII_INT_RE = re.compile(r"[0-9]{1,19}")
+# Line and paragraph separators end a line in most readers, like CR and LF.
+_LINE_SEPARATORS = frozenset("\u2028\u2029")
+_MULTILINE_ALLOWED = frozenset("\t\n\r")
+
+
+def control_character_message(label: Any) -> Any:
+    """Return the message for a single-line field holding a control character."""
+    return _l(
+        "Feltet «%(field)s» kan ikke inneholde linjeskift, tabulatorer eller andre kontrolltegn. "
+        "Skriv teksten på én linje.",
+        field=label,
+    )
+
+
+def multiline_control_message(label: Any) -> Any:
+    """Return the message for a multi-line field holding a control character."""
+    return _l(
+        "Feltet «%(field)s» inneholder kontrolltegn som ikke kan lagres. Fjern dem og prøv igjen.",
+        field=label,
+    )
+
+
+def has_control_characters(text: str, *, multiline: bool = False) -> bool:
+    """Tell whether text holds a control character (line breaks count unless multiline)."""
+    if text.isprintable():
+        return False
+    for char in text:
+        if unicodedata.category(char) == "Cc":
+            if not (multiline and char in _MULTILINE_ALLOWED):
+                return True
+        elif char in _LINE_SEPARATORS and not multiline:
+            return True
+    return False
+
+
+def ensure_single_line(value: str | None, *, label: Any) -> None:
+    """Raise DomainError if a single-line value holds a line break or another control."""
+    if value and has_control_characters(value):
+        raise DomainError(control_character_message(label))
+
+
+def parse_id(raw: Any) -> int | None:
+    """Return a positive 64-bit id written in ASCII digits, else None."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw if 0 < raw <= MAX_INT else None
+    if not isinstance(raw, str) or not _ASCII_INT_RE.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_INT else None
+
+
+def parse_int(raw: Any, default: int | None = None) -> int | None:
+    """Return a non-negative 64-bit integer written in ASCII digits, else the default."""
+    if not isinstance(raw, str) or not _ASCII_INT_RE.fullmatch(raw):
+        return default
+    value = int(raw)
+    return value if value <= MAX_INT else default
+
+
+def is_safe_link(url: str | None) -> bool:
+    """Tell whether url may become a link: an absolute http(s) URL or a path on this site."""
+    if not url or url != url.strip() or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    if "\\" in url:  # browsers read a backslash as a slash: "/\evil" and "http:/\evil" go away
+        return False
+    if url.startswith("/"):
+        return not url.startswith("//")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return (
+        parts.scheme.lower() in {"http", "https"}
+        and bool(parts.hostname)
+        and (url.lower().startswith(("http://", "https://")))
+    )
+
+
+def safe_link(url: str | None) -> str | None:
+    """Return url if it may be shown as a link (for templates), else None."""
+    return url if is_safe_link(url) else None
