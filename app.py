@@ -76,6 +76,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from circle.i18n import init_i18n, select_locale
     from circle.identity import install_flush_guard
     from circle.login import init_login
+    from circle.logs import install_log_scrubbing
     from circle.members.views import bp as members_bp
     from circle.security import SecureWhenHttpsSessionInterface, init_security
     from circle.text import render_markdown
@@ -100,6 +101,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    install_log_scrubbing()
     install_flush_guard()
 
     if app.config["PROXY_FIX_HOPS"]:

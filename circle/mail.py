@@ -74,7 +74,8 @@ def send_notices(config: Mapping[str, object], notices: Iterable[Notice]) -> int
         for msg in messages:
             path = outbox / f"{uuid.uuid4().hex}.eml"
             path.write_bytes(msg.as_bytes())
-            log.info("mail written to outbox: %s (subject %r)", path.name, msg["Subject"])
+            # Only the file name: a subject carries a title, and titles stay out of logs.
+            log.info("mail written to outbox: %s", path.name)
         return len(messages)
     host, port = str(config["MAIL_SERVER"]), int(config["MAIL_PORT"])  # type: ignore[arg-type]
     context = ssl.create_default_context()
