@@ -28,6 +28,7 @@ def _register_error_pages(app: Flask) -> None:
     """Render friendly error pages without stack traces."""
     from circle.extensions import db
     from circle.identity import IdentityNumberError
+    from circle.inputs import ControlCharacterError
 
     def handle_http(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
@@ -39,7 +40,7 @@ def _register_error_pages(app: Flask) -> None:
         message = g.get("refused_message")
         return render_template(template, error=error, code=code, message=message), code
 
-    def handle_identity_number(error: IdentityNumberError) -> tuple[str, int]:
+    def handle_refused_text(error: IdentityNumberError | ControlCharacterError) -> tuple[str, int]:
         # The last line of defence (the flush guard) refused what a view let through: nothing
         # of the request is kept, and the message says why (never with the number).
         db.session.rollback()
@@ -50,7 +51,8 @@ def _register_error_pages(app: Flask) -> None:
         return render_template("errors/500.html", code=500), 500
 
     app.register_error_handler(HTTPException, handle_http)
-    app.register_error_handler(IdentityNumberError, handle_identity_number)
+    app.register_error_handler(IdentityNumberError, handle_refused_text)
+    app.register_error_handler(ControlCharacterError, handle_refused_text)
     app.register_error_handler(Exception, handle_unexpected)
 
 

@@ -11,12 +11,18 @@ from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, String, event, inspect
+from sqlalchemy import JSON, Enum, String, Text, event, inspect
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 from sqlalchemy.types import TypeDecorator
 from wtforms.validators import ValidationError
 
 from circle.errors import DomainError
+from circle.inputs import (
+    ControlCharacterError,
+    control_character_message,
+    holds_control_characters,
+    multiline_control_message,
+)
 
 IDENTITY_NUMBER_MESSAGE = _l(
     "Teksten ser ut til å inneholde et fødselsnummer eller D-nummer. Av hensyn til "
@@ -253,25 +259,47 @@ def exemption(column: Any) -> str | None:
 
 def scanned_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
     """Return (attribute key, "Model.attribute") for each text column the flush guard scans."""
-    return _scanned_columns(mapper)
+    return tuple((key, name) for key, name, _single_line in _scanned_columns(mapper))
 
 
 @cache
-def _scanned_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str], ...]:
+def _scanned_columns(mapper: Mapper[Any]) -> tuple[tuple[str, str, bool], ...]:
     found = []
     for attr in mapper.column_attrs:
-        if any(is_text_type(c.type) and exemption(c) is None for c in attr.columns):
-            found.append((attr.key, f"{mapper.class_.__name__}.{attr.key}"))
+        texts = [c for c in attr.columns if is_text_type(c.type) and exemption(c) is None]
+        if texts:
+            # A String with a length (VARCHAR) is a single line: a title, a name, an address.
+            single_line = all(_is_single_line(c.type) for c in texts)
+            found.append((attr.key, f"{mapper.class_.__name__}.{attr.key}", single_line))
     return tuple(found)
 
 
+def _is_single_line(column_type: Any) -> bool:
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    return (
+        isinstance(column_type, String)
+        and not isinstance(column_type, Text | Enum)
+        and (column_type.length is not None)
+    )
+
+
 def check_instance(obj: Any) -> None:
-    """Raise IdentityNumberError naming the field if a changed text attribute holds a number."""
+    """Refuse a changed text attribute holding an identity number or a misplaced control."""
     state = inspect(obj)
-    for key, name in _scanned_columns(state.mapper):
+    for key, name, single_line in _scanned_columns(state.mapper):
         added = state.attrs[key].history.added
-        if added and holds_identity_number(list(added)):
+        if not added:
+            continue
+        values = list(added)
+        if holds_identity_number(values):
             raise IdentityNumberError(in_field(name))
+        # Text columns keep line breaks and tabs; no column keeps NUL or other controls.
+        if holds_control_characters(values, multiline=not single_line):
+            message = (
+                control_character_message(name) if single_line else multiline_control_message(name)
+            )
+            raise ControlCharacterError(message)
 
 
 def _guard_flush(session: Session, _flush_context: Any, _instances: Any) -> None:

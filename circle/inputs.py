@@ -49,10 +49,29 @@ def has_control_characters(text: str, *, multiline: bool = False) -> bool:
     return False
 
 
+class ControlCharacterError(DomainError):
+    """A text holds a control character where it cannot be kept (a line break in a title)."""
+
+
+def holds_control_characters(value: Any, *, multiline: bool) -> bool:
+    """Tell whether a value (text, or lists and mappings of text) holds a control character."""
+    if isinstance(value, str):
+        return has_control_characters(value, multiline=multiline)
+    if isinstance(value, dict):
+        return any(
+            holds_control_characters(k, multiline=multiline)
+            or holds_control_characters(v, multiline=multiline)
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(holds_control_characters(item, multiline=multiline) for item in value)
+    return False
+
+
 def ensure_single_line(value: str | None, *, label: Any) -> None:
-    """Raise DomainError if a single-line value holds a line break or another control."""
+    """Raise ControlCharacterError if a single-line value holds a line break or a control."""
     if value and has_control_characters(value):
-        raise DomainError(control_character_message(label))
+        raise ControlCharacterError(control_character_message(label))
 
 
 def parse_id(raw: Any) -> int | None:
@@ -90,6 +109,16 @@ def is_safe_link(url: str | None) -> bool:
         and bool(parts.hostname)
         and (url.lower().startswith(("http://", "https://")))
     )
+
+
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S")
+
+
+def looks_like_link(text: str) -> bool:
+    """Tell whether text is meant as a link (a scheme, a path, //host or a backslash start)."""
+    return bool(
+        text.startswith(("/", "\\")) or "://" in text or _SCHEME_RE.match(text)
+    ) and not any(c.isspace() for c in text)
 
 
 def safe_link(url: str | None) -> str | None:

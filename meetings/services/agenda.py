@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from circle.errors import DomainError, NotAllowed
+from circle.inputs import ensure_single_line
 from circle.models import Circle, Member
 from meetings.models import (
     ActionItem,
@@ -36,6 +37,7 @@ KIND_LABELS = {
 }
 MAX_MINUTES = 600
 MAX_READINGS = 20
+MAX_TEMPLATE_ROWS = 100
 
 # The fixed agenda the circles follow; a circle's leaders adapt it as its template.
 DEFAULT_TEMPLATE: list[tuple[ItemKind, str, int, str]] = [
@@ -102,6 +104,7 @@ def save_template(
         description = (row.get("description") or "").strip()
         check_length(title, 200, str(_l("Tittelen")))
         check_length(description, 5000, str(_l("Beskrivelsen")))
+        ensure_single_line(title, label=_l("Tittel"))
         guard_text(title, description)
         clean.append(
             TemplateRow(

@@ -29,6 +29,7 @@ from circle.identity import (
     install_flush_guard,
     scanned_columns,
 )
+from circle.inputs import ControlCharacterError
 from circle.models import AuditEvent, Circle, Member, ServiceSite
 from tests.circle.test_identity import FNR, valid_number
 
@@ -243,3 +244,22 @@ def test_a_view_that_lets_a_number_through_answers_400_and_keeps_nothing(app, cl
     assert "170501" not in page
     with app.app_context():
         assert db.session.scalar(select(Circle)) is None
+
+
+@pytest.mark.parametrize("value", ["Møte\nBcc: x@example.org", "Møte\rX", "Møte\tX", "a\u2028b"])
+def test_single_line_columns_refuse_control_characters_at_flush(app, session, value) -> None:
+    session.add(Circle(slug="linjer", name=value, institution=""))
+    with pytest.raises(ControlCharacterError, match="Circle.name"):
+        session.flush()
+    session.rollback()
+
+
+def test_text_columns_keep_line_breaks_but_not_nul(app, session) -> None:
+    circle = Circle(slug="tekst", name="Tekst", description="Linje 1\r\nLinje 2\n\tinnrykk")
+    session.add(circle)
+    session.commit()
+    circle.description = "Linje\x00skjult"
+    with pytest.raises(ControlCharacterError, match="Circle.description"):
+        session.flush()
+    session.rollback()
+    assert session.scalar(select(Circle.description)) == "Linje 1\r\nLinje 2\n\tinnrykk"
