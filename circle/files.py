@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from circle.errors import DomainError
-from circle.identity import ensure_no_identity_number
+from circle.identity import contains_identity_number, ensure_no_identity_number
 from circle.models import Member, StoredFile
 
 # extension -> (content type, how to recognise the content)
@@ -52,6 +52,7 @@ REFUSED_EXTENSIONS = {
     "jar",
     "php",
 }
+DOWNLOAD_CSP = "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 _ZIP_MARKERS = {
     "docx": "word/document.xml",
     "xlsx": "xl/workbook.xml",
@@ -69,7 +70,14 @@ def extension_of(filename: str) -> str:
 
 
 def clean_original_name(filename: str) -> str:
-    """Return a display name: no path, no control characters, NFC, at most 255 characters."""
+    """Return a display name: no path, no control characters, NFC, at most 255 characters.
+
+    A name that holds an identity number is never shown: it becomes "fil" with its extension
+    (store_file and check_upload refuse such a file, and their messages use this name).
+    """
+    if contains_identity_number(filename):
+        ext = extension_of(filename)
+        return "fil." + ext if ext in ALLOWED else "fil"
     name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1])
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip(" .")
     if not name:
@@ -78,6 +86,11 @@ def clean_original_name(filename: str) -> str:
         ext = extension_of(name)
         name = name[: 254 - len(ext)] + ("." + ext if ext else "")
     return name
+
+
+def ensure_clean_name(filename: str) -> None:
+    """Refuse a file whose name (as typed, before cleaning) holds an identity number."""
+    ensure_no_identity_number(filename, where=_l("i filnavnet"))
 
 
 def _looks_like(kind: str, data: bytes, ext: str) -> bool:
@@ -110,6 +123,7 @@ def _looks_like(kind: str, data: bytes, ext: str) -> bool:
 
 def check_upload(filename: str, data: bytes, allowed: set[str] | None = None) -> str:
     """Return the content type for an acceptable upload, or raise UploadError."""
+    ensure_clean_name(filename)
     ext = extension_of(filename)
     if not data:
         raise UploadError(_l("Filen «%(name)s» er tom.", name=clean_original_name(filename)))
@@ -147,7 +161,6 @@ def store_file(
     """Check and store an upload under a random key; the caller commits."""
     content_type = check_upload(filename, data, allowed)
     original = clean_original_name(filename)
-    ensure_no_identity_number(original)
     key = uuid.uuid4().hex
     path = file_path(upload_dir, key)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -195,6 +208,8 @@ def download_response(
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if as_attachment:
-        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Nothing in a file may load, frame it elsewhere or rebase its links; a download is also
+    # sandboxed. An inline PDF is not (a sandbox would stop some browsers' PDF viewers).
+    csp = DOWNLOAD_CSP + ("; sandbox" if as_attachment else "")
+    response.headers["Content-Security-Policy"] = csp
     return response

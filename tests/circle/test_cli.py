@@ -89,3 +89,20 @@ def test_demo_is_idempotent_and_shaped_like_a_circle(runner, session):
     vote = session.scalar(select(VoteRound).where(VoteRound.circle_id == circle.id))
     assert vote is not None and vote.closed_at is not None
     assert session.scalar(select(func.count(Theme.id)).where(Theme.chosen.is_(True))) >= 3
+
+
+def test_users_create_refuses_an_identity_number_or_a_line_break(runner, session):
+    from tests.circle.test_identity import FNR
+
+    for args in (
+        ["--name", f"Kari {FNR[:6]} {FNR[6:]}"],
+        ["--name", "Kari\nNordmann"],
+        ["--name", "Kari\rNordmann"],
+    ):
+        result = runner.invoke(
+            args=["users", "create", "k@test.example", *args, "--password", "et sterkt nok passord"]
+        )
+        assert result.exit_code != 0, args
+        assert "fødselsnummer" in result.output or "kontrolltegn" in result.output
+        assert FNR[:6] not in result.output and "Traceback" not in result.output
+    assert session.scalar(select(func.count(Member.id))) == 0
