@@ -18,6 +18,7 @@ from circle.audit import record_event
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.files import clean_original_name, discard_file, store_file
 from circle.identity import IdentityNumberError, ensure_no_identity_number
+from circle.inputs import is_safe_link
 from circle.models import Circle, Member
 from circle.themes.models import Theme
 from library.extraction import ExtractionError, extract_document
@@ -198,7 +199,7 @@ def clean_metadata(values: dict[str, Any]) -> dict[str, Any]:
     out["year"] = _year(values.get("year"))
     out["language"] = normalise_language(values.get("language"))
     out["document_type"] = guess_document_type(values.get("document_type") or "report")
-    if out["url"] and not out["url"].lower().startswith(("http://", "https://")):
+    if out["url"] and not (is_safe_link(out["url"]) and not out["url"].startswith("/")):
         raise DomainError(_l("Nettadressen må begynne med http:// eller https://."))
     doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", out["doi"], flags=re.IGNORECASE)
     if doi and not _DOI_RE.match(doi):
