@@ -101,8 +101,10 @@ def init_app(app: Flask) -> None:
     import meetings.models  # noqa: F401  (register the tables with the metadata)
     from circle.demo import register_demo_loader
     from circle.home import register_home_panel, register_nav_item
+    from circle.hooks import on_member_deactivated
     from meetings.cli import meetings_cli
     from meetings.demo import load_demo_meetings
+    from meetings.services.ical import end_feed_token
     from meetings.services.report import meeting_series_section
     from meetings.views import bp
 
@@ -113,4 +115,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(meetings_cli)
     # The compiled final report (projects) collects sections through this extension key.
     app.extensions.setdefault("final_report_sections", []).append((20, meeting_series_section))
+    on_member_deactivated(end_feed_token)
     _register_with_threads(app)

@@ -16,6 +16,7 @@ from circle.auth.passwords import (
     verify_password,
 )
 from circle.errors import DomainError
+from circle.hooks import announce_member_deactivated
 from circle.models import AuditEvent, Member, utcnow
 
 LOGIN_FAILED = "login_failed"
@@ -81,15 +82,16 @@ def change_password(session: Session, member: Member, *, current: str, new: str)
 
 
 def deactivate_member(session: Session, member: Member, *, actor: Member | None) -> None:
-    """Deactivate a member and end all of their sessions."""
+    """Deactivate a member and end all of their sessions and every area's access tokens."""
     member.active = False
     member.rotate_session_token()
+    announce_member_deactivated(session, member)
     record_event(session, "member_deactivated", actor=actor, detail=f"member {member.id}")
     session.flush()
 
 
 def reactivate_member(session: Session, member: Member, *, actor: Member | None) -> None:
-    """Let a deactivated member sign in again."""
+    """Let a deactivated member sign in again (tokens ended on deactivation stay dead)."""
     member.active = True
     record_event(session, "member_reactivated", actor=actor, detail=f"member {member.id}")
     session.flush()
