@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -25,13 +27,15 @@ from circle.auth.forms import (
     NewPasswordForm,
     ProfileForm,
 )
+from circle.auth.notices import RESET_PATH, reset_notice
 from circle.auth.passwords import PasswordPolicyError
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.mail import Notice, send_notices
+from circle.mail import send_notices
 from circle.security import client_ip, safe_next
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 def start_session(member: object, remember: bool = False) -> None:
@@ -86,26 +90,30 @@ def logout() -> Response:
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password() -> Response | str:
     """Send a reset link; the answer is the same whether the address exists or not."""
+    cfg = current_app.config
+    window = cfg["PASSWORD_RESET_WINDOW_MINUTES"]
+    if request.method == "POST" and (
+        services.reset_requests(db.session, ip=client_ip(), window_minutes=window)
+        >= cfg["PASSWORD_RESET_PER_CLIENT"]
+    ):
+        abort(429)  # about the client only: it says nothing about any address
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        member = services.get_member_by_email(db.session, form.email.data)
+        key = services.address_key(cfg["SECRET_KEY"], form.email.data)
+        # Every address is counted, known or not, and a limited one gets the same answer:
+        # neither the limit nor the answer tells whether an account exists.
+        allowed = (
+            services.reset_requests(db.session, key_hash=key, window_minutes=window)
+            < cfg["PASSWORD_RESET_PER_ADDRESS"]
+        )
+        services.record_reset_request(db.session, ip=client_ip(), key_hash=key)
+        db.session.commit()
+        member = services.get_member_by_email(db.session, form.email.data) if allowed else None
         if member is not None and member.active:
-            token = services.make_reset_token(current_app.config["SECRET_KEY"], member)
-            link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
-            send_notices(
-                current_app.config,
-                [
-                    Notice(
-                        to=member.email,
-                        subject=_("Nytt passord i Forskningssirkel"),
-                        intro=_(
-                            "Noen ba om å sette nytt passord for kontoen din. Lenken virker én gang "
-                            "og i begrenset tid. Ba du ikke om dette, kan du se bort fra e-posten."
-                        ),
-                        link=link,
-                    )
-                ],
-            )
+            try:
+                send_notices(cfg, [reset_notice(cfg, member)])
+            except Exception:  # noqa: BLE001  (a mail failure must not change the answer)
+                log.exception("password reset mail to member %s failed", member.id)
         flash(
             _("Hvis adressen finnes hos oss, har vi sendt en lenke for å sette nytt passord."),
             "info",
@@ -114,7 +122,7 @@ def forgot_password() -> Response | str:
     return render_template("auth/forgot.html", form=form)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@bp.route(RESET_PATH, methods=["GET", "POST"])
 def reset_password(token: str) -> Response | tuple[str, int] | str:
     """Set a new password from an e-mailed, single-use link."""
     cfg = current_app.config
