@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import html
 import re
-import sys
 import unicodedata
 from functools import cache
 from typing import Any
@@ -48,10 +47,12 @@ _FILLERS = "\u115f\u1160\u3164\uffa0"
 _MINUS_LIKE = "\u2212\u2043\u02d7\u2796\u207b\u208b"
 _WHITESPACE_RE = re.compile(r"\s+")
 # Markdown emphasis, code and escape marks touching a digit disappear when rendered:
-# "010190**12345**" shows as one run of digits.
-_MARKUP_RE = re.compile(r"(?<=[0-9])[*_~`\\]+|[*_~`\\]+(?=[0-9])")
-_UNICODE_DIGIT_RE = re.compile(r"(?![0-9])\d")
+# "010190**12345**" shows as one run of digits. (Found by their own class, which is fast, and
+# kept when no digit touches them.)
+_MARKUP_RE = re.compile(r"[*_~`\\]+")
 _ASCII_INVISIBLE_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]+")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
 
 # --- Candidates -----------------------------------------------------------------------------------
 # Between the date and the personal number: a short run of separators (after normalising, any
@@ -59,8 +60,8 @@ _ASCII_INVISIBLE_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]+")
 # "010190 - 12345", "010190 / 12345" and a line break with indentation; a longer run of
 # punctuation is not how anyone writes one number, and counting it would glue unrelated figures.
 _SEPARATOR_RUN = r"[ ./-]{0,3}"
-# A lookahead, so candidates may overlap: an invalid 11-digit run must not hide a valid one.
-# The date is six digits or DD.MM.YY; then five digits, and no digit on either side.
+# The date is six digits or DD.MM.YY; then five digits, and no digit on either side. Each run
+# of digits is tried on its own, so an invalid 11-digit run never hides a valid one after it.
 _CANDIDATE_RE = re.compile(
     r"(?<![0-9])(?=(?:([0-9]{6})|([0-9]{2})\.([0-9]{2})\.([0-9]{2}))"
     + _SEPARATOR_RUN
@@ -99,23 +100,69 @@ def in_field(label: Any) -> Any:
     return _l("i feltet «%(field)s»", field=label)
 
 
+def _char_class(code_points: list[int]) -> str:
+    """Return a regex character class of code points, as ranges (a long list is slow to match)."""
+    parts, start, end = [], None, None
+    for cp in sorted(set(code_points)):
+        if start is not None and cp == end + 1:
+            end = cp
+            continue
+        if start is not None:
+            parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else ""))
+        start = end = cp
+    if start is not None:
+        parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else ""))
+    return "[" + "".join(parts) + "]"
+
+
 @cache
-def _character_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Return patterns for what shows as nothing, and for every dash and minus sign."""
-    invisible, dashes = [_FILLERS], [_MINUS_LIKE]
-    for code_point in range(sys.maxunicode + 1):
+def _character_classes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Return patterns for what shows as nothing, every dash, and non-ASCII decimal digits.
+
+    Only characters below U+10000: Python's regular expressions match such a class through a
+    table, while ranges above it are tried one by one (the few astral ones are handled apart).
+    """
+    invisible = [ord(c) for c in _FILLERS]
+    dashes = [ord(c) for c in _MINUS_LIKE]
+    digits = []
+    for code_point in range(0x80, 0x10000):
         char = chr(code_point)
         category = unicodedata.category(char)
-        # Format (Cf), combining (Mn, Me) and control characters (Cc) show as nothing; the
-        # whitespace controls (tab, line breaks) are separators instead.
-        if category in {"Cf", "Mn", "Me"} or (category == "Cc" and not char.isspace()):
-            invisible.append(char)
+        if _shows_as_nothing(char, category):
+            invisible.append(code_point)
         elif category == "Pd":
-            dashes.append(char)
+            dashes.append(code_point)
+        elif category == "Nd":
+            digits.append(code_point)
     return (
-        re.compile("[" + re.escape("".join(invisible)) + "]+"),
-        re.compile("[" + re.escape("".join(dashes)) + "]"),
+        re.compile(_char_class(invisible) + "+"),
+        re.compile(_char_class(dashes)),
+        re.compile(_char_class(digits)),
     )
+
+
+def _shows_as_nothing(char: str, category: str) -> bool:
+    # Format (Cf), combining (Mn, Me) and control characters (Cc) show as nothing; the
+    # whitespace controls (tab, line breaks) are separators instead.
+    return category in {"Cf", "Mn", "Me"} or (category == "Cc" and not char.isspace())
+
+
+def _astral(match: re.Match[str]) -> str:
+    """Return an astral character as a reader sees it: nothing, a dash, an ASCII digit, itself."""
+    char = match.group()
+    category = unicodedata.category(char)
+    if _shows_as_nothing(char, category):
+        return ""
+    if category == "Pd":
+        return "-"
+    return str(unicodedata.decimal(char)) if category == "Nd" else char
+
+
+def _unmarked(match: re.Match[str]) -> str:
+    """Drop Markdown marks that touch a digit; keep the others."""
+    text, start, end = match.string, match.start(), match.end()
+    touches = (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
+    return "" if touches else match.group()
 
 
 def _decode_references(text: str) -> str:
@@ -128,11 +175,6 @@ def _decode_references(text: str) -> str:
     return text
 
 
-def _ascii_digits(text: str) -> str:
-    """Replace every Unicode decimal digit (e.g. Arabic-Indic) with its ASCII digit."""
-    return _UNICODE_DIGIT_RE.sub(lambda match: str(unicodedata.decimal(match.group())), text)
-
-
 def normalise_for_scan(text: str) -> str:
     """Return text as the guard reads it: what a reader would see, with separators unified."""
     if "&" in text:
@@ -141,12 +183,16 @@ def normalise_for_scan(text: str) -> str:
         # NFKC turns full-width and superscript digits into ASCII digits, no-break spaces into
         # spaces and the non-breaking hyphen into a hyphen.
         text = unicodedata.normalize("NFKC", text)
-        invisible, dashes = _character_classes()
-        text = _ascii_digits(invisible.sub("", text))
+        invisible, dashes, digits = _character_classes()
+        text = invisible.sub("", text)
+        if _ASTRAL_RE.search(text):
+            text = _ASTRAL_RE.sub(_astral, text)
+        text = digits.sub(lambda match: str(unicodedata.decimal(match.group())), text)
         text = dashes.sub("-", text)
     else:
         text = _ASCII_INVISIBLE_RE.sub("", text)
-    text = _MARKUP_RE.sub("", text)
+    if "*" in text or "_" in text or "~" in text or "`" in text or "\\" in text:
+        text = _MARKUP_RE.sub(_unmarked, text)
     return _WHITESPACE_RE.sub(" ", text)
 
 
@@ -188,7 +234,15 @@ def contains_identity_number(text: str | None) -> bool:
     """Tell whether text holds a valid national identity number anywhere, however spelt."""
     if not text:
         return False
-    for match in _CANDIDATE_RE.finditer(normalise_for_scan(text)):
+    normalised = normalise_for_scan(text)
+    # A number starts where a run of 2 (DD.MM.YY), 6 (the date) or 11 digits starts: only
+    # there is the candidate pattern tried, not at every character of a long text.
+    for run in _DIGIT_RUN_RE.finditer(normalised):
+        if run.end() - run.start() not in {2, 6, 11}:
+            continue
+        match = _CANDIDATE_RE.match(normalised, run.start())
+        if match is None:
+            continue
         date = match.group(1) or match.group(2) + match.group(3) + match.group(4)
         if is_identity_number(date + match.group(5)):
             return True

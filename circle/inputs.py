@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,9 +13,10 @@ from circle.errors import DomainError
 # Ids and counts are stored as signed 64-bit integers (PostgreSQL bigint, SQLite INTEGER).
 MAX_INT = 2**63 - 1
 _ASCII_INT_RE = re.compile(r"[0-9]{1,19}")
-# Line and paragraph separators end a line in most readers, like CR and LF.
-_LINE_SEPARATORS = frozenset("\u2028\u2029")
-_MULTILINE_ALLOWED = frozenset("\t\n\r")
+# Control characters (Unicode Cc); the line and paragraph separators end a line in most
+# readers, like CR and LF. A multi-line text keeps tab, LF and CR (and those separators).
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MULTILINE_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def control_character_message(label: Any) -> Any:
@@ -38,15 +38,7 @@ def multiline_control_message(label: Any) -> Any:
 
 def has_control_characters(text: str, *, multiline: bool = False) -> bool:
     """Tell whether text holds a control character (line breaks count unless multiline)."""
-    if text.isprintable():
-        return False
-    for char in text:
-        if unicodedata.category(char) == "Cc":
-            if not (multiline and char in _MULTILINE_ALLOWED):
-                return True
-        elif char in _LINE_SEPARATORS and not multiline:
-            return True
-    return False
+    return (_MULTILINE_CONTROL_RE if multiline else _CONTROL_RE).search(text) is not None
 
 
 class ControlCharacterError(DomainError):

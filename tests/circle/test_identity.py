@@ -370,6 +370,8 @@ FORMAT_CHARACTERS = {
     "combining grapheme joiner": "\u034f",
     "variation selector": "\ufe0f",
     "hangul filler": "\u3164",
+    "tag space (beyond U+FFFF)": "\U000e0020",
+    "combining mark beyond U+FFFF": "\U0001d167",
 }
 
 
@@ -387,6 +389,7 @@ def _digits_as(number: str, form: str) -> str:
         "devanagari": lambda d: chr(0x0966 + int(d)),
         "mathematical bold": lambda d: chr(0x1D7CE + int(d)),
         "superscript": lambda d: "⁰¹²³⁴⁵⁶⁷⁸⁹"[int(d)],
+        "osmanya (beyond U+FFFF)": lambda d: chr(0x104A0 + int(d)),
     }
     return "".join(writers[form](d) for d in number)
 
@@ -403,6 +406,7 @@ DIGIT_FORMS = [
     "devanagari",
     "mathematical bold",
     "superscript",
+    "osmanya (beyond U+FFFF)",
 ]
 
 
