@@ -102,17 +102,19 @@ def in_field(label: Any) -> Any:
 
 def _char_class(code_points: list[int]) -> str:
     """Return a regex character class of code points, as ranges (a long list is slow to match)."""
-    parts, start, end = [], None, None
+    ranges: list[list[int]] = []
     for cp in sorted(set(code_points)):
-        if start is not None and cp == end + 1:
-            end = cp
-            continue
-        if start is not None:
-            parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else ""))
-        start = end = cp
-    if start is not None:
-        parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else ""))
-    return "[" + "".join(parts) + "]"
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return (
+        "["
+        + "".join(
+            re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in ranges
+        )
+        + "]"
+    )
 
 
 @cache
@@ -350,10 +352,9 @@ def check_instance(obj: Any) -> None:
             raise IdentityNumberError(in_field(name))
         # Text columns keep line breaks and tabs; no column keeps NUL or other controls.
         if holds_control_characters(values, multiline=not single_line):
-            message = (
+            raise ControlCharacterError(
                 control_character_message(name) if single_line else multiline_control_message(name)
             )
-            raise ControlCharacterError(message)
 
 
 def _guard_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
@@ -381,9 +382,17 @@ def _guard_statement(execute_state: ORMExecuteState) -> None:
             column = columns.get(key) if columns is not None else None
             if column is not None and exemption(column) is not None:
                 continue
+            name = f"{table.name}.{key}" if table is not None else key
             if holds_identity_number(value):
-                name = f"{table.name}.{key}" if table is not None else key
                 raise IdentityNumberError(in_field(name))
+            if column is not None and is_text_type(column.type):
+                single_line = _is_single_line(column.type)
+                if holds_control_characters(value, multiline=not single_line):
+                    raise ControlCharacterError(
+                        control_character_message(name)
+                        if single_line
+                        else multiline_control_message(name)
+                    )
 
 
 def install_flush_guard() -> None:

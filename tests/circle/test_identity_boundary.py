@@ -263,3 +263,17 @@ def test_text_columns_keep_line_breaks_but_not_nul(app, session) -> None:
         session.flush()
     session.rollback()
     assert session.scalar(select(Circle.description)) == "Linje 1\r\nLinje 2\n\tinnrykk"
+
+
+def test_bulk_updates_refuse_control_characters_too(app, session) -> None:
+    circle = Circle(slug="bulk2", name="Bulk", institution="")
+    session.add(circle)
+    session.commit()
+    with pytest.raises(ControlCharacterError, match="name"):
+        session.execute(update(Circle).where(Circle.id == circle.id).values(name="A\r\nB"))
+    session.rollback()
+    with pytest.raises(ControlCharacterError, match="description"):
+        session.execute(update(Circle).where(Circle.id == circle.id).values(description="a\x00b"))
+    session.rollback()
+    session.execute(update(Circle).where(Circle.id == circle.id).values(description="a\nb"))
+    session.commit()
