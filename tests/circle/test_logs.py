@@ -6,7 +6,6 @@ import datetime
 import io
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +25,7 @@ from circle.models import Circle
 from tests.circle.test_identity import valid_number
 from tests.conftest import need
 from tests.load.httpclient import Client
+from tests.load.test_gunicorn_load import _flask, _free_port, _wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NUMBER = valid_number(datetime.date(1984, 6, 23))
@@ -151,32 +151,8 @@ def test_development_server_logs_the_path_without_the_query(app) -> None:
 # --- Gunicorn with the shipped configuration ----------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(port: int, proc: subprocess.Popen, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError("gunicorn exited early")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)  # waiting for the server to listen, not timing a result
-    raise AssertionError("gunicorn did not start")
-
-
-def _flask(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def _run_flask(env: dict[str, str], *args: str) -> None:
+    result = _flask(env, *args)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -193,9 +169,9 @@ def test_gunicorn_logs_carry_no_number_password_post_text_or_query(tmp_path) -> 
         DATABASE_URL=f"sqlite:///{data / 'logs.db'}",
         BASE_URL=f"http://127.0.0.1:{port}",
     )
-    _flask(env, "db", "upgrade")
+    _run_flask(env, "db", "upgrade")
     account = ["leder@logg.example", "--name", "Leder", "--admin", "--password", PASSWORD]
-    _flask(env, "users", "create", *account)
+    _run_flask(env, "users", "create", *account)
     access, errors = tmp_path / "access.log", tmp_path / "error.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "2"]
