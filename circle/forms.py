@@ -2,9 +2,9 @@
 
 Every form of the platform derives from GuardedForm, which checks every text the form takes in
 (strings, text areas, hidden fields, choices, lists of strings) for a national identity number
-and for control characters, and every integer for the 64-bit range, whatever validators the
-field itself lists. The error is put on the offending field, so the field macro marks it
-(aria-invalid, aria-describedby) and the message names it.
+and for control characters, and every integer for the range of an Integer column, whatever
+validators the field itself lists. The error is put on the offending field, so the field macro
+marks it (aria-invalid, aria-describedby) and the message names it.
 """
 
 from __future__ import annotations

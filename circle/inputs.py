@@ -10,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 
 from circle.errors import DomainError
 
-# Ids and counts are stored as signed 64-bit integers (PostgreSQL bigint, SQLite INTEGER).
-MAX_INT = 2**63 - 1
-_ASCII_INT_RE = re.compile(r"[0-9]{1,19}")
+# Ids and counts live in Integer columns: 32-bit in PostgreSQL (SQLite would take 64 bits), so
+# a larger number cannot even be looked up there without a database error.
+MAX_INT = 2**31 - 1
+_ASCII_INT_RE = re.compile(r"[0-9]{1,10}")
 # Control characters (Unicode Cc); the line and paragraph separators end a line in most
 # readers, like CR and LF. A multi-line text keeps tab, LF and CR (and those separators).
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -67,7 +68,7 @@ def ensure_single_line(value: str | None, *, label: Any) -> None:
 
 
 def parse_id(raw: Any) -> int | None:
-    """Return a positive 64-bit id written in ASCII digits, else None."""
+    """Return a positive id (up to MAX_INT) written in ASCII digits, else None."""
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw if 0 < raw <= MAX_INT else None
     if not isinstance(raw, str) or not _ASCII_INT_RE.fullmatch(raw):
@@ -77,7 +78,7 @@ def parse_id(raw: Any) -> int | None:
 
 
 def parse_int(raw: Any, default: int | None = None) -> int | None:
-    """Return a non-negative 64-bit integer written in ASCII digits, else the default."""
+    """Return a non-negative integer (up to MAX_INT) written in ASCII digits, else the default."""
     if not isinstance(raw, str) or not _ASCII_INT_RE.fullmatch(raw):
         return default
     value = int(raw)

@@ -44,10 +44,10 @@ def safe_next(target: str | None, fallback_endpoint: str = "circles.index") -> s
 
 
 class AsciiIntConverter(IntegerConverter):
-    """The `int` URL converter: ASCII digits only, and no more than a 64-bit id can hold."""
+    """The `int` URL converter: ASCII digits only, and no more than an id column can hold."""
 
-    # werkzeug's \d+ also takes other scripts' digits; 19 digits reach past 2**63 - 1 already.
-    regex = r"[0-9]{1,19}"
+    # werkzeug's \d+ also takes other scripts' digits; 10 digits reach past MAX_INT already.
+    regex = r"[0-9]{1,10}"
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002, ANN001, ANN204
         super().__init__(map, fixed_digits, min, MAX_INT if max is None else max, signed)
