@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
@@ -26,6 +26,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _register_error_pages(app: Flask) -> None:
     """Render friendly error pages without stack traces."""
+    from circle.extensions import db
+    from circle.identity import IdentityNumberError
+    from circle.inputs import ControlCharacterError
 
     def handle_http(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
@@ -34,7 +37,14 @@ def _register_error_pages(app: Flask) -> None:
             if code in {400, 403, 404, 405, 413, 429}
             else ("errors/generic.html")
         )
-        return render_template(template, error=error, code=code), code
+        message = g.get("refused_message")
+        return render_template(template, error=error, code=code, message=message), code
+
+    def handle_refused_text(error: IdentityNumberError | ControlCharacterError) -> tuple[str, int]:
+        # The last line of defence (the flush guard) refused what a view let through: nothing
+        # of the request is kept, and the message says why (never with the number).
+        db.session.rollback()
+        return render_template("errors/400.html", code=400, message=error.message), 400
 
     def handle_unexpected(error: Exception) -> tuple[str, int]:
         if _disk_full(error):
@@ -46,6 +56,8 @@ def _register_error_pages(app: Flask) -> None:
         return render_template("errors/500.html", code=500), 500
 
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(IdentityNumberError, handle_refused_text)
+    app.register_error_handler(ControlCharacterError, handle_refused_text)
     app.register_error_handler(Exception, handle_unexpected)
 
 
@@ -89,8 +101,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from circle.files import init_files
     from circle.home import init_home, register_home_panel, register_nav_item
     from circle.i18n import init_i18n, select_locale
+    from circle.identity import install_flush_guard
     from circle.jobs import init_jobs
     from circle.login import init_login
+    from circle.logs import install_log_scrubbing
     from circle.mail import init_mail
     from circle.members.views import bp as members_bp
     from circle.security import SecureWhenHttpsSessionInterface, init_security
@@ -116,6 +130,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    install_log_scrubbing()
+    install_flush_guard()
 
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]

@@ -11,8 +11,11 @@ from sqlalchemy import select
 
 from circle.auth.passwords import PasswordPolicyError, check_password_policy, hash_password
 from circle.auth.services import deactivate_member, normalise_email
+from circle.errors import DomainError
 from circle.extensions import db
 from circle.hooks import hooks, register_check
+from circle.identity import ensure_no_identity_number
+from circle.inputs import ensure_single_line
 from circle.models import Member
 from circle.storage import get_storage
 
@@ -29,6 +32,12 @@ def create_user(email: str, name: str, admin: bool, password: str | None) -> Non
     email = normalise_email(email)
     if "@" not in email:
         raise click.BadParameter("not an e-mail address", param_hint="EMAIL")
+    try:
+        ensure_no_identity_number(email, name)
+        ensure_single_line(email, label="EMAIL")
+        ensure_single_line(name, label="--name")
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
     if db.session.scalar(select(Member.id).where(Member.email == email)) is not None:
         raise click.ClickException(f"an account with {email} exists already")
     if password is None:

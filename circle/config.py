@@ -57,7 +57,9 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "INDEX_DIR": str(data_dir / "index"),
         "OUTBOX_DIR": str(data_dir / "outbox"),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's message (which may reach a log) never carries the
+        # values of the statement, such as the text of a post.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "100")) * MB,
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_SERVER": mail_server,
@@ -83,6 +85,9 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         # Run jobs in the process that commits them, right after the commit (tests, one-offs).
         "JOBS_EAGER": _bool(env.get("JOBS_EAGER")),
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_MINUTES", "60")) * 60,
+        "PASSWORD_RESET_PER_ADDRESS": int(env.get("PASSWORD_RESET_PER_ADDRESS", "3")),
+        "PASSWORD_RESET_PER_CLIENT": int(env.get("PASSWORD_RESET_PER_CLIENT", "10")),
+        "PASSWORD_RESET_WINDOW_MINUTES": int(env.get("PASSWORD_RESET_WINDOW_MINUTES", "60")),
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
         "LANGUAGES": ["nb", "en"],

@@ -26,13 +26,18 @@ from sqlalchemy.orm import Session
 from circle.documents import Budget, DocumentError, check_file_type, read_document
 from circle.documents.sniff import extension_of
 from circle.hooks import hooks, register_job
-from circle.identity import IdentityNumberError, ensure_no_identity_number
+from circle.identity import (
+    IdentityNumberError,
+    contains_identity_number,
+    ensure_no_identity_number,
+)
 from circle.jobs import enqueue
 from circle.models import FileState, Member, StoredFile
 from circle.storage import Storage, get_storage
 
 log = logging.getLogger(__name__)
 
+DOWNLOAD_CSP = "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 READ_JOB = "files.read"
 DELETE_JOB = "files.delete"
 _PENDING_KEY = "circle.files.pending"
@@ -40,7 +45,14 @@ _listening = False
 
 
 def clean_original_name(filename: str) -> str:
-    """Return a display name: no path, no control characters, NFC, at most 255 characters."""
+    """Return a display name: no path, no control characters, NFC, at most 255 characters.
+
+    A name that holds an identity number is never shown: it becomes "fil" with its extension
+    (store_file and check_upload refuse such a file, and their messages use this name).
+    """
+    if contains_identity_number(filename):
+        ext = extension_of(filename)
+        return "fil." + ext if ext.isalnum() and len(ext) <= 5 else "fil"
     name = unicodedata.normalize("NFC", filename.replace("\\", "/").rsplit("/", 1)[-1])
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip(" .")
     if not name:
@@ -51,8 +63,14 @@ def clean_original_name(filename: str) -> str:
     return name
 
 
+def ensure_clean_name(filename: str) -> None:
+    """Refuse a file whose name (as typed, before cleaning) holds an identity number."""
+    ensure_no_identity_number(filename, where=_l("i filnavnet"))
+
+
 def check_upload(filename: str, data: bytes, allowed: set[str] | None = None) -> str:
     """Return the content type for an acceptable upload, or raise DocumentError."""
+    ensure_clean_name(filename)
     return check_file_type(filename, data, allowed).content_type
 
 
@@ -70,7 +88,6 @@ def store_file(
     """Check an upload, write it as pending and queue its reading job; the caller commits."""
     content_type = check_upload(filename, data, allowed)
     original = clean_original_name(filename)
-    ensure_no_identity_number(original, where=_l("i filnavnet"))
     key = uuid.uuid4().hex
     storage.put_pending(key, data)
     session.info.setdefault(_PENDING_KEY, []).append((storage, key))
@@ -120,8 +137,10 @@ def download_response(stored: StoredFile, storage: Storage, *, inline: bool = Fa
     # mimetype would have added a second charset to it.
     response.headers["Content-Type"] = stored.content_type
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if as_attachment:
-        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Nothing in a file may load, frame it elsewhere or rebase its links; a download is also
+    # sandboxed. An inline PDF is not (a sandbox would stop some browsers' PDF viewers).
+    csp = DOWNLOAD_CSP + ("; sandbox" if as_attachment else "")
+    response.headers["Content-Security-Policy"] = csp
     return response
 
 

@@ -8,6 +8,7 @@ is a real error.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,6 +128,9 @@ class Hooks:
     # Told of every refused upload (e.g. to put it in the uploader's bell): fn(session, stored,
     # reason).
     file_refused: list[Callable[[Session, Any, str], None]] = field(default_factory=list)
+    # Called in the transaction that deactivates a member, before it is flushed: fn(session,
+    # member) ends whatever access an area holds for the member (feed tokens, ...).
+    member_deactivated: list[Callable[[Session, Any], None]] = field(default_factory=list)
     periodic: list[PeriodicSpec] = field(default_factory=list)
 
 
@@ -219,3 +223,42 @@ def register_file_consumer(
 def register_file_refused(app: Flask, fn: Callable[[Session, Any, str], None]) -> None:
     """Be told of every refused upload: fn(session, stored file, reason)."""
     hooks(app).file_refused.append(fn)
+
+
+def on_member_deactivated(app: Flask, fn: Callable[[Session, Any], None]) -> None:
+    """Call fn(session, member) whenever a member is deactivated (in that transaction)."""
+    hooks(app).member_deactivated.append(fn)
+
+
+def announce_member_deactivated(session: Session, member: Any) -> None:
+    """Tell every area that the member is deactivated (called by the auth service)."""
+    app = app_for_session(session)
+    if app is None:
+        raise RuntimeError("a member was deactivated outside any app: nobody could be told")
+    for fn in hooks(app).member_deactivated:
+        fn(session, member)
+
+
+_apps_by_engine: weakref.WeakKeyDictionary[Any, Flask] = weakref.WeakKeyDictionary()
+
+
+def bind_app_to_engine(app: Flask, engine: Any) -> None:
+    """Remember which app a database engine belongs to (done once, in create_app)."""
+    _apps_by_engine[engine] = app
+
+
+def app_for_session(session: Session) -> Flask | None:
+    """Return the app whose database the session writes to (the current app if there is one).
+
+    Sessions made outside Flask-SQLAlchemy (scripts, tests on db.engine) find their app by
+    their engine, so the hooks they trigger still reach the areas.
+    """
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        engine = session.get_bind()
+    except Exception:  # noqa: BLE001 - an unbound session has no app
+        return None
+    return _apps_by_engine.get(engine)

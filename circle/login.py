@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, request, url_for
+from flask import Flask, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from circle.extensions import db
 from circle.models import Member
+from circle.security import return_path
 
 
 def _load_member(token: str) -> Member | None:
@@ -21,7 +22,7 @@ def _load_member(token: str) -> Member | None:
 
 def _unauthorized() -> Response:
     flash(_l("Logg inn for å se denne siden."), "info")
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return redirect(url_for("auth.login", next=return_path()))
 
 
 def init_login(app: Flask, manager: LoginManager) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
+from circle.identity import exempt
 
 
 def utcnow() -> datetime:
@@ -98,12 +99,16 @@ class Member(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     job_title: Mapped[str] = mapped_column(String(120), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(
+        String(255), info=exempt("argon2id hash of the password")
+    )
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     # Rotated on logout, password change and deactivation so old cookies stop working.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=new_token, info=exempt("random token (new_token)")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -271,7 +276,9 @@ class Invitation(db.Model):
     )
     organisation: Mapped[str] = mapped_column(String(200), default="")
     # Only a hash of the token is stored: a database leak must not yield usable links.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(
+        String(64), unique=True, info=exempt("sha256 hex digest of the invitation token")
+    )
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -306,6 +313,11 @@ class AuditEvent(db.Model):
     circle_id: Mapped[int | None] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
     ip: Mapped[str] = mapped_column(String(45), default="", index=True)
     detail: Mapped[str] = mapped_column(String(500), default="")
+    # What a rate limit counts besides the client address (e.g. the e-mail address asked for),
+    # as a keyed hash: the log never holds the address someone typed.
+    key_hash: Mapped[str | None] = mapped_column(
+        String(64), index=True, info=exempt("keyed hash (HMAC-SHA256 hex) for rate limits")
+    )
 
     actor: Mapped[Member | None] = relationship()
 
@@ -343,11 +355,17 @@ class StoredFile(db.Model):
     __tablename__ = "stored_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
+    key: Mapped[str] = mapped_column(
+        String(64), unique=True, info=exempt("random storage key (uuid4 hex)")
+    )
     original_name: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(
+        String(120), info=exempt("content type from the list of accepted types")
+    )
     size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(
+        String(64), index=True, info=exempt("sha256 hex digest of the file")
+    )
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     state: Mapped[FileState] = mapped_column(

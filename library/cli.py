@@ -13,6 +13,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from circle.extensions import db
+from circle.files import clean_original_name
+from circle.identity import contains_identity_number
 from circle.models import Circle
 
 library_cli = AppGroup("library", help="Import, search and reindex the library of reports.")
@@ -66,7 +68,10 @@ def import_command(
     imported: list[tuple[Path, int]] = []
     failures: list[tuple[Path, str]] = []
     with click.progressbar(
-        files, label="Importerer", file=sys.stderr, item_show_func=lambda p: p.name if p else ""
+        files,
+        label="Importerer",
+        file=sys.stderr,
+        item_show_func=lambda p: clean_original_name(p.name) if p else "",
     ) as bar:
         for path in bar:
             meta = metadata.get(path.name) or metadata.get(str(path)) or None
@@ -113,7 +118,9 @@ def import_command(
             failures.append((path, "still being read by the job worker"))
     db.session.commit()
     for path, reason in failures:
-        click.echo(f"FEIL {path}: {reason}", err=True)
+        # A path holding an identity number is not printed (the reason says why it failed).
+        shown = path if not contains_identity_number(str(path)) else clean_original_name(path.name)
+        click.echo(f"FEIL {shown}: {reason}", err=True)
     click.echo(f"{done} imported, {len(failures)} failed")
     if failures:
         sys.exit(1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     IntegerField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from circle.forms import Optional, required, text_limits
+from circle.forms import GuardedForm, Optional, required, text_limits
 from library.models import DocumentType
 from library.services.reports import DOCUMENT_TYPE_LABELS, LANGUAGES
 
@@ -28,7 +27,7 @@ VISIBILITY_CHOICES = [
 ]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(GuardedForm):
     """Upload one or more files."""
 
     files = MultipleFileField(_l("Filer (PDF, Word, tekst eller Markdown)"))
@@ -37,7 +36,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(GuardedForm):
     """Confirm or correct a report's metadata."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(500)])
@@ -118,7 +117,7 @@ class ReportForm(FlaskForm):
         }
 
 
-class ReadingListForm(FlaskForm):
+class ReadingListForm(GuardedForm):
     """Create or rename a reading list."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(200)])
@@ -127,20 +126,20 @@ class ReadingListForm(FlaskForm):
     )
 
 
-class AddToListForm(FlaskForm):
+class AddToListForm(GuardedForm):
     """Put a report on one of the circle's reading lists."""
 
     list_id = SelectField(_l("Leseliste"), coerce=int, validate_choice=False)
     note = TextAreaField(_l("Notat (valgfritt)"), validators=[Optional(), *text_limits(2000)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(GuardedForm):
     """Change the note of a reading-list entry."""
 
     note = TextAreaField(_l("Notat"), validators=[Optional(), *text_limits(2000)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(GuardedForm):
     """Move a reading-list entry."""
 
     direction = SelectField(

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from circle.extensions import db
+from circle.identity import exempt
 from circle.models import Circle, FileState, Member, StoredFile, UTCDateTime, _enum, utcnow
 from circle.themes.models import Theme
 
@@ -90,7 +91,9 @@ class Report(db.Model):
         ForeignKey("stored_file.id", ondelete="SET NULL")
     )
     # The hash of the uploaded bytes: the same file is never added twice.
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(
+        String(64), unique=True, info=exempt("sha256 hex digest of the file")
+    )
     has_text: Mapped[bool] = mapped_column(Boolean, default=True)
     page_count: Mapped[int] = mapped_column(Integer, default=0)
     # False until a member has looked over the metadata suggested from the file.

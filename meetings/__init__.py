@@ -96,6 +96,7 @@ def init_app(app: Flask) -> None:
 
     import meetings.models  # noqa: F401  (register the tables with the metadata)
     from circle.hooks import (
+        on_member_deactivated,
         register_demo_loader,
         register_home_panel,
         register_nav_item,
@@ -103,6 +104,7 @@ def init_app(app: Flask) -> None:
     )
     from meetings.cli import meetings_cli
     from meetings.demo import load_demo_meetings
+    from meetings.services.ical import end_feed_token
     from meetings.services.report import meeting_series_section
     from meetings.views import bp
 
@@ -112,4 +114,5 @@ def init_app(app: Flask) -> None:
     register_demo_loader(app, load_demo_meetings)
     app.cli.add_command(meetings_cli)
     register_report_section(app, meeting_series_section, order=20)
+    on_member_deactivated(app, end_feed_token)
     _register_with_threads(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange
 
-from circle.forms import Optional, required, text_limits
+from circle.forms import GuardedForm, Optional, required, text_limits
 from meetings.models import CommentKind, ItemKind, MeetingKind, RsvpAnswer
 from meetings.services.agenda import KIND_LABELS as ITEM_KIND_LABELS
 from meetings.services.meetings import KIND_LABELS as MEETING_KIND_LABELS
@@ -33,7 +32,7 @@ def _int_or_none(value: object) -> int | None:
     return number or None
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(GuardedForm):
     """Create or edit a meeting; times are Europe/Oslo wall-clock times."""
 
     kind = SelectField(
@@ -60,7 +59,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("Slutt må være etter start."))
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(GuardedForm):
     """Add or edit an agenda item."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(200)])
@@ -93,11 +92,11 @@ class AgendaItemForm(FlaskForm):
     )
 
 
-class CsrfForm(FlaskForm):
+class CsrfForm(GuardedForm):
     """A form with only the CSRF token (for POST buttons and dynamic tables)."""
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(GuardedForm):
     """Answer an invitation."""
 
     answer = RadioField(
@@ -113,7 +112,7 @@ class RsvpForm(FlaskForm):
     )
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(GuardedForm):
     """The minutes' evaluation and version; per-item notes are read by the service."""
 
     version = HiddenField(default="0")
@@ -130,7 +129,7 @@ class CorrectionForm(MinutesForm):
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(GuardedForm):
     """Send the minutes for review with a deadline."""
 
     deadline = DateTimeLocalField(
@@ -138,7 +137,7 @@ class ReviewForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(GuardedForm):
     """Comment on the minutes or suggest a correction of an item's notes."""
 
     kind = SelectField(
@@ -158,7 +157,7 @@ class CommentForm(FlaskForm):
     )
 
 
-class DecideForm(FlaskForm):
+class DecideForm(GuardedForm):
     """Accept or decline a review comment."""
 
     decision = RadioField(
@@ -169,13 +168,13 @@ class DecideForm(FlaskForm):
     note = StringField(_l("Begrunnelse (valgfritt)"), validators=[Optional(), *text_limits(500)])
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(GuardedForm):
     """Approve the minutes (optionally at a later meeting)."""
 
     at_meeting = HiddenField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(GuardedForm):
     """Add an action item to the minutes."""
 
     what = StringField(_l("Oppgave"), validators=[required(), *text_limits(500)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired
 
-from circle.forms import Optional, required, text_limits
+from circle.forms import GuardedForm, Optional, required, text_limits
 from projects.models import LogKind, PlanItemKind, PlanItemStatus
 from projects.report.compile import STATUS_LABELS
 
@@ -36,7 +35,7 @@ PLAN_STATUS_LABELS = {
 }
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(GuardedForm):
     """Create or edit a project."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(200)])
@@ -55,33 +54,33 @@ class ProjectForm(FlaskForm):
     ends_on = DateField(_l("Slutt"), validators=[Optional()])
 
 
-class SectionForm(FlaskForm):
+class SectionForm(GuardedForm):
     """Edit one section of the write-up."""
 
     body = TextAreaField(_l("Tekst (Markdown)"), validators=[Optional(), *text_limits(100_000)])
     base_revision = IntegerField(validators=[InputRequired()])
 
 
-class CellForm(FlaskForm):
+class CellForm(GuardedForm):
     """Edit one cell of the transition matrix."""
 
     body = TextAreaField(_l("Tekst"), validators=[Optional(), *text_limits(20_000)])
     base_revision = IntegerField(validators=[InputRequired()])
 
 
-class ReadyForm(FlaskForm):
+class ReadyForm(GuardedForm):
     """Mark a section ready or not ready."""
 
     ready = HiddenField(default="1")
 
 
-class ShareForm(FlaskForm):
+class ShareForm(GuardedForm):
     """Share or stop sharing the write-up."""
 
     shared = HiddenField(default="1")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(GuardedForm):
     """Upload a new project file."""
 
     file = FileField(_l("Fil"), validators=[FileRequired(_l("Velg en fil."))])
@@ -92,14 +91,14 @@ class UploadForm(FlaskForm):
     is_product = BooleanField(_l("Dette er et av prosjektets produkter"))
 
 
-class VersionForm(FlaskForm):
+class VersionForm(GuardedForm):
     """Upload a new version of a file."""
 
     file = FileField(_l("Ny versjon"), validators=[FileRequired(_l("Velg en fil."))])
     note = StringField(_l("Hva er endret?"), validators=[Optional(), *text_limits(500)])
 
 
-class FileInfoForm(FlaskForm):
+class FileInfoForm(GuardedForm):
     """Change a file's title and description."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(200)])
@@ -107,7 +106,7 @@ class FileInfoForm(FlaskForm):
     is_product = BooleanField(_l("Dette er et av prosjektets produkter"))
 
 
-class LogForm(FlaskForm):
+class LogForm(GuardedForm):
     """Add a log entry."""
 
     happened_on = DateField(_l("Dato"), validators=[required()])
@@ -115,7 +114,7 @@ class LogForm(FlaskForm):
     text = TextAreaField(_l("Hva skjedde?"), validators=[required(), *text_limits(20_000)])
 
 
-class PlanItemForm(FlaskForm):
+class PlanItemForm(GuardedForm):
     """Add a milestone or task."""
 
     kind = SelectField(_l("Type"), choices=[(k.value, v) for k, v in PLAN_KIND_LABELS.items()])
@@ -124,7 +123,7 @@ class PlanItemForm(FlaskForm):
     owner = SelectField(_l("Ansvarlig"), coerce=int, validate_choice=False, default=0)
 
 
-class PlanStatusForm(FlaskForm):
+class PlanStatusForm(GuardedForm):
     """Change a plan item's status."""
 
     status = SelectField(
@@ -132,7 +131,7 @@ class PlanStatusForm(FlaskForm):
     )
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(GuardedForm):
     """Add a date to the project's meeting plan."""
 
     day = DateField(_l("Dato"), validators=[required()])
@@ -141,7 +140,7 @@ class MeetingForm(FlaskForm):
     note = StringField(_l("Merknad"), validators=[Optional(), *text_limits(500)])
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(GuardedForm):
     """Write a progress update."""
 
     body = TextAreaField(_l("Status nå"), validators=[required(), *text_limits(5000)])
@@ -149,19 +148,19 @@ class UpdateForm(FlaskForm):
     publish = BooleanField(_l("Publiser nå (ellers lagres den som utkast)"), default=True)
 
 
-class PublishUpdateForm(FlaskForm):
+class PublishUpdateForm(GuardedForm):
     """Publish a draft update."""
 
     share_with_reference = BooleanField(_l("Del også med referansegruppen og enhetslederne"))
 
 
-class MatrixRowForm(FlaskForm):
+class MatrixRowForm(GuardedForm):
     """Add a row to the transition matrix."""
 
     title = StringField(_l("Ny overgang"), validators=[required(), *text_limits(200)])
 
 
-class SpecForm(FlaskForm):
+class SpecForm(GuardedForm):
     """Change a heading of the write-up template."""
 
     heading = StringField(_l("Overskrift"), validators=[required(), *text_limits(200)])
@@ -169,7 +168,7 @@ class SpecForm(FlaskForm):
     hidden = BooleanField(_l("Skjul avsnittet"))
 
 
-class NewSpecForm(FlaskForm):
+class NewSpecForm(GuardedForm):
     """Add a heading to the write-up template."""
 
     heading = StringField(_l("Overskrift"), validators=[required(), *text_limits(200)])
@@ -177,7 +176,7 @@ class NewSpecForm(FlaskForm):
     only_discontinued = BooleanField(_l("Bare for avbrutte prosjekter"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(GuardedForm):
     """Move a heading up or down."""
 
     offset = IntegerField(default=1)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, Length
 
 from circle.auth.passwords import MAX_LENGTH
-from circle.forms import Optional, required, text_limits
+from circle.forms import GuardedForm, Optional, required, text_limits
 
 
-class LoginForm(FlaskForm):
+class LoginForm(GuardedForm):
     """Sign in with e-mail and password."""
 
     email = EmailField(_l("E-post"), validators=[required(), Length(max=254)])
@@ -19,7 +18,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Husk meg på denne maskinen (30 dager)"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(GuardedForm):
     """Ask for a password reset link."""
 
     email = EmailField(
@@ -28,7 +27,7 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(GuardedForm):
     """Choose a new password (reset link or invitation)."""
 
     password = PasswordField(_l("Nytt passord"), validators=[required()])
@@ -44,7 +43,7 @@ class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Nåværende passord"), validators=[required()])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(GuardedForm):
     """Edit one's own profile."""
 
     name = StringField(_l("Navn"), validators=[required(), *text_limits(120)])

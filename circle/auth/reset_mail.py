@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from circle.auth import services
+from circle.auth.notices import reset_notice
 from circle.jobs import enqueue
-from circle.mail import Notice, queue_notices
+from circle.mail import queue_notices
 
 RESET_JOB = "auth.password_reset"
 
@@ -26,19 +26,8 @@ def send_reset_job(session: Session, payload: dict[str, Any]) -> None:
     member = services.get_member_by_email(session, str(payload.get("email", "")))
     if member is None or not member.active:
         return
-    token = services.make_reset_token(current_app.config["SECRET_KEY"], member)
-    link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
-    with force_locale(str(payload.get("locale") or "nb")):
-        notice = Notice(
-            to=member.email,
-            subject=_("Nytt passord i Forskningssirkel"),
-            intro=_(
-                "Noen ba om å sette nytt passord for kontoen din. Lenken virker én gang "
-                "og i begrenset tid. Ba du ikke om dette, kan du se bort fra e-posten."
-            ),
-            link=link,
-        )
-        queue_notices(session, [notice])
+    with force_locale(getattr(member, "locale", None) or str(payload.get("locale") or "nb")):
+        queue_notices(session, [reset_notice(current_app.config, member)])
 
 
 def init_reset_mail(app: Flask) -> None:

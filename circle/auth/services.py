@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -16,9 +18,11 @@ from circle.auth.passwords import (
     verify_password,
 )
 from circle.errors import DomainError
+from circle.hooks import announce_member_deactivated
 from circle.models import AuditEvent, Member, utcnow
 
 LOGIN_FAILED = "login_failed"
+RESET_REQUESTED = "password_reset_requested"
 _RESET_SALT = "password-reset"
 # Verifying against a dummy hash keeps the timing of unknown e-mails close to wrong passwords.
 _DUMMY_HASH = hash_password("dummy password for timing")
@@ -45,6 +49,39 @@ def is_rate_limited(
         )
     )
     return (failures or 0) >= limit
+
+
+def address_key(secret_key: str, email: str) -> str:
+    """Return a keyed hash of an e-mail address: what a per-address limit counts."""
+    message = normalise_email(email).encode()
+    return hmac.new(secret_key.encode(), b"reset-address:" + message, hashlib.sha256).hexdigest()
+
+
+def reset_requests(
+    session: Session,
+    *,
+    window_minutes: int,
+    ip: str | None = None,
+    key_hash: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Return how many password resets were asked for recently from an address or for a key."""
+    since = (now or utcnow()) - timedelta(minutes=window_minutes)
+    query = select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == RESET_REQUESTED, AuditEvent.created_at >= since
+    )
+    if ip is not None:
+        query = query.where(AuditEvent.ip == ip)
+    if key_hash is not None:
+        query = query.where(AuditEvent.key_hash == key_hash)
+    return session.scalar(query) or 0
+
+
+def record_reset_request(session: Session, *, ip: str, key_hash: str) -> None:
+    """Count a password-reset request (for the address asked for and the client asking)."""
+    event = record_event(session, RESET_REQUESTED, ip=ip)
+    event.key_hash = key_hash
+    session.flush()
 
 
 def authenticate(session: Session, *, email: str, password: str, ip: str) -> Member | None:
@@ -81,15 +118,16 @@ def change_password(session: Session, member: Member, *, current: str, new: str)
 
 
 def deactivate_member(session: Session, member: Member, *, actor: Member | None) -> None:
-    """Deactivate a member and end all of their sessions."""
+    """Deactivate a member and end all of their sessions and every area's access tokens."""
     member.active = False
     member.rotate_session_token()
+    announce_member_deactivated(session, member)
     record_event(session, "member_deactivated", actor=actor, detail=f"member {member.id}")
     session.flush()
 
 
 def reactivate_member(session: Session, member: Member, *, actor: Member | None) -> None:
-    """Let a deactivated member sign in again."""
+    """Let a deactivated member sign in again (tokens ended on deactivation stay dead)."""
     member.active = True
     record_event(session, "member_reactivated", actor=actor, detail=f"member {member.id}")
     session.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -26,6 +28,7 @@ from circle.auth.forms import (
     NewPasswordForm,
     ProfileForm,
 )
+from circle.auth.notices import RESET_PATH
 from circle.auth.passwords import PasswordPolicyError
 from circle.auth.reset_mail import request_password_reset
 from circle.errors import DomainError
@@ -33,6 +36,7 @@ from circle.extensions import db
 from circle.security import client_ip, safe_next
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 def start_session(member: object, remember: bool = False) -> None:
@@ -87,9 +91,26 @@ def logout() -> Response:
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password() -> Response | str:
     """Send a reset link; the answer is the same whether the address exists or not."""
+    cfg = current_app.config
+    window = cfg["PASSWORD_RESET_WINDOW_MINUTES"]
+    if request.method == "POST" and (
+        services.reset_requests(db.session, ip=client_ip(), window_minutes=window)
+        >= cfg["PASSWORD_RESET_PER_CLIENT"]
+    ):
+        abort(429)  # about the client only: it says nothing about any address
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        request_password_reset(db.session, email=form.email.data, locale=str(get_locale()))
+        key = services.address_key(cfg["SECRET_KEY"], form.email.data)
+        # Every address is counted, known or not, and a limited one gets the same answer:
+        # neither the limit nor the answer tells whether an account exists. The mail itself
+        # is looked up and built by a job, so the request does the same work either way.
+        allowed = (
+            services.reset_requests(db.session, key_hash=key, window_minutes=window)
+            < cfg["PASSWORD_RESET_PER_ADDRESS"]
+        )
+        services.record_reset_request(db.session, ip=client_ip(), key_hash=key)
+        if allowed:
+            request_password_reset(db.session, email=form.email.data, locale=str(get_locale()))
         db.session.commit()
         flash(
             _("Hvis adressen finnes hos oss, har vi sendt en lenke for å sette nytt passord."),
@@ -99,7 +120,7 @@ def forgot_password() -> Response | str:
     return render_template("auth/forgot.html", form=form)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@bp.route(RESET_PATH, methods=["GET", "POST"])
 def reset_password(token: str) -> Response | tuple[str, int] | str:
     """Set a new password from an e-mailed, single-use link."""
     cfg = current_app.config

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 
-from circle.forms import Optional, required, text_limits
+from circle.forms import GuardedForm, Optional, required, text_limits
 from circle.models import PhaseKind, SiteKind, UnitKind
 
 PHASE_LABELS = {
@@ -23,7 +22,7 @@ SITE_LABELS = {
 }
 
 
-class CircleForm(FlaskForm):
+class CircleForm(GuardedForm):
     """Create or edit a circle."""
 
     name = StringField(_l("Navn"), validators=[required(), *text_limits(200)])
@@ -38,7 +37,7 @@ class CircleForm(FlaskForm):
     ends_on = DateField(_l("Slutter"), validators=[Optional()])
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(GuardedForm):
     """Add a phase."""
 
     kind = SelectField(_l("Type"), choices=[(k.value, v) for k, v in PHASE_LABELS.items()])
@@ -47,7 +46,7 @@ class PhaseForm(FlaskForm):
     ends_on = DateField(_l("Til"), validators=[required()])
 
 
-class QuestionsForm(FlaskForm):
+class QuestionsForm(GuardedForm):
     """Edit the main questions, one per line."""
 
     questions = TextAreaField(
@@ -55,14 +54,14 @@ class QuestionsForm(FlaskForm):
     )
 
 
-class UnitForm(FlaskForm):
+class UnitForm(GuardedForm):
     """Add a unit."""
 
     name = StringField(_l("Navn"), validators=[required(), *text_limits(120)])
     kind = SelectField(_l("Type"), choices=[(k.value, v) for k, v in UNIT_LABELS.items()])
 
 
-class SiteForm(FlaskForm):
+class SiteForm(GuardedForm):
     """Add a service site to a unit."""
 
     name = StringField(_l("Navn"), validators=[required(), *text_limits(160)])

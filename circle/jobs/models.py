@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from circle.extensions import db
+from circle.identity import exempt
 from circle.models import UTCDateTime, utcnow
 
 
@@ -29,11 +30,9 @@ class Job(db.Model):  # type: ignore[name-defined]
     __table_args__ = (Index("ix_job_state_run_after", "state", "run_after"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(80), info={"identity_exempt": "job kind name"})
+    kind: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    state: Mapped[str] = mapped_column(
-        String(16), default=JobState.PENDING, info={"identity_exempt": "job state"}
-    )
+    state: Mapped[str] = mapped_column(String(16), default=JobState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=8)
     run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -42,11 +41,13 @@ class Job(db.Model):  # type: ignore[name-defined]
     # "host:pid" of the process running it, so a restarted worker can take back what a dead
     # process on the same host left running without waiting out the lease.
     locked_by: Mapped[str | None] = mapped_column(
-        String(200), info={"identity_exempt": "host name and process id"}
+        String(200), info=exempt("the host name and process id of the worker running it")
     )
     # Periodic jobs carry "<name>:<time slot>", so each slot runs once however many servers tick.
     once_key: Mapped[str | None] = mapped_column(
-        String(200), unique=True, info={"identity_exempt": "periodic slot key"}
+        String(200),
+        unique=True,
+        info=exempt("a periodic job's name and time slot, made by the worker"),
     )
     circle_id: Mapped[int | None] = mapped_column(
         ForeignKey("circle.id", ondelete="SET NULL"), index=True

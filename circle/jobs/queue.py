@@ -8,20 +8,19 @@ The outbox row is the truth; Huey only carries job ids to a worker and wakes per
 from __future__ import annotations
 
 import logging
-import weakref
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from circle.extensions import db
-from circle.hooks import PeriodicSpec, hooks
+from circle.hooks import PeriodicSpec, app_for_session, bind_app_to_engine, hooks
 from circle.jobs.models import Job
 from circle.models import utcnow
 
@@ -30,7 +29,6 @@ log = logging.getLogger(__name__)
 _EXT_KEY = "circle.jobs.huey"
 _PENDING_KEY = "circle.jobs.to_dispatch"
 _listening = False
-_apps_by_engine: weakref.WeakKeyDictionary[Any, Flask] = weakref.WeakKeyDictionary()
 
 
 def make_huey(app: Flask) -> Huey:
@@ -131,24 +129,13 @@ def _collect(session: Session, _flush_context: Any) -> None:
         session.info.setdefault(_PENDING_KEY, []).extend(new)
 
 
-def _app_for(session: Session) -> Flask | None:
-    """Return the app whose database this session writes to."""
-    if has_app_context():
-        return current_app._get_current_object()  # type: ignore[attr-defined]
-    try:
-        engine = session.get_bind()
-    except Exception:  # noqa: BLE001 - an unbound session has no app
-        return None
-    return _apps_by_engine.get(engine)
-
-
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint was released; the real commit comes later
         return
     ids = session.info.pop(_PENDING_KEY, None)
     if not ids:
         return
-    app = _app_for(session)
+    app = app_for_session(session)
     if app is None:
         log.error("jobs %s were committed outside any app; the sweep will hand them over", ids)
         return
@@ -166,7 +153,7 @@ def listen(app: Flask) -> None:
     """Watch every session on the app's database for new jobs."""
     global _listening
     with app.app_context():
-        _apps_by_engine[db.engine] = app
+        bind_app_to_engine(app, db.engine)
     if _listening:
         return
     # On the Session class itself, so sessions made outside Flask-SQLAlchemy (scripts, tests

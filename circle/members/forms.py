@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, Length
 
-from circle.forms import Optional, required, text_limits
+from circle.forms import GuardedForm, Optional, required, text_limits
 from circle.models import Role
 
 ROLE_LABELS = {
@@ -26,7 +25,7 @@ class _PlacementMixin:
     )
 
 
-class InviteForm(_PlacementMixin, FlaskForm):
+class InviteForm(_PlacementMixin, GuardedForm):
     """Invite a person by e-mail with a role."""
 
     email = EmailField(
@@ -40,13 +39,13 @@ class InviteForm(_PlacementMixin, FlaskForm):
     )
 
 
-class RoleForm(_PlacementMixin, FlaskForm):
+class RoleForm(_PlacementMixin, GuardedForm):
     """Change a member's role and placement."""
 
     role = SelectField(_l("Rolle"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(GuardedForm):
     """Set up an account from an invitation."""
 
     name = StringField(_l("Navn"), validators=[required(), *text_limits(120)])

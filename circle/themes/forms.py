@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import NumberRange
 
-from circle.forms import Optional, required, text_limits
+from circle.forms import GuardedForm, Optional, required, text_limits
 
 
-class ProposeThemeForm(FlaskForm):
+class ProposeThemeForm(GuardedForm):
     """Propose a theme."""
 
     title = StringField(_l("Tema"), validators=[required(), *text_limits(200)])
@@ -19,7 +18,7 @@ class ProposeThemeForm(FlaskForm):
     )
 
 
-class OpenVoteForm(FlaskForm):
+class OpenVoteForm(GuardedForm):
     """Open a vote."""
 
     votes_per_member = IntegerField(
@@ -29,7 +28,7 @@ class OpenVoteForm(FlaskForm):
     )
 
 
-class CloseVoteForm(FlaskForm):
+class CloseVoteForm(GuardedForm):
     """Close the vote and record the result."""
 
     main_questions = TextAreaField(

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.inputs import parse_id, parse_int
 from circle.permissions import can_manage_circle, can_propose_theme, can_vote
 from circle.themes import services
 from circle.themes.chart import bar_chart_svg
@@ -98,10 +99,10 @@ def _allocation() -> dict[int, int]:
     allocation: dict[int, int] = {}
     for key, value in request.form.items():
         if key.startswith("theme-"):
-            try:
-                allocation[int(key[6:])] = int(value or 0)
-            except ValueError as exc:
-                raise DomainError(_("Stemmene må være hele tall.")) from exc
+            theme_id, dots = parse_id(key[6:]), parse_int(value or "0")
+            if theme_id is None or dots is None:
+                raise DomainError(_("Stemmene må være hele tall."))
+            allocation[theme_id] = dots
     return allocation
 
 
@@ -133,7 +134,7 @@ def close_vote(slug: str) -> Response:
     form = CloseVoteForm()
     if not form.validate_on_submit():
         return _invalid(form, slug)
-    chosen = {int(v) for v in request.form.getlist("chosen") if v.isdigit()}
+    chosen = {i for v in request.form.getlist("chosen") if (i := parse_id(v)) is not None}
     questions = (form.main_questions.data or "").splitlines()
     return _done(
         slug,

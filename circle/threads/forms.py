@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional as OptionalValue
 
-from circle.forms import Optional, required, text_limits
+from circle.forms import GuardedForm, Optional, required, text_limits
 from circle.threads.models import Audience, MailMode, ThreadKind
 from circle.threads.services.common import MAX_NOTE, MAX_POST, MAX_REASON, MAX_TITLE
 
@@ -40,7 +39,7 @@ POST_HINT = _l(
 )
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(GuardedForm):
     """Start a thread or a consultation."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(MAX_TITLE)])
@@ -61,7 +60,7 @@ class ThreadForm(FlaskForm):
     subject_id = HiddenField()
 
 
-class PostForm(FlaskForm):
+class PostForm(GuardedForm):
     """Write a post or a reply."""
 
     body = TextAreaField(_l("Ditt innlegg"), validators=[required(), *text_limits(MAX_POST)])
@@ -69,13 +68,13 @@ class PostForm(FlaskForm):
     upto = HiddenField()
 
 
-class EditPostForm(FlaskForm):
+class EditPostForm(GuardedForm):
     """Change one's post."""
 
     body = TextAreaField(_l("Innlegg"), validators=[required(), *text_limits(MAX_POST)])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(GuardedForm):
     """Report a post to the leaders."""
 
     reason = StringField(
@@ -83,7 +82,7 @@ class ReportForm(FlaskForm):
     )
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(GuardedForm):
     """Mark a thread as answered with how the input was used."""
 
     resolution = TextAreaField(
@@ -91,7 +90,7 @@ class ResolveForm(FlaskForm):
     )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(GuardedForm):
     """Write a status update for the reference group."""
 
     title = StringField(_l("Tittel"), validators=[required(), *text_limits(MAX_TITLE)])
@@ -101,14 +100,14 @@ class StatusForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(GuardedForm):
     """A form with only the CSRF token (confirmation buttons)."""
 
 
 MODE_CHOICES = [(m.value, MODE_LABELS[m]) for m in MailMode]
 
 
-class DefaultModeForm(FlaskForm):
+class DefaultModeForm(GuardedForm):
     """The member's default e-mail choice."""
 
     mode = SelectField(_l("Standard for alle sirkler"), choices=MODE_CHOICES)

@@ -23,6 +23,7 @@ from circle.identity import (
     contains_identity_number,
     ensure_no_identity_number,
 )
+from circle.inputs import is_safe_link
 from circle.models import Circle, Member, StoredFile
 from circle.storage import Storage
 from circle.themes.models import Theme
@@ -222,7 +223,7 @@ def clean_metadata(values: dict[str, Any]) -> dict[str, Any]:
     out["year"] = _year(values.get("year"))
     out["language"] = normalise_language(values.get("language"))
     out["document_type"] = guess_document_type(values.get("document_type") or "report")
-    if out["url"] and not out["url"].lower().startswith(("http://", "https://")):
+    if out["url"] and not (is_safe_link(out["url"]) and not out["url"].startswith("/")):
         raise DomainError(_l("Nettadressen må begynne med http:// eller https://."))
     doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", out["doi"], flags=re.IGNORECASE)
     if doi and not _DOI_RE.match(doi):

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.files import download_response
+from circle.inputs import parse_int
 from circle.models import Circle
 from circle.storage import get_storage
 from circle.web import circle_or_404, flash_domain_error, require
@@ -50,8 +51,8 @@ HELP_EXAMPLES = [
 
 
 def _int_arg(name: str, default: int = 1) -> int:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else default
+    value = parse_int(request.args.get(name), default)
+    return value if value is not None and value < 100_000 else default
 
 
 @bp.get("/c/<slug>/library")

@@ -11,6 +11,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
+from circle.identity import exempt
 from circle.models import Circle, Member, Unit, UTCDateTime, _enum, new_token, utcnow
 
 if TYPE_CHECKING:
@@ -81,7 +82,9 @@ class Meeting(db.Model):
     video_url: Mapped[str] = mapped_column(String(500), default="")
     theme: Mapped[str] = mapped_column(String(200), default="")
     # Stable across edits so calendar apps update the event instead of adding a new one.
-    ical_uid: Mapped[str] = mapped_column(String(64), unique=True, default=_uid)
+    ical_uid: Mapped[str] = mapped_column(
+        String(64), unique=True, default=_uid, info=exempt("random calendar UID")
+    )
     ical_sequence: Mapped[int] = mapped_column(Integer, default=0)
     invitation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     changed_since_notice: Mapped[bool] = mapped_column(default=False)
@@ -237,7 +240,9 @@ class FeedToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), unique=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=new_token, info=exempt("random token (new_token)")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     member: Mapped[Member] = relationship()

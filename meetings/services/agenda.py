@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from circle.errors import DomainError, NotAllowed
+from circle.inputs import ensure_single_line, is_safe_link, looks_like_link
 from circle.models import Circle, Member
 from meetings.models import (
     ActionItem,
@@ -36,6 +37,7 @@ KIND_LABELS = {
 }
 MAX_MINUTES = 600
 MAX_READINGS = 20
+MAX_TEMPLATE_ROWS = 100
 
 # The fixed agenda the circles follow; a circle's leaders adapt it as its template.
 DEFAULT_TEMPLATE: list[tuple[ItemKind, str, int, str]] = [
@@ -102,6 +104,7 @@ def save_template(
         description = (row.get("description") or "").strip()
         check_length(title, 200, str(_l("Tittelen")))
         check_length(description, 5000, str(_l("Beskrivelsen")))
+        ensure_single_line(title, label=_l("Tittel"))
         guard_text(title, description)
         clean.append(
             TemplateRow(
@@ -251,10 +254,15 @@ def parse_readings(
             continue
         title, _sep, url = line.rpartition("|") if "|" in line else ("", "", line)
         title, url = title.strip(), url.strip()
-        if not url.lower().startswith(("http://", "https://", "/")):
+        if not looks_like_link(url):
             title, url = (title + " " + url).strip(), ""
-        if url.startswith("//"):
-            raise DomainError(_l("Lenken til forhåndslesing er ugyldig."))
+        elif not is_safe_link(url):
+            raise DomainError(
+                _l(
+                    "Lenken til forhåndslesing må være en fullstendig nettadresse (https://…) "
+                    "eller en adresse på dette nettstedet (/…)."
+                )
+            )
         check_length(title or url, 300, str(_l("Tittelen på forhåndslesingen")))
         check_length(url, 500, str(_l("Lenken til forhåndslesingen")))
         report_id = match_report(url) if match_report and url else None

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from icalendar import Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from circle.contentlines import content_lines, escape_text
@@ -102,6 +102,11 @@ def renew_feed_token(session: Session, member: Member) -> FeedToken:
     token.token, token.created_at = new_token(), utcnow()
     session.flush()
     return token
+
+
+def end_feed_token(session: Session, member: Member) -> None:
+    """Delete a member's feed token (on deactivation): the old URL never works again."""
+    session.execute(delete(FeedToken).where(FeedToken.member_id == member.id))
 
 
 def member_for_token(session: Session, token: str) -> Member | None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from circle.errors import DomainError, NotAllowed
+from circle.inputs import is_safe_link
 from circle.models import Circle, Member, Unit, utcnow
 from meetings.models import Meeting, MeetingKind, Minutes, MinutesState
 from meetings.permissions import can_manage_meetings, can_view_meeting, can_view_minutes
@@ -59,7 +60,7 @@ def _clean(circle: Circle, values: dict[str, Any]) -> dict[str, Any]:
     if (ends_at - starts_at).days >= 3:
         raise DomainError(_l("Et møte kan vare i høyst tre dager."))
     video_url = (values.get("video_url") or "").strip()
-    if video_url and not video_url.lower().startswith(("https://", "http://")):
+    if video_url and not (is_safe_link(video_url) and not video_url.startswith("/")):
         raise DomainError(_l("Videolenken må begynne med https://."))
     host_unit_id = values.get("host_unit_id") or None
     if host_unit_id is not None and host_unit_id not in {u.id for u in circle.units}:

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from circle.docx_writer import DOCX_TYPE
 from circle.extensions import db
+from circle.inputs import parse_id
 from circle.security import is_safe_next
 from circle.web import attachment, circle_or_404, require
 from meetings.forms import CsrfForm
@@ -25,8 +26,7 @@ from meetings.views.common import bp, flash_form_errors, run
 
 def _filters() -> services.ActionFilter:
     def number(name: str) -> int | None:
-        value = request.args.get(name, "")
-        return int(value) if value.isdigit() and int(value) > 0 else None
+        return parse_id(request.args.get(name))
 
     status = request.args.get("status", "")
     return services.ActionFilter(

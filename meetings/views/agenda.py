@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from flask import abort, current_app, redirect, render_template, request
@@ -11,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.inputs import parse_id
 from circle.web import circle_or_404, require_that
 from meetings.forms import AgendaItemForm, CsrfForm
 from meetings.models import AgendaItem, Meeting
@@ -155,7 +157,10 @@ def reorder(slug: str, meeting_id: int) -> Response:
     for item in meeting.items:
         try:
             position = float(request.form.get(f"position-{item.id}", item.position))
-            parent = int(request.form.get(f"parent-{item.id}", item.parent_id or 0) or 0)
+            raw_parent = request.form.get(f"parent-{item.id}") or str(item.parent_id or 0)
+            parent = 0 if raw_parent == "0" else parse_id(raw_parent)
+            if parent is None or not math.isfinite(position):
+                raise ValueError(raw_parent)
         except ValueError:
             flash_error(DomainError(_("Plasseringen må være et tall.")))
             return redirect(target)

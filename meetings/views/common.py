@@ -55,7 +55,10 @@ def deliver(notices: Iterable[Notice], circle: Circle) -> None:
 
 
 def run(
-    target: str, message: str, action: Callable[[], Any], after: Callable[[Any], None] | None = None
+    target: str,
+    message: str | None,
+    action: Callable[[], Any],
+    after: Callable[[Any], None] | None = None,
 ) -> Response:
     """Run a service call and queue its mail (after), commit once, flash, and redirect (PRG)."""
     try:
@@ -66,7 +69,8 @@ def run(
         flash_error(exc)
     else:
         db.session.commit()
-        flash(message, "success")
+        if message:
+            flash(message, "success")
     return redirect(target)
 
 

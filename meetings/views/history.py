@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from circle.extensions import db
+from circle.inputs import parse_int
 from circle.web import circle_or_404, require_that
 from meetings.permissions import can_view_draft_history
 from meetings.services import minutes as services
@@ -15,8 +16,7 @@ from meetings.views.common import bp, meeting_or_404, minutes_meeting_or_404
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_int(request.args.get(name))
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/minutes/revisions")

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.i18n import format_when
+from circle.inputs import parse_id, parse_int
 from circle.mail import Attachment, Notice
 from circle.models import Circle, utcnow
 from circle.web import attachment, circle_or_404, require, require_that
@@ -316,9 +317,9 @@ def attendance(slug: str, meeting_id: int) -> Response | str:
             flash_form_errors(form)
             return redirect(request.path)
         statuses = {
-            int(k[7:]): v
+            member_id: v
             for k, v in request.form.items()
-            if k.startswith("status-") and k[7:].isdigit()
+            if k.startswith("status-") and (member_id := parse_id(k[7:])) is not None
         }
         return run(
             meeting_url(meeting, circle),
@@ -369,7 +370,9 @@ def template(slug: str) -> Response | str:
             flash_form_errors(form)
             return redirect(request.path)
         rows = []
-        for index in range(int(request.form.get("rows", "0") or 0)):
+        for index in range(
+            min(parse_int(request.form.get("rows"), 0) or 0, agenda_services.MAX_TEMPLATE_ROWS)
+        ):
             rows.append(
                 {
                     key: request.form.get(f"{key}-{index}", "")

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.i18n import format_when
+from circle.inputs import parse_id
 from circle.mail import Notice
 from circle.models import Circle
 from circle.web import circle_or_404, require, require_that
@@ -398,11 +399,8 @@ def approve(slug: str, meeting_id: int) -> Response:
     form = ApproveForm()
     at_meeting = None
     if form.at_meeting.data:
-        at_meeting = (
-            meeting_or_404(circle, int(form.at_meeting.data))
-            if (form.at_meeting.data.isdigit())
-            else abort(404)
-        )
+        at_meeting_id = parse_id(form.at_meeting.data)
+        at_meeting = meeting_or_404(circle, at_meeting_id) if at_meeting_id else abort(404)
     target = _minutes_url(meeting, circle) if meeting.minutes else meeting_url(meeting, circle)
     return run(
         target,

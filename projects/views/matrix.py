@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from circle.docx_writer import DOCX_TYPE
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.inputs import parse_int
 from circle.web import attachment, circle_or_404, flash_domain_error, require, require_that
 from projects.diff import diff_stats, line_diff
 from projects.forms import CellForm, MatrixRowForm
@@ -144,7 +145,7 @@ def matrix_cell_history(slug: str, row_id: int, column: str) -> str:
     cell = services.get_cell(db.session, row, col)
     revisions = services.cell_revisions(db.session, cell) if cell else []
     by_number = {r.number: r for r in revisions}
-    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    a, b = parse_int(request.args.get("a")), parse_int(request.args.get("b"))
     if revisions and a is None and b is None and len(revisions) > 1:
         a, b = revisions[1].number, revisions[0].number
     diff = None

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.inputs import parse_int
 from circle.web import circle_or_404, flash_domain_error, require, require_that
 from projects.diff import diff_stats, line_diff
 from projects.forms import MoveForm, NewSpecForm, ReadyForm, SectionForm, SpecForm
@@ -97,7 +98,7 @@ def section_history(slug: str, project_id: int, key: str) -> str:
     revisions = services.list_revisions(db.session, section) if section else []
     by_number = {r.number: r for r in revisions}
     diff = None
-    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    a, b = parse_int(request.args.get("a")), parse_int(request.args.get("b"))
     if revisions and a is None and b is None and len(revisions) > 1:
         a, b = revisions[1].number, revisions[0].number
     if a is not None or b is not None:

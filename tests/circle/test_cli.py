@@ -122,3 +122,20 @@ def test_check_repair_fails_when_a_problem_stays(app, runner):
     result = runner.invoke(args=["check", "--repair"])
     assert result.exit_code != 0
     assert "stuck: cannot be mended" in result.output
+
+
+def test_users_create_refuses_an_identity_number_or_a_line_break(runner, session):
+    from tests.circle.test_identity import FNR
+
+    for args in (
+        ["--name", f"Kari {FNR[:6]} {FNR[6:]}"],
+        ["--name", "Kari\nNordmann"],
+        ["--name", "Kari\rNordmann"],
+    ):
+        result = runner.invoke(
+            args=["users", "create", "k@test.example", *args, "--password", "et sterkt nok passord"]
+        )
+        assert result.exit_code != 0, args
+        assert "fødselsnummer" in result.output or "kontrolltegn" in result.output
+        assert FNR[:6] not in result.output and "Traceback" not in result.output
+    assert session.scalar(select(func.count(Member.id))) == 0

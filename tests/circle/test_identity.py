@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+import unicodedata
 from types import SimpleNamespace
 
 import flask
@@ -22,6 +23,7 @@ from circle.identity import (
     contains_identity_number,
     ensure_no_identity_number,
     is_identity_number,
+    normalise_for_scan,
 )
 
 MESSAGE = (
@@ -248,11 +250,6 @@ def test_longer_digit_runs_are_not_matches(text: str) -> None:
     assert not contains_identity_number(text)
 
 
-def test_more_than_one_separator_is_not_a_match() -> None:
-    assert not contains_identity_number(f"{FNR[:6]}  {FNR[6:]}")
-    assert not contains_identity_number(f"{FNR[:6]} .{FNR[6:]}")
-
-
 @pytest.mark.parametrize("value", ["1234567890", "123456789012", "abcdefghijk", "0101901234５"])
 def test_is_identity_number_needs_exactly_eleven_ascii_digits(value: str) -> None:
     assert not is_identity_number(value)
@@ -319,7 +316,305 @@ def test_validator_checks_each_value_of_a_list() -> None:
         NoIdentityNumber()(None, SimpleNamespace(data=["a", f"b {H_NUMBER}"]))
 
 
-# --- Properties -----------------------------------------------------------------------------------
+# --- Spellings: the number as people (and word processors) write it --------------------------------
+
+NUMBERS = {"fnr": FNR, "d": D_NUMBER, "h": H_NUMBER, "2032": NEW_SCHEME}
+# Between the date and the personal number: each kind of separator, alone and in short runs.
+SEPARATORS = {
+    "none": "",
+    "space": " ",
+    "two spaces": "  ",
+    "many spaces": "      ",
+    "tab": "\t",
+    "line break": "\n",
+    "CR LF": "\r\n",
+    "paragraph": "\n\n",
+    "line break and indent": "\n    ",
+    "no-break space": "\u00a0",
+    "narrow no-break space": "\u202f",
+    "thin space": "\u2009",
+    "figure space": "\u2007",
+    "ideographic space": "\u3000",
+    "line separator": "\u2028",
+    "dot": ".",
+    "dot space": ". ",
+    "slash": "/",
+    "spaced slash": " / ",
+    "hyphen-minus": "-",
+    "spaced hyphen": " - ",
+    "hyphen": "\u2010",
+    "non-breaking hyphen": "\u2011",
+    "figure dash": "\u2012",
+    "en dash": "\u2013",
+    "spaced en dash": " \u2013 ",
+    "em dash": "\u2014",
+    "horizontal bar": "\u2015",
+    "two-em dash": "\u2e3a",
+    "small hyphen-minus": "\ufe63",
+    "full-width hyphen-minus": "\uff0d",
+    "minus sign": "\u2212",
+    "dash and slash": "-/",
+}
+# Characters that show as nothing, put between every two digits.
+FORMAT_CHARACTERS = {
+    "zero-width space": "\u200b",
+    "zero-width non-joiner": "\u200c",
+    "zero-width joiner": "\u200d",
+    "word joiner": "\u2060",
+    "soft hyphen": "\u00ad",
+    "byte order mark": "\ufeff",
+    "left-to-right mark": "\u200e",
+    "right-to-left mark": "\u200f",
+    "invisible separator": "\u2063",
+    "mongolian vowel separator": "\u180e",
+    "combining grapheme joiner": "\u034f",
+    "variation selector": "\ufe0f",
+    "hangul filler": "\u3164",
+    "tag space (beyond U+FFFF)": "\U000e0020",
+    "combining mark beyond U+FFFF": "\U0001d167",
+}
+
+
+def _digits_as(number: str, form: str) -> str:
+    """Write each digit of number in another form."""
+    writers = {
+        "decimal entity": lambda d: f"&#{ord(d)};",
+        "zero-padded entity": lambda d: f"&#00{ord(d)};",
+        "hex entity": lambda d: f"&#x{ord(d):x};",
+        "upper hex entity": lambda d: f"&#X{ord(d):X};",
+        "double-encoded entity": lambda d: f"&amp;#{ord(d)};",
+        "full-width": lambda d: chr(0xFF10 + int(d)),
+        "full-width entity": lambda d: f"&#x{0xFF10 + int(d):x};",
+        "arabic-indic": lambda d: chr(0x0660 + int(d)),
+        "devanagari": lambda d: chr(0x0966 + int(d)),
+        "mathematical bold": lambda d: chr(0x1D7CE + int(d)),
+        "superscript": lambda d: "⁰¹²³⁴⁵⁶⁷⁸⁹"[int(d)],
+        "osmanya (beyond U+FFFF)": lambda d: chr(0x104A0 + int(d)),
+    }
+    return "".join(writers[form](d) for d in number)
+
+
+DIGIT_FORMS = [
+    "decimal entity",
+    "zero-padded entity",
+    "hex entity",
+    "upper hex entity",
+    "double-encoded entity",
+    "full-width",
+    "full-width entity",
+    "arabic-indic",
+    "devanagari",
+    "mathematical bold",
+    "superscript",
+    "osmanya (beyond U+FFFF)",
+]
+
+
+def spellings(number: str) -> dict[str, str]:
+    """Return every spelling of number the guard must see through, by name."""
+    date, personal = number[:6], number[6:]
+    found = {f"separator: {name}": f"{date}{sep}{personal}" for name, sep in SEPARATORS.items()}
+    for name, char in FORMAT_CHARACTERS.items():
+        found[f"format character: {name}"] = char.join(number)
+        found[f"format character as separator: {name}"] = f"{date}{char}{personal}"
+    for form in DIGIT_FORMS:
+        found[f"digits: {form}"] = _digits_as(number, form)
+        found[f"digits: {form}, spaced"] = f"{_digits_as(date, form)} {_digits_as(personal, form)}"
+    dotted = f"{date[:2]}.{date[2:4]}.{date[4:]}"
+    for name, sep in {
+        "space": " ",
+        "dot": ".",
+        "hyphen": "-",
+        "none": "",
+        "en dash": " – ",
+    }.items():
+        found[f"dotted date, then {name}"] = f"{dotted}{sep}{personal}"
+    found["dotted date with zero-width spaces"] = "\u200b".join(dotted) + " " + personal
+    found["entity separators: nbsp"] = f"{date}&nbsp;{personal}"
+    found["entity separators: shy"] = f"{date}&shy;{personal}"
+    found["entity separators: ndash"] = f"{date}&ndash;{personal}"
+    found["entity separators: minus"] = f"{date}&minus;{personal}"
+    found["entity separators: zero-width space"] = f"{date}&#8203;{personal}"
+    found["entity separators: named digits"] = f"{date[:5]}&#{ord(date[5])};&#x2011;{personal}"
+    found["markdown: bold personal number"] = f"{date}**{personal}**"
+    found["markdown: emphasis inside the date"] = f"{date[:2]}*{date[2:4]}*{date[4:]} {personal}"
+    found["markdown: code spans"] = f"`{date}` `{personal}`"
+    found["markdown: escaped hyphen"] = f"{date}\\-{personal}"
+    found["combining overlay on each digit"] = "".join(d + "\u0336" for d in number)
+    found["mixed: full-width date, entity dash, plain personal"] = (
+        f"{_digits_as(date, 'full-width')}&#8209;{personal}"
+    )
+    return found
+
+
+def _every_spelling() -> list[tuple[str, str, str]]:
+    return [
+        (kind, name, text)
+        for kind, number in NUMBERS.items()
+        for name, text in spellings(number).items()
+    ]
+
+
+EVERY_SPELLING = _every_spelling()
+
+
+def _prose(text: str) -> str:
+    return f"Ungdommen ({text}) ble henvist videre."
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "text"), EVERY_SPELLING, ids=[f"{k}/{n}" for k, n, _t in EVERY_SPELLING]
+)
+def test_every_spelling_is_found(kind: str, name: str, text: str) -> None:
+    assert contains_identity_number(text)
+    assert contains_identity_number(_prose(text))
+    with pytest.raises(IdentityNumberError):
+        ensure_no_identity_number("Tittel", _prose(text))
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "text"), EVERY_SPELLING, ids=[f"{k}/{n}" for k, n, _t in EVERY_SPELLING]
+)
+def test_every_spelling_of_an_invalid_figure_passes(kind: str, name: str, text: str) -> None:
+    # The same spelling with the last check digit wrong: an ordinary figure, never refused.
+    number = NUMBERS[kind]
+    wrong = with_wrong_digit(number, 10)
+    assert not reference_is_valid(wrong)
+    spelt = spellings(wrong)[name]
+    assert not contains_identity_number(spelt)
+    assert not contains_identity_number(_prose(spelt))
+
+
+def test_the_spelling_table_is_large_and_fully_refused() -> None:
+    # The counts the guard is held to: every spelling of every kind of number is refused, and
+    # every spelling of an invalid figure passes.
+    tried = len(EVERY_SPELLING)
+    refused = sum(contains_identity_number(_prose(text)) for _k, _n, text in EVERY_SPELLING)
+    false_positives = sum(
+        contains_identity_number(_prose(spellings(with_wrong_digit(NUMBERS[k], 10))[n]))
+        for k, n, _t in EVERY_SPELLING
+    )
+    assert tried == len(NUMBERS) * len(spellings(FNR)) >= 4 * 90
+    assert (refused, false_positives) == (tried, 0)
+
+
+def test_normalisation_sees_what_a_reader_sees() -> None:
+    assert normalise_for_scan("0\u200b1\u00ad2") == "012"
+    assert normalise_for_scan("１２&#51;&amp;#52;") == "1234"
+    assert normalise_for_scan("a\t\n\u00a0 b\u2013c\u2212d") == "a b-c-d"
+    assert normalise_for_scan("**12**") == "12"
+    # Character references without the semicolon are shown as typed by the Markdown pipeline.
+    assert normalise_for_scan("&#49 x") == "&#49 x"
+
+
+# --- What a "short run" of separators is ---------------------------------------------------------
+
+
+def _valid_number_on(day: int, month: int, year: int) -> str:
+    return valid_number(datetime.date(year, month, day))
+
+
+def _invalid_number_on(day: int, month: int, year: int) -> str:
+    return with_wrong_digit(_valid_number_on(day, month, year), 10)
+
+
+def test_page_references_with_failing_check_digits_pass() -> None:
+    invalid = _invalid_number_on(12, 4, 1988)
+    assert invalid.startswith("120488") and not reference_is_valid(invalid)
+    personal = invalid[6:]
+    for text in (
+        f"side 120488 - {personal}?",
+        f"Se s. 120488–{personal}.",
+        f"120488-{personal}",
+        f"120488 / {personal}",
+    ):
+        assert not contains_identity_number(text), text
+
+
+def test_the_same_layout_with_valid_check_digits_is_refused() -> None:
+    valid = _valid_number_on(12, 4, 1988)
+    assert valid.startswith("120488") and reference_is_valid(valid)
+    personal = valid[6:]
+    for text in (
+        f"120488-{personal}",
+        f"side 120488 - {personal}?",
+        f"120488  \u2013  {personal}",
+        f"120488\n\n{personal}",
+        f"12.04.88 {personal}",
+    ):
+        assert contains_identity_number(text), text
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        " -- / ",  # four punctuation marks: not one number
+        " . . . . ",
+        " og ",
+        " | ",
+        ", ",
+        "; ",
+        ": ",
+        " kr ",
+        "\n-- ",
+    ],
+)
+def test_figures_apart_are_not_glued_into_a_number(between: str) -> None:
+    valid = _valid_number_on(12, 4, 1988)
+    text = f"Sak 120488{between}{valid[6:]}"
+    assert not contains_identity_number(text), repr(text)
+
+
+def test_more_than_three_separator_characters_are_not_one_number() -> None:
+    assert contains_identity_number(f"{FNR[:6]} - {FNR[6:]}")
+    assert contains_identity_number(f"{FNR[:6]}.-/{FNR[6:]}")
+    assert not contains_identity_number(f"{FNR[:6]}.-/.{FNR[6:]}")
+    assert not contains_identity_number(f"{FNR[:6]} -- {FNR[6:]}")
+
+
+def test_dotted_date_needs_two_digit_parts() -> None:
+    birth = datetime.date(1965, 12, 12)
+    number = valid_number(birth)
+    assert contains_identity_number(f"12.12.65 {number[6:]}")
+    assert not contains_identity_number(f"12.12.1965 {number[6:]}")
+    assert not contains_identity_number(f"1.12.65 {number[6:]}")
+    assert not contains_identity_number(f"12.12.65 {number[6:]}9")
+
+
+# --- Ordinary figures are never refused -----------------------------------------------------------
+
+ORDINARY_TEXTS = [
+    "Ring 22 33 44 55 eller +47 912 34 567.",
+    "Mobil: 91234567, sentralbord 815 00 300",
+    "Tlf. +4791234567",
+    "Kontonummer 1503.12.34567 (feil kontrollsiffer er uten betydning her)",
+    "Kontonr. 1234 56 78903",
+    "IBAN NO93 8601 1117 947",
+    "Org.nr. 974 760 673 MVA",
+    "ISBN 978-82-02-12345-6",
+    "ISBN 82-02-12345-6",
+    "ISBN 9788202123456",
+    "ISSN 1502-5276",
+    "Møtet var 12.12.2025 kl. 12.00–15.30.",
+    "Perioden 01.01.2020–31.12.2023 (s. 12–45)",
+    "Se side 120–135 og 2201–2210.",
+    "Saksnummer 2024/123456-7",
+    "Referanse 24/01234-12",
+    "Postnummer 0150 Oslo, postboks 1234",
+    "I 2023 var det 120 488 henvendelser og 12 345 vedtak.",
+    "Tabell 3: 10 000 000 kr, 12 345,67 kr",
+    "Versjon 1.12.12.65",
+    "DOI 10.1016/j.childyouth.2019.104567",
+    "Dato 2024-05-17, uke 20",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY_TEXTS)
+def test_ordinary_figures_in_prose_pass(text: str) -> None:
+    assert not contains_identity_number(text)
+
+
+# --- Properties ---------------------------------------------------------------------------------
 
 
 @st.composite
@@ -337,22 +632,70 @@ def identity_numbers(draw: st.DrawFn) -> str:
     return number
 
 
-def _no_digit_at(text: str, index: int) -> bool:
-    return not text or not text[index].isdecimal()
+INVISIBLE = list(FORMAT_CHARACTERS.values())
+PUNCTUATION = [".", "/", "-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", "\ufe63"]
+WHITESPACE = [" ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u202f", "\u2009", "\u3000"]
 
 
-surrounding_text = st.text(max_size=40)
-separators = st.sampled_from(["", " ", ".", "-"])
+@st.composite
+def separator_runs(draw: st.DrawFn) -> str:
+    """Draw a short run: whitespace runs (any length) and at most three characters in all."""
+    pieces = draw(st.lists(st.sampled_from(WHITESPACE + PUNCTUATION), max_size=3))
+    # Whitespace runs count as one character, so two whitespace pieces must not touch.
+    run = ""
+    for piece in pieces:
+        if run and run[-1].isspace() and piece[0].isspace():
+            continue
+        run += piece
+    return run
 
 
-@settings(max_examples=300, deadline=None)
-@given(identity_numbers(), separators, surrounding_text, surrounding_text)
-def test_any_valid_number_in_any_text_is_found(
-    number: str, separator: str, before: str, after: str
+@st.composite
+def spelt(draw: st.DrawFn, number: str) -> str:
+    """Spell number: a separator run after the date, digits in random forms, invisibles."""
+    forms = ["ascii", "full-width", "entity", "hex entity", "arabic-indic"]
+    out = []
+    for index, digit in enumerate(number):
+        if index == 6:
+            out.append(draw(separator_runs()))
+        form = draw(st.sampled_from(forms))
+        if form == "ascii":
+            out.append(digit)
+        elif form == "full-width":
+            out.append(chr(0xFF10 + int(digit)))
+        elif form == "entity":
+            out.append(f"&#{ord(digit)};")
+        elif form == "hex entity":
+            out.append(f"&#x{ord(digit):x};")
+        else:
+            out.append(chr(0x0660 + int(digit)))
+        if index < 10 and draw(st.booleans()):
+            out.append(draw(st.sampled_from(INVISIBLE)))
+    return "".join(out)
+
+
+def _no_digits(text: str) -> bool:
+    """Tell whether a reader could see a digit in text (independently of the guard)."""
+    shown = unicodedata.normalize("NFKC", text)
+    return not any(c.isdecimal() for c in shown) and "&" not in text
+
+
+surrounding = st.text(
+    alphabet=st.characters(exclude_categories=("Nd", "No", "Nl", "Cs"), exclude_characters="&"),
+    max_size=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(identity_numbers(), st.data(), surrounding, surrounding)
+def test_any_valid_number_in_any_spelling_is_found(
+    number: str, data: st.DataObject, before: str, after: str
 ) -> None:
-    assume(_no_digit_at(before, -1) and _no_digit_at(after, 0))
+    assume(_no_digits(before) and _no_digits(after))
     assert reference_is_valid(number)
-    assert contains_identity_number(f"{before}{number[:6]}{separator}{number[6:]}{after}")
+    text = data.draw(spelt(number))
+    assert contains_identity_number(f"{before} {text} {after}")
+    assert contains_identity_number(f"{before}{text}{after}")
 
 
 eleven_digits = st.one_of(
@@ -364,11 +707,21 @@ eleven_digits = st.one_of(
 
 
 @settings(max_examples=500, deadline=None)
-@given(eleven_digits, separators)
-def test_eleven_digits_match_exactly_when_valid(digits: str, separator: str) -> None:
+@given(eleven_digits, st.data(), surrounding)
+def test_eleven_digits_match_exactly_when_valid(
+    digits: str, data: st.DataObject, before: str
+) -> None:
+    assume(_no_digits(before))
     expected = reference_is_valid(digits)
     assert is_identity_number(digits) == expected
-    assert contains_identity_number(f"Tall: {digits[:6]}{separator}{digits[6:]}.") == expected
+    text = data.draw(spelt(digits))
+    assert contains_identity_number(f"{before} {text}.") == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PUNCTUATION), min_size=4, max_size=6), identity_numbers())
+def test_long_punctuation_runs_never_join_figures(run: list[str], number: str) -> None:
+    assert not contains_identity_number(f"a {number[:6]}{''.join(run)}{number[6:]} b")
 
 
 @settings(max_examples=200, deadline=None)

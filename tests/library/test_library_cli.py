@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from library.models import DocumentType, Report
 from tests.library.factories import (  # noqa: F401  (lib is a fixture)
@@ -185,3 +185,25 @@ def test_search_for_a_keyword_after_reindex(app, runner, session, lib, tmp_path)
     result = runner.invoke(args=["library", "search", "bolig", "--json"])
     assert result.exit_code == 0, result.output
     assert "bolig.pdf" in [r["filename"] for r in json.loads(result.stdout)]
+
+
+def test_import_names_no_file_whose_name_holds_a_number(app, runner, session, lib, tmp_path):
+    """A file named with an identity number is refused, and neither its name nor the number is
+    printed (the progress bar and the failure list show "fil.txt")."""
+    named = tmp_path / f"notat {IDENTITY_NUMBER[:6]}-{IDENTITY_NUMBER[6:]}.txt"
+    named.write_text("Tekst om samarbeid og ettervern.", encoding="utf-8")
+    meta = tmp_path / "meta.json"
+    meta.write_text(
+        json.dumps({"ok.txt": {"title": "Rapport", "authors": [f"Ola {IDENTITY_NUMBER}"]}}),
+        encoding="utf-8",
+    )
+    fine = tmp_path / "ok.txt"
+    fine.write_text("Tekst om bolig.", encoding="utf-8")
+    result = runner.invoke(
+        args=["library", "import", str(named), str(fine), "--metadata", str(meta)]
+    )
+    assert result.exit_code == 1
+    assert "0 imported, 2 failed" in result.stdout
+    assert "FEIL fil.txt:" in result.stderr and "filnavnet" in result.stderr
+    assert IDENTITY_NUMBER[:6] not in result.output and IDENTITY_NUMBER[6:] not in result.output
+    assert session.scalar(select(func.count(Report.id))) == 0

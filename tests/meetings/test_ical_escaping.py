@@ -23,11 +23,26 @@ def test_feed_and_ics_have_exactly_their_properties(
     session, people, make_meeting, title, place, address, circle_name, video
 ) -> None:
     """SUMMARY, LOCATION, DESCRIPTION and the calendar name cannot add a line or a property."""
+    from sqlalchemy import update
+
+    from circle.models import Circle
+    from meetings.models import Meeting
+
     meeting = make_meeting(5)
-    meeting.title, meeting.place, meeting.address = title or "m", place, address
-    meeting.video_url = video
-    people.circle.name = circle_name or "c"
-    session.flush()
+    # Written past the input guard (which refuses line breaks in these fields), as older data
+    # or another program could have: the exports must stay whole whatever is stored.
+    connection = session.connection()
+    connection.execute(
+        update(Meeting.__table__)
+        .where(Meeting.__table__.c.id == meeting.id)
+        .values(title=title or "m", place=place, address=address, video_url=video)
+    )
+    connection.execute(
+        update(Circle.__table__)
+        .where(Circle.__table__.c.id == people.circle.id)
+        .values(name=circle_name or "c")
+    )
+    session.expire_all()
     link = f"http://sirkel.test/c/{people.circle.slug}/meetings/{meeting.id}"
     location = ", ".join(p for p in (place, address) if p)
     description = link + (f"\nVideo: {video}" if video else "")

@@ -14,6 +14,8 @@ from projects.models import ProjectFile
 from projects.services import files
 from tests.projects.conftest import FNR, docx_bytes, pdf_bytes
 
+NUMBER = FNR
+
 
 def _stored_count(app) -> int:  # noqa: ANN001
     root = Path(app.config["UPLOAD_DIR"])
@@ -355,3 +357,20 @@ def test_workspace_lists_the_accepted_types(client, login, people, make_project)
     login(people.writer)
     page = client.get(f"/c/{people.circle.slug}/projects/{project.id}").get_data(as_text=True)
     assert "Tillatte filtyper: PDF, Word (DOCX), Excel (XLSX)" in page
+
+
+def test_project_upload_refuses_the_name_and_does_not_echo_it(
+    client, login, session, app, people, make_project
+) -> None:
+    project = make_project()
+    login(people.writer)
+    response = client.post(
+        f"/c/{people.circle.slug}/projects/{project.id}/files",
+        data={"file": (io.BytesIO(b"Notat\n"), f"notat_{NUMBER[:6]}\u200b-{NUMBER[6:]}.md")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "fødselsnummer" in page
+    assert NUMBER[:6] not in page and NUMBER[6:] not in page
+    assert _stored_count(app) == 0

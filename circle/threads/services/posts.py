@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.models import Member, Membership, utcnow
+from circle.text import markdown_excerpt
 from circle.threads.models import (
     NoticeKind,
     Post,
@@ -37,6 +38,9 @@ QUOTE_LIMIT = 2_000
 _AT_RE = re.compile(r"(?<![\w@.])@(?=\w)")
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
 _INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
+# The head quote_of writes: "> **Kari Nordmann:**".
+_QUOTE_HEAD_RE = re.compile(r"^>\s*\*\*(.+?):\*\*\s*$")
+_WORD_RE = re.compile(r"\w+")
 
 
 @dataclass
@@ -137,6 +141,7 @@ def add_post(
             else _l("Tråden er lukket og tar ikke imot nye innlegg.")
         )
     body = clean_text(body)
+    check_quotes(session, thread, body, None if opening else parent)
     mentioned = find_mentions(session, thread, subject, body)
     if opening:
         parent_id, depth, reply_to_id = None, 0, None
@@ -201,6 +206,8 @@ def edit_post(
     body = clean_text(body)
     if body == post.body:
         return post
+    replied_to = session.get(Post, post.reply_to_id) if post.reply_to_id else None
+    check_quotes(session, thread, body, replied_to)
     mentioned = find_mentions(session, thread, subject, body)
     before = set(
         session.scalars(select(PostMention.member_id).where(PostMention.post_id == post.id))
@@ -259,16 +266,81 @@ def revisions(session: Session, post: Post) -> list[PostRevision]:
     )
 
 
+def _words(markdown_text: str) -> str:
+    """Return the words a reader sees in Markdown, lower-cased, one space apart."""
+    plain = markdown_excerpt(markdown_text, length=len(markdown_text) + 1)
+    return " ".join(_WORD_RE.findall(plain.casefold()))
+
+
+def _is_part_of(quoted: str, source: str) -> bool:
+    """Tell whether the words of quoted stand, in that order and together, in source."""
+    # A selection may start or end inside a word, and a long quote is cut at QUOTE_LIMIT
+    # characters: the first word may be the end of a word, the last one its start.
+    words, text = _words(quoted), f" {_words(source)} "
+    if " " in words:
+        return words in text
+    return not words or f" {words}" in text or f"{words} " in text
+
+
 def quote_of(post: Post, passage: str | None = None) -> str:
-    """Return Markdown quoting a post (or a passage of it), to start a reply with."""
+    """Return Markdown quoting a post (or a passage of it), to start a reply with.
+
+    A passage that is not the post's own text is ignored (the whole post is quoted instead),
+    so a link cannot put words into someone's mouth.
+    """
     if post.deleted_at is not None or post.hidden_at is not None:
         return ""
-    text = (passage or "").strip() or post.body
+    chosen = (passage or "").strip()[:QUOTE_LIMIT]
+    text = chosen if chosen and _is_part_of(chosen, post.body) else post.body
     text = text[:QUOTE_LIMIT]
     name = post.author.name if post.author else ""
     lines = [f"> **{name}:**" if name else ">"]
     lines += [f"> {line}".rstrip() for line in text.splitlines()]
     return "\n".join(lines) + "\n\n"
+
+
+def _quote_blocks(body: str) -> list[tuple[str, list[str]]]:
+    """Return each quote of the form quote_of writes: (the name in its head, its lines)."""
+    blocks: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None
+    for line in body.splitlines():
+        head = _QUOTE_HEAD_RE.match(line)
+        if head:
+            current = []
+            blocks.append((head.group(1).strip(), current))
+        elif current is not None and line.startswith(">"):
+            current.append(line[1:].strip())
+        else:
+            current = None
+    return blocks
+
+
+def check_quotes(session: Session, thread: Thread, body: str, quoted: Post | None) -> None:
+    """Refuse a quote of someone in the thread that is not text of the post replied to."""
+    blocks = _quote_blocks(body)
+    if not blocks:
+        return
+    authors = set(
+        session.scalars(
+            select(Member.name)
+            .join(Post, Post.author_id == Member.id)
+            .where(Post.thread_id == thread.id)
+        )
+    )
+    source = ""
+    if quoted is not None and quoted.deleted_at is None and quoted.hidden_at is None:
+        source = quoted.body
+    quoted_name = quoted.author.name if quoted is not None and quoted.author else None
+    for name, lines in blocks:
+        if name not in authors and name != quoted_name:
+            continue  # "> **Merk:**" and the like: not a quote of anyone here
+        if name != quoted_name or not all(_is_part_of(line, source) for line in lines):
+            raise DomainError(
+                _l(
+                    "Et sitat kan bare inneholde tekst fra innlegget du svarer på. "
+                    "Rett sitatet, eller fjern det."
+                )
+            )
 
 
 def get_post(session: Session, thread: Thread, post_id: int) -> Post | None:

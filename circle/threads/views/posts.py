@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import Conflict, DomainError
 from circle.extensions import db
+from circle.inputs import parse_id
 from circle.threads.forms import POST_HINT, EditPostForm, PostForm, ReportForm
 from circle.threads.permissions import (
     can_delete_post,
@@ -43,7 +44,8 @@ def reply(slug: str, thread_id: int) -> Response | tuple[str, int]:
     thread, subject = thread_or_404(circle, thread_id)
     form = PostForm()
     raw_parent = form.parent_id.data or request.args.get("to", "")
-    parent = post_or_404(thread, int(raw_parent)) if raw_parent.isdigit() else None
+    parent_id = parse_id(raw_parent)
+    parent = post_or_404(thread, parent_id) if parent_id is not None else None
     status = 200
     if not can_post(current_user, circle, thread, subject):
         # The member sees the thread but it takes no posts: say so, keep nothing.

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.inputs import parse_id
 from circle.threads.forms import STATE_LABELS, StatusForm
 from circle.threads.lookup import subject_lookup
 from circle.threads.models import StatusUpdate, ThreadKind, ThreadState
@@ -86,7 +87,8 @@ def new_status(slug: str) -> Response | tuple[str, int]:
         links = []
         for value in form.links.data or []:
             kind, _sep, raw = value.partition(":")
-            subject = lookup(kind, int(raw)) if raw.isdigit() else None
+            subject_id = parse_id(raw)
+            subject = lookup(kind, subject_id) if subject_id is not None else None
             if subject is not None:
                 links.append(subject)
         try:

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.inputs import parse_id
 from circle.threads.forms import (
     AUDIENCE_LABELS,
     KIND_LABELS,
@@ -78,10 +79,11 @@ def _subject_from_args(form: ThreadForm):  # noqa: ANN202
     raw_id = form.subject_id.data or request.args.get("subject_id") or ""
     if not kind:
         return None, None, None
-    if not raw_id.isdigit():
+    subject_id = parse_id(raw_id)
+    if subject_id is None:
         abort(404)
-    subject = subject_lookup()(kind, int(raw_id))
-    return kind, int(raw_id), subject
+    subject = subject_lookup()(kind, subject_id)
+    return kind, subject_id, subject
 
 
 @bp.route("/c/<slug>/threads/new", methods=["GET", "POST"])
@@ -177,7 +179,7 @@ def mark_read(slug: str, thread_id: int) -> Response:
     circle = circle_or_404(slug)
     thread, _subject = thread_or_404(circle, thread_id)
     raw = request.form.get("upto", "")
-    upto = int(raw) if raw.isdigit() else thread.last_post_id
+    upto = parse_id(raw) or thread.last_post_id
     following.mark_read(db.session, current_user, thread, upto)
     db.session.commit()
     if wants_no_page():
