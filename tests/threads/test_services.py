@@ -262,6 +262,28 @@ def test_mentions_notify_and_follow(session, people) -> None:
     assert kinds == {NoticeKind.MENTION}
 
 
+def test_a_mention_in_the_opening_post_is_a_mention(session, people) -> None:
+    """Starting a thread with @Name notifies that member of a mention, once, and the rest of
+    the audience of the new thread."""
+    thread = _thread(session, people, Audience.CIRCLE, body="Hei @Pia Deltaker, hva tenker du?")
+    kinds = dict(
+        session.execute(
+            select(Notification.member_id, Notification.kind).where(
+                Notification.thread_id == thread.id
+            )
+        ).all()
+    )
+    assert kinds == {
+        people.participant2.id: NoticeKind.MENTION,
+        people.participant.id: NoticeKind.NEW_THREAD,
+    }
+    assert following.is_following(session, people.participant2, thread)
+    opening = session.scalar(select(Post).where(Post.thread_id == thread.id))
+    assert session.scalar(
+        select(PostMention.member_id).where(PostMention.post_id == opening.id)
+    ) == (people.participant2.id)
+
+
 def test_mention_outside_the_audience_is_a_clear_error(session, people) -> None:
     """Mentioning a reference-group member in a circle-only thread names them and saves nothing."""
     thread = _thread(session, people, Audience.CIRCLE)
