@@ -324,6 +324,15 @@ def attendance(slug: str, meeting_id: int) -> Response | str:
         if not form.validate_on_submit():
             flash_form_errors(form)
             return redirect(request.path)
+        if request.form.get("mark") == "all_present":
+            # Everyone present at once; the leader then marks the exceptions and saves.
+            return run(
+                request.path,
+                _("Alle er markert som til stede. Rett opp for dem som ikke kom, og lagre."),
+                lambda: attendance_services.mark_all_present(
+                    db.session, meeting, circle, actor=current_user
+                ),
+            )
         statuses = {
             int(k[7:]): v
             for k, v in request.form.items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 from docx import Document
@@ -179,6 +180,27 @@ def test_rsvp_and_attendance_register(client, session, people, make_meeting, log
         people.participant.id: "excused",
         people.leader.id: "present",
     }
+
+
+def test_attendance_form_starts_from_answers_and_marks_all_present(
+    client, session, people, make_meeting, login_as
+) -> None:
+    """The form ticks what the answers say and nothing for who has not answered; "Alle til
+    stede" records everyone as present and comes back to the form."""
+    meeting = make_meeting(5)
+    login_as(people.participant)
+    client.post(_url(meeting, "/rsvp"), data={"answer": "attending"})
+    login_as(people.leader)
+    page = client.get(_url(meeting, "/attendance")).text
+    checked = set(re.findall(r'name="status-(\d+)" value="(\w+)"[^>]*checked', page))
+    assert checked == {(str(people.participant.id), "present")}
+    assert "Alle til stede" in page
+    response = client.post(_url(meeting, "/attendance"), data={"mark": "all_present"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(_url(meeting, "/attendance"))
+    statuses = dict(session.execute(select(Attendance.member_id, Attendance.status)).all())
+    assert set(statuses.values()) == {"present"}
+    assert {people.leader.id, people.participant.id, people.participant2.id} <= set(statuses)
 
 
 def test_agenda_items_add_edit_reorder_delete(
