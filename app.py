@@ -67,6 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from circle.login import init_login
     from circle.members.views import bp as members_bp
     from circle.security import SecureWhenHttpsSessionInterface, init_security
+    from circle.templating import init_templating
     from circle.text import render_markdown
     from circle.themes.views import bp as themes_bp
     from circle.themes.views import home_panel as themes_home_panel
@@ -111,6 +112,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     init_login(app, login_manager)
     init_i18n(app)
+    init_templating(app)
     app.jinja_env.filters["markdown"] = render_markdown
 
     for blueprint in (auth_bp, circles_bp, members_bp, themes_bp):
