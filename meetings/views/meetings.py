@@ -14,7 +14,7 @@ from circle.errors import DomainError
 from circle.extensions import db
 from circle.mail import Attachment, Notice
 from circle.models import Circle, utcnow
-from circle.web import circle_or_404, require, require_that
+from circle.web import circle_or_404, require, require_that, require_visible_that
 from meetings.forms import AgendaItemForm, CsrfForm, MeetingForm, RsvpForm
 from meetings.models import AttendanceStatus, ItemKind, ItemOrigin, Meeting
 from meetings.permissions import (
@@ -35,6 +35,7 @@ from meetings.views.common import (
     deliver,
     flash_error,
     flash_form_errors,
+    managed_meeting,
     meeting_link,
     meeting_or_404,
     meeting_url,
@@ -113,8 +114,7 @@ def create(slug: str) -> Response | str:
 def edit(slug: str, meeting_id: int) -> Response | str:
     """Change a meeting's time, place or title; invitees get a change notice."""
     circle = circle_or_404(slug)
-    require_that(can_manage_meetings, circle)
-    meeting = meeting_or_404(circle, meeting_id)
+    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
     form = _meeting_form(circle, meeting)
     if form.validate_on_submit():
         try:
@@ -272,8 +272,7 @@ def _invitation_notices(
 def invite(slug: str, meeting_id: int) -> Response:
     """Send the invitation (or, once sent, a change notice) with an .ics attachment."""
     circle = circle_or_404(slug)
-    require_that(can_manage_meetings, circle)
-    meeting = meeting_or_404(circle, meeting_id)
+    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
     result: dict[str, Any] = {}
 
     def action() -> None:
@@ -317,8 +316,7 @@ def rsvp(slug: str, meeting_id: int) -> Response:
 def attendance(slug: str, meeting_id: int) -> Response | str:
     """The attendance register: present, absent or excused per member, by unit."""
     circle = circle_or_404(slug)
-    require_that(can_record_attendance, circle)
-    meeting = meeting_or_404(circle, meeting_id)
+    meeting = managed_meeting(circle, meeting_id, can_record_attendance)
     form = CsrfForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -364,7 +362,7 @@ def attendance(slug: str, meeting_id: int) -> Response | str:
 def attendance_series(slug: str) -> str:
     """Attendance across the series, per meeting and per unit."""
     circle = circle_or_404(slug)
-    require_that(can_view_attendance_series, circle)
+    require_visible_that(can_view_attendance_series, circle)
     series = attendance_services.attendance_series(db.session, circle)
     return render_template(
         "meetings/series.html",

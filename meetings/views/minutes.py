@@ -50,6 +50,7 @@ from meetings.views.common import (
     deliver,
     flash_error,
     flash_form_errors,
+    managed_minutes_meeting,
     meeting_or_404,
     meeting_url,
     minutes_meeting_or_404,
@@ -183,8 +184,7 @@ def _version(form: MinutesForm) -> int:
 def edit_minutes(slug: str, meeting_id: int) -> Response | tuple[str, int] | str:
     """Write the draft minutes; a stale save is refused and shown the difference."""
     circle = circle_or_404(slug)
-    require_that(can_edit_minutes, circle)
-    meeting = meeting_or_404(circle, meeting_id, page=False)
+    meeting = managed_minutes_meeting(circle, meeting_id, can_edit_minutes)
     if meeting.minutes is not None and meeting.minutes.is_public:
         flash_error(
             DomainError(
@@ -243,8 +243,7 @@ def edit_minutes(slug: str, meeting_id: int) -> Response | tuple[str, int] | str
 def add_action(slug: str, meeting_id: int) -> Response:
     """Add an action item to the draft minutes."""
     circle = circle_or_404(slug)
-    require_that(can_edit_minutes, circle)
-    meeting = meeting_or_404(circle, meeting_id, page=False)
+    meeting = managed_minutes_meeting(circle, meeting_id, can_edit_minutes)
     target = _minutes_url(meeting, circle, "meetings.edit_minutes") + "#actions"
     form = ActionForm()
     if meeting.minutes is None:
@@ -274,8 +273,7 @@ def add_action(slug: str, meeting_id: int) -> Response:
 def delete_action(slug: str, meeting_id: int, action_id: int) -> Response:
     """Remove an action item from the draft minutes."""
     circle = circle_or_404(slug)
-    require_that(can_edit_minutes, circle)
-    meeting = meeting_or_404(circle, meeting_id, page=False)
+    meeting = managed_minutes_meeting(circle, meeting_id, can_edit_minutes)
     action = action_services.get_action(db.session, circle, action_id)
     if action is None or meeting.minutes is None or action.minutes_id != meeting.minutes.id:
         abort(404)
@@ -291,8 +289,7 @@ def delete_action(slug: str, meeting_id: int, action_id: int) -> Response:
 def send_for_review(slug: str, meeting_id: int) -> Response:
     """Send the draft to those present, with a deadline for comments."""
     circle = circle_or_404(slug)
-    require_that(can_approve_minutes, circle)
-    meeting = meeting_or_404(circle, meeting_id, page=False)
+    meeting = managed_minutes_meeting(circle, meeting_id, can_approve_minutes)
     target = _minutes_url(meeting, circle) if meeting.minutes else meeting_url(meeting, circle)
     form = ReviewForm()
     if not form.validate_on_submit():
@@ -360,8 +357,8 @@ def comment(slug: str, meeting_id: int) -> Response:
 def decide_comment(slug: str, meeting_id: int, comment_id: int) -> Response:
     """Accept or decline a review comment (an accepted correction changes the notes)."""
     circle = circle_or_404(slug)
-    require_that(can_approve_minutes, circle)
     meeting = minutes_meeting_or_404(circle, meeting_id)
+    require_that(can_approve_minutes, circle)
     record = db.session.get(ReviewComment, comment_id)
     if record is None or record.minutes_id != meeting.minutes.id:
         abort(404)
@@ -389,8 +386,7 @@ def decide_comment(slug: str, meeting_id: int, comment_id: int) -> Response:
 def approve(slug: str, meeting_id: int) -> Response:
     """Approve the minutes (version 1), between meetings or at a later meeting."""
     circle = circle_or_404(slug)
-    require_that(can_approve_minutes, circle)
-    meeting = meeting_or_404(circle, meeting_id, page=False)
+    meeting = managed_minutes_meeting(circle, meeting_id, can_approve_minutes)
     form = ApproveForm()
     at_meeting = None
     if form.at_meeting.data:
@@ -414,8 +410,7 @@ def approve(slug: str, meeting_id: int) -> Response:
 def distribute(slug: str, meeting_id: int) -> Response:
     """Send the approved minutes to the unit leaders and the reference group (link only)."""
     circle = circle_or_404(slug)
-    require_that(can_approve_minutes, circle)
-    meeting = meeting_or_404(circle, meeting_id, page=False)
+    meeting = managed_minutes_meeting(circle, meeting_id, can_approve_minutes)
     target = _minutes_url(meeting, circle) if meeting.minutes else meeting_url(meeting, circle)
 
     def notify(recipients: list) -> None:
@@ -443,8 +438,7 @@ def distribute(slug: str, meeting_id: int) -> Response:
 def correct(slug: str, meeting_id: int) -> Response | tuple[str, int] | str:
     """Correct approved minutes: a new version with a reason; earlier recipients are told."""
     circle = circle_or_404(slug)
-    require_that(can_approve_minutes, circle)
-    meeting = meeting_or_404(circle, meeting_id, page=False)
+    meeting = managed_minutes_meeting(circle, meeting_id, can_approve_minutes)
     if meeting.minutes is None or not meeting.minutes.is_public:
         abort(404)
     form = CorrectionForm()

@@ -192,4 +192,4 @@ def test_shared_writeup_view_for_reference(client, login, session, people, make_
     page = client.get(url).get_data(as_text=True)
     assert "<strong>background</strong> for Delt prosjekt." in page
     assert client.get(f"/c/{people.circle.slug}/projects/{project.id}").status_code == 404
-    assert client.get(f"/c/{people.circle.slug}/report").status_code == 403
+    assert client.get(f"/c/{people.circle.slug}/report").status_code == 404
