@@ -82,6 +82,16 @@ def reference_feed_items(session: Any, circle: Any) -> list[Any]:
     ]
 
 
+def may_read_minutes(meeting: Any) -> bool:
+    """Return whether the signed-in member may open the meeting's minutes (for links)."""
+    from flask_login import current_user
+
+    from meetings.permissions import can_view_minutes
+
+    minutes = meeting.minutes if meeting is not None else None
+    return minutes is not None and can_view_minutes(current_user, minutes, meeting.circle)
+
+
 def _register_with_threads(app: Flask) -> None:
     # The threads engineer owns circle/threads/subjects.py; if it is missing there is nothing
     # to register with, and this area must not create it.
@@ -107,6 +117,8 @@ def init_app(app: Flask) -> None:
     from meetings.views import bp
 
     app.register_blueprint(bp)
+    # Templates link to minutes only where the reader may open them.
+    app.jinja_env.globals["may_read_minutes"] = may_read_minutes
     register_nav_item(app, 20, "meetings.index", _l("Møter"))
     register_home_panel(app, 10, home_panel)
     register_demo_loader(app, load_demo_meetings)

@@ -24,10 +24,13 @@ def init_app(app: Flask) -> None:
     from circle.threads.services.threads import STATUS_KIND, status_subject
     from circle.threads.subjects import register_subject_kind
     from circle.threads.views import bp, load_routes, notifications_bp
+    from circle.threads.views.common import subject_threads
     from circle.threads.views.reference import home_panel
 
     load_routes()
     app.register_blueprint(bp)
+    # Pages of objects that threads can be about list those threads and offer to start one.
+    app.jinja_env.globals["subject_threads"] = subject_threads
     app.register_blueprint(notifications_bp)
     register_nav_item(app, 50, "threads.index", _l("Innspill"))
     register_home_panel(app, 40, home_panel)

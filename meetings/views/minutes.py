@@ -36,6 +36,7 @@ from meetings.permissions import (
     can_approve_minutes,
     can_comment_minutes,
     can_edit_minutes,
+    can_view_draft_history,
     can_view_review_trail,
 )
 from meetings.services import actions as action_services
@@ -105,6 +106,8 @@ def minutes(slug: str, meeting_id: int) -> str:
         comments=services.comments_for(db.session, record) if trail else [],
         trail=trail,
         is_leader=is_leader,
+        can_edit=can_edit_minutes(current_user, circle),
+        can_see_revisions=can_view_draft_history(current_user, circle),
         can_comment=can_comment_minutes(current_user, record, circle),
         versions=workflow.list_versions(db.session, record) if record.is_public else [],
         distributions=workflow.list_distributions(db.session, record) if is_leader else [],

@@ -489,3 +489,67 @@ def test_save_minutes_service_matches_view(session, people, held_meeting) -> Non
     session.commit()
     note = session.scalar(select(MinutesNote).where(MinutesNote.item_id == item.id))
     assert note.notes == "Under punkt 3."
+
+
+def test_approval_item_links_to_minutes_only_when_the_reader_may_open_them(
+    client, session, people, held_meeting, make_meeting, login_as
+) -> None:
+    """The next meeting's approval item names draft minutes without a link for participants
+    (no dead link); leaders get the link, and everyone once the minutes are approved."""
+    first = held_meeting(-3)
+    second = make_meeting(5)
+    minutes_url = _url(first, "/minutes")
+    login_as(people.participant)
+    page = client.get(_url(second)).text
+    assert f'href="{minutes_url}"' not in page
+    assert "utkast, ikke godkjent ennå" in page
+    login_as(people.leader)
+    assert f'href="{minutes_url}"' in client.get(_url(second)).text
+    send_for_review(session, first, people.circle, actor=people.leader, deadline=at(1))
+    approve_minutes(session, first, people.circle, actor=people.leader)
+    session.commit()
+    login_as(people.participant)
+    page = client.get(_url(second)).text
+    assert f'href="{minutes_url}"' in page and "utkast, ikke godkjent ennå" not in page
+    assert client.get(minutes_url).status_code == 200
+
+
+def test_attendance_series_links_only_readable_minutes(
+    client, session, people, held_meeting, login_as
+) -> None:
+    """The series table links a meeting's number to its minutes only once they may be read."""
+    meeting = held_meeting(-3)
+    login_as(people.participant)
+    page = client.get(f"/c/{people.circle.slug}/attendance").text
+    assert _url(meeting, "/minutes") not in page
+    send_for_review(session, meeting, people.circle, actor=people.leader, deadline=at(1))
+    approve_minutes(session, meeting, people.circle, actor=people.leader)
+    session.commit()
+    assert _url(meeting, "/minutes") in client.get(f"/c/{people.circle.slug}/attendance").text
+
+
+def test_minutes_page_lists_its_threads_and_offers_to_start_one(
+    client, session, people, held_meeting, login_as
+) -> None:
+    """Approved minutes carry "Start en tråd" and the threads about them, for those who see
+    them; drafts offer nothing."""
+    meeting = held_meeting(-3)
+    login_as(people.leader)
+    assert "Start en tråd" not in client.get(_url(meeting, "/minutes")).text
+    send_for_review(session, meeting, people.circle, actor=people.leader, deadline=at(1))
+    approve_minutes(session, meeting, people.circle, actor=people.leader)
+    session.commit()
+    minutes_id = meeting.minutes.id
+    login_as(people.reference)
+    page = client.get(_url(meeting, "/minutes")).text
+    start = f"/c/{people.circle.slug}/threads/new?subject_kind=minutes&amp;subject_id={minutes_id}"
+    assert start in page and "Ingen tråder om dette ennå." in page
+    response = client.post(
+        start.replace("&amp;", "&"),
+        data={"title": "Spørsmål om referatet", "audience": "reference", "body": "Et innspill."},
+    )
+    assert response.status_code == 302
+    page = client.get(_url(meeting, "/minutes")).text
+    assert "Spørsmål om referatet" in page
+    login_as(people.participant)
+    assert "Spørsmål om referatet" in client.get(_url(meeting, "/minutes")).text

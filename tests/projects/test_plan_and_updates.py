@@ -194,6 +194,34 @@ def test_update_views_hide_drafts_from_reference(
     assert "Siste statusoppdateringer" in home and "Hemmelig utkast" not in home
 
 
+def test_published_update_lists_its_threads_and_offers_to_start_one(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
+    """A published update shared with the reference group: "Start en tråd" for the reference
+    group, and the thread shows on the update's page; drafts offer no thread."""
+    project = make_project()
+    login(people.writer)
+    base = f"/c/{people.circle.slug}/projects/{project.id}"
+    client.post(f"{base}/updates", data={"body": "Utkast"})
+    client.post(
+        f"{base}/updates", data={"body": "Delt status", "publish": "y", "share_with_reference": "y"}
+    )
+    draft, shared = sorted(project_updates(session, project), key=lambda u: u.id)
+    assert "Start en tråd" not in client.get(f"{base}/updates/{draft.id}").get_data(as_text=True)
+    client.post("/logout")
+    login(people.reference)
+    page = client.get(f"{base}/updates/{shared.id}").get_data(as_text=True)
+    start = (
+        f"/c/{people.circle.slug}/threads/new?subject_kind=project_update&subject_id={shared.id}"
+    )
+    assert start.replace("&", "&amp;") in page
+    response = client.post(
+        start, data={"title": "Hvordan gikk det?", "audience": "reference", "body": "Spørsmål."}
+    )
+    assert response.status_code == 302
+    assert "Hvordan gikk det?" in client.get(f"{base}/updates/{shared.id}").get_data(as_text=True)
+
+
 def project_updates(session, project):  # noqa: ANN001, ANN201
     from projects.models import ProgressUpdate
 
