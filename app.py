@@ -124,5 +124,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     circle_cli.register(app)
     for area in _areas():
         area.init_app(app)
+    # After the areas: they register notification kinds and add routes to its blueprint.
+    from circle import notifications
+
+    notifications.init_app(app)
     _register_error_pages(app)
     return app

@@ -125,12 +125,15 @@ def init_app(app: Flask) -> None:
     import library.models  # noqa: F401  (register the tables with the metadata)
     from circle.demo import register_demo_loader
     from circle.home import register_home_panel, register_nav_item
+    from circle.notifications.kinds import register_kind
     from library.cli import library_cli
     from library.demo import load_demo_library
     from library.index import integrity_check
+    from library.notifications import UPLOAD_REFUSED
     from library.views import load_views
 
     app.register_blueprint(load_views())
+    register_kind(app, UPLOAD_REFUSED)
     register_nav_item(app, 40, "library.index", _l("Bibliotek"))
     register_home_panel(app, 30, home_panel)
     register_demo_loader(app, load_demo_library)

@@ -111,12 +111,16 @@ def init_app(app: Flask) -> None:
     import meetings.models  # noqa: F401  (register the tables with the metadata)
     from circle.demo import register_demo_loader
     from circle.home import register_home_panel, register_nav_item
+    from circle.notifications.kinds import register_kind
     from meetings.cli import meetings_cli
     from meetings.demo import load_demo_meetings
+    from meetings.notifications import KINDS
     from meetings.services.report import meeting_series_section
     from meetings.views import bp
 
     app.register_blueprint(bp)
+    for kind in KINDS:
+        register_kind(app, kind)
     # Templates link to minutes only where the reader may open them.
     app.jinja_env.globals["may_read_minutes"] = may_read_minutes
     register_nav_item(app, 20, "meetings.index", _l("Møter"))

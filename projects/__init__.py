@@ -12,9 +12,11 @@ def init_app(app: Flask) -> None:
     import projects.models  # noqa: F401  (register the tables with the metadata)
     from circle.demo import register_demo_loader
     from circle.home import register_home_panel, register_nav_item
+    from circle.tasks import register_task_source
     from projects.demo import load_all as load_demo_projects
     from projects.panels import home_panel
     from projects.subjects import register_subjects
+    from projects.tasks import my_plan_items
     from projects.views import load_views
 
     app.register_blueprint(load_views())
@@ -22,3 +24,4 @@ def init_app(app: Flask) -> None:
     register_home_panel(app, 20, home_panel)
     register_demo_loader(app, load_demo_projects)
     register_subjects(app)
+    register_task_source(app, my_plan_items)

@@ -21,6 +21,7 @@ from meetings.models import (
     Rsvp,
     RsvpAnswer,
 )
+from meetings.notifications import notify_invitation
 from meetings.permissions import AUDIENCE, can_answer, can_manage_meetings, can_record_attendance
 from meetings.services.common import check_length, guard_text
 
@@ -92,6 +93,7 @@ def send_invitation(
         circle=circle,
         detail=f"meeting {meeting.id}, {len(recipients)} sent",
     )
+    notify_invitation(session, meeting, recipients, actor, changed=changed, now=now)
     return recipients, changed
 
 

@@ -227,3 +227,31 @@ def project_updates(session, project):  # noqa: ANN001, ANN201
 
     session.expire_all()
     return session.query(ProgressUpdate).filter_by(project_id=project.id).all()
+
+
+def test_plan_items_assigned_to_me_are_in_my_tasks(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
+    """ "Mine oppgaver" lists the plan items the member owns, linked to the project's plan; not
+    other members' items."""
+    from projects.models import PlanItemKind
+    from projects.services.plan import add_plan_item
+
+    project = make_project(title="Bolig først")
+    for title, owner in (("Kartlegge boligbehov", people.writer), ("Ringe NAV", people.leader)):
+        add_plan_item(
+            session,
+            people.circle,
+            project,
+            actor=people.leader,
+            kind=PlanItemKind.TASK,
+            title=title,
+            owner_id=owner.id,
+            due_on=date.today() - timedelta(days=1),
+        )
+    session.commit()
+    login(people.writer)
+    page = client.get(f"/c/{people.circle.slug}/actions/mine").get_data(as_text=True)
+    assert "Kartlegge boligbehov" in page and "Ringe NAV" not in page
+    assert f'href="/c/{people.circle.slug}/projects/{project.id}/plan"' in page
+    assert "Bolig først" in page and "Forfalt" in page

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.models import AuditEvent, Membership, Role
+from circle.notifications import services as bell
 from circle.threads.models import (
     Audience,
     NoticeKind,
@@ -23,7 +24,6 @@ from circle.threads.models import (
 )
 from circle.threads.permissions import can_view_thread
 from circle.threads.services import following, moderation
-from circle.threads.services import notifications as notes
 from circle.threads.services.common import MAX_POST, no_subjects
 from circle.threads.services.posts import add_post, delete_post, edit_post, quote_of, revisions
 from circle.threads.services.threads import create_thread, visible_threads
@@ -419,10 +419,10 @@ def test_unread_tracking(session, people) -> None:
     add_post(session, thread, actor=people.participant2, body="Så")
     counts = following.new_post_counts(session, people.leader, [thread.id])
     assert counts == {thread.id: 2}
-    assert notes.unread_count(session, people.leader) == 2
+    assert bell.unread_count(session, people.leader) == 2
     following.mark_read(session, people.leader, thread, thread.last_post_id)
     assert following.new_post_counts(session, people.leader, [thread.id]) == {}
-    assert notes.unread_count(session, people.leader) == 0
+    assert bell.unread_count(session, people.leader) == 0
     add_post(session, thread, actor=people.participant, body="Enda en")
     assert following.new_post_counts(session, people.leader, [thread.id]) == {thread.id: 1}
 
@@ -453,7 +453,7 @@ def test_a_follower_who_leaves_the_audience_hears_nothing(session, people) -> No
     )
     membership.role = Role.REFERENCE
     session.commit()
-    assert notes.unread_count(session, people.participant) == 0
+    assert bell.unread_count(session, people.participant) == 0
     before = _count(session, Notification)
     add_post(session, thread, actor=people.leader, body="Nytt")
     assert not session.scalar(
@@ -466,13 +466,13 @@ def test_a_follower_who_leaves_the_audience_hears_nothing(session, people) -> No
 def test_bell_count_hides_threads_no_longer_visible(session, people) -> None:
     """Unread notifications for a thread the member can no longer see are not counted."""
     _thread(session, people, Audience.CIRCLE)
-    assert notes.unread_count(session, people.participant) == 1
+    assert bell.unread_count(session, people.participant) == 1
     membership = session.scalar(
         select(Membership).where(Membership.member_id == people.participant.id)
     )
     session.delete(membership)
     session.commit()
-    assert notes.unread_count(session, people.participant) == 0
+    assert bell.unread_count(session, people.participant) == 0
 
 
 def test_subject_threads_follow_the_subject(app, session, people, docs) -> None:
