@@ -7,6 +7,7 @@ import importlib.util
 from typing import Any
 
 from flask import Flask, has_request_context, url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,10 +30,12 @@ def _update_path(slug: str, project_id: int, update_id: int) -> str:
 
 
 def _title(project: Project, update: ProgressUpdate) -> str:
-    day = update.published_at.date().isoformat() if update.published_at else ""
     if has_request_context():
+        # The date as the pages write dates ("1. desember 2026"), in the reader's language.
+        day = format_date(update.published_at, "d. MMMM y") if update.published_at else ""
         return str(_l("%(project)s: statusoppdatering %(day)s", project=project.title, day=day))
     # Outside a request the locale cannot be chosen; the source language is used then.
+    day = update.published_at.date().isoformat() if update.published_at else ""
     return f"{project.title}: statusoppdatering {day}"
 
 

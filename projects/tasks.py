@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from circle.tasks import Task
 from projects.forms import PLAN_STATUS_LABELS
-from projects.models import PlanItem, PlanItemStatus, Project
+from projects.models import PlanItem, PlanItemStatus, Project, ProjectStatus
 from projects.permissions import can_see_workspace
 
 
@@ -21,7 +21,15 @@ def my_plan_items(session: Session, circle: Any, member: Any) -> list[Task]:
     rows = session.execute(
         select(PlanItem, Project)
         .join(Project, Project.id == PlanItem.project_id)
-        .where(Project.circle_id == circle.id, PlanItem.owner_id == member.id)
+        .where(
+            Project.circle_id == circle.id,
+            PlanItem.owner_id == member.id,
+            # A stopped project's unfinished items are nobody's tasks any more.
+            or_(
+                Project.status != ProjectStatus.DISCONTINUED,
+                PlanItem.status == PlanItemStatus.DONE,
+            ),
+        )
         .order_by(PlanItem.due_on, PlanItem.id)
     )
     return [

@@ -36,9 +36,8 @@ def meeting_series_section(session: Session, circle: Circle) -> dict[str, Any] |
         when = start.strftime("%d.%m.%Y")
         if end.date() != start.date():
             when += "–" + end.strftime("%d.%m.%Y")
-        place = ", ".join(
-            p for p in (meeting.place, meeting.host_unit.name if meeting.host_unit else "") if p
-        )
+        parts = [meeting.place, meeting.host_unit.name if meeting.host_unit else ""]
+        place = ", ".join(dict.fromkeys(p for p in parts if p))  # a unit hosting at home once
         rows.append([when, meeting.title, str(kinds.get(meeting.kind, meeting.kind)), place])
     return {
         "title": _("Møterekken"),

@@ -55,6 +55,7 @@ def index(slug: str) -> str:
         upcoming=upcoming,
         past=past,
         can_manage=can_manage_meetings(current_user, circle),
+        can_see_series=can_view_attendance_series(current_user, circle),
         status_labels=services.STATUS_LABELS,
         kind_labels=services.KIND_LABELS,
     )

@@ -136,3 +136,20 @@ def test_report_page_lists_its_threads_and_offers_to_start_one(app, client, logi
     login(lib.members["participant"])
     page = client.get(f"/c/egen/library/reports/{report_id}").get_data(as_text=True)
     assert "Gjelder dette oss?" in page
+
+
+def test_a_hit_without_authors_has_no_leading_separator(app, client, login, lib) -> None:
+    """The line under a hit joins what is there: no " · 2015" when no author is known."""
+    add_report_directly(
+        app,
+        circle=lib.circle,
+        actor=lib.members["participant"],
+        shared=False,
+        name="uten.txt",
+        text="Rapport om bostøtte uten forfatter.",
+        metadata={"title": "Rapport uten forfatter", "year": 2015, "authors": []},
+    )
+    login(lib.members["participant"])
+    html = client.get("/c/egen/library?q=bostøtte").get_data(as_text=True)
+    meta = re.search(r'<p class="meta">\s*([^<]*)', html.split("Rapport uten forfatter")[1])
+    assert meta is not None and meta.group(1).strip().startswith("2015"), meta

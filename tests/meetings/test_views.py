@@ -450,6 +450,8 @@ def test_home_panel_shows_next_meeting_and_latest_minutes(
     page = client.get(f"/c/{people.circle.slug}")
     assert page.status_code == 200
     assert "Kommende møte" in page.text and "Forrige møte" in page.text
+    assert "(godkjent " in page.text  # the date says what it is
+    assert "når biblioteket er på plass" not in client.get(_url(past)).text
 
 
 def test_template_editing_view(client, session, people, login_as) -> None:
@@ -553,3 +555,41 @@ def test_minutes_page_lists_its_threads_and_offers_to_start_one(
     assert "Spørsmål om referatet" in page
     login_as(people.participant)
     assert "Spørsmål om referatet" in client.get(_url(meeting, "/minutes")).text
+
+
+def test_minutes_header_shows_the_current_versions_approval(
+    client, session, people, held_meeting, login_as
+) -> None:
+    """After a correction the header names version 2 with its own approval time, the same
+    time the versions table shows."""
+    from datetime import UTC, datetime
+
+    from meetings.services.workflow import correct_minutes, list_versions
+
+    meeting = held_meeting(-5, notes="Første tekst.")
+    send_for_review(session, meeting, people.circle, actor=people.leader, deadline=at(3))
+    approve_minutes(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        now=datetime(2026, 3, 2, 19, 34, 59, tzinfo=UTC),
+    )
+    correct_minutes(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader2,
+        expected_version=meeting.minutes.edit_version,
+        content={meeting.items[0].id: ItemContent("Rettet tekst.", "Vedtatt.")},
+        evaluation="Bra møte.",
+        reason="Skrivefeil",
+        now=datetime(2026, 3, 2, 19, 35, 30, tzinfo=UTC),
+    )
+    session.commit()
+    login_as(people.participant)
+    page = client.get(_url(meeting, "/minutes")).text
+    header = page.split('<div class="page-head">')[1].split("</div>")[0]
+    assert "Versjon 2, godkjent" in header and "kl. 20:35" in header and "20:34" not in header
+    assert "Leif Leder" in header
+    assert [v.number for v in list_versions(session, meeting.minutes)] == [1, 2]

@@ -255,3 +255,24 @@ def test_plan_items_assigned_to_me_are_in_my_tasks(
     assert "Kartlegge boligbehov" in page and "Ringe NAV" not in page
     assert f'href="/c/{people.circle.slug}/projects/{project.id}/plan"' in page
     assert "Bolig først" in page and "Forfalt" in page
+
+
+def test_update_subject_title_writes_the_date_as_pages_do(
+    app, client, login, session, people, make_project
+) -> None:  # noqa: ANN001
+    """A thread about an update names it "<project>: statusoppdatering 1. desember 2026", not
+    with an ISO date."""
+    import re
+
+    from projects.subjects import resolve_update
+
+    project = make_project(title="Bolig først")
+    login(people.writer)
+    base = f"/c/{people.circle.slug}/projects/{project.id}"
+    client.post(f"{base}/updates", data={"body": "Status", "publish": "y"})
+    (update,) = project_updates(session, project)
+    with app.test_request_context("/"):
+        title = resolve_update(session, update.id).title
+    assert title.startswith("Bolig først: statusoppdatering ")
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", title)
+    assert re.search(r"\d{1,2}\. \w+ \d{4}$", title)
