@@ -113,6 +113,7 @@ EVALUATION = (
     "Deltakerne syntes møtet hadde god balanse mellom fag og erfaringsdeling. "
     "Noen ønsket mer tid til diskusjon i mindre grupper."
 )
+# One task per held meeting, each agreed once: (what, owner, days to the due date).
 ACTIONS = [
     ("Lage oversikt over kontaktpersoner i NAV per bydel", "omar.haddad", 30),
     ("Sende ut lenke til rapporten som ble presentert", "henrik.aas", 7),
@@ -120,6 +121,8 @@ ACTIONS = [
     ("Kartlegge hvor mange unge i ettervern som bor i midlertidig bolig", "marte.berg", 45),
     ("Avtale møte med boligkontoret om tildelingspraksis", "jonas.vik", 35),
     ("Samle eksempler på samarbeidsavtaler mellom barnevern og NAV", "amina.yusuf", 50),
+    ("Spørre skolene om hvordan de varsler ved fravær blant unge i ettervern", "per.strand", 40),
+    ("Lage forslag til felles sjekkliste for første møte med NAV", "sara.nilsen", 30),
 ]
 
 
@@ -180,10 +183,7 @@ def _add_actions(
     session: Session, circle: Circle, people: dict[str, Member], meeting: Meeting, index: int
 ) -> None:
     leader = people["ingrid.lund"]
-    for what, owner, days in (
-        ACTIONS[index % len(ACTIONS) : index % len(ACTIONS) + 1]
-        + (ACTIONS[(index + 3) % len(ACTIONS) : (index + 3) % len(ACTIONS) + 1])
-    ):
+    for what, owner, days in ACTIONS[index : index + 1]:
         actions.add_action(
             session,
             meeting.minutes,

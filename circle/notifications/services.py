@@ -155,7 +155,7 @@ def list_notifications(
                 joinedload(Notification.actor),
                 joinedload(Notification.thread),
             )
-            .order_by(Notification.id.desc())
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
     )
