@@ -61,3 +61,8 @@ class MutedNotificationKind(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
+
+
+# Thread notices point at threads: make sure the Thread model is mapped whenever this one is
+# (imported last, so either module may be imported first).
+import circle.threads.models  # noqa: E402, F401
