@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
-from circle.demo import DEMO_PASSWORD, load_demo
+from circle.demo import DEMO_PASSWORD
 from circle.extensions import db
 
 # The demo accounts the sweeps sign in as: one per role, and a site administrator.
@@ -82,10 +82,10 @@ class Walk:
 
 
 def load_demo_world(app: Flask) -> None:
-    """Load the demo circle (as `flask demo` does) into the app's database."""
+    """Load the demo circle into the app's database through `flask demo` itself."""
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
     with app.app_context():
-        load_demo(db.session, app.extensions.get("demo_loaders", []))
-        db.session.commit()
         db.session.remove()
 
 

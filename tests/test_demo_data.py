@@ -3,12 +3,13 @@ conversation in the threads."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
 from circle.extensions import db
 from circle.threads.models import Post, PostMention, PostRevision
 from meetings.models import ActionItem, Meeting, MinutesVersion
-from meetings.services.common import OSLO
 from projects.models import (
     LogEntry,
     PlanItem,
@@ -19,6 +20,8 @@ from projects.models import (
     ProjectStatus,
 )
 from tests.pages import load_demo_world
+
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 def test_demo_dates_projects_and_threads(app) -> None:  # noqa: ANN001
