@@ -4,8 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DATA_DIR ?= $(CURDIR)/instance
+# `make run` serves on PORT; e-mailed links (BASE_URL) follow it unless BASE_URL is set.
 PORT   ?= 5000
-export BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-sqlite test-postgres install lint translations translations-update clean
 
@@ -21,6 +21,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel -q compile -d translations
 
 # The web server and, beside it, the job worker (mail, uploads, search index); Ctrl-C stops both.
+run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app demo

@@ -108,6 +108,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from circle.mail import init_mail
     from circle.members.views import bp as members_bp
     from circle.security import SecureWhenHttpsSessionInterface, init_security
+    from circle.templating import init_templating
     from circle.text import render_markdown
     from circle.themes.views import bp as themes_bp
     from circle.themes.views import home_panel as themes_home_panel
@@ -154,6 +155,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     init_login(app, login_manager)
     init_i18n(app)
+    init_templating(app)
     app.jinja_env.filters["markdown"] = render_markdown
 
     for blueprint in (auth_bp, circles_bp, members_bp, themes_bp):
@@ -169,5 +171,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_reset_mail(app)
     for area in _areas():
         area.init_app(app)
+    # After the areas: they register notification kinds and add routes to its blueprint.
+    from circle import notifications
+
+    notifications.init_app(app)
     _register_error_pages(app)
     return app

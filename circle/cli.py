@@ -77,10 +77,31 @@ def demo_command() -> None:
     db.session.commit()
     click.echo("Demo data " + ("created." if created else "already present; nothing changed."))
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    click.echo(demo_accounts_table())
+
+
+def demo_accounts_table() -> str:
+    """Return the demo accounts as a text table: e-mail, name, role and circle (and unit)."""
+    from circle.members.forms import ROLE_LABELS
+
+    rows = [("E-post", "Navn", "Rolle", "Sirkel")]
     for member in db.session.scalars(
         select(Member).where(Member.email.like("%@demo.example")).order_by(Member.email)
     ):
-        click.echo(f"  {member.email:<40} {member.name}")
+        if member.is_admin:
+            rows.append((member.email, member.name, "Administrator (hele nettstedet)", "alle"))
+        for m in member.memberships:
+            where = m.circle.name + (f" – {m.unit.name}" if m.unit else "")
+            where += f" – {m.organisation}" if m.organisation else ""
+            rows.append((member.email, member.name, str(ROLE_LABELS[m.role]), where))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [row[i].ljust(widths[i]) for i in range(3)] + [row[3]]
+        lines.append("  " + "  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths) + "  " + "-" * len(row[3]))
+    return "\n".join(lines)
 
 
 backup = AppGroup("backup", help="Back up and restore the database and files.")

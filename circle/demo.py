@@ -116,6 +116,15 @@ QUESTIONS = [
 ]
 
 
+def workday(day: date, *, before: bool = False) -> date:
+    """Return the day if it is a weekday, else the Monday after (or the Friday before)."""
+    if day.weekday() < 5:
+        return day
+    if before:
+        return day - timedelta(days=day.weekday() - 4)
+    return day + timedelta(days=7 - day.weekday())
+
+
 def _member(session: Session, local: str, name: str, title: str, admin: bool = False) -> Member:
     email = f"{local}@{DOMAIN}"
     member = session.scalar(select(Member).where(Member.email == email))
@@ -139,7 +148,7 @@ def load_demo(
     if session.scalar(select(Circle.id).where(Circle.slug == DEMO_SLUG)) is not None:
         return False
     today = today or date.today()
-    start = today - timedelta(days=330)
+    start = workday(today - timedelta(days=330))
     circle = Circle(
         slug=DEMO_SLUG,
         name="Overganger til voksenlivet",
@@ -150,27 +159,29 @@ def load_demo(
             "barnevernet.\n\n*Demodata: alle personer og tekster er oppdiktet.*"
         ),
         starts_on=start,
-        ends_on=start + timedelta(days=540),
+        ends_on=workday(start + timedelta(days=540), before=True),
     )
     session.add(circle)
+    project_phase = workday(start + timedelta(days=270))
+    closing_phase = workday(start + timedelta(days=520))
     circle.phases = [
         Phase(
             kind=PhaseKind.OPENING,
             name="Innledningsfase",
             starts_on=start,
-            ends_on=start + timedelta(days=269),
+            ends_on=project_phase - timedelta(days=1),
         ),
         Phase(
             kind=PhaseKind.PROJECT,
             name="Prosjektfase",
-            starts_on=start + timedelta(days=270),
-            ends_on=start + timedelta(days=519),
+            starts_on=project_phase,
+            ends_on=closing_phase - timedelta(days=1),
         ),
         Phase(
             kind=PhaseKind.CLOSING,
             name="Avslutning og sluttrapport",
-            starts_on=start + timedelta(days=520),
-            ends_on=start + timedelta(days=540),
+            starts_on=closing_phase,
+            ends_on=circle.ends_on,
         ),
     ]
     circle.questions = [MainQuestion(position=i, text=q) for i, q in enumerate(QUESTIONS)]

@@ -35,6 +35,22 @@ def require_that(check: Callable[[Any, Circle], bool], circle: Circle) -> None:
     require(check(current_user, circle))
 
 
+def require_visible(allowed: bool) -> None:
+    """Abort with 404 unless the member may see what is asked for.
+
+    A draft, a page outside the member's audience or a missing object all answer 404, so the
+    answer never tells whether something exists; 403 is for what the member sees but may not
+    change (checked with require()).
+    """
+    if not allowed:
+        abort(404)
+
+
+def require_visible_that(check: Callable[[Any, Circle], bool], circle: Circle) -> None:
+    """Abort with 404 unless check(current_user, circle) holds (a page outside the audience)."""
+    require_visible(check(current_user, circle))
+
+
 def flash_domain_error(error: DomainError) -> None:
     """Show a domain error's message to the user and roll back what the request changed."""
     db.session.rollback()

@@ -122,10 +122,12 @@ def init_app(app: Flask) -> None:
         register_home_panel,
         register_nav_item,
     )
+    from circle.notifications.kinds import register_kind
     from library.cli import library_cli
     from library.demo import load_demo_library
     from library.index import integrity_check, integrity_repair
     from library.indexing import init_indexing
+    from library.notifications import UPLOAD_REFUSED
     from library.services.reports import (
         ALLOWED_UPLOADS,
         REPORT_FILES,
@@ -135,6 +137,7 @@ def init_app(app: Flask) -> None:
     from library.views import load_views
 
     app.register_blueprint(load_views())
+    register_kind(app, UPLOAD_REFUSED)
     register_nav_item(app, 40, "library.index", _l("Bibliotek"))
     register_home_panel(app, 30, home_panel)
     register_demo_loader(app, load_demo_library)

@@ -83,6 +83,16 @@ def reference_feed_items(session: Any, circle: Any) -> list[Any]:
     ]
 
 
+def may_read_minutes(meeting: Any) -> bool:
+    """Return whether the signed-in member may open the meeting's minutes (for links)."""
+    from flask_login import current_user
+
+    from meetings.permissions import can_view_minutes
+
+    minutes = meeting.minutes if meeting is not None else None
+    return minutes is not None and can_view_minutes(current_user, minutes, meeting.circle)
+
+
 def _register_with_threads(app: Flask) -> None:
     from circle.threads.subjects import register_reference_feed, register_subject_kind
 
@@ -102,13 +112,19 @@ def init_app(app: Flask) -> None:
         register_nav_item,
         register_report_section,
     )
+    from circle.notifications.kinds import register_kind
     from meetings.cli import meetings_cli
     from meetings.demo import load_demo_meetings
+    from meetings.notifications import KINDS
     from meetings.services.ical import end_feed_token
     from meetings.services.report import meeting_series_section
     from meetings.views import bp
 
     app.register_blueprint(bp)
+    for kind in KINDS:
+        register_kind(app, kind)
+    # Templates link to minutes only where the reader may open them.
+    app.jinja_env.globals["may_read_minutes"] = may_read_minutes
     register_nav_item(app, 20, "meetings.index", _l("Møter"))
     register_home_panel(app, 10, home_panel)
     register_demo_loader(app, load_demo_meetings)

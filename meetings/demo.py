@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from circle.demo import workday
 from circle.i18n import OSLO
 from circle.models import Circle, Member, utcnow
 from meetings.models import (
@@ -112,6 +113,7 @@ EVALUATION = (
     "Deltakerne syntes møtet hadde god balanse mellom fag og erfaringsdeling. "
     "Noen ønsket mer tid til diskusjon i mindre grupper."
 )
+# One task per held meeting, each agreed once: (what, owner, days to the due date).
 ACTIONS = [
     ("Lage oversikt over kontaktpersoner i NAV per bydel", "omar.haddad", 30),
     ("Sende ut lenke til rapporten som ble presentert", "henrik.aas", 7),
@@ -119,11 +121,18 @@ ACTIONS = [
     ("Kartlegge hvor mange unge i ettervern som bor i midlertidig bolig", "marte.berg", 45),
     ("Avtale møte med boligkontoret om tildelingspraksis", "jonas.vik", 35),
     ("Samle eksempler på samarbeidsavtaler mellom barnevern og NAV", "amina.yusuf", 50),
+    ("Spørre skolene om hvordan de varsler ved fravær blant unge i ettervern", "per.strand", 40),
+    ("Lage forslag til felles sjekkliste for første møte med NAV", "sara.nilsen", 30),
 ]
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=OSLO)
+
+
+def _after(moment: datetime, days: int, hour: int) -> datetime:
+    """Return the first weekday at least `days` after `moment`, at `hour` (Oslo time)."""
+    return _at(workday(moment.astimezone(OSLO).date() + timedelta(days=days)), hour)
 
 
 def _held_meeting(
@@ -174,10 +183,7 @@ def _add_actions(
     session: Session, circle: Circle, people: dict[str, Member], meeting: Meeting, index: int
 ) -> None:
     leader = people["ingrid.lund"]
-    for what, owner, days in (
-        ACTIONS[index % len(ACTIONS) : index % len(ACTIONS) + 1]
-        + (ACTIONS[(index + 3) % len(ACTIONS) : (index + 3) % len(ACTIONS) + 1])
-    ):
+    for what, owner, days in ACTIONS[index : index + 1]:
         actions.add_action(
             session,
             meeting.minutes,
@@ -185,7 +191,7 @@ def _add_actions(
             actor=leader,
             what=what,
             owner_id=people[owner].id,
-            due_on=(meeting.starts_at + timedelta(days=days)).date(),
+            due_on=workday((meeting.starts_at + timedelta(days=days)).date()),
         )
 
 
@@ -196,7 +202,7 @@ def load_demo_meetings(session: Session, circle: Circle, people: dict[str, Any])
     start = circle.starts_on or (now.date() - timedelta(days=330))
     held: list[Meeting] = []
     for index, (offset, kind, title, theme, host, presenter, talk) in enumerate(PLAN):
-        day = start + timedelta(days=offset)
+        day = workday(start + timedelta(days=offset))
         starts = _at(day, 9, 30)
         ends = (
             starts + timedelta(hours=3, minutes=30)
@@ -239,7 +245,11 @@ def load_demo_meetings(session: Session, circle: Circle, people: dict[str, Any])
         _held_meeting(session, circle, people, index, meeting, presenter, talk, now)
         _add_actions(session, circle, people, meeting, index)
         held.append(meeting)
-        sent = meeting.ends_at + timedelta(days=2)
+        # The leaders work on weekdays: minutes go out two days later, are approved after a
+        # week of reading and distributed the next working day.
+        sent = _after(meeting.ends_at, 2, 10)
+        approved = _after(sent, 8, 9)
+        distributed = _after(approved, 1, 9)
         workflow.send_for_review(
             session,
             meeting,
@@ -260,17 +270,13 @@ def load_demo_meetings(session: Session, circle: Circle, people: dict[str, Any])
                 actor=reviewer,
                 kind="correction",
                 item_id=first.id,
-                now=sent + timedelta(days=1),
+                now=_after(sent, 1, 14),
                 suggested_text=NOTES["Erfaringsdeling"] + " Det ble også nevnt "
                 "at ungdommene selv sjelden er med i overføringsmøtene.",
             )
             continue  # the mid-term seminar's minutes stay in review
-        workflow.approve_minutes(
-            session, meeting, circle, actor=leader, now=sent + timedelta(days=8)
-        )
-        workflow.distribute_minutes(
-            session, meeting, circle, actor=leader, now=sent + timedelta(days=9)
-        )
+        workflow.approve_minutes(session, meeting, circle, actor=leader, now=approved)
+        workflow.distribute_minutes(session, meeting, circle, actor=leader, now=distributed)
     # Some of the older action items are done.
     for meeting in held[:3]:
         for action in meeting.minutes.actions[:1]:
@@ -280,14 +286,14 @@ def load_demo_meetings(session: Session, circle: Circle, people: dict[str, Any])
                 circle,
                 actor=leader,
                 done=True,
-                now=meeting.ends_at + timedelta(days=20),
+                now=_after(meeting.ends_at, 20, 15),
             )
     _upcoming(session, circle, people, now)
 
 
 def _upcoming(session: Session, circle: Circle, people: dict[str, Member], now: datetime) -> None:
     leader = people["ingrid.lund"]
-    day = (now + timedelta(days=12)).astimezone(OSLO).date()
+    day = workday((now + timedelta(days=12)).astimezone(OSLO).date())
     unit = circle.units[1] if len(circle.units) > 1 else None
     meeting = meetings.create_meeting(
         session,
@@ -334,7 +340,12 @@ def _upcoming(session: Session, circle: Circle, people: dict[str, Member], now: 
                 message=message,
                 now=now,
             )
-    closing_day = (circle.ends_on or (now.date() + timedelta(days=200))) - timedelta(days=3)
+    # Two days in a row, both weekdays: at the latest a Thursday and the Friday after.
+    closing_day = workday(
+        (circle.ends_on or (now.date() + timedelta(days=200))) - timedelta(days=3), before=True
+    )
+    if closing_day.weekday() == 4:
+        closing_day -= timedelta(days=1)
     meetings.create_meeting(
         session,
         circle,

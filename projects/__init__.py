@@ -16,10 +16,12 @@ def init_app(app: Flask) -> None:
         register_home_panel,
         register_nav_item,
     )
+    from circle.tasks import register_task_source
     from projects.demo import load_all as load_demo_projects
     from projects.panels import home_panel
     from projects.services.files import PROJECT_FILES, file_ready, file_refused
     from projects.subjects import register_subjects
+    from projects.tasks import my_plan_items
     from projects.views import load_views
 
     app.register_blueprint(load_views())
@@ -28,3 +30,4 @@ def init_app(app: Flask) -> None:
     register_demo_loader(app, load_demo_projects)
     register_subjects(app)
     register_file_consumer(app, PROJECT_FILES, on_ready=file_ready, on_refused=file_refused)
+    register_task_source(app, my_plan_items)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from circle.demo import workday
 from circle.models import Circle, Member
 from circle.storage import get_storage
 from projects.models import LogKind, MatrixColumn, PlanItemKind, PlanItemStatus, ProjectStatus
@@ -28,6 +29,8 @@ PROJECTS: list[dict[str, Any]] = [
         "status": ProjectStatus.COMPLETED,
         "start": -300,
         "end": -20,
+        "update": "Prosjektet er avsluttet. Samarbeidsmodellen er vedtatt i barnevernet og "
+        "NAV, og de første ungdommene har fått en felles plan før de fylte 18.",
         "sections": {
             "background": "Unge i ettervern ble ofte *overført* til NAV når de sto uten skole "
             "eller jobb, uten en felles plan. NAV måtte kartlegge på nytt, og "
@@ -63,6 +66,8 @@ PROJECTS: list[dict[str, Any]] = [
         "status": ProjectStatus.ACTIVE,
         "start": -200,
         "end": 60,
+        "update": "Vi er i rute: malen prøves ut i to av botiltakene, og ungdommene har gitt "
+        "innspill på overskriftene.",
         "sections": {
             "background": "Tre botiltak for unge mellom 16 og 25 år følger opp ungdommene "
             "ulikt, og overføringer skjer mest muntlig.",
@@ -90,6 +95,8 @@ PROJECTS: list[dict[str, Any]] = [
         "status": ProjectStatus.PLANNED,
         "start": 20,
         "end": 240,
+        "update": "Prosjektet starter om noen uker. Vi har avtalt oppstartsmøte med ledelsen "
+        "i begge tjenestene.",
         "sections": {
             "background": "Samarbeidsavtalen fantes, men var lite kjent og ble praktisert "
             "ulikt fra saksbehandler til saksbehandler.",
@@ -114,6 +121,8 @@ PROJECTS: list[dict[str, Any]] = [
         "status": ProjectStatus.DISCONTINUED,
         "start": -260,
         "end": -60,
+        "update": "Prosjektet er avbrutt. Kartleggingen vi rakk å gjøre, tas videre i "
+        "kommunens arbeid med bosetting.",
         "reason": "Et kraftig økt antall nye ungdommer ga stor arbeidsbelastning, flere "
         "prosjekter gikk samtidig, og deltakerne arbeidet med ulike grupper.",
         "sections": {
@@ -199,8 +208,8 @@ def load_demo_projects(session: Session, circle: Circle, people: dict[str, Membe
             summary=spec["summary"],
             status=spec["status"],
             status_reason=spec.get("reason", ""),
-            starts_on=today + timedelta(days=spec["start"]),
-            ends_on=today + timedelta(days=spec["end"]),
+            starts_on=workday(today + timedelta(days=spec["start"])),
+            ends_on=workday(today + timedelta(days=spec["end"]), before=True),
             member_ids=[people[p].id for p in spec["people"]],
         )
         project = project_services.create_project(session, circle, data, actor=leader)
@@ -263,8 +272,10 @@ def _log_and_plan(
     people: dict[str, Member],
     today: date,
 ) -> None:
+    """Log, plan, meetings and updates that agree with the project's status and dates."""
     members = [people[p] for p in spec["people"]]
-    start = today + timedelta(days=spec["start"])
+    status = spec["status"]
+    start, end = project.starts_on, project.ends_on
     entries = [
         (0, LogKind.MEETING, "Oppstartsmøte: vi ble enige om målgruppe og arbeidsform."),
         (
@@ -275,22 +286,35 @@ def _log_and_plan(
         (60, LogKind.DECISION, "Besluttet å lage ett felles produkt i stedet for to."),
     ]
     for offset, kind, text in entries:
-        if start + timedelta(days=offset) <= today:
+        day = workday(start + timedelta(days=offset))
+        if day <= min(today, end):
             plan_services.add_log_entry(
                 session,
                 circle,
                 project,
                 actor=members[0],
-                happened_on=start + timedelta(days=offset),
+                happened_on=day,
                 kind=kind,
                 text=text,
             )
+    # Due dates inside the project's period: a finished or stopped project has nothing due
+    # after it ended, a planned one nothing before it starts.
+    span = (end - start).days
     items = [
-        (PlanItemKind.MILESTONE, "Utkast til produkt klart", -10, PlanItemStatus.IN_PROGRESS),
-        (PlanItemKind.TASK, "Forankre hos ledelsen i begge tjenester", 20, PlanItemStatus.OPEN),
-        (PlanItemKind.TASK, "Skrive prosessavsnittet", 40, PlanItemStatus.OPEN),
+        (PlanItemKind.MILESTONE, "Utkast til produkt klart", 0.5),
+        (PlanItemKind.TASK, "Forankre hos ledelsen i begge tjenester", 0.7),
+        (PlanItemKind.TASK, "Skrive prosessavsnittet", 0.9),
     ]
-    for kind, title, due, status in items:
+    for n, (kind, title, share) in enumerate(items):
+        due = workday(start + timedelta(days=int(span * share)), before=True)
+        if status == ProjectStatus.COMPLETED:
+            item_status = PlanItemStatus.DONE
+        elif status == ProjectStatus.DISCONTINUED:
+            item_status = PlanItemStatus.DONE if n == 0 else PlanItemStatus.OPEN
+        elif due < today:
+            item_status = PlanItemStatus.IN_PROGRESS
+        else:
+            item_status = PlanItemStatus.OPEN
         item = plan_services.add_plan_item(
             session,
             circle,
@@ -298,24 +322,24 @@ def _log_and_plan(
             actor=members[0],
             kind=kind,
             title=title,
-            due_on=today + timedelta(days=due),
+            due_on=due,
             owner_id=members[-1].id,
         )
-        if spec["status"] == ProjectStatus.COMPLETED:
-            status = PlanItemStatus.DONE
         plan_services.set_plan_item_status(
-            session, circle, project, item, actor=members[0], status=status
+            session, circle, project, item, actor=members[0], status=item_status
         )
-    for weeks in (2, 6):
-        day = today + timedelta(weeks=weeks)
-        plan_services.add_project_meeting(
-            session,
-            circle,
-            project,
-            actor=members[0],
-            starts_at=datetime.combine(day, time(12, 0), tzinfo=UTC),
-            place="NAV-kontoret",
-        )
+    if status in (ProjectStatus.ACTIVE, ProjectStatus.PLANNED):
+        first = max(today, start)
+        for weeks in (2, 6):
+            day = workday(first + timedelta(weeks=weeks))
+            plan_services.add_project_meeting(
+                session,
+                circle,
+                project,
+                actor=members[0],
+                starts_at=datetime.combine(day, time(12, 0), tzinfo=UTC),
+                place="NAV-kontoret",
+            )
     plan_services.post_update(
         session,
         circle,
@@ -323,7 +347,7 @@ def _log_and_plan(
         actor=members[0],
         publish=True,
         share_with_reference=spec["share"],
-        body=f"Status: {spec['summary'].split(',')[0]}. Vi er i rute.",
+        body=spec["update"],
     )
     plan_services.post_update(
         session,

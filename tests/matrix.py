@@ -74,6 +74,12 @@ def staff_only(ok: int = 200) -> dict[str, int]:
     return expect(ok, outsider=HIDDEN, reference=DENIED, unit_leader=DENIED)
 
 
+def staff_view(ok: int = 200) -> dict[str, int]:
+    """What only leaders and participants see: outside the audience of the reference group and
+    the unit leaders, so it answers them 404 like a page that does not exist."""
+    return expect(ok, outsider=HIDDEN, reference=HIDDEN, unit_leader=HIDDEN)
+
+
 def leaders_only(ok: int = 200) -> dict[str, int]:
     """Only circle leaders and site administrators."""
     return expect(DENIED, outsider=HIDDEN, leader=ok, admin=ok)

@@ -44,6 +44,7 @@ from circle.web import (
     flash_domain_error,
     require,
     require_that,
+    require_visible_that,
 )
 
 bp = Blueprint("members", __name__)
@@ -80,7 +81,7 @@ def _export(slug: str, body: str, content_type: str, ext: str) -> WerkzeugRespon
 def export_csv(slug: str) -> Response:
     """Download the directory as CSV."""
     circle = circle_or_404(slug)
-    require_that(can_see_contact_details, circle)
+    require_visible_that(can_see_contact_details, circle)
     body = directory_csv(services.directory(db.session, circle), ROLE_LABELS)
     return _export(slug, body, "text/csv; charset=utf-8", "csv")
 
@@ -90,7 +91,7 @@ def export_csv(slug: str) -> Response:
 def export_vcard(slug: str) -> Response:
     """Download the directory as vCards."""
     circle = circle_or_404(slug)
-    require_that(can_see_contact_details, circle)
+    require_visible_that(can_see_contact_details, circle)
     body = directory_vcards(services.directory(db.session, circle))
     return _export(slug, body, "text/vcard; charset=utf-8", "vcf")
 
@@ -168,9 +169,11 @@ def invitations(slug: str) -> WerkzeugResponse | str:
 
 
 def _invitation_or_404(circle: Circle, invitation_id: int) -> Invitation:
+    """Return the circle's invitation; only its leaders see invitations, others get 404."""
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.circle_id != circle.id:
         abort(404)
+    require_visible_that(can_manage_circle, circle)
     return invitation
 
 
@@ -179,7 +182,6 @@ def _invitation_or_404(circle: Circle, invitation_id: int) -> Invitation:
 def resend(slug: str, invitation_id: int) -> WerkzeugResponse:
     """Send an invitation again with a new link and expiry."""
     circle = circle_or_404(slug)
-    require_that(can_manage_circle, circle)
     invitation = _invitation_or_404(circle, invitation_id)
     try:
         issued = services.reissue_invitation(
@@ -202,7 +204,6 @@ def resend(slug: str, invitation_id: int) -> WerkzeugResponse:
 def revoke(slug: str, invitation_id: int) -> WerkzeugResponse:
     """Withdraw an invitation."""
     circle = circle_or_404(slug)
-    require_that(can_manage_circle, circle)
     invitation = _invitation_or_404(circle, invitation_id)
     commit_or_flash(
         lambda: services.revoke_invitation(db.session, invitation, actor=current_user),
@@ -276,8 +277,8 @@ def _membership_or_404(circle: Circle, membership_id: int) -> Membership:
 def change_role(slug: str, membership_id: int) -> WerkzeugResponse:
     """Change a member's role and placement."""
     circle = circle_or_404(slug)
-    require_that(can_manage_circle, circle)
     membership = _membership_or_404(circle, membership_id)
+    require_that(can_manage_circle, circle)
     form = RoleForm()
     fill_placement_choices(form, circle)
     if not form.validate_on_submit():
@@ -307,8 +308,8 @@ def change_role(slug: str, membership_id: int) -> WerkzeugResponse:
 def remove(slug: str, membership_id: int) -> WerkzeugResponse:
     """Take a member out of the circle."""
     circle = circle_or_404(slug)
-    require_that(can_manage_circle, circle)
     membership = _membership_or_404(circle, membership_id)
+    require_that(can_manage_circle, circle)
     commit_or_flash(
         lambda: services.remove_membership(db.session, membership, actor=current_user),
         _("Personen er fjernet fra sirkelen."),

@@ -14,7 +14,13 @@ from circle.permissions import can_manage_circle, can_propose_theme, can_vote
 from circle.themes import services
 from circle.themes.chart import bar_chart_svg
 from circle.themes.forms import CloseVoteForm, OpenVoteForm, ProposeThemeForm
-from circle.web import circle_or_404, commit_or_flash, flash_form_errors, require, require_that
+from circle.web import (
+    circle_or_404,
+    commit_or_flash,
+    flash_form_errors,
+    require_that,
+    require_visible,
+)
 
 bp = Blueprint("themes", __name__)
 
@@ -113,7 +119,7 @@ def vote(slug: str) -> Response:
     circle = circle_or_404(slug)
     require_that(can_vote, circle)
     vote_round = services.latest_round(db.session, circle)
-    require(vote_round is not None)
+    require_visible(vote_round is not None)  # no vote to take part in: nothing here
 
     def cast() -> None:
         services.cast_votes(
@@ -130,7 +136,7 @@ def close_vote(slug: str) -> Response:
     circle = circle_or_404(slug)
     require_that(can_manage_circle, circle)
     vote_round = services.latest_round(db.session, circle)
-    require(vote_round is not None)
+    require_visible(vote_round is not None)  # no vote to take part in: nothing here
     form = CloseVoteForm()
     if not form.validate_on_submit():
         return _invalid(form, slug)

@@ -9,27 +9,30 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the area's blueprint, menu items, home-page panels, CLI and demo data."""
-    from flask import g, url_for
+    from flask import url_for
     from flask_babel import lazy_gettext as _l
-    from flask_login import current_user
 
     import circle.threads.models  # noqa: F401  (register the tables with the metadata)
-    from circle.extensions import db
     from circle.home import register_home_panel, register_nav_item
     from circle.hooks import register_demo_loader
+    from circle.notifications.kinds import register_kind
     from circle.threads.cli import notifications
     from circle.threads.delivery import init_delivery
     from circle.threads.demo import load_demo
+    from circle.threads.kinds import THREAD_KINDS
     from circle.threads.models import StatusUpdate
-    from circle.threads.services.notifications import unread_count
     from circle.threads.services.threads import STATUS_KIND, status_subject
     from circle.threads.subjects import register_subject_kind
-    from circle.threads.views import bp, load_routes, notifications_bp
+    from circle.threads.views import bp, load_routes
+    from circle.threads.views.common import subject_threads
     from circle.threads.views.reference import home_panel
 
     load_routes()
     app.register_blueprint(bp)
-    app.register_blueprint(notifications_bp)
+    # Pages of objects that threads can be about list those threads and offer to start one.
+    app.jinja_env.globals["subject_threads"] = subject_threads
+    for kind in THREAD_KINDS.values():
+        register_kind(app, kind)
     register_nav_item(app, 50, "threads.index", _l("Innspill"))
     register_home_panel(app, 40, home_panel)
     register_demo_loader(app, load_demo)
@@ -45,13 +48,3 @@ def init_app(app: Flask) -> None:
         )
 
     register_subject_kind(app, STATUS_KIND, resolve_status)
-
-    @app.context_processor
-    def _bell() -> dict[str, Any]:
-        def threads_unread_count() -> int:
-            # One COUNT per request, however often the template asks.
-            if "_threads_unread" not in g:
-                g._threads_unread = unread_count(db.session, current_user)
-            return g._threads_unread
-
-        return {"threads_unread_count": threads_unread_count}

@@ -8,10 +8,11 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from circle.demo import workday
 from circle.models import Circle, Member, utcnow
 from circle.threads.models import Audience, Notification, ThreadKind
 from circle.threads.services import following, moderation
-from circle.threads.services.posts import add_post
+from circle.threads.services.posts import add_post, edit_post
 from circle.threads.services.threads import create_status_update, create_thread
 
 
@@ -33,7 +34,7 @@ def _load(session: Session, circle: Circle, p: dict[str, Member], lookup) -> Non
         audience=Audience.REFERENCE,
         kind=ThreadKind.CONSULTATION,
         requested_by="Bufdir",
-        deadline=today + timedelta(days=20),
+        deadline=workday(today + timedelta(days=20)),
         title="Høring: hva bør en nasjonal veileder om ettervern si om samarbeid med NAV?",
         body=(
             "Direktoratet reviderer veiledningen om ettervern og vil gjerne høre fra "
@@ -145,6 +146,62 @@ def _load(session: Session, circle: Circle, p: dict[str, Member], lookup) -> Non
         actor=p["omar.haddad"],
         parent=c,
         body=("Ja, jeg sender et forslag før neste møte."),
+    )
+
+    # A conversation four levels deep, opened with a mention, with mentions on the way down
+    # and a corrected post (its earlier version is kept).
+    housing = create_thread(
+        session,
+        circle,
+        actor=p["henrik.aas"],
+        audience=Audience.REFERENCE,
+        title="Bolig før 18: hvem tar det første steget?",
+        body=(
+            "@Randi Sunde og @Lena Brekke: i flere bydeler venter barnevernet på NAV og NAV på "
+            "barnevernet før boligsøknaden sendes. Hva ser dere fra deres ståsted?"
+        ),
+    )
+    r1 = add_post(
+        session,
+        housing,
+        actor=p["randi.sunde"],
+        body=(
+            "Vi ser at søknader om startlån og bostøtte kommer sent. @Jonas Vik, hvordan gjør "
+            "dere det på Grünerløkka?"
+        ),
+    )
+    r2 = add_post(
+        session,
+        housing,
+        actor=p["jonas.vik"],
+        parent=r1,
+        body="Vi starter når ungdommen er 17, sammen med kontaktpersonen i barnevernet.",
+    )
+    edit_post(
+        session,
+        r2,
+        actor=p["jonas.vik"],
+        body=(
+            "Vi starter når ungdommen er 17 og et halvt, sammen med kontaktpersonen i "
+            "barnevernet og boligkontoret."
+        ),
+    )
+    r3 = add_post(
+        session,
+        housing,
+        actor=p["lena.brekke"],
+        parent=r2,
+        body=(
+            "Det høres lovende ut. @Henrik Aas, kan dette tas med i sluttrapporten som et "
+            "eksempel på god praksis?"
+        ),
+    )
+    add_post(
+        session,
+        housing,
+        actor=p["henrik.aas"],
+        parent=r3,
+        body="Ja, @Jonas Vik og jeg skriver et kort avsnitt om det til neste møte.",
     )
 
     resolved = create_thread(

@@ -21,7 +21,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
 from circle.models import Circle, Member, UTCDateTime, _enum, utcnow
+from circle.notifications.models import Notification
 from circle.text import render_markdown
+
+# Thread notices are the core's notifications (kept importable from here for thread code).
+__all__ = ["Notification"]
 
 
 class Audience(enum.StrEnum):
@@ -57,7 +61,7 @@ class MailMode(enum.StrEnum):
 
 
 class NoticeKind(enum.StrEnum):
-    """Why a notification was made."""
+    """Why a thread notification was made (its kind in the core's notifications)."""
 
     NEW_THREAD = "new_thread"
     POST = "post"
@@ -254,31 +258,6 @@ class ThreadVisit(db.Model):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
     last_seen_post_id: Mapped[int] = mapped_column(Integer, default=0)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Notification(db.Model):
-    """Something new for a member: the bell lists these, e-mails are made from them."""
-
-    __tablename__ = "thread_notification"
-    __table_args__ = (
-        Index("ix_thread_notification_unread", "member_id", "read_at"),
-        Index("ix_thread_notification_mail", "mailed_at", "member_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
-    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
-    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("thread_post.id", ondelete="CASCADE"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
-    kind: Mapped[NoticeKind] = mapped_column(_enum(NoticeKind, "notice_kind"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set when an e-mail (immediate or digest) covered it, or when no e-mail is due.
-    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    thread: Mapped[Thread] = relationship()
-    actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id])
 
 
 class NotificationSetting(db.Model):

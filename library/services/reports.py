@@ -357,12 +357,24 @@ def report_file_ready(session: Session, stored: StoredFile, document: Document) 
 
 def report_file_refused(session: Session, stored: StoredFile, reason: str) -> None:
     """A refused report keeps its name and the reason (for the uploader); nothing of its text."""
+    from library.notifications import notify_refused_upload
+
     report = session.scalar(select(Report).where(Report.stored_file_id == stored.id))
-    if report is not None:
-        report.pages = []
-        report.has_text = False
-        report.page_count = 0
-        session.flush()
+    if report is None:
+        return
+    report.pages = []
+    report.has_text = False
+    report.page_count = 0
+    session.flush()
+    if report.added_by is not None:  # in the uploader's bell, linking to the report page
+        notify_refused_upload(
+            session,
+            uploader=report.added_by,
+            circle=report.origin_circle,
+            filename=stored.original_name,
+            reason=reason,
+            report_id=report.id,
+        )
 
 
 def upload_reports(

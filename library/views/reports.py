@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -18,7 +18,7 @@ from circle.storage import get_storage
 from circle.web import circle_or_404, flash_domain_error, require
 from library.forms import AddToListForm, ReportForm
 from library.index import get_backend
-from library.models import Report, ReportPage
+from library.models import Report
 from library.permissions import (
     can_add_report,
     can_curate_report,
@@ -29,6 +29,7 @@ from library.permissions import (
 )
 from library.search import FACET_FIELDS
 from library.services import citations
+from library.services import pages as page_services
 from library.services import reading_lists as lists_services
 from library.services import reports as services
 from library.services import search as search_services
@@ -79,6 +80,7 @@ def index(slug: str) -> str:
         facet_labels=search_services.FACET_LABELS,
         help_examples=HELP_EXAMPLES,
         snippet_html=search_services.snippet_html,
+        opens_at_page=page_services.opens_at_page,
         search_url=lambda **changes: search_url(circle.slug, **changes),
         export_url=lambda fmt: search_url(circle.slug, "library.export_results", fmt=fmt),
         can_add=can_add_report(current_user, circle),
@@ -106,7 +108,7 @@ def export_results(slug: str, fmt: str) -> Response:
 
 @bp.get("/c/<slug>/library/reports/<int:report_id>")
 @login_required
-def show(slug: str, report_id: int) -> str:
+def show(slug: str, report_id: int) -> Response | str:
     """A report: metadata, references, search inside it, its pages and related reports."""
     circle = circle_or_404(slug)
     report = report_or_404(circle, report_id)
@@ -120,12 +122,9 @@ def show(slug: str, report_id: int) -> str:
         else None
     )
     page_no = min(max(_int_arg("p", 0), 0), report.page_count)
-    page_text = None
-    if page_no:
-        page_text = db.session.scalar(
-            select(ReportPage.text).where(
-                ReportPage.report_id == report.id, ReportPage.number == page_no
-            )
+    if page_no:  # the older ?p=N form of a page link: the page has its own address now
+        return redirect(
+            url_for("library.page", slug=slug, report_id=report.id, number=page_no, q=q or None)
         )
     can_lists = can_edit_reading_lists(current_user, circle)
     add_form = AddToListForm()
@@ -139,13 +138,12 @@ def show(slug: str, report_id: int) -> str:
         report=report,
         q=q,
         inside=inside,
-        page_no=page_no,
-        page_text=page_text,
         related=search_services.related_reports(db.session, backend, report, visible(circle)),
         apa=citations.apa(report),
         apa_html=citations.apa_html(report),
         in_text=citations.apa_in_text(report),
         snippet_html=search_services.snippet_html,
+        opens_at_page=page_services.opens_at_page(report),
         themes=[t for t in report.themes if t.circle_id == circle.id],
         type_label=services.DOCUMENT_TYPE_LABELS[report.document_type],
         language_label=services.LANGUAGES.get(report.language, report.language),
@@ -153,14 +151,27 @@ def show(slug: str, report_id: int) -> str:
         can_delete=can_delete_report(current_user, circle, report),
         can_lists=can_lists,
         add_form=add_form,
-        thread_url=_thread_url(circle, report),
     )
 
 
-def _thread_url(circle: Circle, report: Report) -> str | None:
-    if "threads.new" not in current_app.view_functions:
-        return None
-    return url_for("threads.new", slug=circle.slug, subject_kind="report", subject_id=report.id)
+@bp.get("/c/<slug>/library/reports/<int:report_id>/pages/<int:number>")
+@login_required
+def page(slug: str, report_id: int, number: int) -> str:
+    """One page of a report as text, with the search's words marked (every report type)."""
+    circle = circle_or_404(slug)
+    report = report_or_404(circle, report_id)
+    q = (request.args.get("q") or "").strip()[:500]
+    shown = page_services.page_text(db.session, report, number, q)
+    if shown is None:
+        abort(404)
+    return render_template(
+        "library/page.html",
+        circle=circle,
+        report=report,
+        page=shown,
+        q=q,
+        opens_at_page=page_services.opens_at_page(report),
+    )
 
 
 @bp.get("/c/<slug>/library/reports/<int:report_id>/file")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.models import Circle, Member, Membership, utcnow
 from meetings.models import ActionItem, ActionStatus, Meeting, Minutes
+from meetings.notifications import notify_assigned
 from meetings.permissions import can_edit_minutes, can_toggle_action, can_view_action
 from meetings.services.common import check_length, guard_text
 
@@ -67,6 +68,7 @@ def add_action(
     )
     session.add(action)
     session.flush()
+    notify_assigned(session, [action], actor, circle)
     return action
 
 

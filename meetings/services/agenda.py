@@ -192,6 +192,17 @@ def _copy_postponed(item: AgendaItem, position: int) -> AgendaItem:
     )
 
 
+def _stands_for(item: AgendaItem, row: TemplateRow) -> bool:
+    """Return whether a carried item is the template row's item (e.g. "Fagpresentasjon: X")."""
+    if item.kind != row.kind:
+        return False
+    title, standard = item.title.strip().casefold(), row.title.strip().casefold()
+    if title == standard:
+        return True
+    rest = title[len(standard) :] if title.startswith(standard) else ""
+    return rest[:1] in {":", "–", "-", "(", " "} and bool(standard)
+
+
 def build_initial_agenda(session: Session, meeting: Meeting) -> None:
     """Fill a new meeting's agenda: approval of the last minutes, postponed items,
     open action items and (for circle meetings and seminars) the standard agenda."""
@@ -199,23 +210,29 @@ def build_initial_agenda(session: Session, meeting: Meeting) -> None:
 
     previous = previous_meeting(session, meeting)
     items: list[AgendaItem] = []
+    carried: list[AgendaItem] = []
     if previous is not None:
-        items.append(
-            AgendaItem(
-                kind=ItemKind.DECISION,
-                origin=ItemOrigin.APPROVAL,
-                minutes_planned=5,
-                title=f"Godkjenning av referat fra møte {previous.number}: {previous.title}"[:200],
-                approves_meeting_id=previous.id,
+        # Minutes approved between the meetings need no approval item.
+        if previous.minutes is None or not previous.minutes.is_public:
+            items.append(
+                AgendaItem(
+                    kind=ItemKind.DECISION,
+                    origin=ItemOrigin.APPROVAL,
+                    minutes_planned=5,
+                    title=f"Godkjenning av referat fra møte {previous.number}: {previous.title}"[
+                        :200
+                    ],
+                    approves_meeting_id=previous.id,
+                )
             )
-        )
         postponed = session.scalars(
             select(AgendaItem)
             .where(AgendaItem.meeting_id == previous.id, AgendaItem.postponed.is_(True))
             .options(selectinload(AgendaItem.readings))
             .order_by(AgendaItem.position)
         )
-        items.extend(_copy_postponed(item, 0) for item in postponed)
+        carried = [_copy_postponed(item, 0) for item in postponed]
+        items.extend(carried)
     if meeting.kind != MeetingKind.REFERENCE:
         if open_actions_before(session, meeting):
             items.append(
@@ -228,6 +245,8 @@ def build_initial_agenda(session: Session, meeting: Meeting) -> None:
             )
         circle = session.get(Circle, meeting.circle_id)
         for row in template_rows(session, circle):
+            if any(_stands_for(item, row) for item in carried):
+                continue  # the postponed item takes this row's place on the agenda
             items.append(
                 AgendaItem(
                     kind=row.kind,

@@ -21,6 +21,7 @@ from meetings.models import (
     Rsvp,
     RsvpAnswer,
 )
+from meetings.notifications import notify_invitation
 from meetings.permissions import AUDIENCE, can_answer, can_manage_meetings, can_record_attendance
 from meetings.services.common import check_length, guard_text
 
@@ -92,6 +93,7 @@ def send_invitation(
         circle=circle,
         detail=f"meeting {meeting.id}, {len(recipients)} sent",
     )
+    notify_invitation(session, meeting, recipients, actor, changed=changed, now=now)
     return recipients, changed
 
 
@@ -225,13 +227,16 @@ def _group(rows) -> list[RegisterGroup]:  # noqa: ANN001
     return list(groups.values())
 
 
-def default_status(row: RegisterRow) -> AttendanceStatus:
-    """Return what the register form suggests: the recorded status, else from the answer."""
+def default_status(row: RegisterRow) -> AttendanceStatus | None:
+    """Return what the register form starts from: the recorded status, else the answer to the
+    invitation (coming: present, forfall: excused); without either the row stays unmarked."""
     if row.status is not None:
         return row.status
-    if row.rsvp is not None and row.rsvp.answer == RsvpAnswer.ABSENT:
+    if row.rsvp is None:
+        return None
+    if row.rsvp.answer == RsvpAnswer.ABSENT:
         return AttendanceStatus.EXCUSED
-    return AttendanceStatus.PRESENT if row.rsvp is not None else AttendanceStatus.ABSENT
+    return AttendanceStatus.PRESENT
 
 
 def record_attendance(
@@ -270,6 +275,21 @@ def record_attendance(
         else:
             record.status = status
     session.flush()
+
+
+def mark_all_present(session: Session, meeting: Meeting, circle: Circle, *, actor: Member) -> int:
+    """Record everyone in the register as present ("alle til stede"); return how many."""
+    members = [
+        row.member.id for group in attendance_register(session, meeting) for row in group.rows
+    ]
+    record_attendance(
+        session,
+        meeting,
+        circle,
+        actor=actor,
+        statuses=dict.fromkeys(members, AttendanceStatus.PRESENT.value),
+    )
+    return len(members)
 
 
 def present_member_ids(session: Session, meeting: Meeting) -> list[int]:

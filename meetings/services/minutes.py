@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -234,6 +234,21 @@ def add_revision(
     return revision
 
 
+AUTOSAVE_NOTE = "Lagret automatisk"
+# Autosaves by one writer within this time make one revision, not one per pause in typing.
+AUTOSAVE_MERGE = timedelta(minutes=15)
+
+
+def _unchanged(meeting: Meeting, content: dict[int, ItemContent], evaluation: str) -> bool:
+    """Return whether saving would change nothing in the minutes."""
+    if meeting.minutes is None:
+        return False
+    saved = current_content(meeting)
+    return meeting.minutes.evaluation == evaluation and all(
+        saved.get(item_id) == value for item_id, value in content.items()
+    )
+
+
 def save_minutes(
     session: Session,
     meeting: Meeting,
@@ -243,9 +258,14 @@ def save_minutes(
     expected_version: int,
     content: dict[int, ItemContent],
     evaluation: str,
+    autosave: bool = False,
     now: datetime | None = None,
 ) -> Minutes:
-    """Save the draft; refuse (showing the difference) if someone saved since it was loaded."""
+    """Save the draft; refuse (showing the difference) if someone saved since it was loaded.
+
+    A save that changes nothing is no new revision; autosaves by the same writer close together
+    update their revision instead of adding one each time.
+    """
     if meeting.circle_id != circle.id or not can_edit_minutes(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan skrive referatet."))
     minutes = meeting.minutes
@@ -256,16 +276,41 @@ def save_minutes(
     check_length(evaluation, MAX_EVALUATION, str(_l("Evalueringen")))
     guard_text(evaluation)
     current_version = minutes.edit_version if minutes is not None else 0
+    if minutes is not None and _unchanged(meeting, content, evaluation):
+        return minutes  # nothing would be overwritten, whatever version the form had
     if expected_version != current_version:
         _raise_conflict(session, meeting, content, evaluation)
     minutes = _ensure_minutes(session, meeting, actor)
     if not _bump_version(session, minutes, expected_version):
         session.refresh(minutes)
         _raise_conflict(session, meeting, content, evaluation)
+    now = now or utcnow()
     apply_content(session, meeting, minutes, content, evaluation)
-    minutes.updated_at, minutes.updated_by_id = now or utcnow(), actor.id
-    add_revision(session, meeting, minutes, actor)
+    minutes.updated_at, minutes.updated_by_id = now, actor.id
+    latest = _latest_revision(session, minutes)
+    if (
+        autosave
+        and latest is not None
+        and latest.author_id == actor.id
+        and latest.note == AUTOSAVE_NOTE
+        and now - latest.created_at < AUTOSAVE_MERGE
+    ):
+        session.flush()
+        latest.number, latest.created_at = minutes.edit_version, now
+        latest.snapshot = snapshot(session, meeting)
+        session.flush()
+    else:
+        add_revision(session, meeting, minutes, actor, note=AUTOSAVE_NOTE if autosave else "")
     return minutes
+
+
+def _latest_revision(session: Session, minutes: Minutes) -> MinutesRevision | None:
+    return session.scalar(
+        select(MinutesRevision)
+        .where(MinutesRevision.minutes_id == minutes.id)
+        .order_by(MinutesRevision.number.desc())
+        .limit(1)
+    )
 
 
 def _raise_conflict(

@@ -33,9 +33,8 @@ def meeting_series_section(session: Session, circle: Circle) -> dict[str, Any] |
         when = format_day(meeting.starts_at, "short_date")
         if local_date(meeting.ends_at) != local_date(meeting.starts_at):
             when += "–" + format_day(meeting.ends_at, "short_date")
-        place = ", ".join(
-            p for p in (meeting.place, meeting.host_unit.name if meeting.host_unit else "") if p
-        )
+        parts = [meeting.place, meeting.host_unit.name if meeting.host_unit else ""]
+        place = ", ".join(dict.fromkeys(p for p in parts if p))  # a unit hosting at home once
         rows.append([when, meeting.title, str(kinds.get(meeting.kind, meeting.kind)), place])
     return {
         "title": _("Møterekken"),

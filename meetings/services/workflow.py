@@ -24,6 +24,12 @@ from meetings.models import (
     ReviewComment,
     Reviewer,
 )
+from meetings.notifications import (
+    notify_assigned,
+    notify_comment,
+    notify_distributed,
+    notify_review,
+)
 from meetings.permissions import can_approve_minutes, can_comment_minutes
 from meetings.services.attendance import present_member_ids
 from meetings.services.common import check_length, guard_text
@@ -114,6 +120,8 @@ def send_for_review(
         circle=circle,
         detail=f"meeting {meeting.id}, {len(members)} reviewers",
     )
+    notify_review(session, meeting, members, actor, now)
+    notify_assigned(session, minutes.actions, actor, circle, now)  # reviewers see theirs now
     return members
 
 
@@ -161,6 +169,7 @@ def add_comment(
     )
     session.add(comment)
     session.flush()
+    notify_comment(session, minutes, actor, now)
     return comment
 
 
@@ -256,6 +265,7 @@ def approve_minutes(
         detail=f"meeting {meeting.id}, version 1"
         + (f", at meeting {at_meeting.id}" if at_meeting else ""),
     )
+    notify_assigned(session, minutes.actions, actor, circle, now)  # the tasks are visible now
     return minutes
 
 
@@ -313,6 +323,7 @@ def distribute_minutes(
         detail=f"meeting {meeting.id}, version {minutes.approved_version}, "
         f"{len(recipients)} recipients",
     )
+    notify_distributed(session, meeting, recipients, actor, now)
     return recipients
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response as FlaskResponse
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -14,6 +14,7 @@ from circle.docx_writer import DOCX_TYPE
 from circle.extensions import db
 from circle.inputs import parse_id
 from circle.security import is_safe_next
+from circle.tasks import tasks_for
 from circle.web import attachment, circle_or_404, require
 from meetings.forms import CsrfForm
 from meetings.models import ActionStatus, AttendanceStatus
@@ -62,7 +63,7 @@ def actions(slug: str) -> str:
 @bp.get("/c/<slug>/actions/mine")
 @login_required
 def my_actions(slug: str) -> str:
-    """The member's own action items ("Mine oppgaver")."""
+    """The member's own tasks ("Mine oppgaver"): action items, and the other areas' tasks."""
     circle = circle_or_404(slug)
     filters = services.ActionFilter(owner_id=current_user.id)
     items = services.list_actions(db.session, circle, current_user, filters, date.today())
@@ -70,6 +71,7 @@ def my_actions(slug: str) -> str:
         "meetings/actions.html",
         circle=circle,
         items=items,
+        other_tasks=tasks_for(current_app, db.session, circle, current_user),
         filters=filters,
         owners=[],
         mine=True,

@@ -23,6 +23,7 @@ from meetings.views.common import (
     bp,
     flash_error,
     flash_form_errors,
+    managed_meeting,
     meeting_or_404,
     meeting_url,
     run,
@@ -58,8 +59,7 @@ def _values(form: AgendaItemForm) -> dict[str, object]:
 def add_item(slug: str, meeting_id: int) -> Response:
     """Add an agenda item (or a sub-item under a top item)."""
     circle = circle_or_404(slug)
-    require_that(can_manage_meetings, circle)
-    meeting = meeting_or_404(circle, meeting_id)
+    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
     form = AgendaItemForm()
     target = meeting_url(meeting, circle) + "#agenda"
     if not form.validate_on_submit():
@@ -85,9 +85,9 @@ def add_item(slug: str, meeting_id: int) -> Response:
 def edit_item(slug: str, meeting_id: int, item_id: int) -> Response | str:
     """Edit an agenda item's content and pre-reading."""
     circle = circle_or_404(slug)
-    require_that(can_manage_meetings, circle)
     meeting = meeting_or_404(circle, meeting_id)
     item = _item_or_404(meeting, item_id)
+    require_that(can_manage_meetings, circle)
     form = (
         AgendaItemForm()
         if request.method == "POST"
@@ -131,9 +131,9 @@ def edit_item(slug: str, meeting_id: int, item_id: int) -> Response | str:
 def delete_item(slug: str, meeting_id: int, item_id: int) -> Response:
     """Remove an agenda item and its sub-items."""
     circle = circle_or_404(slug)
-    require_that(can_manage_meetings, circle)
     meeting = meeting_or_404(circle, meeting_id)
     item = _item_or_404(meeting, item_id)
+    require_that(can_manage_meetings, circle)
     return run(
         meeting_url(meeting, circle) + "#agenda",
         _("Punktet er fjernet."),
@@ -146,8 +146,7 @@ def delete_item(slug: str, meeting_id: int, item_id: int) -> Response:
 def reorder(slug: str, meeting_id: int) -> Response:
     """Save the order: a position number and a parent per item (drag-and-drop posts the same)."""
     circle = circle_or_404(slug)
-    require_that(can_manage_meetings, circle)
-    meeting = meeting_or_404(circle, meeting_id)
+    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
     form = CsrfForm()
     target = meeting_url(meeting, circle) + "#agenda"
     if not form.validate_on_submit():

@@ -15,6 +15,7 @@ from circle.errors import DomainError
 from circle.extensions import db
 from circle.mail import Notice, queue_notices
 from circle.models import Circle
+from circle.web import require
 from meetings.models import Meeting
 from meetings.permissions import can_view_meeting, can_view_minutes
 from meetings.services.meetings import get_meeting
@@ -36,6 +37,36 @@ def minutes_meeting_or_404(circle: Circle, meeting_id: int) -> Meeting:
     meeting = meeting_or_404(circle, meeting_id, page=False)
     if meeting.minutes is None or not can_view_minutes(current_user, meeting.minutes, circle):
         abort(404)
+    return meeting
+
+
+def managed_minutes_meeting(
+    circle: Circle, meeting_id: int, check: Callable[[Any, Circle], bool]
+) -> Meeting:
+    """Return the meeting whose minutes a leader writes, sends, approves or corrects.
+
+    404 when the member may not see the minutes (a draft, or no minutes of a meeting outside
+    their audience); 403 when they see them but check() does not allow this.
+    """
+    meeting = meeting_or_404(circle, meeting_id, page=False)
+    minutes = meeting.minutes
+    visible = (
+        can_view_minutes(current_user, minutes, circle)
+        if minutes is not None
+        else can_view_meeting(current_user, meeting, circle)
+    )
+    if not visible:
+        abort(404)
+    require(check(current_user, circle))
+    return meeting
+
+
+def managed_meeting(
+    circle: Circle, meeting_id: int, check: Callable[[Any, Circle], bool]
+) -> Meeting:
+    """Return a meeting to change: 404 unless the member sees it, then 403 unless check()."""
+    meeting = meeting_or_404(circle, meeting_id)
+    require(check(current_user, circle))
     return meeting
 
 

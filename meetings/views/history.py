@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from circle.extensions import db
 from circle.inputs import parse_int
-from circle.web import circle_or_404, require_that
+from circle.web import circle_or_404, require_visible_that
 from meetings.permissions import can_view_draft_history
 from meetings.services import minutes as services
 from meetings.services import workflow
@@ -24,7 +24,8 @@ def _int_arg(name: str) -> int | None:
 def revisions(slug: str, meeting_id: int) -> str:
     """The draft's revisions (who, when), and a comparison of two of them."""
     circle = circle_or_404(slug)
-    require_that(can_view_draft_history, circle)
+    # The revisions hold draft text: only those who may see drafts learn that they exist.
+    require_visible_that(can_view_draft_history, circle)
     meeting = meeting_or_404(circle, meeting_id, page=False)
     if meeting.minutes is None:
         abort(404)

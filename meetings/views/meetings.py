@@ -16,7 +16,7 @@ from circle.i18n import format_when
 from circle.inputs import parse_id, parse_int
 from circle.mail import Attachment, Notice
 from circle.models import Circle, utcnow
-from circle.web import attachment, circle_or_404, require, require_that
+from circle.web import attachment, circle_or_404, require, require_that, require_visible_that
 from meetings.forms import AgendaItemForm, CsrfForm, MeetingForm, RsvpForm
 from meetings.models import AttendanceStatus, ItemKind, ItemOrigin, Meeting
 from meetings.permissions import (
@@ -37,6 +37,7 @@ from meetings.views.common import (
     deliver,
     flash_error,
     flash_form_errors,
+    managed_meeting,
     meeting_link,
     meeting_or_404,
     meeting_url,
@@ -56,6 +57,7 @@ def index(slug: str) -> str:
         upcoming=upcoming,
         past=past,
         can_manage=can_manage_meetings(current_user, circle),
+        can_see_series=can_view_attendance_series(current_user, circle),
         status_labels=services.STATUS_LABELS,
         kind_labels=services.KIND_LABELS,
     )
@@ -115,8 +117,7 @@ def create(slug: str) -> Response | str:
 def edit(slug: str, meeting_id: int) -> Response | str:
     """Change a meeting's time, place or title; invitees get a change notice."""
     circle = circle_or_404(slug)
-    require_that(can_manage_meetings, circle)
-    meeting = meeting_or_404(circle, meeting_id)
+    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
     form = _meeting_form(circle, meeting)
     if form.validate_on_submit():
         try:
@@ -267,8 +268,7 @@ def _invitation_notices(
 def invite(slug: str, meeting_id: int) -> Response:
     """Send the invitation (or, once sent, a change notice) with an .ics attachment."""
     circle = circle_or_404(slug)
-    require_that(can_manage_meetings, circle)
-    meeting = meeting_or_404(circle, meeting_id)
+    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
 
     def action() -> None:
         recipients, changed = attendance_services.send_invitation(
@@ -309,13 +309,21 @@ def rsvp(slug: str, meeting_id: int) -> Response:
 def attendance(slug: str, meeting_id: int) -> Response | str:
     """The attendance register: present, absent or excused per member, by unit."""
     circle = circle_or_404(slug)
-    require_that(can_record_attendance, circle)
-    meeting = meeting_or_404(circle, meeting_id)
+    meeting = managed_meeting(circle, meeting_id, can_record_attendance)
     form = CsrfForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             flash_form_errors(form)
             return redirect(request.path)
+        if request.form.get("mark") == "all_present":
+            # Everyone present at once; the leader then marks the exceptions and saves.
+            return run(
+                request.path,
+                _("Alle er markert som til stede. Rett opp for dem som ikke kom, og lagre."),
+                lambda: attendance_services.mark_all_present(
+                    db.session, meeting, circle, actor=current_user
+                ),
+            )
         statuses = {
             member_id: v
             for k, v in request.form.items()
@@ -347,7 +355,7 @@ def attendance(slug: str, meeting_id: int) -> Response | str:
 def attendance_series(slug: str) -> str:
     """Attendance across the series, per meeting and per unit."""
     circle = circle_or_404(slug)
-    require_that(can_view_attendance_series, circle)
+    require_visible_that(can_view_attendance_series, circle)
     series = attendance_services.attendance_series(db.session, circle)
     return render_template(
         "meetings/series.html",

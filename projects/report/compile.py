@@ -33,6 +33,28 @@ STATUS_LABELS = {
 }
 
 
+class ReportFlag(str):
+    """Something the report still lacks: its text, and the anchor of the part it is about
+    (the page links each flag to its section)."""
+
+    anchor: str
+
+    def __new__(cls, text: object, anchor: str) -> ReportFlag:
+        flag = super().__new__(cls, str(text))
+        flag.anchor = anchor
+        return flag
+
+
+def section_anchor(project: Project, key: str) -> str:
+    """Return the id of a project's section in the report page."""
+    return f"project-{project.id}-{key}"
+
+
+def contributed_anchor(number: int) -> str:
+    """Return the id of a contributed section (e.g. the meeting series) in the report page."""
+    return f"contributed-{number}"
+
+
 @dataclass
 class ReportSection:
     """One section of a project's write-up as it goes into the report."""
@@ -86,7 +108,7 @@ class FinalReport:
     contributed: list[ReportBlockSection]
     projects: list[ReportProject]
     matrix: list[MatrixRow]
-    flags: list[str] = field(default_factory=list)
+    flags: list[ReportFlag] = field(default_factory=list)
 
 
 def _people(session: Session, circle: Circle) -> list[Membership]:
@@ -152,7 +174,7 @@ def compile_report(app: Flask, session: Session, circle: Circle) -> FinalReport:
             chapter_sections.append(section)
             if section.state != "ready":
                 flags.append(
-                    str(
+                    ReportFlag(
                         _l(
                             "«%(project)s»: «%(heading)s» er %(state)s.",
                             project=project.title,
@@ -160,7 +182,8 @@ def compile_report(app: Flask, session: Session, circle: Circle) -> FinalReport:
                             state=_l("ikke skrevet")
                             if section.state == "empty"
                             else _l("ikke markert som klar"),
-                        )
+                        ),
+                        section_anchor(project, spec.key),
                     )
                 )
         appendices = []
@@ -177,11 +200,21 @@ def compile_report(app: Flask, session: Session, circle: Circle) -> FinalReport:
             )
         )
     contributed = contributed_sections(app, session, circle)
-    for section in contributed:
+    for number, section in enumerate(contributed, 1):
         if not section.ready:
-            flags.append(str(_l("«%(title)s» er ikke ferdig.", title=section.title)))
+            flags.append(
+                ReportFlag(
+                    _l("«%(title)s» er ikke ferdig.", title=section.title),
+                    contributed_anchor(number),
+                )
+            )
     if not contributed:
-        flags.append(str(_l("Møteserien mangler: møteområdet har ikke levert noen oversikt.")))
+        flags.append(
+            ReportFlag(
+                _l("Møteserien mangler: møteområdet har ikke levert noen oversikt."),
+                contributed_anchor(1),
+            )
+        )
     return FinalReport(
         circle=circle,
         generated_at=utcnow(),

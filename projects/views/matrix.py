@@ -10,7 +10,12 @@ from circle.docx_writer import DOCX_TYPE
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.inputs import parse_int
-from circle.web import attachment, circle_or_404, flash_domain_error, require, require_that
+from circle.web import (
+    attachment,
+    circle_or_404,
+    flash_domain_error,
+    require_visible_that,
+)
 from projects.diff import diff_stats, line_diff
 from projects.forms import CellForm, MatrixRowForm
 from projects.models import MatrixColumn
@@ -32,7 +37,7 @@ def _matrix_url(slug: str, anchor: str = "") -> str:
 def matrix(slug: str) -> str:
     """The transition matrix, printable."""
     circle = circle_or_404(slug)
-    require_that(can_edit_matrix, circle)
+    require_visible_that(can_edit_matrix, circle)
     return render_template(
         "projects/matrix.html",
         circle=circle,
@@ -48,7 +53,7 @@ def matrix(slug: str) -> str:
 def matrix_defaults(slug: str) -> Response:
     """Start an empty matrix with the usual transition areas."""
     circle = circle_or_404(slug)
-    require_that(can_edit_matrix, circle)
+    require_visible_that(can_edit_matrix, circle)
     return run(
         lambda: services.add_default_rows(db.session, circle, actor=current_user),
         _("Matrisen er startet med de vanlige overgangene."),
@@ -61,7 +66,7 @@ def matrix_defaults(slug: str) -> Response:
 def matrix_add_row(slug: str) -> Response:
     """Add a transition area."""
     circle = circle_or_404(slug)
-    require_that(can_edit_matrix, circle)
+    require_visible_that(can_edit_matrix, circle)
     form = MatrixRowForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -85,7 +90,7 @@ def _row_and_column(circle, row_id: int, column: str):  # noqa: ANN001, ANN202
 def matrix_cell(slug: str, row_id: int, column: str) -> Response | tuple[str, int]:
     """Edit one cell; a save on an outdated base is refused and the difference shown."""
     circle = circle_or_404(slug)
-    require_that(can_edit_matrix, circle)
+    require_visible_that(can_edit_matrix, circle)
     row, col = _row_and_column(circle, row_id, column)
     cell = services.get_cell(db.session, row, col)
     form = CellForm()
@@ -140,7 +145,7 @@ def matrix_cell(slug: str, row_id: int, column: str) -> Response | tuple[str, in
 def matrix_cell_history(slug: str, row_id: int, column: str) -> str:
     """Every revision of a cell and the difference between any two (?a=&b=)."""
     circle = circle_or_404(slug)
-    require_that(can_edit_matrix, circle)
+    require_visible_that(can_edit_matrix, circle)
     row, col = _row_and_column(circle, row_id, column)
     cell = services.get_cell(db.session, row, col)
     revisions = services.cell_revisions(db.session, cell) if cell else []
@@ -171,7 +176,7 @@ def matrix_cell_history(slug: str, row_id: int, column: str) -> str:
 def matrix_csv(slug: str) -> Response:
     """The matrix as CSV."""
     circle = circle_or_404(slug)
-    require_that(can_edit_matrix, circle)
+    require_visible_that(can_edit_matrix, circle)
     rows = services.load_matrix(db.session, circle)
     return attachment(
         services.matrix_csv(rows), "text/csv; charset=utf-8", f"overgangsmatrise-{circle.slug}.csv"
@@ -183,6 +188,6 @@ def matrix_csv(slug: str) -> Response:
 def matrix_docx_download(slug: str) -> Response:
     """The matrix as DOCX."""
     circle = circle_or_404(slug)
-    require(can_edit_matrix(current_user, circle))
+    require_visible_that(can_edit_matrix, circle)
     rows = services.load_matrix(db.session, circle)
     return attachment(matrix_docx(circle, rows), DOCX_TYPE, f"overgangsmatrise-{circle.slug}.docx")

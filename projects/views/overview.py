@@ -31,9 +31,11 @@ from projects.forms import (
 from projects.models import ProjectStatus
 from projects.permissions import (
     can_create_project,
+    can_edit_matrix,
     can_edit_project,
     can_edit_template,
     can_see_shared,
+    can_see_workspace,
     can_view_projects,
     can_view_report,
 )
@@ -58,7 +60,8 @@ def index(slug: str) -> str:
         can_create=can_create_project(current_user, circle),
         can_edit_template=can_edit_template(current_user, circle),
         can_report=can_view_report(current_user, circle),
-        staff=can_create_project(current_user, circle),
+        can_matrix=can_edit_matrix(current_user, circle),
+        staff=can_see_workspace(current_user, circle),
     )
 
 

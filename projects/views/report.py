@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from circle.docx_writer import DOCX_TYPE
 from circle.extensions import db
-from circle.web import attachment, circle_or_404, require_that
+from circle.web import attachment, circle_or_404, require_visible_that
 from projects.models import MATRIX_COLUMNS
 from projects.permissions import can_view_report
 from projects.report.compile import STATUS_LABELS, compile_report
@@ -21,7 +21,7 @@ from projects.views import bp
 def report(slug: str) -> str:
     """The final report, compiled now, ready to print."""
     circle = circle_or_404(slug)
-    require_that(can_view_report, circle)
+    require_visible_that(can_view_report, circle)
     compiled = compile_report(current_app, db.session, circle)
     return render_template(
         "projects/report.html",
@@ -38,6 +38,6 @@ def report(slug: str) -> str:
 def report_docx_download(slug: str) -> Response:
     """The final report as DOCX, to finish in Word."""
     circle = circle_or_404(slug)
-    require_that(can_view_report, circle)
+    require_visible_that(can_view_report, circle)
     compiled = compile_report(current_app, db.session, circle)
     return attachment(report_docx(compiled), DOCX_TYPE, f"sluttrapport-{circle.slug}.docx")

@@ -4,6 +4,8 @@
    - [data-copy-target="id"] buttons: copy that element's text (or value) to the clipboard.
    - [data-reload-after="seconds"]: load the page again after a while (a file still being
      read), unless the reader has started typing somewhere on it.
+   - tables in user text (.prose) go in a scrolling box a keyboard can reach, as the page's
+     own tables do, so a wide one never widens the page on a phone.
    No inline handlers (the CSP forbids them): everything is wired up here. */
 (function () {
   "use strict";
@@ -125,7 +127,23 @@
     });
   }
 
+  /* ---------- Tables in user text ---------- */
+  function wrapTable(table, label) {
+    if (table.parentElement && table.parentElement.classList.contains("table-wrap")) { return; }
+    var box = document.createElement("div");
+    box.className = "table-wrap";
+    box.setAttribute("role", "region");
+    box.setAttribute("tabindex", "0");
+    var caption = table.querySelector("caption");
+    box.setAttribute("aria-label", caption ? caption.textContent.trim() : label);
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+  }
+
   function init() {
+    var main = document.getElementById("main");
+    var label = (main && main.getAttribute("data-table-label")) || "Tabell";
+    document.querySelectorAll(".prose table").forEach(function (t) { wrapTable(t, label); });
     document.querySelectorAll("#dots-left[data-total]").forEach(initDots);
     document.querySelectorAll("[data-copy-target]").forEach(initCopy);
     if (document.querySelector("[data-copy-target]") && !document.getElementById("copy-status")) {

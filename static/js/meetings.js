@@ -1,7 +1,10 @@
 /* Meetings: progressive enhancement only; every page works without this file.
    - [data-print] buttons print the page.
    - ol[data-sortable="<form id>"]: drag agenda items to reorder them; the position numbers
-     are rewritten in the new order and the same form is posted as without JavaScript. */
+     are rewritten in the new order and the same form is posted as without JavaScript.
+   - button[data-mark-all="<status>"] in the attendance form: tick that status for everyone
+     at once and let the leader correct the exceptions before saving (without JavaScript the
+     button asks the server to do the same). */
 (function () {
   "use strict";
 
@@ -45,6 +48,21 @@
         renumber(list);
         form.requestSubmit ? form.requestSubmit() : form.submit();
       });
+    });
+  });
+
+  document.querySelectorAll("button[data-mark-all]").forEach(function (button) {
+    var form = button.form;
+    if (!form) { return; }
+    var value = button.getAttribute("data-mark-all");
+    var status = form.querySelector("[data-mark-all-status]");
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      form.querySelectorAll('input[type="radio"][value="' + value + '"]').forEach(function (radio) {
+        radio.checked = true;
+        radio.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      if (status) { status.textContent = button.getAttribute("data-done-label") || ""; }
     });
   });
 }());

@@ -68,17 +68,25 @@ def test_upload_confirm_search_open_page_and_copy_reference(
     hit = page.locator(".search-hit").first
     expect(hit.get_by_role("link", name="Samarbeid om overganger")).to_be_visible()
     expect(hit.locator("mark").first).to_have_text("Samarbeidsavtalen")
-    page_link = hit.get_by_role("link", name="s. 2")
-    href = page_link.get_attribute("href") or ""
+    # "s. 2" opens page 2 as text with the words marked; "PDF" opens the file at that page.
+    pdf_link = hit.get_by_role("link", name="PDF").first
+    href = pdf_link.get_attribute("href") or ""
     assert re.search(r"/c/overganger/library/reports/\d+/file#page=2$", href), href
     response = page.request.get(live_server + href.split("#")[0])
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"].startswith("inline")
-    with page.expect_popup() as popup_info:  # the page link opens the PDF in a new tab
-        page_link.click()
+    with page.expect_popup() as popup_info:  # the PDF opens in a new tab, at the page
+        pdf_link.click()
     popup = popup_info.value
     assert popup.url == live_server + href
     popup.close()
+    with page.expect_navigation():
+        hit.get_by_role("link", name="s. 2").click()
+    assert re.search(r"/library/reports/\d+/pages/2\?q=samarbeidsavtale$", page.url), page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text("Side 2 av 3")
+    expect(page.locator("article.page-text mark").first).to_have_text("Samarbeidsavtalen")
+    page.go_back()
+    hit = page.locator(".search-hit").first
 
     hit.get_by_role("link", name="Samarbeid om overganger").click()
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)

@@ -71,6 +71,15 @@ def test_demo_is_idempotent_and_shaped_like_a_circle(runner, session):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "sirkel-demo-2026" in first.output and "ingrid.lund@demo.example" in first.output
+    lines = {line.split()[0]: line for line in first.output.splitlines()[4:] if line.strip()}
+    assert "E-post" in first.output and "Rolle" in first.output and "Sirkel" in first.output
+    assert "Sirkelleder" in lines["ingrid.lund@demo.example"]
+    assert "Deltaker" in lines["sara.nilsen@demo.example"]
+    assert "Bydel Stovner" in lines["sara.nilsen@demo.example"]
+    assert "Referansegruppe" in lines["lena.brekke@demo.example"]
+    assert "Enhetsleder" in lines["kari.moen@demo.example"]
+    assert "Administrator" in lines["admin@demo.example"]
+    assert all("Overganger til voksenlivet" in lines[e] for e in lines if e != "admin@demo.example")
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already present" in second.output
     assert session.scalar(select(func.count(Circle.id))) == 1

@@ -139,3 +139,16 @@ def test_vote_through_the_pages(app, client, session, people, login):
     )
     home = client.get(f"/c/{circle.slug}").get_data(as_text=True)
     assert "Bolig" in home and "Hva virker?" in home
+
+
+def test_voting_without_a_vote_is_not_found(client, people, login):
+    """No vote has been opened: voting or closing answers 404 (nothing there), not 403."""
+    circle, leader, p1, _p2, ref = people
+    login(p1)
+    assert client.post(f"/c/{circle.slug}/themes/vote", data={}).status_code == 404
+    client.post("/logout")
+    login(leader)
+    assert client.post(f"/c/{circle.slug}/themes/vote/close", data={}).status_code == 404
+    client.post("/logout")
+    login(ref)
+    assert client.post(f"/c/{circle.slug}/themes/vote", data={}).status_code == 403

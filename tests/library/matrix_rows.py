@@ -84,6 +84,35 @@ ROWS = [
         note="circle report under other circle",
     ),
     Row(
+        "library.page",
+        lambda w: f"/c/{w.circle.slug}/library/reports/{_r(w)}/pages/1?q=barnevern",
+        circle_view(),
+    ),
+    Row(
+        "library.page",
+        lambda w: f"/c/{w.circle.slug}/library/reports/{_r(w, 'shared')}/pages/1",
+        circle_view(),
+        note="shared report",
+    ),
+    Row(
+        "library.page",
+        lambda w: f"/c/{w.circle.slug}/library/reports/{_r(w)}/pages/2",
+        expect(HIDDEN),
+        note="no such page",
+    ),
+    Row(
+        "library.page",
+        lambda w: f"/c/{w.circle.slug}/library/reports/{_r(w, 'other')}/pages/1",
+        NOWHERE,
+        note="other circle's report here",
+    ),
+    Row(
+        "library.page",
+        lambda w: f"/c/{w.other.slug}/library/reports/{_r(w)}/pages/1",
+        expect(HIDDEN),
+        note="circle report under other circle",
+    ),
+    Row(
         "library.download",
         lambda w: f"/c/{w.circle.slug}/library/reports/{_r(w)}/file",
         circle_view(),

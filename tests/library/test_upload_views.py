@@ -346,7 +346,7 @@ def test_report_page_shows_reference_copy_button_and_search_inside(client, login
     assert "<mark>startlån</mark>" in html
     assert f"/c/egen/library/reports/{report.id}/file#page=3" in html
     assert "s. 3" in html
-    page2 = client.get(f"/c/egen/library/reports/{report.id}?p=2").get_data(as_text=True)
+    page2 = client.get(f"/c/egen/library/reports/{report.id}/pages/2").get_data(as_text=True)
     assert "Samarbeidsavtalen mellom barneverntjenesten og NAV" in page2
 
 

@@ -26,8 +26,25 @@ STAFF_MEETING = expect(200, outsider=HIDDEN, reference=HIDDEN, unit_leader=HIDDE
 DRAFT = expect(HIDDEN, leader=200, admin=200)
 IN_REVIEW = expect(HIDDEN, participant=200, leader=200, admin=200)  # participant reviews
 ALL_HIDDEN = expect(HIDDEN)
-# Leader-only POST on an object that belongs to the other circle, through our own slug.
-FOREIGN_OBJECT = expect(DENIED, outsider=HIDDEN, leader=HIDDEN, admin=HIDDEN)
+
+
+def manage_staff_meeting(ok: int = 200) -> dict[str, int]:
+    """Leaders change a circle meeting; participants see it (403); the reference group and unit
+    leaders do not see it at all (404)."""
+    return expect(
+        DENIED, outsider=HIDDEN, reference=HIDDEN, unit_leader=HIDDEN, leader=ok, admin=ok
+    )
+
+
+def draft(ok: int = 200) -> dict[str, int]:
+    """Draft minutes (and their history): only leaders know they exist."""
+    return expect(HIDDEN, leader=ok, admin=ok)
+
+
+def in_review_managed(ok: int = 302) -> dict[str, int]:
+    """Minutes in review: the reviewing participant sees them but may not decide (403)."""
+    return expect(HIDDEN, participant=DENIED, leader=ok, admin=ok)
+
 
 MEETING_FORM = {
     "kind": "circle",
@@ -92,11 +109,11 @@ ROWS = [
     Row("meetings.ics", _m("m_future", ".ics"), STAFF_MEETING),
     Row("meetings.ics", _m("m_ref", ".ics"), circle_view(), note="reference-group meeting"),
     Row("meetings.ics", _m("other_meeting", ".ics"), ALL_HIDDEN, note="other circle's meeting"),
-    Row("meetings.edit", _m("m_future", "/edit"), leaders_only()),
+    Row("meetings.edit", _m("m_future", "/edit"), manage_staff_meeting()),
     Row(
         "meetings.edit",
         _m("m_future", "/edit"),
-        leaders_only(302),
+        manage_staff_meeting(302),
         method="POST",
         data=lambda w: MEETING_FORM,
     ),
@@ -106,12 +123,18 @@ ROWS = [
         other_circle(),
         note="other circle",
     ),
+    Row(
+        "meetings.edit",
+        lambda w: f"/c/{w.circle.slug}/meetings/999999/edit",
+        ALL_HIDDEN,
+        note="no such meeting",
+    ),
     # invitation, answers, attendance
-    Row("meetings.invite", _m("m_future", "/invite"), leaders_only(302), method="POST"),
+    Row("meetings.invite", _m("m_future", "/invite"), manage_staff_meeting(302), method="POST"),
     Row(
         "meetings.invite",
         _m("other_meeting", "/invite"),
-        FOREIGN_OBJECT,
+        ALL_HIDDEN,
         method="POST",
         note="other circle's meeting",
     ),
@@ -130,24 +153,24 @@ ROWS = [
         data=lambda w: {"answer": "absent", "message": "Forfall"},
         note="reference-group meeting",
     ),
-    Row("meetings.attendance", _m("m_draft", "/attendance"), leaders_only()),
+    Row("meetings.attendance", _m("m_draft", "/attendance"), manage_staff_meeting()),
     Row(
         "meetings.attendance",
         _m("m_draft", "/attendance"),
-        leaders_only(302),
+        manage_staff_meeting(302),
         method="POST",
         data=lambda w: {f"status-{w.members['participant'].id}": "present"},
     ),
     Row(
         "meetings.attendance",
         _m("other_meeting", "/attendance"),
-        FOREIGN_OBJECT,
+        ALL_HIDDEN,
         note="other circle's meeting",
     ),
     Row(
         "meetings.attendance_series",
         _c("/attendance"),
-        expect(200, outsider=HIDDEN, reference=DENIED),
+        expect(200, outsider=HIDDEN, reference=HIDDEN),
     ),
     Row(
         "meetings.attendance_series",
@@ -159,14 +182,14 @@ ROWS = [
     Row(
         "meetings.add_item",
         _m("m_future", "/agenda"),
-        leaders_only(302),
+        manage_staff_meeting(302),
         method="POST",
         data=lambda w: ITEM_FORM,
     ),
     Row(
         "meetings.add_item",
         _m("other_meeting", "/agenda"),
-        FOREIGN_OBJECT,
+        ALL_HIDDEN,
         method="POST",
         data=lambda w: ITEM_FORM,
         note="other circle's meeting",
@@ -174,31 +197,31 @@ ROWS = [
     Row(
         "meetings.edit_item",
         lambda w: _m("m_future")(w) + f"/agenda/{w.extra['item'].id}",
-        leaders_only(),
+        manage_staff_meeting(),
     ),
     Row(
         "meetings.edit_item",
         lambda w: _m("m_future")(w) + f"/agenda/{w.extra['item'].id}",
-        leaders_only(302),
+        manage_staff_meeting(302),
         method="POST",
         data=lambda w: {"title": "Endret", "kind": "decision", "minutes_planned": "5"},
     ),
     Row(
         "meetings.edit_item",
         lambda w: _m("m_future")(w) + f"/agenda/{w.extra['other_item'].id}",
-        FOREIGN_OBJECT,
+        ALL_HIDDEN,
         note="item of another meeting",
     ),
     Row(
         "meetings.delete_item",
         lambda w: _m("m_future")(w) + f"/agenda/{w.extra['item'].id}/delete",
-        leaders_only(302),
+        manage_staff_meeting(302),
         method="POST",
     ),
     Row(
         "meetings.reorder",
         _m("m_future", "/agenda/order"),
-        leaders_only(302),
+        manage_staff_meeting(302),
         method="POST",
         data=lambda w: {f"position-{w.extra['item'].id}": "1"},
     ),
@@ -228,60 +251,60 @@ ROWS = [
     Row(
         "meetings.revisions",
         _m("m_draft", "/minutes/revisions"),
-        leaders_only(),
+        draft(),
         note="draft history",
     ),
     Row(
         "meetings.revisions",
         _m("m_approved", "/minutes/revisions"),
-        leaders_only(),
+        draft(),
         note="history of approved minutes",
     ),
     # minutes: writing and the workflow
-    Row("meetings.edit_minutes", _m("m_draft", "/minutes/edit"), leaders_only()),
+    Row("meetings.edit_minutes", _m("m_draft", "/minutes/edit"), draft()),
     Row(
         "meetings.edit_minutes",
         _m("m_draft", "/minutes/edit"),
-        leaders_only(302),
+        draft(302),
         method="POST",
         data=lambda w: {"version": "1", "evaluation": "Fint"},
     ),
     Row(
         "meetings.edit_minutes",
         _m("m_approved", "/minutes/edit"),
-        leaders_only(302),
+        expect(DENIED, outsider=HIDDEN, leader=302, admin=302),
         note="frozen: leaders are sent back",
     ),
     Row(
         "meetings.edit_minutes",
         _m("other_meeting", "/minutes/edit"),
-        FOREIGN_OBJECT,
+        ALL_HIDDEN,
         note="other circle's minutes",
     ),
     Row(
         "meetings.add_action",
         _m("m_draft", "/minutes/actions"),
-        leaders_only(302),
+        draft(302),
         method="POST",
         data=lambda w: {"what": "Ny oppgave", "owner_id": "0"},
     ),
     Row(
         "meetings.delete_action",
         lambda w: _m("m_draft")(w) + f"/minutes/actions/{w.extra['draft_action'].id}/delete",
-        leaders_only(302),
+        draft(302),
         method="POST",
     ),
     Row(
         "meetings.delete_action",
         lambda w: _m("m_draft")(w) + f"/minutes/actions/{w.extra['other_action'].id}/delete",
-        FOREIGN_OBJECT,
+        ALL_HIDDEN,
         method="POST",
         note="other circle's action",
     ),
     Row(
         "meetings.send_for_review",
         _m("m_draft", "/minutes/review"),
-        leaders_only(302),
+        draft(302),
         method="POST",
         data=lambda w: {"deadline": "2040-01-01T12:00"},
     ),
@@ -312,15 +335,16 @@ ROWS = [
     Row(
         "meetings.decide_comment",
         lambda w: _m("m_review")(w) + f"/minutes/comments/{w.extra['comment'].id}",
-        leaders_only(302),
+        in_review_managed(),
         method="POST",
         data=lambda w: {"decision": "decline"},
     ),
-    Row("meetings.approve", _m("m_review", "/minutes/approve"), leaders_only(302), method="POST"),
+    Row("meetings.approve", _m("m_review", "/minutes/approve"), in_review_managed(), method="POST"),
+    Row("meetings.approve", _m("m_draft", "/minutes/approve"), draft(302), method="POST"),
     Row(
         "meetings.approve",
         _m("other_meeting", "/minutes/approve"),
-        FOREIGN_OBJECT,
+        ALL_HIDDEN,
         method="POST",
         note="other circle's minutes",
     ),
@@ -345,7 +369,7 @@ ROWS = [
     Row(
         "meetings.correct",
         _m("m_draft", "/minutes/correct"),
-        FOREIGN_OBJECT,
+        ALL_HIDDEN,
         note="draft: nothing to correct",
     ),
     # action items

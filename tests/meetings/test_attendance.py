@@ -107,6 +107,9 @@ def test_register_defaults_from_answers_and_records(session, people, make_meetin
     assert attendance.default_status(by_member[people.participant2.id]) == (
         AttendanceStatus.EXCUSED
     )
+    # No answer: unmarked until set, the leader included.
+    assert attendance.default_status(by_member[people.participant.id]) is None
+    assert attendance.default_status(by_member[people.leader.id]) is None
     attendance.record_attendance(
         session,
         meeting,
@@ -145,6 +148,30 @@ def test_register_defaults_from_answers_and_records(session, people, make_meetin
             actor=people.participant,
             statuses={people.participant.id: "present"},
         )
+
+
+def test_register_starts_from_the_answers(session, people, make_meeting) -> None:
+    """Coming: present; forfall: excused; no answer: unmarked."""
+    meeting = make_meeting(1)
+    for member, answer in ((people.participant, "attending"), (people.participant2, "absent")):
+        attendance.answer_invitation(session, meeting, people.circle, actor=member, answer=answer)
+    rows = {
+        r.member.id: r for g in attendance.attendance_register(session, meeting) for r in g.rows
+    }
+    assert attendance.default_status(rows[people.participant.id]) == AttendanceStatus.PRESENT
+    assert attendance.default_status(rows[people.participant2.id]) == AttendanceStatus.EXCUSED
+    assert attendance.default_status(rows[people.leader2.id]) is None
+
+
+def test_mark_all_present(session, people, make_meeting) -> None:
+    """ "Alle til stede" records everyone in the register as present."""
+    meeting = make_meeting(-1)
+    count = attendance.mark_all_present(session, meeting, people.circle, actor=people.leader)
+    rows = [r for g in attendance.attendance_register(session, meeting) for r in g.rows]
+    assert count == len(rows) >= 4
+    assert {r.status for r in rows} == {AttendanceStatus.PRESENT}
+    with pytest.raises(NotAllowed):
+        attendance.mark_all_present(session, meeting, people.circle, actor=people.participant)
 
 
 def test_attendance_statistics_per_meeting_and_unit(session, people, make_meeting) -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from circle.errors import DomainError, NotAllowed
 from circle.i18n import OSLO
-from meetings.models import ActionStatus, ItemOrigin, MeetingKind, MinutesState
-from meetings.services import agenda, meetings
+from meetings.models import ActionStatus, ItemKind, ItemOrigin, MeetingKind, MinutesState
+from meetings.services import agenda, meetings, workflow
 from meetings.services.actions import add_action, toggle_action
 from meetings.services.common import oslo_to_utc
 from meetings.services.minutes import ItemContent, save_minutes
@@ -105,6 +105,48 @@ def test_carry_forward_approval_postponed_items_and_open_actions(
     review = agenda.actions_for_review(session, second, people.circle, people.leader)
     assert [a.id for a in review] == [open_action.id]
     assert open_action.status == ActionStatus.OPEN
+
+
+def test_carried_items_replace_their_template_row_and_approved_minutes_need_no_approval(
+    session, people, held_meeting
+) -> None:
+    """A postponed presentation comes back once (not beside the template's own), and minutes
+    approved and distributed before the next meeting get no approval item."""
+    first = held_meeting(-10)
+    talk = next(i for i in first.items if i.kind == ItemKind.PRESENTATION)
+    talk.title = "Fagpresentasjon: Bolig for unge voksne"
+    session.flush()
+    save_minutes(
+        session,
+        first,
+        people.circle,
+        actor=people.leader,
+        expected_version=first.minutes.edit_version,
+        content={talk.id: ItemContent("Innleder ble syk.", "", postponed=True)},
+        evaluation="",
+    )
+    workflow.send_for_review(session, first, people.circle, actor=people.leader, deadline=at(1))
+    workflow.approve_minutes(session, first, people.circle, actor=people.leader)
+    workflow.distribute_minutes(session, first, people.circle, actor=people.leader)
+    session.commit()
+
+    second = meetings.create_meeting(
+        session,
+        people.circle,
+        actor=people.leader,
+        kind=MeetingKind.CIRCLE,
+        title="Neste",
+        starts_at=at(5),
+        ends_at=at(5) + timedelta(hours=3),
+    )
+    presentations = [i for i in second.items if i.kind == ItemKind.PRESENTATION]
+    assert [(i.title, i.origin) for i in presentations] == [
+        ("Fagpresentasjon: Bolig for unge voksne", ItemOrigin.POSTPONED)
+    ]
+    assert not [i for i in second.items if i.origin == ItemOrigin.APPROVAL]
+    titles = [i.title for i in second.items]
+    assert len(titles) == len(set(titles))
+    assert "Tema for neste møte" in titles  # the rest of the template is still there
 
 
 def test_reference_meetings_form_their_own_series(

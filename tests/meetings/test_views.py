@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 from docx import Document
@@ -183,6 +184,27 @@ def test_rsvp_and_attendance_register(client, session, people, make_meeting, log
     }
 
 
+def test_attendance_form_starts_from_answers_and_marks_all_present(
+    client, session, people, make_meeting, login_as
+) -> None:
+    """The form ticks what the answers say and nothing for who has not answered; "Alle til
+    stede" records everyone as present and comes back to the form."""
+    meeting = make_meeting(5)
+    login_as(people.participant)
+    client.post(_url(meeting, "/rsvp"), data={"answer": "attending"})
+    login_as(people.leader)
+    page = client.get(_url(meeting, "/attendance")).text
+    checked = set(re.findall(r'name="status-(\d+)" value="(\w+)"[^>]*checked', page))
+    assert checked == {(str(people.participant.id), "present")}
+    assert "Alle til stede" in page
+    response = client.post(_url(meeting, "/attendance"), data={"mark": "all_present"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(_url(meeting, "/attendance"))
+    statuses = dict(session.execute(select(Attendance.member_id, Attendance.status)).all())
+    assert set(statuses.values()) == {"present"}
+    assert {people.leader.id, people.participant.id, people.participant2.id} <= set(statuses)
+
+
 def test_agenda_items_add_edit_reorder_delete(
     client, session, people, make_meeting, login_as
 ) -> None:
@@ -337,7 +359,7 @@ def test_reference_group_sees_approved_but_never_draft(
     page = client.get(_url(meeting, "/minutes"))
     assert page.status_code == 200 and SECRET_NOTE in page.text
     assert "Kommentarer og rettelser" not in page.text
-    assert client.get(_url(meeting, "/minutes/revisions")).status_code == 403
+    assert client.get(_url(meeting, "/minutes/revisions")).status_code == 404
     login_as(people.other_leader)
     assert client.get(_url(meeting, "/minutes")).status_code == 404
 
@@ -436,6 +458,8 @@ def test_home_panel_shows_next_meeting_and_latest_minutes(
     page = client.get(f"/c/{people.circle.slug}")
     assert page.status_code == 200
     assert "Kommende møte" in page.text and "Forrige møte" in page.text
+    assert "(godkjent " in page.text  # the date says what it is
+    assert "når biblioteket er på plass" not in client.get(_url(past)).text
 
 
 def test_template_editing_view(client, session, people, login_as) -> None:
@@ -475,3 +499,105 @@ def test_save_minutes_service_matches_view(session, people, held_meeting) -> Non
     session.commit()
     note = session.scalar(select(MinutesNote).where(MinutesNote.item_id == item.id))
     assert note.notes == "Under punkt 3."
+
+
+def test_approval_item_links_to_minutes_only_when_the_reader_may_open_them(
+    client, session, people, held_meeting, make_meeting, login_as
+) -> None:
+    """The next meeting's approval item names draft minutes without a link for participants
+    (no dead link); leaders get the link, and everyone once the minutes are approved."""
+    first = held_meeting(-3)
+    second = make_meeting(5)
+    minutes_url = _url(first, "/minutes")
+    login_as(people.participant)
+    page = client.get(_url(second)).text
+    assert f'href="{minutes_url}"' not in page
+    assert "utkast, ikke godkjent ennå" in page
+    login_as(people.leader)
+    assert f'href="{minutes_url}"' in client.get(_url(second)).text
+    send_for_review(session, first, people.circle, actor=people.leader, deadline=at(1))
+    approve_minutes(session, first, people.circle, actor=people.leader)
+    session.commit()
+    login_as(people.participant)
+    page = client.get(_url(second)).text
+    assert f'href="{minutes_url}"' in page and "utkast, ikke godkjent ennå" not in page
+    assert client.get(minutes_url).status_code == 200
+
+
+def test_attendance_series_links_only_readable_minutes(
+    client, session, people, held_meeting, login_as
+) -> None:
+    """The series table links a meeting's number to its minutes only once they may be read."""
+    meeting = held_meeting(-3)
+    login_as(people.participant)
+    page = client.get(f"/c/{people.circle.slug}/attendance").text
+    assert _url(meeting, "/minutes") not in page
+    send_for_review(session, meeting, people.circle, actor=people.leader, deadline=at(1))
+    approve_minutes(session, meeting, people.circle, actor=people.leader)
+    session.commit()
+    assert _url(meeting, "/minutes") in client.get(f"/c/{people.circle.slug}/attendance").text
+
+
+def test_minutes_page_lists_its_threads_and_offers_to_start_one(
+    client, session, people, held_meeting, login_as
+) -> None:
+    """Approved minutes carry "Start en tråd" and the threads about them, for those who see
+    them; drafts offer nothing."""
+    meeting = held_meeting(-3)
+    login_as(people.leader)
+    assert "Start en tråd" not in client.get(_url(meeting, "/minutes")).text
+    send_for_review(session, meeting, people.circle, actor=people.leader, deadline=at(1))
+    approve_minutes(session, meeting, people.circle, actor=people.leader)
+    session.commit()
+    minutes_id = meeting.minutes.id
+    login_as(people.reference)
+    page = client.get(_url(meeting, "/minutes")).text
+    start = f"/c/{people.circle.slug}/threads/new?subject_kind=minutes&amp;subject_id={minutes_id}"
+    assert start in page and "Ingen tråder om dette ennå." in page
+    response = client.post(
+        start.replace("&amp;", "&"),
+        data={"title": "Spørsmål om referatet", "audience": "reference", "body": "Et innspill."},
+    )
+    assert response.status_code == 302
+    page = client.get(_url(meeting, "/minutes")).text
+    assert "Spørsmål om referatet" in page
+    login_as(people.participant)
+    assert "Spørsmål om referatet" in client.get(_url(meeting, "/minutes")).text
+
+
+def test_minutes_header_shows_the_current_versions_approval(
+    client, session, people, held_meeting, login_as
+) -> None:
+    """After a correction the header names version 2 with its own approval time, the same
+    time the versions table shows."""
+    from datetime import UTC, datetime
+
+    from meetings.services.workflow import correct_minutes, list_versions
+
+    meeting = held_meeting(-5, notes="Første tekst.")
+    send_for_review(session, meeting, people.circle, actor=people.leader, deadline=at(3))
+    approve_minutes(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        now=datetime(2026, 3, 2, 19, 34, 59, tzinfo=UTC),
+    )
+    correct_minutes(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader2,
+        expected_version=meeting.minutes.edit_version,
+        content={meeting.items[0].id: ItemContent("Rettet tekst.", "Vedtatt.")},
+        evaluation="Bra møte.",
+        reason="Skrivefeil",
+        now=datetime(2026, 3, 2, 19, 35, 30, tzinfo=UTC),
+    )
+    session.commit()
+    login_as(people.participant)
+    page = client.get(_url(meeting, "/minutes")).text
+    header = page.split('<div class="page-head">')[1].split("</div>")[0]
+    assert "Versjon 2, godkjent" in header and "kl. 20:35" in header and "20:34" not in header
+    assert "Leif Leder" in header
+    assert [v.number for v in list_versions(session, meeting.minutes)] == [1, 2]

@@ -194,8 +194,85 @@ def test_update_views_hide_drafts_from_reference(
     assert "Siste statusoppdateringer" in home and "Hemmelig utkast" not in home
 
 
+def test_published_update_lists_its_threads_and_offers_to_start_one(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
+    """A published update shared with the reference group: "Start en tråd" for the reference
+    group, and the thread shows on the update's page; drafts offer no thread."""
+    project = make_project()
+    login(people.writer)
+    base = f"/c/{people.circle.slug}/projects/{project.id}"
+    client.post(f"{base}/updates", data={"body": "Utkast"})
+    client.post(
+        f"{base}/updates", data={"body": "Delt status", "publish": "y", "share_with_reference": "y"}
+    )
+    draft, shared = sorted(project_updates(session, project), key=lambda u: u.id)
+    assert "Start en tråd" not in client.get(f"{base}/updates/{draft.id}").get_data(as_text=True)
+    client.post("/logout")
+    login(people.reference)
+    page = client.get(f"{base}/updates/{shared.id}").get_data(as_text=True)
+    start = (
+        f"/c/{people.circle.slug}/threads/new?subject_kind=project_update&subject_id={shared.id}"
+    )
+    assert start.replace("&", "&amp;") in page
+    response = client.post(
+        start, data={"title": "Hvordan gikk det?", "audience": "reference", "body": "Spørsmål."}
+    )
+    assert response.status_code == 302
+    assert "Hvordan gikk det?" in client.get(f"{base}/updates/{shared.id}").get_data(as_text=True)
+
+
 def project_updates(session, project):  # noqa: ANN001, ANN201
     from projects.models import ProgressUpdate
 
     session.expire_all()
     return session.query(ProgressUpdate).filter_by(project_id=project.id).all()
+
+
+def test_plan_items_assigned_to_me_are_in_my_tasks(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
+    """ "Mine oppgaver" lists the plan items the member owns, linked to the project's plan; not
+    other members' items."""
+    from projects.models import PlanItemKind
+    from projects.services.plan import add_plan_item
+
+    project = make_project(title="Bolig først")
+    for title, owner in (("Kartlegge boligbehov", people.writer), ("Ringe NAV", people.leader)):
+        add_plan_item(
+            session,
+            people.circle,
+            project,
+            actor=people.leader,
+            kind=PlanItemKind.TASK,
+            title=title,
+            owner_id=owner.id,
+            due_on=date.today() - timedelta(days=1),
+        )
+    session.commit()
+    login(people.writer)
+    page = client.get(f"/c/{people.circle.slug}/actions/mine").get_data(as_text=True)
+    assert "Kartlegge boligbehov" in page and "Ringe NAV" not in page
+    assert f'href="/c/{people.circle.slug}/projects/{project.id}/plan"' in page
+    assert "Bolig først" in page and "Forfalt" in page
+
+
+def test_update_subject_title_writes_the_date_as_pages_do(
+    app, client, login, session, people, make_project
+) -> None:  # noqa: ANN001
+    """A thread about an update names it "<project>: statusoppdatering 1. desember 2026", not
+    with an ISO date."""
+    import re
+
+    from projects.subjects import resolve_update
+
+    project = make_project(title="Bolig først")
+    login(people.writer)
+    base = f"/c/{people.circle.slug}/projects/{project.id}"
+    client.post(f"{base}/updates", data={"body": "Status", "publish": "y"})
+    (update,) = project_updates(session, project)
+    with app.test_request_context("/"):
+        title = resolve_update(session, update.id).title
+    assert title.startswith("Bolig først: statusoppdatering ")
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", title)
+    assert re.search(r"\d{1,2}\. \w+ \d{4}$", title)

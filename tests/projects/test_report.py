@@ -76,6 +76,33 @@ def test_compile_flags_unready_sections_instead_of_leaving_them_out(
     assert any("Møteserien" in f for f in report.flags)  # no meetings section contributed
 
 
+def test_report_page_links_each_missing_part_to_its_section(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
+    """ "Dette mangler" links every item to the place in the report it is about."""
+    import re
+
+    draft = make_project("Sluttrapportmal", unit=people.unit2, members=[people.colleague])
+    writeup.save_section(
+        session,
+        people.circle,
+        draft,
+        "background",
+        actor=people.colleague,
+        body="Bare bakgrunn.",
+        base_revision=0,
+    )
+    session.commit()
+    login(people.leader)
+    page = client.get(f"/c/{people.circle.slug}/report").get_data(as_text=True)
+    flags = page.split('id="flags-h"')[1].split("</section>")[0]
+    anchors = re.findall(r'<li><a href="#([^"]+)">', flags)
+    assert len(anchors) == flags.count("<li>") >= 2
+    for anchor in anchors:
+        assert f'id="{anchor}"' in page, anchor
+    assert f"project-{draft.id}-background" in anchors
+
+
 def test_docx_holds_every_ready_section_in_order(
     app, client, login, session, people, make_project
 ) -> None:  # noqa: ANN001
@@ -221,4 +248,4 @@ def test_shared_writeup_view_for_reference(client, login, session, people, make_
     page = client.get(url).get_data(as_text=True)
     assert "<strong>background</strong> for Delt prosjekt." in page
     assert client.get(f"/c/{people.circle.slug}/projects/{project.id}").status_code == 404
-    assert client.get(f"/c/{people.circle.slug}/report").status_code == 403
+    assert client.get(f"/c/{people.circle.slug}/report").status_code == 404

@@ -435,6 +435,20 @@ ROWS = [
     # notifications
     Row("notifications.index", lambda w: "/notifications", expect(200)),
     Row("notifications.mark_all_read", lambda w: "/notifications/read", expect(302), method="POST"),
+    Row(
+        "notifications.open_notification",
+        lambda w: f"/notifications/{w.extra['note_participant'].id}/open",
+        expect(HIDDEN, participant=302),
+        method="POST",
+        note="the participant's own",
+    ),
+    Row(
+        "notifications.open_notification",
+        lambda w: "/notifications/999999/open",
+        expect(HIDDEN),
+        method="POST",
+        note="no such notification",
+    ),
     Row("notifications.settings", lambda w: "/notifications/settings", expect(200)),
     Row(
         "notifications.settings",
@@ -479,6 +493,7 @@ def build(session, world) -> None:  # noqa: ANN001
 
     from circle.threads.models import (
         Audience,
+        Notification,
         Post,
         StatusUpdate,
         Thread,
@@ -539,6 +554,18 @@ def build(session, world) -> None:  # noqa: ANN001
     e["p_leaders"] = post(e["t_leaders"], m["leader"])
     e["p_locked"] = post(e["t_locked"], m["participant"])
     e["p_other"] = post(e["t_other"], m["outsider"])
+    session.flush()
+    e["note_participant"] = Notification(
+        member_id=m["participant"].id,
+        circle_id=world.circle.id,
+        kind="post",
+        title="Tråd",
+        subject_kind="thread",
+        subject_id=e["t_circle"].id,
+        thread_id=e["t_circle"].id,
+        post_id=e["p_circle"].id,
+    )
+    session.add(e["note_participant"])
     session.flush()
     e["token"] = make_token(
         current_app.config["SECRET_KEY"], m["participant"].id, "thread", e["t_ref"].id

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from circle.demo import load_demo
 from circle.extensions import db
 from circle.models import Member
+from circle.notifications.services import unread_count
 from circle.threads.demo import load_demo as load_threads
 from circle.threads.models import StatusUpdate, Thread, ThreadKind, ThreadState
-from circle.threads.services.notifications import unread_count
 
 
 def test_demo_threads(app) -> None:

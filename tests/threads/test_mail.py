@@ -85,6 +85,30 @@ def test_muted_circle_gets_no_mail_but_a_mention_still_does(
     assert "nevnte deg" in mention["Subject"]
 
 
+def test_mention_in_the_opening_post_reaches_a_muted_member(
+    client, login, people, session, mailbox
+) -> None:
+    """@Name in the first post is a mention: the muted member is e-mailed, the others hear of a
+    new thread."""
+    notes.mute_circle(session, people.participant2, people.circle)
+    session.commit()
+    login(people.leader)
+    response = client.post(
+        "/c/egen/threads/new",
+        data={
+            "title": "Bolig før 18",
+            "kind": "discussion",
+            "audience": "circle",
+            "body": "Hva mener @Pia Deltaker om dette?",
+        },
+    )
+    assert response.status_code == 302
+    mention = [m for m in mailbox if m["To"] == people.participant2.email]
+    assert len(mention) == 1 and "nevnte deg" in mention[0]["Subject"]
+    other = next(m for m in mailbox if m["To"] == people.participant.email)
+    assert "Ny tråd" in other["Subject"]
+
+
 def test_daily_digest_is_sent_once(app, client, login, people, session, runner, mailbox) -> None:
     """Daily mode: no immediate mail; the digest command sends one; a second run sends none."""
     notes.set_mail_mode(session, people.leader, None, MailMode.DAILY)

@@ -77,7 +77,7 @@ def test_bell_costs_one_query_whatever_the_count(app, client, login, people, ses
             with statements(app) as seen:
                 page = client.get(path)
             assert page.status_code == 200
-            bell = [s for s in seen if "thread_notification" in s]
+            bell = [s for s in seen if "FROM notification" in s]
             assert len(bell) == 1, (path, bell)
             counts[(label, path)] = len(seen)
         assert f"({1 if label == 'one' else 300} uleste)" in client.get("/profile").text
@@ -89,7 +89,7 @@ def test_bell_for_anonymous_costs_nothing(app, client) -> None:
     """Signed-out pages run no notification query."""
     with statements(app) as seen:
         assert client.get("/login").status_code == 200
-    assert not [s for s in seen if "thread_notification" in s]
+    assert not [s for s in seen if "FROM notification" in s]
 
 
 def test_big_thread_factory_is_visible_to_reference(people, session) -> None:

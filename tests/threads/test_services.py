@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.models import AuditEvent, Membership, Role
+from circle.notifications import services as bell
 from circle.threads.models import (
     Audience,
     NoticeKind,
@@ -23,7 +24,6 @@ from circle.threads.models import (
 )
 from circle.threads.permissions import can_view_thread
 from circle.threads.services import following, moderation
-from circle.threads.services import notifications as notes
 from circle.threads.services.common import MAX_POST, no_subjects
 from circle.threads.services.posts import add_post, delete_post, edit_post, quote_of, revisions
 from circle.threads.services.threads import create_thread, visible_threads
@@ -262,6 +262,28 @@ def test_mentions_notify_and_follow(session, people) -> None:
     assert kinds == {NoticeKind.MENTION}
 
 
+def test_a_mention_in_the_opening_post_is_a_mention(session, people) -> None:
+    """Starting a thread with @Name notifies that member of a mention, once, and the rest of
+    the audience of the new thread."""
+    thread = _thread(session, people, Audience.CIRCLE, body="Hei @Pia Deltaker, hva tenker du?")
+    kinds = dict(
+        session.execute(
+            select(Notification.member_id, Notification.kind).where(
+                Notification.thread_id == thread.id
+            )
+        ).all()
+    )
+    assert kinds == {
+        people.participant2.id: NoticeKind.MENTION,
+        people.participant.id: NoticeKind.NEW_THREAD,
+    }
+    assert following.is_following(session, people.participant2, thread)
+    opening = session.scalar(select(Post).where(Post.thread_id == thread.id))
+    assert session.scalar(
+        select(PostMention.member_id).where(PostMention.post_id == opening.id)
+    ) == (people.participant2.id)
+
+
 def test_mention_outside_the_audience_is_a_clear_error(session, people) -> None:
     """Mentioning a reference-group member in a circle-only thread names them and saves nothing."""
     thread = _thread(session, people, Audience.CIRCLE)
@@ -397,10 +419,10 @@ def test_unread_tracking(session, people) -> None:
     add_post(session, thread, actor=people.participant2, body="Så")
     counts = following.new_post_counts(session, people.leader, [thread.id])
     assert counts == {thread.id: 2}
-    assert notes.unread_count(session, people.leader) == 2
+    assert bell.unread_count(session, people.leader) == 2
     following.mark_read(session, people.leader, thread, thread.last_post_id)
     assert following.new_post_counts(session, people.leader, [thread.id]) == {}
-    assert notes.unread_count(session, people.leader) == 0
+    assert bell.unread_count(session, people.leader) == 0
     add_post(session, thread, actor=people.participant, body="Enda en")
     assert following.new_post_counts(session, people.leader, [thread.id]) == {thread.id: 1}
 
@@ -431,7 +453,7 @@ def test_a_follower_who_leaves_the_audience_hears_nothing(session, people) -> No
     )
     membership.role = Role.REFERENCE
     session.commit()
-    assert notes.unread_count(session, people.participant) == 0
+    assert bell.unread_count(session, people.participant) == 0
     before = _count(session, Notification)
     add_post(session, thread, actor=people.leader, body="Nytt")
     assert not session.scalar(
@@ -444,13 +466,13 @@ def test_a_follower_who_leaves_the_audience_hears_nothing(session, people) -> No
 def test_bell_count_hides_threads_no_longer_visible(session, people) -> None:
     """Unread notifications for a thread the member can no longer see are not counted."""
     _thread(session, people, Audience.CIRCLE)
-    assert notes.unread_count(session, people.participant) == 1
+    assert bell.unread_count(session, people.participant) == 1
     membership = session.scalar(
         select(Membership).where(Membership.member_id == people.participant.id)
     )
     session.delete(membership)
     session.commit()
-    assert notes.unread_count(session, people.participant) == 0
+    assert bell.unread_count(session, people.participant) == 0
 
 
 def test_subject_threads_follow_the_subject(app, session, people, docs) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from circle.i18n import OSLO
 from circle.models import Member
-from circle.threads.models import DigestRecord, MailMode, Notification, Thread
+from circle.threads.models import DigestRecord, MailMode, NoticeKind, Notification, Thread
 from circle.threads.permissions import can_view_thread
 from circle.threads.services.common import SubjectLookup
 from circle.threads.services.notifications import mail_due, mail_modes
@@ -52,7 +52,11 @@ def due_digests(session: Session, *, now: datetime, lookup: SubjectLookup) -> li
     pending = list(
         session.scalars(
             select(Notification)
-            .where(Notification.mailed_at.is_(None), Notification.created_at <= now)
+            .where(
+                Notification.mailed_at.is_(None),
+                Notification.created_at <= now,
+                Notification.thread_id.is_not(None),  # other areas send their own e-mail
+            )
             .options(
                 joinedload(Notification.thread).joinedload(Thread.circle),
                 joinedload(Notification.actor),
@@ -114,7 +118,7 @@ def due_digests(session: Session, *, now: datetime, lookup: SubjectLookup) -> li
             entry = DigestEntry(thread=thread, first_post_id=note.post_id)
             batch.entries.append(entry)
         entry.count += 1
-        entry.mentioned = entry.mentioned or note.kind.value == "mention"
+        entry.mentioned = entry.mentioned or note.kind == NoticeKind.MENTION
         name = note.actor.name if note.actor else ""
         if name and name not in entry.authors:
             entry.authors.append(name)

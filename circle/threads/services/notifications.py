@@ -1,16 +1,21 @@
-"""Notifications: who hears of what, the bell's unread count, e-mail modes and muting."""
+"""Thread notifications: who hears of what, which threads a member sees, e-mail modes, muting.
+
+The notifications themselves are the core's (circle.notifications); this module decides who
+in a thread's audience gets one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, exists, false, func, or_, select, true, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import and_, exists, false, or_, select, true, update
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from circle.jobs import enqueue
 from circle.models import Circle, Member, Membership, Role, utcnow
+from circle.notifications.services import record_notification
 from circle.permissions import is_admin
 from circle.threads.models import (
     MailMode,
@@ -21,7 +26,6 @@ from circle.threads.models import (
     Thread,
 )
 from circle.threads.permissions import AUDIENCE_ROLES, visible_roles
-from circle.threads.services.common import SubjectLookup
 from circle.threads.subjects import Subject
 
 DEFAULT_MODE = MailMode.IMMEDIATE
@@ -98,85 +102,34 @@ def notify(
     post: Post | None = None,
     mentioned: Iterable[int] = (),
 ) -> list[Notification]:
-    """Add notifications for the members (default: the whole audience) who see the thread."""
+    """Notify the members (default: the whole audience) who see the thread; those mentioned
+    hear of a mention instead."""
+    from circle.threads.kinds import THREAD_KINDS
+
     mentioned = set(mentioned)
     targets = set(member_ids) | mentioned if member_ids is not None else None
-    made = []
-    for member in recipients(session, thread, subject, targets):
-        if actor is not None and member.id == actor.id:
-            continue
-        made.append(
-            Notification(
-                member_id=member.id,
-                circle_id=thread.circle_id,
-                thread_id=thread.id,
-                post_id=post.id if post is not None else None,
-                actor_id=actor.id if actor is not None else None,
-                kind=NoticeKind.MENTION if member.id in mentioned else kind,
-            )
+    members = [m.id for m in recipients(session, thread, subject, targets)]
+    made: list[Notification] = []
+    for notice_kind, ids in (
+        (NoticeKind.MENTION, [m for m in members if m in mentioned]),
+        (NoticeKind(kind), [m for m in members if m not in mentioned]),
+    ):
+        made += record_notification(
+            session,
+            kind=THREAD_KINDS[notice_kind],
+            recipients=ids,
+            actor=actor,
+            circle_id=thread.circle_id,
+            title=thread.title,
+            subject_kind="thread",
+            subject_id=thread.id,
+            thread_id=thread.id,
+            post_id=post.id if post is not None else None,
+            mail_due=True,
         )
-    session.add_all(made)
     if made:  # the mail due at once goes out from a job after the commit
         enqueue(session, DELIVER_JOB, {"thread_id": thread.id})
-    session.flush()
     return made
-
-
-def unread_count(session: Session, member: Member) -> int:
-    """Return the member's unread notifications for threads they still see (one query)."""
-    if member is None or not getattr(member, "is_authenticated", False):
-        return 0
-    return (
-        session.scalar(
-            select(func.count(Notification.id))
-            .join(Thread, Thread.id == Notification.thread_id)
-            .where(
-                Notification.member_id == member.id,
-                Notification.read_at.is_(None),
-                visible_clause(member),
-            )
-        )
-        or 0
-    )
-
-
-def list_notifications(
-    session: Session, member: Member, lookup: SubjectLookup, limit: int = 50
-) -> list[Notification]:
-    """Return the member's latest notifications for threads they still see."""
-    rows = list(
-        session.scalars(
-            select(Notification)
-            .join(Thread, Thread.id == Notification.thread_id)
-            .where(Notification.member_id == member.id, visible_clause(member))
-            .options(
-                joinedload(Notification.thread).joinedload(Thread.circle),
-                joinedload(Notification.actor),
-            )
-            .order_by(Notification.id.desc())
-            .limit(limit)
-        )
-    )
-    resolved: dict[int, bool] = {}
-    for row in rows:
-        thread = row.thread
-        if thread.id not in resolved:
-            resolved[thread.id] = (
-                thread.subject_kind is None
-                or lookup(thread.subject_kind, thread.subject_id) is not None
-            )
-    return [row for row in rows if resolved[row.thread_id]]
-
-
-def mark_all_read(session: Session, member: Member, *, now: datetime | None = None) -> int:
-    """Mark every notification of the member as read; return how many changed."""
-    result = session.execute(
-        update(Notification)
-        .where(Notification.member_id == member.id, Notification.read_at.is_(None))
-        .values(read_at=now or utcnow())
-    )
-    session.flush()
-    return result.rowcount or 0
 
 
 def mark_thread_notifications_read(

@@ -169,7 +169,19 @@ def add_post(
     )
     follow(session, thread, {actor.id} | mentioned)
     mark_read(session, actor, thread, post.id)  # whoever writes has read what came before
-    if not opening:
+    if opening:
+        # The whole audience hears of the new thread; those it names hear of a mention, which
+        # reaches them even where they take no other e-mail.
+        notify(
+            session,
+            thread,
+            subject,
+            kind=NoticeKind.NEW_THREAD,
+            actor=actor,
+            post=post,
+            mentioned=mentioned,
+        )
+    else:
         kind = NoticeKind.REPLY if reply_to_id is not None else NoticeKind.POST
         replied_to = _author_of(session, reply_to_id)
         notify(

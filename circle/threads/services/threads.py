@@ -123,10 +123,12 @@ def create_thread(
     )
     session.add(thread)
     session.flush()
-    if body:
-        add_post(session, thread, actor=actor, body=body, subject=subject, opening=True)
     follow(session, thread, {actor.id})
-    notify(session, thread, subject, kind=NoticeKind.NEW_THREAD, actor=actor)
+    if body:
+        # The opening post tells the audience of the thread and notifies whoever it mentions.
+        add_post(session, thread, actor=actor, body=body, subject=subject, opening=True)
+    else:
+        notify(session, thread, subject, kind=NoticeKind.NEW_THREAD, actor=actor)
     return thread
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user
@@ -14,9 +15,9 @@ from circle.extensions import db
 from circle.models import Circle
 from circle.threads.lookup import subject_lookup
 from circle.threads.models import Post, Thread
-from circle.threads.permissions import can_view_thread
+from circle.threads.permissions import allowed_audiences, audience_roles, can_view_thread
 from circle.threads.services.posts import get_post
-from circle.threads.services.threads import get_thread
+from circle.threads.services.threads import get_thread, threads_on_subject
 from circle.threads.subjects import Subject
 from circle.web import flash_domain_error
 
@@ -73,3 +74,34 @@ def flash_form_errors(form) -> None:  # noqa: ANN001
 def wants_no_page() -> bool:
     """Return whether the request came from our script and needs no page back."""
     return request.headers.get("X-Requested-With") == "fetch"
+
+
+@dataclass
+class SubjectThreads:
+    """What an object's page shows about its threads: the ones the member sees, and a link
+    to start one when they may."""
+
+    subject: Subject | None
+    threads: list[Thread] = field(default_factory=list)
+    start_url: str | None = None
+
+
+def subject_threads(circle: Circle, kind: str, subject_id: int | None) -> SubjectThreads:
+    """Return the threads about an object (a subject kind and id) for the signed-in member."""
+    subject = subject_lookup()(kind, subject_id) if subject_id is not None else None
+    if subject is None or subject.circle_id not in (None, circle.id):
+        return SubjectThreads(None)
+    threads = threads_on_subject(
+        db.session, circle, current_user, subject_lookup(), kind, subject.id
+    )
+    audiences = [
+        a
+        for a in allowed_audiences(current_user, circle)
+        if audience_roles(a) <= subject.audience_ok
+    ]
+    start = (
+        url_for("threads.new", slug=circle.slug, subject_kind=kind, subject_id=subject.id)
+        if audiences
+        else None
+    )
+    return SubjectThreads(subject, threads, start)

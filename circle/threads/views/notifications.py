@@ -1,4 +1,5 @@
-"""Views: the bell's list of notifications, e-mail settings, and unsubscribe links."""
+"""Views: the notification settings (what the bell shows, e-mail about threads) and the
+unsubscribe links in thread e-mails."""
 
 from __future__ import annotations
 
@@ -10,45 +11,16 @@ from werkzeug.wrappers import Response
 
 from circle.extensions import csrf, db
 from circle.models import Circle, Member, Membership
+from circle.notifications.kinds import registered_kinds
+from circle.notifications.services import muted_kinds, set_muted_kinds
 from circle.permissions import can_view_circle
 from circle.threads.forms import MODE_LABELS, ConfirmForm, DefaultModeForm
 from circle.threads.lookup import subject_lookup
-from circle.threads.models import MailMode, NoticeKind, Thread
+from circle.threads.models import MailMode, Thread
 from circle.threads.permissions import can_view_thread
 from circle.threads.services import following, notifications
 from circle.threads.tokens import UnsubscribeToken, read_token
 from circle.threads.views import notifications_bp as bp
-
-KIND_TEXT = {
-    NoticeKind.NEW_THREAD: "startet en ny tråd",
-    NoticeKind.POST: "skrev et innlegg",
-    NoticeKind.REPLY: "svarte deg",
-    NoticeKind.MENTION: "nevnte deg",
-    NoticeKind.RESOLVED: "markerte tråden som besvart",
-}
-
-
-@bp.get("/notifications")
-@login_required
-def index() -> str:
-    """The member's notifications, newest first; unread ones are marked."""
-    rows = notifications.list_notifications(db.session, current_user, subject_lookup())
-    return render_template(
-        "threads/notifications.html",
-        rows=rows,
-        kind_text={k: _(v) for k, v in KIND_TEXT.items()},
-        unread=sum(1 for r in rows if r.read_at is None),
-    )
-
-
-@bp.post("/notifications/read")
-@login_required
-def mark_all_read() -> Response:
-    """Mark every notification as read."""
-    notifications.mark_all_read(db.session, current_user)
-    db.session.commit()
-    flash(_("Alle varsler er merket som lest."), "success")
-    return redirect(url_for("notifications.index"))
 
 
 def _my_circles() -> list[Circle]:
@@ -70,12 +42,18 @@ def settings() -> Response | str:
     form = DefaultModeForm()
     if request.method == "GET":
         form.mode.data = notifications.mail_mode(db.session, current_user, None).value
+    kinds = [k for k in registered_kinds(current_app).values() if k.can_be_muted]
     if form.validate_on_submit():
         notifications.set_mail_mode(db.session, current_user, None, MailMode(form.mode.data))
         for circle in circles:
             value = request.form.get(f"circle-{circle.id}", "")
             mode = MailMode(value) if value in {m.value for m in MailMode} else None
             notifications.set_mail_mode(db.session, current_user, circle, mode)
+        if request.form.get("kinds") == "1":  # the form listed the kinds (unticked: off)
+            shown = set(request.form.getlist("kind"))
+            set_muted_kinds(
+                db.session, current_user, {k.key for k in kinds if k.key not in shown}, kinds
+            )
         db.session.commit()
         flash(_("Varselinnstillingene er lagret."), "success")
         return redirect(url_for("notifications.settings"))
@@ -88,6 +66,8 @@ def settings() -> Response | str:
         circles=circles,
         choices=choices,
         mode_labels=MODE_LABELS,
+        kinds=kinds,
+        muted=muted_kinds(db.session, current_user),
     )
 
 
