@@ -104,7 +104,9 @@ def restore_backup(archive_path: Path, database_file: Path, storage: Storage) ->
 ORPHAN_AGE = timedelta(hours=1)
 
 
-def _file_problems(session: Session, storage: Storage) -> tuple[list[str], list[str]]:
+def _file_problems(
+    session: Session, storage: Storage, orphan_age: timedelta = ORPHAN_AGE
+) -> tuple[list[str], list[str]]:
     """Return (problems, keys whose bytes should go) for the stored files and the storage."""
     problems: list[str] = []
     remove: list[str] = []
@@ -134,7 +136,7 @@ def _file_problems(session: Session, storage: Storage) -> tuple[list[str], list[
         if key in rows:
             continue
         for entry in entries:
-            if entry.pending and now - entry.modified < ORPHAN_AGE:
+            if entry.pending and now - entry.modified < orphan_age:
                 continue  # perhaps an upload in progress
             what = "partial file" if entry.pending else "orphan file"
             problems.append(f"{what} {key} has no row in the database")
@@ -142,14 +144,18 @@ def _file_problems(session: Session, storage: Storage) -> tuple[list[str], list[
     return problems, sorted(set(remove))
 
 
-def check_files(session: Session, storage: Storage) -> list[str]:
+def check_files(
+    session: Session, storage: Storage, orphan_age: timedelta = ORPHAN_AGE
+) -> list[str]:
     """Return problems with stored files: missing or changed bytes, orphans, partial files."""
-    return _file_problems(session, storage)[0]
+    return _file_problems(session, storage, orphan_age)[0]
 
 
-def repair_files(session: Session, storage: Storage) -> list[str]:
+def repair_files(
+    session: Session, storage: Storage, orphan_age: timedelta = ORPHAN_AGE
+) -> list[str]:
     """Remove orphan and partial files and the bytes of refused ones; return what was done."""
-    _problems, remove = _file_problems(session, storage)
+    _problems, remove = _file_problems(session, storage, orphan_age)
     for key in remove:
         storage.delete(key)
     return [f"removed the bytes of {key}" for key in remove]

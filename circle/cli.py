@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -172,11 +173,14 @@ def register(app: Flask) -> None:
     """Add the core's commands to the app, and the stored files' check."""
     from circle.backup import check_files, repair_files
 
+    def age() -> timedelta:
+        return timedelta(minutes=float(app.config.get("FILES_ORPHAN_MINUTES", 60)))
+
     register_check(
         app,
         "files",
-        lambda session: check_files(session, get_storage()),
-        lambda session: repair_files(session, get_storage()),
+        lambda session: check_files(session, get_storage(app), age()),
+        lambda session: repair_files(session, get_storage(app), age()),
     )
     for command in (users, demo_command, backup, check_command):
         app.cli.add_command(command)

@@ -76,6 +76,8 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         # The job queue's storage: empty for SQLite in DATA_DIR, or redis://host:6379/0.
         # Where uploaded files live: empty for DATA_DIR/files, or s3://bucket/prefix.
         "STORAGE_URL": env.get("STORAGE_URL", ""),
+        # A pending file older than this has no upload in progress: `flask check` reports it.
+        "FILES_ORPHAN_MINUTES": float(env.get("FILES_ORPHAN_MINUTES", "60")),
         "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),
         "S3_REGION": env.get("S3_REGION", ""),
         "S3_ACCESS_KEY_ID": env.get("S3_ACCESS_KEY_ID", ""),
