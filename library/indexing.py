@@ -14,12 +14,14 @@ from flask import Flask
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from circle.hooks import register_job
+from circle.hooks import register_job, register_periodic
 from circle.jobs import enqueue
 from circle.themes.models import Theme
 from library.models import Report, ReportPage, report_theme
 
 INDEX_JOB = "library.index"
+COMPACT_JOB = "library.compact"
+COMPACT_MIN_SEGMENTS = 20
 _CHANGED_KEY = "library.changed_reports"
 _listening = False
 
@@ -80,10 +82,21 @@ def index_reports_job(session: Session, payload: dict[str, Any]) -> None:
         raise IndexUpdateFailed(f"index update failed for report(s) {failed}")
 
 
+def compact_index_job(_session: Session, payload: dict[str, Any]) -> None:
+    """The nightly job: merge the index's segments when uploads have added many."""
+    from library.index import get_backend
+
+    backend = get_backend()
+    if backend.segment_count() >= int(payload.get("min_segments", COMPACT_MIN_SEGMENTS)):
+        backend.compact()
+
+
 def init_indexing(app: Flask) -> None:
-    """Register the index job and watch sessions for report changes."""
+    """Register the index jobs and watch sessions for report changes."""
     global _listening
     register_job(app, INDEX_JOB, index_reports_job, max_attempts=20, lease_seconds=600)
+    register_job(app, COMPACT_JOB, compact_index_job, max_attempts=3, lease_seconds=1800)
+    register_periodic(app, "library-compact", COMPACT_JOB, {"minute": "30", "hour": "3"})
     if _listening:
         return
     event.listen(Session, "after_flush", _after_flush)
