@@ -45,3 +45,15 @@ def new_backend(kind: str, folder: Path) -> SearchBackend:
     backend = PostgresBackend(engine)
     backend.create_tables()
     return backend
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_backend(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201
+    """Return a maker of empty backends of one kind (the test runs once per kind)."""
+    made: list[SearchBackend] = []
+
+    def make() -> SearchBackend:
+        made.append(new_backend(request.param, tmp_path / f"backend-{len(made)}"))
+        return made[-1]
+
+    return make
