@@ -6,7 +6,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from library.search.matching import W_AUTHOR, W_KEYWORDS, W_PUBLISHER, W_TITLE, Plan, Unit
+from library.search.analysis import PREFIX_BOOST
+from library.search.matching import (
+    K1,
+    W_AUTHOR,
+    W_KEYWORDS,
+    W_PUBLISHER,
+    W_TITLE,
+    B,
+    Plan,
+    Unit,
+)
 
 MAX_POSITION = 16383  # PostgreSQL keeps positions 1..16383
 MAX_POSITIONS_PER_TERM = 256
@@ -18,6 +28,8 @@ RANK_NORM = 1
 
 class _Vocabulary(Protocol):
     def expansions(self, unit: Unit) -> tuple[str, ...]: ...
+
+    def idf(self, term: str) -> float: ...
 
     def unit_holds(self, unit: Unit, rid: int) -> bool: ...
 
@@ -143,36 +155,57 @@ class SqlPlan:
                 terms.append(self._unit_score(u))
         return "(" + " + ".join(t for t in terms if t) + ")" if any(terms) else "0"
 
+    def content_bm25(self, terms: Iterable[str], boost: float = 1.0) -> str:
+        """Return BM25 of the terms over each report's whole text, as the Whoosh backend."""
+        terms = list(dict.fromkeys(terms))
+        if not terms:
+            return "0"
+        names = self.bind(terms)
+        idfs = self.bind([self.vocabulary.idf(t) for t in terms])
+        return (
+            f"{boost} * coalesce((SELECT sum(v.idf * t.count * {K1 + 1} / (t.count + {K1}"  # noqa: S608
+            f" * ({1 - B} + {B} * r.length / :avg_length))) FROM search_term t"
+            f" JOIN unnest(CAST({names} AS text[]), CAST({idfs} AS float8[])) AS v(term, idf)"
+            " ON t.term = v.term WHERE t.report_id = r.report_id), 0)"
+        )
+
+    def _field_bonus(self, column: str, query: str, weight: float, stems: Iterable[str]) -> str:
+        # A short field holding the word scores about its idf, as BM25 gives it.
+        idf = max((self.vocabulary.idf(s) for s in stems), default=1.0)
+        return f"{weight * idf:.4f} * (coalesce({column} @@ {self.q(query)}, false))::int"
+
     def _unit_score(self, u: Unit) -> str:
         if u.kind == "word":
-            exact = self.q(self.word_terms(u, False))
-            author = self.q(tsq(u.words[0] if u.words else u.stems[0]))
-            score = (
-                f"ts_rank(r.content, {exact}) + {W_TITLE} * ts_rank(r.title, {exact})"
-                f" + {W_KEYWORDS} * ts_rank(r.keywords, {exact})"
-                f" + {W_PUBLISHER} * ts_rank(r.publisher, {exact})"
-                f" + {W_AUTHOR} * ts_rank(r.author, {author})"
+            exact = self.word_terms(u, False)
+            author = tsq(u.words[0] if u.words else u.stems[0])
+            score = " + ".join(
+                [
+                    self.content_bm25(u.terms),
+                    self._field_bonus("r.title", exact, W_TITLE, u.terms),
+                    self._field_bonus("r.keywords", exact, W_KEYWORDS, u.terms),
+                    self._field_bonus("r.publisher", exact, W_PUBLISHER, u.terms),
+                    self._field_bonus("r.author", author, W_AUTHOR, u.terms),
+                ]
             )
             compounds = self.vocabulary.expansions(u)
             if compounds:
                 # Compounds only score reports lacking the word itself, and lower.
-                wide = self.q(" | ".join(tsq(t) for t in compounds))
+                has = self.q(exact)
                 score += (
-                    f" + CASE WHEN r.content @@ {exact} OR r.title @@ {exact} THEN 0"
-                    f" ELSE 0.3 * ts_rank(r.content, {wide}) END"
+                    f" + CASE WHEN r.content @@ {has} OR r.title @@ {has} THEN 0"
+                    f" ELSE {self.content_bm25(compounds, PREFIX_BOOST)} END"
                 )
             return score
         if u.kind == "phrase":
-            words = self.q(" & ".join(tsq(t) for t in u.all_terms()))
-            phrase = self.q(phrase_query(u.spellings()))
             n = len(u.stems)
-            return f"ts_rank(r.content, {words}) + {W_TITLE * n} * (r.title @@ {phrase})::int"
+            title = self._field_bonus("r.title", phrase_query(u.spellings()), W_TITLE * n, ())
+            return f"{self.content_bm25(u.all_terms())} + {title}"
         if u.kind == "field":
             column = {"author": "r.author", "publisher": "r.publisher"}.get(
                 u.field or "", "r.title"
             )
             boost = W_AUTHOR if u.field == "author" else W_TITLE
-            return f"{boost} * ts_rank({column}, {self.q(self._field_query(u))})"
+            return self._field_bonus(column, self._field_query(u), boost, u.stems[:1])
         return ""
 
     # ------------------------------------------------------------------ pages

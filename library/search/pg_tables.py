@@ -47,6 +47,8 @@ search_report = Table(
     Column("report_id", Integer, primary_key=True, autoincrement=False),
     Column("circle_id", Integer, nullable=True),
     Column("year", Integer, nullable=True),
+    # How many terms the report's pages hold, for BM25's length normalisation.
+    Column("length", Integer, nullable=False, server_default="0"),
     Column("meta", JSONDoc, nullable=False, info=_COPY),
     Column("content", TSVector, nullable=False, info=_COPY),
     Column("title", TSVector, nullable=False, info=_COPY),

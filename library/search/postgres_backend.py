@@ -177,7 +177,8 @@ def _insert(conn: Connection, doc: ReportDoc) -> None:
     title_terms = analyze(" ".join(p for p in (doc.title, doc.subtitle) if p))
     keyword_terms = analyze(" ; ".join([*doc.keywords, *doc.themes]))
     publisher_terms = analyze(doc.publisher)
-    vocabulary = counts + Counter(title_terms + keyword_terms + publisher_terms)
+    # Terms only the metadata holds count 0: they serve spellings, never page statistics.
+    vocabulary = dict.fromkeys(title_terms + keyword_terms + publisher_terms, 0) | counts
     fp = make_fingerprint(doc)
     meta = {
         "title": doc.title,
@@ -203,6 +204,7 @@ def _insert(conn: Connection, doc: ReportDoc) -> None:
             "report_id": doc.id,
             "circle_id": doc.circle_id,
             "year": doc.year,
+            "length": sum(counts.values()),
             "meta": meta,
             "content": tsvector_literal(counts=content),
             "title": tsvector_literal(title_terms),
@@ -229,6 +231,9 @@ class _Search(PlanCompiler):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.reports: dict[int, ReportInfo] = {}
+        self._df: dict[str, int] = {}
+        self._n = 0
+        self._avg = 1.0
 
     def run(self, sq: SearchQuery) -> SearchResult:
         """Run a search for one member."""
@@ -297,7 +302,8 @@ class _Search(PlanCompiler):
             return ()
         sql = text(
             "SELECT term FROM search_term WHERE term LIKE ANY(:prefixes) AND term <> ALL(:stems)"
-            " AND report_id = ANY(:scope) GROUP BY term ORDER BY count(*) DESC, term LIMIT :n"
+            " AND count > 0 AND report_id = ANY(:scope)"
+            " GROUP BY term ORDER BY count(*) DESC, term LIMIT :n"
         )
         params = {
             "prefixes": [s + "%" for s in stems],
@@ -313,15 +319,47 @@ class _Search(PlanCompiler):
         """Return a score per allowed report matching every positive clause and no negative."""
         if plan.empty or not allowed:
             return {}
+        self._load_stats(plan)
         sql = SqlPlan(self)
         where = sql.report_where(plan)
         score = sql.report_score(plan)
         stmt = text(
-            f"SELECT r.report_id, {score} FROM search_report r"  # noqa: S608 - built from binds
-            f" WHERE r.report_id = ANY(:allowed) AND {where}"
+            "WITH hit AS (SELECT r.report_id FROM search_report r"  # noqa: S608 - binds only
+            f" WHERE r.report_id = ANY(:allowed) AND {where})"
+            f" SELECT r.report_id, {score} FROM search_report r JOIN hit USING (report_id)"
         )
-        rows = self.conn.execute(stmt, {**sql.params, "allowed": sorted(allowed)})
-        return {rid: float(s) for rid, s in rows}
+        params = {**sql.params, "allowed": sorted(allowed), "avg_length": self._avg}
+        return {rid: float(s) for rid, s in self.conn.execute(stmt, params)}
+
+    def _load_stats(self, plan: Plan) -> None:
+        """Fetch how many reports hold each term of the plan (for idf), once per search."""
+        terms = {
+            t
+            for c in plan.positive
+            for u in c
+            for t in (*u.all_terms(), *self.expansions(u))
+            if t not in self._df
+        }
+        if not self._n:
+            n, avg = self.conn.execute(
+                text("SELECT count(*), coalesce(avg(length), 0) FROM search_report")
+            ).one()
+            self._n, self._avg = max(int(n), 1), max(float(avg), 1.0)
+        if terms:
+            rows = self.conn.execute(
+                text(
+                    "SELECT term, count(*) FROM search_term WHERE term = ANY(:terms)"
+                    " AND count > 0 GROUP BY term"
+                ),
+                {"terms": sorted(terms)},
+            )
+            self._df.update(dict.fromkeys(terms, 0))
+            self._df.update(dict(rows.all()))
+
+    def idf(self, term: str) -> float:
+        """Return BM25's idf of a term over all indexed reports."""
+        df = self._df.get(term, 0)
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def best_pages(self, plan: Plan, rids: list[int], per_report: int) -> dict[int, list[PageHit]]:
         """Return the best pages of each report with snippets, phrases honoured."""
@@ -431,7 +469,7 @@ class _Search(PlanCompiler):
         # distance then decides, as in the Whoosh backend.
         stmt = text(
             "SELECT term, count(*) AS seen, min(report_id) AS first FROM search_term"
-            " WHERE term LIKE :start AND term <> :stem AND report_id = ANY(:allowed)"
+            " WHERE term LIKE :start AND term <> :stem AND count > 0 AND report_id = ANY(:allowed)"
             " AND abs(length(term) - :len) <= :d GROUP BY term"
             " ORDER BY similarity(term, :stem) DESC, term LIMIT :n"
         )
@@ -503,7 +541,10 @@ def _related(conn: Connection, rid: int, visible: frozenset[int], limit: int) ->
     n = max(int(conn.scalar(text("SELECT count(*) FROM search_report")) or 0), 1)
     df = dict(
         conn.execute(
-            text("SELECT term, count(*) FROM search_term WHERE term = ANY(:terms) GROUP BY term"),
+            text(
+                "SELECT term, count(*) FROM search_term WHERE term = ANY(:terms) AND count > 0"
+                " GROUP BY term"
+            ),
             {"terms": sorted(top)},
         ).all()
     )

@@ -32,7 +32,8 @@ def new_backend(kind: str, folder: Path) -> SearchBackend:
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
 
-    from library.search.postgres_backend import PostgresBackend
+    from library.search.pg_tables import search_report
+    from library.search.postgres_backend import TABLES, PostgresBackend
 
     schema = f"search_contract_{os.getpid()}_{next(_schemas)}"
     with create_engine(url, poolclass=NullPool).begin() as conn:
@@ -42,9 +43,11 @@ def new_backend(kind: str, folder: Path) -> SearchBackend:
     engine = create_engine(
         url, poolclass=NullPool, connect_args={"options": f"-csearch_path={schema},public"}
     )
-    backend = PostgresBackend(engine)
-    backend.create_tables()
-    return backend
+    # Created through the schema map: with search_path alone, tables of the same name in
+    # public (made by the app fixture) would count as present already.
+    with engine.execution_options(schema_translate_map={None: schema}).begin() as conn:
+        search_report.metadata.create_all(conn, tables=list(TABLES))
+    return PostgresBackend(engine)
 
 
 @pytest.fixture(params=BACKENDS)
