@@ -123,10 +123,10 @@ class SqlPlan:
             return f"(coalesce({column} @@ {self.q(self._field_query(u))}, false))"
         if u.kind == "word":
             exact = self.q(self.word_terms(u, False))
-            wide = self.q(self.word_terms(u, True)) if u.expand else exact
+            terms = list(u.terms) + list(self.vocabulary.expansions(u) if u.expand else ())
             author = self.q(tsq(u.words[0] if u.words else u.stems[0]))
             return (
-                f"(r.content @@ {wide} OR r.title @@ {exact} OR r.keywords @@ {exact}"
+                f"({self.in_text(terms)} OR r.title @@ {exact} OR r.keywords @@ {exact}"
                 f" OR r.publisher @@ {exact} OR r.author @@ {author})"
             )
         phrase = self.q(phrase_query(u.spellings()))
@@ -154,6 +154,13 @@ class SqlPlan:
             for u in clause:
                 terms.append(self._unit_score(u))
         return "(" + " + ".join(t for t in terms if t) + ")" if any(terms) else "0"
+
+    def in_text(self, terms: Iterable[str]) -> str:
+        """Return whether report ``r``'s pages hold any of the terms (from the vocabulary)."""
+        return (
+            "EXISTS (SELECT 1 FROM search_term t WHERE t.report_id = r.report_id"  # noqa: S608
+            f" AND t.term = ANY({self.bind(list(dict.fromkeys(terms)))}) AND t.count > 0)"
+        )
 
     def content_bm25(self, terms: Iterable[str], boost: float = 1.0) -> str:
         """Return BM25 of the terms over each report's whole text, as the Whoosh backend."""
@@ -192,7 +199,7 @@ class SqlPlan:
                 # Compounds only score reports lacking the word itself, and lower.
                 has = self.q(exact)
                 score += (
-                    f" + CASE WHEN r.content @@ {has} OR r.title @@ {has} THEN 0"
+                    f" + CASE WHEN {self.in_text(u.terms)} OR r.title @@ {has} THEN 0"
                     f" ELSE {self.content_bm25(compounds, PREFIX_BOOST)} END"
                 )
             return score

@@ -38,9 +38,9 @@ class JSONDoc(TypeDecorator):
         return dialect.type_descriptor(db.JSON())
 
 
-# One row per indexed report: facets, metadata and report-level term vectors (title,
-# keywords, publisher and author with positions, for phrases; content with one position per
-# occurrence up to a cap, so ts_rank sees how often a word occurs).
+# One row per indexed report: facets, metadata and the term vectors of its title, keywords,
+# publisher and authors (with positions, for phrases). Which words its pages hold, and how
+# often, is in search_term.
 search_report = Table(
     "search_report",
     db.metadata,
@@ -49,8 +49,10 @@ search_report = Table(
     Column("year", Integer, nullable=True),
     # How many terms the report's pages hold, for BM25's length normalisation.
     Column("length", Integer, nullable=False, server_default="0"),
+    # Publisher, document type, language and themes: what facets and filters read, apart
+    # from the bulky metadata so a search reads little per visible report.
+    Column("facets", JSONDoc, nullable=False, info=_COPY),
     Column("meta", JSONDoc, nullable=False, info=_COPY),
-    Column("content", TSVector, nullable=False, info=_COPY),
     Column("title", TSVector, nullable=False, info=_COPY),
     Column("keywords", TSVector, nullable=False, info=_COPY),
     Column("publisher", TSVector, nullable=False, info=_COPY),

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, insert, select, text
+from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.engine import Connection
 
 from library.search import Fingerprint, PageHit, ReportDoc, ReportHit, SearchQuery, SearchResult
@@ -43,9 +43,6 @@ from library.search.query import parse_query
 from library.search.view import ReportInfo, facet_counts, filter_checks
 from library.search.whoosh_backend import TOP_TERMS
 
-# A report's content vector holds each term with at most this many positions: enough for
-# ts_rank to tell a passing mention from a main topic, small enough to stay cheap.
-CONTENT_POSITIONS = 32
 SUGGEST_CANDIDATES = 400
 TABLES = (search_report, search_page, search_term)
 
@@ -197,7 +194,6 @@ def _insert(conn: Connection, doc: ReportDoc) -> None:
         ][:TOP_TERMS],
         "fingerprint": {"metadata": fp.metadata, "pages": list(fp.pages)},
     }
-    content = {t: min(n, CONTENT_POSITIONS) for t, n in counts.items()}
     conn.execute(
         insert(search_report),
         {
@@ -205,8 +201,13 @@ def _insert(conn: Connection, doc: ReportDoc) -> None:
             "circle_id": doc.circle_id,
             "year": doc.year,
             "length": sum(counts.values()),
+            "facets": {
+                "publisher": doc.publisher,
+                "document_type": doc.document_type,
+                "language": doc.language,
+                "themes": list(doc.themes),
+            },
             "meta": meta,
-            "content": tsvector_literal(counts=content),
             "title": tsvector_literal(title_terms),
             "keywords": tsvector_literal(keyword_terms),
             "publisher": tsvector_literal(publisher_terms),
@@ -241,7 +242,7 @@ class _Search(PlanCompiler):
         page_no = max(1, int(sq.page))
         per_report = max(0, min(int(sq.pages_per_report), MAX_PAGES_PER_REPORT))
         checks = filter_checks(sq.filters)
-        self.reports = _infos(self.conn, sq.visible_report_ids)
+        self.reports, self._n, self._avg = _infos_and_stats(self.conn, sq.visible_report_ids)
         visible = frozenset(self.reports)
         allowed = {r for r, i in self.reports.items() if all(c(i) for c in checks)}
         if sq.report_id is not None:
@@ -300,17 +301,18 @@ class _Search(PlanCompiler):
         stems = tuple(s for s in stems if len(s) >= 5)
         if not stems:
             return ()
+        # A range of the byte-ordered key per first part: an index scan, unlike LIKE 'x%'
+        # with a bound pattern.
+        ranges = " OR ".join(f"(term > :lo{i} AND term < :hi{i})" for i in range(len(stems)))
         sql = text(
-            "SELECT term FROM search_term WHERE term LIKE ANY(:prefixes) AND term <> ALL(:stems)"
+            f"SELECT term FROM search_term WHERE ({ranges})"  # noqa: S608 - placeholders only
             " AND count > 0 AND report_id = ANY(:scope)"
             " GROUP BY term ORDER BY count(*) DESC, term LIMIT :n"
         )
-        params = {
-            "prefixes": [s + "%" for s in stems],
-            "stems": list(stems),
-            "scope": _ids(scope),
-            "n": PREFIX_MAX_EXPANSIONS,
-        }
+        params: dict[str, Any] = {"scope": _ids(scope), "n": PREFIX_MAX_EXPANSIONS}
+        for i, stem in enumerate(stems):
+            params[f"lo{i}"] = stem
+            params[f"hi{i}"] = stem + "\U0010ffff"
         return tuple(self.conn.scalars(sql, params))
 
     # Matching and ranking.
@@ -340,11 +342,6 @@ class _Search(PlanCompiler):
             for t in (*u.all_terms(), *self.expansions(u))
             if t not in self._df
         }
-        if not self._n:
-            n, avg = self.conn.execute(
-                text("SELECT count(*), coalesce(avg(length), 0) FROM search_report")
-            ).one()
-            self._n, self._avg = max(int(n), 1), max(float(avg), 1.0)
         if terms:
             rows = self.conn.execute(
                 text(
@@ -509,23 +506,34 @@ def _ids(scope: frozenset[int] | None) -> list[int]:
 
 def _infos(conn: Connection, visible: frozenset[int]) -> dict[int, ReportInfo]:
     """Return what facets and filters need about the indexed reports among ``visible``."""
-    if not visible:
-        return {}
-    stmt = select(search_report.c.report_id, search_report.c.year, search_report.c.meta).where(
-        search_report.c.report_id.in_(bindparam("ids", expanding=True))
+    return _infos_and_stats(conn, visible)[0]
+
+
+def _infos_and_stats(
+    conn: Connection, visible: frozenset[int]
+) -> tuple[dict[int, ReportInfo], int, float]:
+    """Return the visible reports' facet data, and how many reports there are (and how long)."""
+    stmt = text(
+        "SELECT r.report_id, r.year, r.facets, s.n, s.avg FROM"
+        " (SELECT count(*) AS n, coalesce(avg(length), 0) AS avg FROM search_report) s"
+        " LEFT JOIN search_report r ON r.report_id = ANY(:ids)"
     )
     out = {}
-    for rid, year, meta in conn.execute(stmt, {"ids": sorted(visible)}):
+    n, avg = 0, 0.0
+    for rid, year, facets, total, mean in conn.execute(stmt, {"ids": sorted(visible)}):
+        n, avg = total, mean
+        if rid is None:
+            continue
         out[rid] = ReportInfo(
             rid=rid,
             meta_doc=0,
             year=year,
-            publisher=meta.get("publisher") or "",
-            document_type=meta.get("document_type") or "",
-            language=meta.get("language") or "",
-            themes=tuple(meta.get("themes") or ()),
+            publisher=facets.get("publisher") or "",
+            document_type=facets.get("document_type") or "",
+            language=facets.get("language") or "",
+            themes=tuple(facets.get("themes") or ()),
         )
-    return out
+    return out, max(int(n), 1), max(float(avg), 1.0)
 
 
 def _related(conn: Connection, rid: int, visible: frozenset[int], limit: int) -> list[int]:
