@@ -50,8 +50,10 @@ def flask(env: dict[str, str], *args: str, **kw: Any) -> subprocess.CompletedPro
     )
 
 
-def gunicorn(env: dict[str, str], port: int, log: IO, workers: int = 3) -> subprocess.Popen:
-    """Start the production web server on loopback."""
+def gunicorn(
+    env: dict[str, str], port: int, log: IO, workers: int = 3, graceful: int = 10
+) -> subprocess.Popen:
+    """Start the production web server on loopback (stopping waits `graceful` s at most)."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -64,7 +66,7 @@ def gunicorn(env: dict[str, str], port: int, log: IO, workers: int = 3) -> subpr
             "--timeout",
             "60",
             "--graceful-timeout",
-            "10",
+            str(graceful),
             "app:create_app()",
         ],
         cwd=ROOT,

@@ -149,7 +149,7 @@ def site(tmp_path_factory, redis_url, smtp_server) -> Iterator[Site]:  # noqa: A
         stack.callback(_stop, processes)
         for name, port in (("A", port_a), ("B", port_b)):
             log = stack.enter_context((logs / f"web{name}.log").open("w"))
-            processes.append(gunicorn(env[name], port, log, workers=2))
+            processes.append(gunicorn(env[name], port, log, workers=2, graceful=3))
         log = stack.enter_context((logs / "worker.log").open("w"))
         processes.append(job_worker(env["W"], log))
         for port, proc in ((port_a, processes[0]), (port_b, processes[1])):
@@ -160,6 +160,8 @@ def site(tmp_path_factory, redis_url, smtp_server) -> Iterator[Site]:  # noqa: A
             f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}", db, logs, root, handler
         )
         assert db.one("SELECT count(*) FROM job WHERE state = 'failed'") == 0
+        check = flask(env["W"], "check")  # the worker's view: database, S3 and its index agree
+        assert check.returncode == 0, check.stdout + check.stderr
         db.engine.dispose()
     for name in ("webA.log", "webB.log", "worker.log"):
         output = (logs / name).read_text()
