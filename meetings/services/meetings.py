@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from circle.errors import DomainError, NotAllowed
@@ -32,6 +33,8 @@ KIND_LABELS = {
 }
 # Changes to these fields make calendars update and invitees get a change notice.
 NOTIFIED_FIELDS = ("title", "starts_at", "ends_at", "place", "address", "video_url")
+# Meeting numbers are unique per circle; a concurrent creation that took ours makes us retry.
+NUMBER_ATTEMPTS = 5
 
 
 def meeting_status(meeting: Meeting, now: datetime | None = None) -> str:
@@ -95,12 +98,21 @@ def create_meeting(session: Session, circle: Circle, *, actor: Member, **values:
     if not can_manage_meetings(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan opprette møter."))
     clean = _clean(circle, values)
-    number = (
-        session.scalar(select(func.max(Meeting.number)).where(Meeting.circle_id == circle.id)) or 0
-    ) + 1
-    meeting = Meeting(circle_id=circle.id, number=number, created_by_id=actor.id, **clean)
-    session.add(meeting)
-    session.flush()
+    for attempt in range(NUMBER_ATTEMPTS):
+        number = (
+            session.scalar(select(func.max(Meeting.number)).where(Meeting.circle_id == circle.id))
+            or 0
+        ) + 1
+        meeting = Meeting(circle_id=circle.id, number=number, created_by_id=actor.id, **clean)
+        try:
+            # A savepoint, so that losing the race for a number undoes only this insert.
+            with session.begin_nested():
+                session.add(meeting)
+                session.flush()
+            break
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
     build_initial_agenda(session, meeting)
     session.flush()
     return meeting
@@ -118,7 +130,8 @@ def update_meeting(
         setattr(meeting, key, value)
     notify = changed and meeting.invitation_sent_at is not None
     if changed:
-        meeting.ical_sequence += 1
+        # In SQL, so that two concurrent edits both count.
+        meeting.ical_sequence = Meeting.ical_sequence + 1
     if notify:
         meeting.changed_since_notice = True
     session.flush()

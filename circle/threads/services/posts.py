@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from circle.errors import Conflict, DomainError, NotAllowed
@@ -163,7 +163,14 @@ def add_post(
     )
     thread.last_post_id = post.id
     thread.last_post_at = post.created_at
-    thread.post_count = (thread.post_count or 0) + 1
+    # Counted in SQL: two posts written at once (other workers, other servers) both count.
+    session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(post_count=Thread.post_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(thread, ["post_count"])
     followers = set(
         session.scalars(select(ThreadFollow.member_id).where(ThreadFollow.thread_id == thread.id))
     )

@@ -1,0 +1,140 @@
+"""Meeting numbers under concurrency: unique per circle, and a lost race retries."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from circle.extensions import db
+from circle.models import Circle, Member
+from meetings.models import Meeting, MeetingKind
+from meetings.services.meetings import create_meeting
+from tests.meetings.conftest import at
+
+
+def _create(session: Session, circle_id: int, actor_id: int, title: str) -> Meeting:
+    starts = at(10)
+    return create_meeting(
+        session,
+        session.get(Circle, circle_id),
+        actor=session.get(Member, actor_id),
+        kind=MeetingKind.CIRCLE,
+        title=title,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Høgskolen",
+    )
+
+
+def test_the_database_refuses_a_second_meeting_with_the_same_number(
+    session, people, make_meeting
+) -> None:  # noqa: ANN001
+    """The constraint itself, on SQLite and PostgreSQL: one number per circle."""
+    first = make_meeting()
+    session.add(
+        Meeting(
+            circle_id=people.circle.id,
+            number=first.number,
+            kind=MeetingKind.CIRCLE,
+            title="Tvilling",
+            starts_at=first.starts_at,
+            ends_at=first.ends_at,
+        )
+    )
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
+    other = make_meeting(circle=people.other_circle, actor=people.other_leader)
+    assert other.number == first.number == 1  # another circle counts from 1 on its own
+
+
+def _wait_for_lock_wait(engine, deadline: float) -> None:  # noqa: ANN001
+    """Return once some connection waits for a lock (the second insert on the unique index)."""
+    with engine.connect() as probe:
+        while time.monotonic() < deadline:
+            waiting = probe.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO meeting %'"
+                )
+            )
+            if waiting:
+                return
+            time.sleep(0.02)  # polling a condition, with a deadline; not a timing assumption
+    raise AssertionError("the second insert never waited for the first")
+
+
+def test_two_leaders_creating_meetings_at_once_both_succeed(app, session, people) -> None:  # noqa: ANN001
+    """Two sessions on separate connections take the same next number; the second insert
+    waits on the unique index, fails when the first commits, and retries with the next one."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite lets only one writer in at a time, so no race")
+    circle_id, first_id, second_id = people.circle.id, people.leader.id, people.leader2.id
+    session.commit()
+
+    mine = _create(session, circle_id, first_id, "Første")  # number 1, not yet committed
+    assert mine.number == 1
+    outcome: dict[str, object] = {}
+
+    def other_leader() -> None:
+        with app.app_context(), Session(engine) as theirs:
+            try:
+                meeting = _create(theirs, circle_id, second_id, "Andre")
+                theirs.commit()
+                outcome["number"] = meeting.number
+            except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+                outcome["error"] = exc
+
+    worker = threading.Thread(target=other_leader)
+    worker.start()
+    _wait_for_lock_wait(engine, time.monotonic() + 20)
+    session.commit()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["number"] == 2
+    numbers = session.scalars(
+        select(Meeting.number).where(Meeting.circle_id == circle_id).order_by(Meeting.number)
+    ).all()
+    assert numbers == [1, 2]
+
+
+def test_many_meetings_created_in_parallel_get_distinct_numbers(app, session, people) -> None:  # noqa: ANN001
+    """Four threads, each with its own connection, start together: every creation succeeds
+    and the numbers are 1..4 without a gap or a twin."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite lets only one writer in at a time, so no race")
+    circle_id, leader_id = people.circle.id, people.leader.id
+    session.commit()
+    start = threading.Barrier(4)
+    errors: list[Exception] = []
+
+    def create(n: int) -> None:
+        with app.app_context(), Session(engine) as mine:
+            start.wait()
+            try:
+                _create(mine, circle_id, leader_id, f"Møte {n}")
+                mine.commit()
+            except Exception as exc:  # noqa: BLE001
+                errors.append(exc)
+
+    workers = [threading.Thread(target=create, args=(n,)) for n in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=60)
+    assert errors == []
+    numbers = session.scalars(
+        select(Meeting.number).where(Meeting.circle_id == circle_id).order_by(Meeting.number)
+    ).all()
+    assert numbers == [1, 2, 3, 4]
