@@ -6,7 +6,7 @@ already duplicated are renumbered first: in each circle the oldest meeting keeps
 each later twin gets the next free number after the circle's highest.
 
 Revision ID: 7c2e4a91d0b3
-Revises: deb796cd94f5
+Revises: e4a7c9d2b1f3
 Create Date: 2026-12-02 09:40:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7c2e4a91d0b3"
-down_revision = "deb796cd94f5"
+down_revision = "e4a7c9d2b1f3"
 branch_labels = None
 depends_on = None
 
