@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -235,7 +236,7 @@ def test_a_report_uploaded_through_a_is_found_by_search_through_b(site, leader, 
     """One index for every server: PostgreSQL's (SEARCH_BACKEND=postgresql)."""
     if not _search_backend_known():
         pytest.skip("postgresql search backend not in this build")
-    found = leader.on(site.b).get(f"/c/{SLUG}/library?q={WORD}")
+    found = leader.on(site.b).get(f"/c/{SLUG}/library?q={quote(WORD)}")
     assert found.status == 200
     assert f"/library/reports/{upload.report_id}" in found.body, "B's search missed A's upload"
 
