@@ -136,7 +136,9 @@ def main() -> int:
             "Running the SQLite and PostgreSQL passes side by side; each prints when done.",
             flush=True,
         )
-        sqlite = _Run("SQLite: the whole suite, browser tests included", env)
+        sqlite = _Run(
+            "SQLite: the whole suite, browser tests included", {**env, "SUITE_PASS": "sqlite"}
+        )
         postgres = None
         if url is not None:
             label = "PostgreSQL (TEST_DATABASE_URL)" if given else "PostgreSQL (throwaway server)"
