@@ -32,7 +32,7 @@ from circle.threads.permissions import (
 )
 from circle.threads.rendering import day_formatter
 from circle.threads.services import following, moderation
-from circle.threads.services.posts import load_thread_page
+from circle.threads.services.posts import LONG_BRANCH, load_thread_page
 from circle.threads.services.threads import create_thread, threads_on_subject, visible_threads
 from circle.threads.views import bp
 from circle.threads.views.common import (
@@ -169,6 +169,7 @@ def show(slug: str, thread_id: int) -> str:
         state_labels=STATE_LABELS,
         base=thread_url(thread),
         today=date.today(),
+        long_branch=LONG_BRANCH,
     )
 
 
