@@ -25,6 +25,7 @@ from circle.threads.models import Audience, ThreadKind, ThreadState
 from circle.threads.permissions import (
     allowed_audiences,
     audience_roles,
+    can_edit_thread_title,
     can_moderate,
     can_post,
     can_start_thread,
@@ -170,6 +171,7 @@ def show(slug: str, thread_id: int) -> str:
         base=thread_url(thread),
         today=date.today(),
         long_branch=LONG_BRANCH,
+        may_edit_title=can_edit_thread_title(current_user, circle, thread),
     )
 
 
