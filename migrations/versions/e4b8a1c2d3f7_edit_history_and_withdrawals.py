@@ -18,6 +18,13 @@ down_revision = "deb796cd94f5"
 branch_labels = None
 depends_on = None
 
+NEW_COLUMNS = (
+    ("thread", "title_edited_at"),
+    ("status_update", "edited_at"),
+    ("project", "archived_at"),
+    ("project_file", "withdrawn_at"),
+)
+
 
 def upgrade():
     op.create_table(
@@ -45,36 +52,17 @@ def upgrade():
     op.create_index(
         "ix_thread_text_revision_target", "thread_text_revision", ["target", "target_id"]
     )
-    with op.batch_alter_table("thread") as batch_op:
-        batch_op.add_column(sa.Column("title_edited_at", sa.DateTime(timezone=True)))
-    with op.batch_alter_table("status_update") as batch_op:
-        batch_op.add_column(sa.Column("edited_at", sa.DateTime(timezone=True)))
-    with op.batch_alter_table("project") as batch_op:
-        batch_op.add_column(sa.Column("archived_at", sa.DateTime(timezone=True)))
-    with op.batch_alter_table("project_file") as batch_op:
-        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True)))
-        batch_op.add_column(sa.Column("withdrawn_by_id", sa.Integer()))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_project_file_withdrawn_by_id_member"),
-            "member",
-            ["withdrawn_by_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
+    # Plain ADD COLUMN everywhere: rebuilding these tables on SQLite would, with foreign keys
+    # on, cascade the drop of the old table to the rows that point at it.
+    for table, column in NEW_COLUMNS:
+        op.add_column(table, sa.Column(column, sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("project_file") as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_project_file_withdrawn_by_id_member"), type_="foreignkey"
-        )
-        batch_op.drop_column("withdrawn_by_id")
-        batch_op.drop_column("withdrawn_at")
-    with op.batch_alter_table("project") as batch_op:
-        batch_op.drop_column("archived_at")
-    with op.batch_alter_table("status_update") as batch_op:
-        batch_op.drop_column("edited_at")
-    with op.batch_alter_table("thread") as batch_op:
-        batch_op.drop_column("title_edited_at")
+    for table, column in reversed(NEW_COLUMNS):
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # native since SQLite 3.35
+        else:
+            op.drop_column(table, column)
     op.drop_index("ix_thread_text_revision_target", table_name="thread_text_revision")
     op.drop_table("thread_text_revision")
