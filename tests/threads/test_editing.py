@@ -71,8 +71,10 @@ def test_title_edit_refused_for_others_and_bad_input(people, session) -> None:
 def test_title_edit_over_http(client, login, people, session) -> None:
     """The form renames; the history page shows the old title; others get 403."""
     thread = _thread(session, people)
+    client.post("/logout")
     login(people.participant2)
     assert client.get(f"/c/egen/threads/{thread.id}/title").status_code == 403
+    client.post("/logout")
     login(people.participant)
     response = client.post(f"/c/egen/threads/{thread.id}/title", data={"title": "Bedre tittel"})
     assert response.status_code == 302
@@ -97,8 +99,10 @@ def test_status_edit_over_http_with_preview(app, client, login, people, session)
     """Preview renders without saving; saving keeps history visible to the reference group."""
     status = _status(app, session, people)
     path = f"/c/egen/status/{status.id}"
+    client.post("/logout")
     login(people.reference)
     assert client.get(f"{path}/edit").status_code == 403
+    client.post("/logout")
     login(people.leader)
     preview = client.post(f"{path}/edit", data={"title": "T", "body": "**fet**", "preview": "1"})
     assert preview.status_code == 200 and "<strong>fet</strong>" in preview.text
@@ -106,9 +110,11 @@ def test_status_edit_over_http_with_preview(app, client, login, people, session)
     assert status.title == "Status i mars"
     saved = client.post(f"{path}/edit", data={"title": "Status i april", "body": "Ny tekst"})
     assert saved.status_code == 302
+    client.post("/logout")
     login(people.reference)
     history = client.get(f"{path}/history")
     assert history.status_code == 200
     assert "Status i mars" in history.text and "<em>tekst</em>" in history.text
+    client.post("/logout")
     login(people.outsider)
     assert client.get(f"{path}/history").status_code in (403, 404)

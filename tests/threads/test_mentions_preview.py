@@ -85,6 +85,7 @@ def test_picker_returns_only_audience_members(client, login, people, session) ->
     assert [m["name"] for m in data["members"]] == ["Pia Deltaker"]
     secret = _thread(session, people, Audience.LEADERS)
     assert client.get(f"/c/egen/threads/{secret.id}/mentions?q=l").status_code == 404
+    client.post("/logout")
     login(people.outsider)
     assert client.get(f"/c/egen/threads/{thread.id}/mentions?q=").status_code == 404
 
