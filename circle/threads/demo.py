@@ -12,7 +12,7 @@ from circle.demo import workday
 from circle.models import Circle, Member, utcnow
 from circle.threads.models import Audience, Notification, ThreadKind
 from circle.threads.services import following, moderation
-from circle.threads.services.editing import edit_thread_title
+from circle.threads.services.editing import edit_status_update, edit_thread_title
 from circle.threads.services.posts import add_post, edit_post
 from circle.threads.services.threads import create_status_update, create_thread
 
@@ -88,6 +88,14 @@ def _load(session: Session, circle: Circle, p: dict[str, Member], lookup) -> Non
             "ungdommenes egne ønsker\n\nVi tar gjerne imot innspill på hva dere ser som "
             "de største hindrene."
         ),
+    )
+    # A list item was corrected after publishing; the first wording stays in the history.
+    edit_status_update(
+        session,
+        status,
+        actor=p["ingrid.lund"],
+        title=status.title,
+        body=status.body.replace("logg for oppfølging", "felles logg for oppfølging"),
     )
     thread = following_thread(session, status.id)
     comment = add_post(
