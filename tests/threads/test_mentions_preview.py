@@ -160,3 +160,23 @@ def test_long_branch_folds_and_nesting_stops_at_three(client, login, people, ses
     page = client.get(f"/c/egen/threads/{thread.id}").text
     assert '<details class="branch" open><summary>5 svar i denne grenen' in page
     assert "depth-4" not in page
+
+
+def test_preview_before_starting_a_thread(client, login, people, session) -> None:
+    """The new-thread form previews the opening post and creates nothing."""
+    from circle.threads.models import Thread
+
+    login(people.participant)
+    response = client.post(
+        "/c/egen/threads/new",
+        data={
+            "title": "Utkast",
+            "kind": "discussion",
+            "audience": "circle",
+            "body": "Et **forslag**",
+            "preview": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "<strong>forslag</strong>" in response.text and "Forhåndsvisning" in response.text
+    assert session.scalar(select(func.count()).select_from(Thread)) == 0
