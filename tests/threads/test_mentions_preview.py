@@ -180,3 +180,16 @@ def test_preview_before_starting_a_thread(client, login, people, session) -> Non
     assert response.status_code == 200
     assert "<strong>forslag</strong>" in response.text and "Forhåndsvisning" in response.text
     assert session.scalar(select(func.count()).select_from(Thread)) == 0
+
+
+def test_picker_leaves_out_deactivated_members_and_contact_details(client, login, people, session):  # noqa: ANN001, ANN201
+    """A deactivated member is not offered; the answer holds names and ids, no e-mail."""
+    thread = _thread(session, people)
+    people.participant2.active = False
+    session.commit()
+    login(people.participant)
+    response = client.get(f"/c/egen/threads/{thread.id}/mentions?q=")
+    members = response.get_json()["members"]
+    assert "Pia Deltaker" not in {m["name"] for m in members}
+    assert all(set(m) == {"id", "name"} for m in members)
+    assert "@" not in response.get_data(as_text=True)
