@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
 from functools import partial
 
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter, build_url_re
 from bleach.sanitizer import Cleaner
-from markdown.inlinepatterns import SimpleTagInlineProcessor
+from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
@@ -74,7 +75,25 @@ def _replace_with_text(parent: etree.Element, child: etree.Element, text: str) -
     parent.remove(child)
 
 
-def _markdown() -> markdown.Markdown:
+class _MentionLinks(InlineProcessor):
+    """Turn @Full Name of a known member into a link to that member (never inside code)."""
+
+    def __init__(self, mentions: Mapping[str, str]) -> None:
+        self.urls = {name.casefold(): url for name, url in mentions.items()}
+        # Longest names first, so "@Anne Marie Berg" is not read as "@Anne Marie".
+        names = sorted(mentions, key=len, reverse=True)
+        alternatives = "|".join(re.escape(name) for name in names)
+        super().__init__(rf"(?<![\w@.])@({alternatives})(?!\w)")
+        self.compiled_re = re.compile(self.pattern, re.IGNORECASE | re.UNICODE | re.DOTALL)
+
+    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+        """Return the link for one mention."""
+        link = etree.Element("a", {"href": self.urls[m.group(1).casefold()]})
+        link.text = m.group(0)
+        return link, m.start(0), m.end(0)
+
+
+def _markdown(mentions: Mapping[str, str] | None = None) -> markdown.Markdown:
     """Build a Markdown converter that treats raw HTML as text."""
     # A fresh instance per call: Markdown objects keep state and are not thread-safe.
     md = markdown.Markdown(
@@ -86,6 +105,8 @@ def _markdown() -> markdown.Markdown:
     md.inlinePatterns.deregister("html")
     md.inlinePatterns.register(SimpleTagInlineProcessor(_STRIKE_RE, "del"), "strike", 55)
     md.treeprocessors.register(_ImagesAsLinks(md), "images_as_links", 15)
+    if mentions:
+        md.inlinePatterns.register(_MentionLinks(mentions), "mention", 65)
     return md
 
 
@@ -127,11 +148,12 @@ def sanitize_html(html_text: str) -> str:
     return _cleaner().clean(html_text)
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Render user Markdown to sanitised HTML safe to put in a template."""
+def render_markdown(text: str | None, *, mentions: Mapping[str, str] | None = None) -> Markup:
+    """Render user Markdown to sanitised HTML; `mentions` maps member names to their links."""
     if not text:
         return Markup("")
-    converted = _markdown().convert(text.translate(_PLACEHOLDER_MARKERS))
+    # Links are made before the allow-list runs, so a mention's href is cleaned like any other.
+    converted = _markdown(mentions).convert(text.translate(_PLACEHOLDER_MARKERS))
     return Markup(sanitize_html(converted))  # noqa: S704 - sanitised by the allow-list above
 
 

@@ -263,7 +263,11 @@ def overview(session: Session, circle: Circle, member: object) -> list[UnitCard]
     if ids:
         for project_id, title in session.execute(
             select(ProjectFile.project_id, ProjectFile.title)
-            .where(ProjectFile.project_id.in_(ids), ProjectFile.is_product.is_(True))
+            .where(
+                ProjectFile.project_id.in_(ids),
+                ProjectFile.is_product.is_(True),
+                ProjectFile.withdrawn_at.is_(None),
+            )
             .order_by(ProjectFile.title)
         ):
             products.setdefault(project_id, []).append(title)
@@ -351,7 +355,7 @@ def project_files(session: Session, project: Project) -> list[ProjectFile]:
     return list(
         session.scalars(
             select(ProjectFile)
-            .where(ProjectFile.project_id == project.id)
+            .where(ProjectFile.project_id == project.id, ProjectFile.withdrawn_at.is_(None))
             .options(
                 selectinload(ProjectFile.versions).options(
                     joinedload(FileVersion.stored), joinedload(FileVersion.uploaded_by)
