@@ -233,7 +233,9 @@ def test_a_session_made_on_a_works_on_b(site: Site, leader: Client) -> None:
 
 def test_a_report_uploaded_through_a_is_downloaded_through_b(site, leader, upload) -> None:  # noqa: ANN001
     """The bytes live in the shared object store, not in A's data folder."""
-    assert not [p for p in site.data.rglob(f"*{upload.marker}*") if p.is_file()]
+    for server in "ABW":  # no server's data folder holds an uploaded file
+        files = site.data / server / "files"
+        assert not files.exists() or not [p for p in files.rglob("*") if p.is_file()], server
     download = leader.on(site.b).get(f"/c/{SLUG}/library/reports/{upload.report_id}/file")
     assert download.status == 200 and download.body.encode() == upload.data
 

@@ -54,20 +54,21 @@ def test_the_database_refuses_a_second_meeting_with_the_same_number(
     assert other.number == first.number == 1  # another circle counts from 1 on its own
 
 
-def _wait_for_lock_wait(engine, deadline: float) -> None:  # noqa: ANN001
-    """Return once some connection waits for a lock (the second insert on the unique index)."""
-    with engine.connect() as probe:
-        while time.monotonic() < deadline:
-            waiting = probe.scalar(
+def _wait_for_lock_wait(engine, worker: threading.Thread, holder: int, deadline: float) -> bool:  # noqa: ANN001
+    """Wait until some connection waits for a lock that `holder` (a backend pid) holds."""
+    # Autocommit: PostgreSQL keeps one snapshot of its activity statistics per transaction.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as probe:
+        while time.monotonic() < deadline and worker.is_alive():
+            if probe.scalar(
                 text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO meeting %'"
-                )
-            )
-            if waiting:
-                return
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND :holder = ANY(pg_blocking_pids(pid))"
+                ),
+                {"holder": holder},
+            ):
+                return True
             time.sleep(0.02)  # polling a condition, with a deadline; not a timing assumption
-    raise AssertionError("the second insert never waited for the first")
+    return False
 
 
 def test_two_leaders_creating_meetings_at_once_both_succeed(app, session, people) -> None:  # noqa: ANN001
@@ -82,6 +83,7 @@ def test_two_leaders_creating_meetings_at_once_both_succeed(app, session, people
 
     mine = _create(session, circle_id, first_id, "Første")  # number 1, not yet committed
     assert mine.number == 1
+    my_pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
     outcome: dict[str, object] = {}
 
     def other_leader() -> None:
@@ -95,11 +97,12 @@ def test_two_leaders_creating_meetings_at_once_both_succeed(app, session, people
 
     worker = threading.Thread(target=other_leader)
     worker.start()
-    _wait_for_lock_wait(engine, time.monotonic() + 20)
+    waited = _wait_for_lock_wait(engine, worker, my_pid, time.monotonic() + 60)
     session.commit()
-    worker.join(timeout=30)
+    worker.join(timeout=60)
     assert not worker.is_alive()
     assert "error" not in outcome, outcome.get("error")
+    assert waited, "the other leader's insert never waited for ours"
     assert outcome["number"] == 2
     numbers = session.scalars(
         select(Meeting.number).where(Meeting.circle_id == circle_id).order_by(Meeting.number)
