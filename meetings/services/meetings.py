@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from circle.errors import DomainError, NotAllowed
+from circle.errors import Conflict, DomainError, NotAllowed
 from circle.inputs import is_safe_link
 from circle.models import Circle, Member, Unit, utcnow
 from meetings.models import Meeting, MeetingKind, Minutes, MinutesState
@@ -112,7 +112,11 @@ def create_meeting(session: Session, circle: Circle, *, actor: Member, **values:
             break
         except IntegrityError:
             if attempt == NUMBER_ATTEMPTS - 1:
-                raise
+                raise Conflict(
+                    _l(
+                        "Flere møter ble opprettet samtidig, og dette fikk ikke et nummer. Prøv igjen."
+                    )
+                ) from None
     build_initial_agenda(session, meeting)
     session.flush()
     return meeting

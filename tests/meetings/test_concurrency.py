@@ -141,3 +141,29 @@ def test_many_meetings_created_in_parallel_get_distinct_numbers(app, session, pe
         select(Meeting.number).where(Meeting.circle_id == circle_id).order_by(Meeting.number)
     ).all()
     assert numbers == [1, 2, 3, 4]
+
+
+def test_losing_every_attempt_is_a_clear_conflict_not_a_crash(
+    session, people, make_meeting, monkeypatch
+) -> None:  # noqa: ANN001
+    """When every retry loses its number (here: each insert forced onto number 1), the
+    service says so as a Conflict, and the meetings already there are untouched."""
+    from sqlalchemy import event
+
+    from circle.errors import Conflict
+
+    first = make_meeting()
+
+    def steal_number(flush_session, _context, _instances) -> None:  # noqa: ANN001
+        for obj in flush_session.new:
+            if isinstance(obj, Meeting):
+                obj.number = first.number
+
+    event.listen(session, "before_flush", steal_number)
+    try:
+        with pytest.raises(Conflict, match="Prøv igjen"):
+            _create(session, people.circle.id, people.leader.id, "Taper hver gang")
+    finally:
+        event.remove(session, "before_flush", steal_number)
+    titles = session.scalars(select(Meeting.title).where(Meeting.circle_id == people.circle.id))
+    assert list(titles) == [first.title]
