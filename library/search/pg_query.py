@@ -157,9 +157,10 @@ class SqlPlan:
 
     def in_text(self, terms: Iterable[str]) -> str:
         """Return whether report ``r``'s pages hold any of the terms (from the vocabulary)."""
+        # IN (subquery) is evaluated once, by the (term, report_id) key, for all reports.
         return (
-            "EXISTS (SELECT 1 FROM search_term t WHERE t.report_id = r.report_id"  # noqa: S608
-            f" AND t.term = ANY({self.bind(list(dict.fromkeys(terms)))}) AND t.count > 0)"
+            "r.report_id IN (SELECT t.report_id FROM search_term t"  # noqa: S608
+            f" WHERE t.term = ANY({self.bind(list(dict.fromkeys(terms)))}) AND t.count > 0)"
         )
 
     def content_bm25(self, terms: Iterable[str], boost: float = 1.0) -> str:

@@ -39,7 +39,7 @@ from library.search.engine import (
 from library.search.matching import K1, Plan, PlanCompiler, Unit
 from library.search.pg_query import SqlPlan, tsq, tsvector_literal
 from library.search.pg_tables import search_page, search_report, search_term
-from library.search.query import parse_query
+from library.search.query import ParsedQuery, parse_query
 from library.search.view import ReportInfo, facet_counts, filter_checks
 from library.search.whoosh_backend import TOP_TERMS
 
@@ -235,6 +235,8 @@ class _Search(PlanCompiler):
         self._df: dict[str, int] = {}
         self._n = 0
         self._avg = 1.0
+        self._held_cache: set[str] = set()
+        self._asked: set[str] = set()
 
     def run(self, sq: SearchQuery) -> SearchResult:
         """Run a search for one member."""
@@ -272,7 +274,20 @@ class _Search(PlanCompiler):
         """Return report counts per facet value among ``rids``."""
         return facet_counts(self.reports[r] for r in rids)
 
-    # The vocabulary, as the shared compiler needs it: one query per word, not per spelling.
+    # The vocabulary, as the shared compiler needs it: one query per search, not per spelling.
+
+    def compile(self, parsed: ParsedQuery, scope: frozenset[int] | None = None) -> Plan:
+        """Compile a query, fetching every candidate spelling's presence in one query."""
+        st = stemmer()
+        wanted: set[str] = set()
+        for clause in parsed.clauses:
+            for term in clause.terms:
+                for stem in analyze(term.text):
+                    for alt, head in linking_s_variants(stem):
+                        wanted.update((alt, head, st(head)))
+        self._held_cache = self._held(wanted, scope) if wanted else set()
+        self._asked = wanted
+        return super().compile(parsed, scope)
 
     def _other_spellings(
         self, stem: str, fields: tuple[str, ...], scope: frozenset[int] | None
@@ -284,7 +299,7 @@ class _Search(PlanCompiler):
         wanted = {alt for alt, _ in variants} | {
             h for _, head in variants for h in (head, st(head))
         }
-        held = self._held(wanted, scope)
+        held = self._held_cache if wanted <= self._asked else self._held(wanted, scope)
         return tuple(alt for alt, head in variants if alt in held and ({head, st(head)} & held))
 
     def _held(self, terms: set[str], scope: frozenset[int] | None) -> set[str]:
