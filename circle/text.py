@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as etree
-from functools import partial
+from functools import lru_cache, partial
 
 import bleach
 import markdown
@@ -74,9 +75,13 @@ def _replace_with_text(parent: etree.Element, child: etree.Element, text: str) -
     parent.remove(child)
 
 
-def _markdown() -> markdown.Markdown:
+# Building a converter (its extension registry) and a Cleaner costs more than most renders, so
+# each thread keeps one of each: neither is thread-safe, and a Markdown is reset() before reuse.
+_PER_THREAD = threading.local()
+
+
+def _build_markdown() -> markdown.Markdown:
     """Build a Markdown converter that treats raw HTML as text."""
-    # A fresh instance per call: Markdown objects keep state and are not thread-safe.
     md = markdown.Markdown(
         extensions=list(_MARKDOWN_EXTENSIONS), extension_configs=_MARKDOWN_CONFIG
     )
@@ -87,6 +92,14 @@ def _markdown() -> markdown.Markdown:
     md.inlinePatterns.register(SimpleTagInlineProcessor(_STRIKE_RE, "del"), "strike", 55)
     md.treeprocessors.register(_ImagesAsLinks(md), "images_as_links", 15)
     return md
+
+
+def _markdown() -> markdown.Markdown:
+    """Return this thread's Markdown converter, reset so no state of an earlier text remains."""
+    md = getattr(_PER_THREAD, "markdown", None)
+    if md is None:
+        md = _PER_THREAD.markdown = _build_markdown()
+    return md.reset()
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -106,9 +119,8 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-def _cleaner() -> Cleaner:
+def _build_cleaner() -> Cleaner:
     """Build the allow-list sanitiser with linkify."""
-    # A fresh Cleaner per call: bleach documents its parser state as not thread-safe.
     linkify = partial(
         LinkifyFilter, callbacks=[_set_rel], skip_tags=["pre", "code"], url_re=_URL_RE
     )
@@ -122,6 +134,14 @@ def _cleaner() -> Cleaner:
     )
 
 
+def _cleaner() -> Cleaner:
+    """Return this thread's sanitiser (bleach's parser state is not thread-safe)."""
+    cleaner = getattr(_PER_THREAD, "cleaner", None)
+    if cleaner is None:
+        cleaner = _PER_THREAD.cleaner = _build_cleaner()
+    return cleaner
+
+
 def sanitize_html(html_text: str) -> str:
     """Clean HTML through the allow-list and linkify, as the last step of rendering."""
     return _cleaner().clean(html_text)
@@ -131,8 +151,15 @@ def render_markdown(text: str | None) -> Markup:
     """Render user Markdown to sanitised HTML safe to put in a template."""
     if not text:
         return Markup("")
+    return Markup(_rendered(text))  # noqa: S704 - sanitised by the allow-list in _rendered
+
+
+# Rendering is a pure function of the text (and this module's code), so a page showing the
+# same agenda or description again costs a dictionary look-up; bounded so memory stays flat.
+@lru_cache(maxsize=4096)
+def _rendered(text: str) -> str:
     converted = _markdown().convert(text.translate(_PLACEHOLDER_MARKERS))
-    return Markup(sanitize_html(converted))  # noqa: S704 - sanitised by the allow-list above
+    return sanitize_html(converted)
 
 
 def markdown_excerpt(text: str | None, length: int = 200) -> str:

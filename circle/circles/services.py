@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from circle.audit import record_event
 from circle.errors import Conflict, DomainError, NotAllowed
@@ -36,16 +36,10 @@ def _check_period(starts_on: date | None, ends_on: date | None) -> None:
 
 
 def get_circle_by_slug(session: Session, slug: str) -> Circle | None:
-    """Return the circle with this slug, with its phases, questions and units loaded."""
-    return session.scalar(
-        select(Circle)
-        .where(Circle.slug == slug)
-        .options(
-            selectinload(Circle.phases),
-            selectinload(Circle.questions),
-            selectinload(Circle.units).selectinload(Unit.sites),
-        )
-    )
+    """Return the circle with this slug; its phases, questions and units load when first used."""
+    # Every circle page loads its circle, and most show none of these collections, so eager
+    # loading them cost four queries on each page.
+    return session.scalar(select(Circle).where(Circle.slug == slug))
 
 
 def list_circles_for(session: Session, member: Member) -> list[Circle]:
