@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from circle.audit import record_event
 from circle.errors import Conflict, DomainError, NotAllowed
@@ -44,7 +44,7 @@ def audience(session: Session, meeting: Meeting) -> list[Membership]:
                 Member.active.is_(True),
                 Membership.role.in_(list(AUDIENCE[meeting.kind])),
             )
-            .options(selectinload(Membership.member), selectinload(Membership.unit))
+            .options(contains_eager(Membership.member), joinedload(Membership.unit))
             .order_by(Member.name, Member.id)
         )
     )
@@ -194,7 +194,7 @@ def attendance_register(session: Session, meeting: Meeting) -> list[RegisterGrou
         for a in session.scalars(
             select(Attendance)
             .where(Attendance.meeting_id == meeting.id)
-            .options(selectinload(Attendance.member), selectinload(Attendance.unit))
+            .options(joinedload(Attendance.member), joinedload(Attendance.unit))
         )
     }
     rsvps = {
@@ -350,7 +350,7 @@ def attendance_series(session: Session, circle: Circle) -> AttendanceSeries:
             select(Attendance)
             .join(Meeting, Attendance.meeting_id == Meeting.id)
             .where(Meeting.circle_id == circle.id)
-            .options(selectinload(Attendance.member), selectinload(Attendance.unit))
+            .options(joinedload(Attendance.member), joinedload(Attendance.unit))
         )
     )
     meeting_ids = {a.meeting_id for a in records}

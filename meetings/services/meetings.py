@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from circle.errors import DomainError, NotAllowed
 from circle.inputs import is_safe_link
@@ -125,21 +125,26 @@ def update_meeting(
     return notify
 
 
-def get_meeting(session: Session, circle: Circle, meeting_id: int) -> Meeting | None:
-    """Return the circle's meeting with agenda and minutes loaded, or None."""
+def get_meeting(
+    session: Session, circle: Circle, meeting_id: int, *, readings: bool = True
+) -> Meeting | None:
+    """Return the circle's meeting with agenda and minutes (and the agenda's readings) loaded."""
     from meetings.models import AgendaItem
 
+    items = selectinload(Meeting.items)
     meeting = session.scalar(
         select(Meeting)
         .where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
         .options(
-            selectinload(Meeting.items).selectinload(AgendaItem.readings),
+            # One-to-one and many-to-one come in the same row (joined); collections in one
+            # query each (selectin), so the page's queries do not grow with the agenda.
+            items.selectinload(AgendaItem.readings) if readings else items,
             selectinload(Meeting.items)
-            .selectinload(AgendaItem.postponed_from)
-            .selectinload(AgendaItem.meeting),
-            selectinload(Meeting.items).selectinload(AgendaItem.approves_meeting),
-            selectinload(Meeting.minutes).selectinload(Minutes.reviewers),
-            selectinload(Meeting.host_unit),
+            .joinedload(AgendaItem.postponed_from)
+            .joinedload(AgendaItem.meeting),
+            selectinload(Meeting.items).joinedload(AgendaItem.approves_meeting),
+            joinedload(Meeting.minutes).selectinload(Minutes.reviewers),
+            joinedload(Meeting.host_unit),
         )
     )
     return meeting

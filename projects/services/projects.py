@@ -366,19 +366,16 @@ def workspace(session: Session, circle: Circle, project: Project) -> Workspace:
     """Load the workspace with a fixed number of queries, however much the project holds."""
     from projects.services.plan import list_plan, list_project_meetings
 
-    log = list(
-        session.scalars(
-            select(LogEntry)
-            .where(LogEntry.project_id == project.id)
-            .options(joinedload(LogEntry.author))
-            .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
-            .limit(WORKSPACE_LOG_LIMIT)
-        )
-    )
-    log_count = (
-        session.scalar(select(func.count(LogEntry.id)).where(LogEntry.project_id == project.id))
-        or 0
-    )
+    # The total comes with the newest entries (a window count), not in a query of its own.
+    rows = session.execute(
+        select(LogEntry, func.count().over().label("total"))
+        .where(LogEntry.project_id == project.id)
+        .options(joinedload(LogEntry.author))
+        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
+        .limit(WORKSPACE_LOG_LIMIT)
+    ).all()
+    log = [row[0] for row in rows]
+    log_count = rows[0].total if rows else 0
     updates = list(
         session.scalars(
             select(ProgressUpdate)
