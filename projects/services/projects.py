@@ -249,17 +249,27 @@ class UnitCard:
 
 def overview(session: Session, circle: Circle, member: object) -> list[UnitCard]:
     """Return one card per unit; the informed see only projects that share something."""
-    projects = list(
-        session.scalars(
-            select(Project)
-            .where(Project.circle_id == circle.id)
-            .options(selectinload(Project.members).joinedload(ProjectMember.member))
-            .order_by(Project.title, Project.id)
+    # Whether a project shares an update comes in the project's row (EXISTS), not a query.
+    shares_update = (
+        select(ProgressUpdate.id)
+        .where(
+            ProgressUpdate.project_id == Project.id,
+            ProgressUpdate.published_at.is_not(None),
+            ProgressUpdate.shared_with_reference.is_(True),
         )
+        .exists()
+        .label("shares_update")
     )
+    rows = session.execute(
+        select(Project, shares_update)
+        .where(Project.circle_id == circle.id)
+        .options(selectinload(Project.members).joinedload(ProjectMember.member))
+        .order_by(Project.title, Project.id)
+    ).all()
+    projects = [row[0] for row in rows]
+    shared_updates = {row[0].id for row in rows if row.shares_update}
     ids = [p.id for p in projects]
     products: dict[int, list[str]] = {}
-    shared_updates: set[int] = set()
     if ids:
         for project_id, title in session.execute(
             select(ProjectFile.project_id, ProjectFile.title)
@@ -267,17 +277,6 @@ def overview(session: Session, circle: Circle, member: object) -> list[UnitCard]
             .order_by(ProjectFile.title)
         ):
             products.setdefault(project_id, []).append(title)
-        shared_updates = set(
-            session.scalars(
-                select(ProgressUpdate.project_id)
-                .where(
-                    ProgressUpdate.project_id.in_(ids),
-                    ProgressUpdate.published_at.is_not(None),
-                    ProgressUpdate.shared_with_reference.is_(True),
-                )
-                .distinct()
-            )
-        )
     staff = is_staff(member, circle)
     cards = {unit.id: UnitCard(unit, []) for unit in circle.units}
     for project in projects:
@@ -348,17 +347,18 @@ def section_views(session: Session, circle: Circle, project: Project) -> list[Se
 
 def project_files(session: Session, project: Project) -> list[ProjectFile]:
     """Return the project's files with every version, products first."""
+    # Versions come joined to their file: one query however many files and versions there are.
     return list(
         session.scalars(
             select(ProjectFile)
             .where(ProjectFile.project_id == project.id)
             .options(
-                selectinload(ProjectFile.versions).options(
+                joinedload(ProjectFile.versions).options(
                     joinedload(FileVersion.stored), joinedload(FileVersion.uploaded_by)
                 )
             )
             .order_by(ProjectFile.is_product.desc(), ProjectFile.title)
-        )
+        ).unique()
     )
 
 
