@@ -247,8 +247,14 @@ class UnitCard:
     projects: list[ProjectCard]
 
 
-def overview(session: Session, circle: Circle, member: object) -> list[UnitCard]:
-    """Return one card per unit; the informed see only projects that share something."""
+def overview(
+    session: Session, circle: Circle, member: object, *, details: bool = True
+) -> list[UnitCard]:
+    """Return one card per unit; the informed see only projects that share something.
+
+    Without details (the home panel shows titles and status only) the projects' members and
+    products are not loaded.
+    """
     # Whether a project shares an update comes in the project's row (EXISTS), not a query.
     shares_update = (
         select(ProgressUpdate.id)
@@ -260,17 +266,19 @@ def overview(session: Session, circle: Circle, member: object) -> list[UnitCard]
         .exists()
         .label("shares_update")
     )
-    rows = session.execute(
+    query = (
         select(Project, shares_update)
         .where(Project.circle_id == circle.id)
-        .options(selectinload(Project.members).joinedload(ProjectMember.member))
         .order_by(Project.title, Project.id)
-    ).all()
+    )
+    if details:
+        query = query.options(selectinload(Project.members).joinedload(ProjectMember.member))
+    rows = session.execute(query).all()
     projects = [row[0] for row in rows]
     shared_updates = {row[0].id for row in rows if row.shares_update}
     ids = [p.id for p in projects]
     products: dict[int, list[str]] = {}
-    if ids:
+    if ids and details:
         for project_id, title in session.execute(
             select(ProjectFile.project_id, ProjectFile.title)
             .where(ProjectFile.project_id.in_(ids), ProjectFile.is_product.is_(True))

@@ -38,7 +38,6 @@ def follow(session: Session, thread: Thread, member_ids: Iterable[int]) -> None:
     )
     session.add_all(ThreadFollow(thread_id=thread.id, member_id=i) for i in sorted(ids - have))
     session.flush()
-    _forget_followed(session)
 
 
 def unfollow(session: Session, thread: Thread, member: Member) -> bool:
@@ -52,33 +51,18 @@ def unfollow(session: Session, thread: Thread, member: Member) -> bool:
         return False
     session.delete(row)
     session.flush()
-    _forget_followed(session)
     return True
-
-
-# A page asks for the followed threads once per list it shows (the reference group's start
-# page three times); the answer is kept on the session (one per request) until follow() or
-# unfollow() changes it.
-_FOLLOWED = "threads.followed_ids"
-
-
-def _forget_followed(session: Session) -> None:
-    session.info.pop(_FOLLOWED, None)
 
 
 def followed_thread_ids(session: Session, member: Member, circle_id: int) -> set[int]:
     """Return the ids of the circle's threads the member follows."""
-    known: dict[tuple[int, int], frozenset[int]] = session.info.setdefault(_FOLLOWED, {})
-    key = (member.id, circle_id)
-    if key not in known:
-        known[key] = frozenset(
-            session.scalars(
-                select(ThreadFollow.thread_id)
-                .join(Thread, Thread.id == ThreadFollow.thread_id)
-                .where(ThreadFollow.member_id == member.id, Thread.circle_id == circle_id)
-            )
+    return set(
+        session.scalars(
+            select(ThreadFollow.thread_id)
+            .join(Thread, Thread.id == ThreadFollow.thread_id)
+            .where(ThreadFollow.member_id == member.id, Thread.circle_id == circle_id)
         )
-    return set(known[key])
+    )
 
 
 def last_seen(session: Session, member: Member, thread: Thread) -> int | None:
