@@ -197,7 +197,7 @@ def main() -> None:
     env = dict(
         os.environ,
         APP_ENV="production",
-        SECRET_KEY="pages-bench",
+        SECRET_KEY="pages-bench",  # noqa: S106 - a throwaway key for a local benchmark
         DATA_DIR=str(folder),
         DATABASE_URL=f"sqlite:///{folder / 'bench.db'}",
         LOGIN_RATE_LIMIT="100000",

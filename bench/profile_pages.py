@@ -31,7 +31,7 @@ def _environment(folder: Path) -> dict[str, str]:
     return dict(
         os.environ,
         APP_ENV="production",
-        SECRET_KEY="pages-profile",
+        SECRET_KEY="pages-profile",  # noqa: S106 - a throwaway key for a local profile
         DATA_DIR=str(folder),
         DATABASE_URL=f"sqlite:///{folder / 'bench.db'}",
         LOGIN_RATE_LIMIT="100000",
