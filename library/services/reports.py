@@ -504,10 +504,13 @@ def delete_report(session: Session, report: Report, circle: Circle, *, actor: Me
 
 def recent_reports(session: Session, circle: Circle, limit: int = 5) -> tuple[list[Report], int]:
     """Return the reports most recently added that this circle's members see, and their total."""
-    # The total is a window count over the same rows, so it costs no query of its own.
+    # The total rides along as an uncorrelated subquery (the database computes it once): no
+    # query of its own, and unlike a window count it leaves the newest-first index usable.
+    seen = (Report.circle_id.is_(None)) | (Report.circle_id == circle.id)
+    total = select(func.count(Report.id)).where(seen).scalar_subquery()
     rows = session.execute(
-        select(Report, func.count().over().label("total"))
-        .where((Report.circle_id.is_(None)) | (Report.circle_id == circle.id))
+        select(Report, total.label("total"))
+        .where(seen)
         .order_by(Report.created_at.desc(), Report.id.desc())
         .limit(limit)
     ).all()

@@ -374,9 +374,13 @@ def workspace(session: Session, circle: Circle, project: Project) -> Workspace:
     """Load the workspace with a fixed number of queries, however much the project holds."""
     from projects.services.plan import list_plan, list_project_meetings
 
-    # The total comes with the newest entries (a window count), not in a query of its own.
+    # The total rides along with the newest entries (an uncorrelated subquery), not in a
+    # query of its own.
+    total = (
+        select(func.count(LogEntry.id)).where(LogEntry.project_id == project.id).scalar_subquery()
+    )
     rows = session.execute(
-        select(LogEntry, func.count().over().label("total"))
+        select(LogEntry, total.label("total"))
         .where(LogEntry.project_id == project.id)
         .options(joinedload(LogEntry.author))
         .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
