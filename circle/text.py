@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
-from functools import partial
+from functools import lru_cache, partial
 
 import bleach
 import markdown
@@ -93,9 +94,13 @@ class _MentionLinks(InlineProcessor):
         return link, m.start(0), m.end(0)
 
 
-def _markdown(mentions: Mapping[str, str] | None = None) -> markdown.Markdown:
-    """Build a Markdown converter that treats raw HTML as text."""
-    # A fresh instance per call: Markdown objects keep state and are not thread-safe.
+# Building a converter (its extension registry) and a Cleaner costs more than most renders, so
+# each thread keeps one of each: neither is thread-safe, and a Markdown is reset() before reuse.
+_PER_THREAD = threading.local()
+
+
+def _build_markdown(mentions: Mapping[str, str] | None = None) -> markdown.Markdown:
+    """Build a Markdown converter that treats raw HTML as text (and links `mentions`)."""
     md = markdown.Markdown(
         extensions=list(_MARKDOWN_EXTENSIONS), extension_configs=_MARKDOWN_CONFIG
     )
@@ -108,6 +113,14 @@ def _markdown(mentions: Mapping[str, str] | None = None) -> markdown.Markdown:
     if mentions:
         md.inlinePatterns.register(_MentionLinks(mentions), "mention", 65)
     return md
+
+
+def _markdown() -> markdown.Markdown:
+    """Return this thread's Markdown converter, reset so no state of an earlier text remains."""
+    md = getattr(_PER_THREAD, "markdown", None)
+    if md is None:
+        md = _PER_THREAD.markdown = _build_markdown()
+    return md.reset()
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -127,9 +140,8 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-def _cleaner() -> Cleaner:
+def _build_cleaner() -> Cleaner:
     """Build the allow-list sanitiser with linkify."""
-    # A fresh Cleaner per call: bleach documents its parser state as not thread-safe.
     linkify = partial(
         LinkifyFilter, callbacks=[_set_rel], skip_tags=["pre", "code"], url_re=_URL_RE
     )
@@ -143,6 +155,14 @@ def _cleaner() -> Cleaner:
     )
 
 
+def _cleaner() -> Cleaner:
+    """Return this thread's sanitiser (bleach's parser state is not thread-safe)."""
+    cleaner = getattr(_PER_THREAD, "cleaner", None)
+    if cleaner is None:
+        cleaner = _PER_THREAD.cleaner = _build_cleaner()
+    return cleaner
+
+
 def sanitize_html(html_text: str) -> str:
     """Clean HTML through the allow-list and linkify, as the last step of rendering."""
     return _cleaner().clean(html_text)
@@ -152,9 +172,20 @@ def render_markdown(text: str | None, *, mentions: Mapping[str, str] | None = No
     """Render user Markdown to sanitised HTML; `mentions` maps member names to their links."""
     if not text:
         return Markup("")
-    # Links are made before the allow-list runs, so a mention's href is cleaned like any other.
-    converted = _markdown(mentions).convert(text.translate(_PLACEHOLDER_MARKERS))
-    return Markup(sanitize_html(converted))  # noqa: S704 - sanitised by the allow-list above
+    if mentions:
+        # Links are made before the allow-list runs, so a mention's href is cleaned like any
+        # other; a converter of its own, since its patterns depend on the thread's audience.
+        converted = _build_markdown(mentions).convert(text.translate(_PLACEHOLDER_MARKERS))
+        return Markup(sanitize_html(converted))  # noqa: S704 - sanitised by the allow-list
+    return Markup(_rendered(text))  # noqa: S704 - sanitised by the allow-list in _rendered
+
+
+# Rendering is a pure function of the text (and this module's code), so a page showing the
+# same agenda or description again costs a dictionary look-up; bounded so memory stays flat.
+@lru_cache(maxsize=4096)
+def _rendered(text: str) -> str:
+    converted = _markdown().convert(text.translate(_PLACEHOLDER_MARKERS))
+    return sanitize_html(converted)
 
 
 def markdown_excerpt(text: str | None, length: int = 200) -> str:

@@ -115,6 +115,9 @@ class Post(db.Model):
     """A post in a thread: the opening post (depth 0) or a reply (depth 1 to 3)."""
 
     __tablename__ = "thread_post"
+    # Counting a member's unread posts ranges over (thread, id) from their last visit instead
+    # of reading every post of the thread (100 ms at 14,000 posts a thread without it).
+    __table_args__ = (Index("ix_thread_post_thread_id_id", "thread_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)

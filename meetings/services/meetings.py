@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.inputs import is_safe_link
@@ -142,24 +142,40 @@ def update_meeting(
     return notify
 
 
-def get_meeting(session: Session, circle: Circle, meeting_id: int) -> Meeting | None:
-    """Return the circle's meeting with agenda and minutes loaded, or None."""
+def get_meeting(
+    session: Session,
+    circle: Circle,
+    meeting_id: int,
+    *,
+    readings: bool = True,
+    notes: bool = False,
+) -> Meeting | None:
+    """Return the circle's meeting with agenda and minutes (and readings or notes) loaded."""
     from meetings.models import AgendaItem
 
-    meeting = session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
-        .options(
-            selectinload(Meeting.items).selectinload(AgendaItem.readings),
-            selectinload(Meeting.items)
-            .selectinload(AgendaItem.postponed_from)
-            .selectinload(AgendaItem.meeting),
-            selectinload(Meeting.items).selectinload(AgendaItem.approves_meeting),
-            selectinload(Meeting.minutes).selectinload(Minutes.reviewers),
-            selectinload(Meeting.host_unit),
+    items = selectinload(Meeting.items)
+    minutes = joinedload(Meeting.minutes)
+    # unique(): with the notes joined, the meeting spans one row per note.
+    return (
+        session.execute(
+            select(Meeting)
+            .where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
+            .options(
+                # One-to-one and many-to-one come in the same row (joined); collections in one
+                # query each (selectin), so the page's queries do not grow with the agenda.
+                items.selectinload(AgendaItem.readings) if readings else items,
+                selectinload(Meeting.items)
+                .joinedload(AgendaItem.postponed_from)
+                .joinedload(AgendaItem.meeting),
+                selectinload(Meeting.items).joinedload(AgendaItem.approves_meeting),
+                minutes.selectinload(Minutes.reviewers),
+                minutes.joinedload(Minutes.notes) if notes else minutes,
+                joinedload(Meeting.host_unit),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
-    return meeting
 
 
 def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
@@ -259,7 +275,7 @@ def latest_approved_minutes(session: Session, circle: Circle) -> Minutes | None:
             Minutes.circle_id == circle.id,
             Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]),
         )
-        .options(selectinload(Minutes.meeting))
+        .options(contains_eager(Minutes.meeting))
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )
