@@ -59,6 +59,24 @@ class MeetingForm(GuardedForm):
             raise ValidationError(_l("Slutt må være etter start."))
 
 
+class MoveMeetingForm(GuardedForm):
+    """Move a meeting: a new time or place (Europe/Oslo wall-clock times)."""
+
+    starts_at = DateTimeLocalField(_l("Ny start"), format=DATETIME_FORMAT, validators=[required()])
+    ends_at = DateTimeLocalField(_l("Ny slutt"), format=DATETIME_FORMAT, validators=[required()])
+    place = StringField(_l("Sted"), validators=[Optional(), *text_limits(200)])
+    address = StringField(_l("Adresse"), validators=[Optional(), *text_limits(300)])
+    validate_ends_at = MeetingForm.validate_ends_at
+
+
+class CancelMeetingForm(GuardedForm):
+    """Cancel a meeting, with a short reason the invitees see."""
+
+    reason = TextAreaField(
+        _l("Begrunnelse (valgfritt)"), validators=[Optional(), *text_limits(500)]
+    )
+
+
 class AgendaItemForm(GuardedForm):
     """Add or edit an agenda item."""
 

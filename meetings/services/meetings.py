@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from circle.errors import DomainError, NotAllowed
+from circle.errors import Conflict, DomainError, NotAllowed
 from circle.inputs import is_safe_link
 from circle.models import Circle, Member, Unit, utcnow
 from meetings.models import Meeting, MeetingKind, Minutes, MinutesState
@@ -19,6 +19,7 @@ from meetings.services.common import check_length, guard_text, semester_key, sem
 
 STATUS_LABELS = {
     "planned": _l("Planlagt"),
+    "cancelled": _l("Avlyst"),
     "invited": _l("Innkalling sendt"),
     "held": _l("Avholdt"),
     "review": _l("Referat til godkjenning"),
@@ -35,8 +36,11 @@ NOTIFIED_FIELDS = ("title", "starts_at", "ends_at", "place", "address", "video_u
 
 
 def meeting_status(meeting: Meeting, now: datetime | None = None) -> str:
-    """Return the meeting's status key: planned, invited, held, review, approved, distributed."""
+    """Return the meeting's status key: planned, cancelled, invited, held, review, approved or
+    distributed."""
     now = now or utcnow()
+    if meeting.cancelled_at is not None:
+        return "cancelled"
     minutes = meeting.minutes
     if minutes is not None and minutes.state != MinutesState.DRAFT:
         return minutes.state.value
@@ -45,7 +49,7 @@ def meeting_status(meeting: Meeting, now: datetime | None = None) -> str:
     return "invited" if meeting.invitation_sent_at else "planned"
 
 
-def _clean(circle: Circle, values: dict[str, Any]) -> dict[str, Any]:
+def clean_meeting_values(circle: Circle, values: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the meeting's fields."""
     title = (values.get("title") or "").strip()
     if not title:
@@ -94,7 +98,7 @@ def create_meeting(session: Session, circle: Circle, *, actor: Member, **values:
 
     if not can_manage_meetings(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan opprette møter."))
-    clean = _clean(circle, values)
+    clean = clean_meeting_values(circle, values)
     number = (
         session.scalar(select(func.max(Meeting.number)).where(Meeting.circle_id == circle.id)) or 0
     ) + 1
@@ -112,7 +116,9 @@ def update_meeting(
     """Change a meeting; return whether invitees should get a change notice."""
     if not can_manage_meetings(actor, circle) or meeting.circle_id != circle.id:
         raise NotAllowed(_l("Bare sirkelledere kan endre møter."))
-    clean = _clean(circle, values)
+    if meeting.cancelled_at is not None:
+        raise Conflict(_l("Møtet er avlyst og kan ikke endres."))
+    clean = clean_meeting_values(circle, values)
     changed = any(getattr(meeting, key) != clean[key] for key in NOTIFIED_FIELDS)
     for key, value in clean.items():
         setattr(meeting, key, value)
@@ -224,7 +230,9 @@ def next_meeting(
     now = now or utcnow()
     for meeting in session.scalars(
         select(Meeting)
-        .where(Meeting.circle_id == circle.id, Meeting.ends_at >= now)
+        .where(
+            Meeting.circle_id == circle.id, Meeting.ends_at >= now, Meeting.cancelled_at.is_(None)
+        )
         .order_by(Meeting.starts_at)
         .limit(10)
     ):

@@ -4,6 +4,7 @@ from meetings.views import (  # noqa: F401
     actions,
     agenda,
     calendar,
+    changes,
     editor,
     history,
     meetings,
