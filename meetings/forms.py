@@ -69,6 +69,15 @@ class MoveMeetingForm(GuardedForm):
     validate_ends_at = MeetingForm.validate_ends_at
 
 
+class ReminderSettingsForm(GuardedForm):
+    """How many days before a meeting the invitees are reminded (0: no reminder)."""
+
+    days = IntegerField(
+        _l("Dager før møtet"),
+        validators=[required(), NumberRange(min=0, max=14, message=_l("Velg mellom 0 og 14."))],
+    )
+
+
 class CancelMeetingForm(GuardedForm):
     """Cancel a meeting, with a short reason the invitees see."""
 

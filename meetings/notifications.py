@@ -119,8 +119,8 @@ def _about_meeting(
     recipients: Iterable[Member | int],
     actor: Member | None,
     now: datetime | None,
-) -> None:
-    record_notification(
+) -> list[Any]:
+    return record_notification(
         session,
         kind=kind,
         recipients=recipients,
@@ -164,9 +164,9 @@ def notify_reminder(
     meeting: Meeting,
     recipients: list[Member],
     now: datetime | None = None,
-) -> None:
+) -> list[Any]:
     """Remind members of a meeting (or of minutes to review); the platform is the actor."""
-    _about_meeting(session, kind, meeting, recipients, None, now)
+    return _about_meeting(session, kind, meeting, recipients, None, now)
 
 
 def notify_review(

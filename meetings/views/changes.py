@@ -14,11 +14,12 @@ from circle.extensions import db
 from circle.i18n import format_when
 from circle.mail import Attachment, Notice
 from circle.models import Circle, Member
-from circle.web import circle_or_404
-from meetings.forms import CancelMeetingForm, CsrfForm, MoveMeetingForm
+from circle.web import circle_or_404, require_that
+from meetings.forms import CancelMeetingForm, CsrfForm, MoveMeetingForm, ReminderSettingsForm
 from meetings.models import Meeting
 from meetings.permissions import can_manage_meetings
 from meetings.services import changes as services
+from meetings.services import reminders
 from meetings.services.common import oslo_to_utc, to_oslo
 from meetings.services.ical import CANCEL, REQUEST, mail_type, meeting_ics
 from meetings.views.common import (
@@ -190,3 +191,24 @@ def carry_forward(slug: str, meeting_id: int) -> Response:
         )
         return redirect(meeting_url(target, circle))
     return response
+
+
+@bp.route("/c/<slug>/meetings/reminders", methods=["GET", "POST"])
+@login_required
+def reminder_settings(slug: str) -> Response | str:
+    """How many days before each meeting the invitees get a reminder."""
+    circle = circle_or_404(slug)
+    require_that(can_manage_meetings, circle)
+    form = ReminderSettingsForm()
+    if not form.is_submitted():
+        form.days.data = reminders.reminder_days(db.session, circle.id)
+    if form.validate_on_submit():
+        try:
+            reminders.set_reminder_days(db.session, circle, actor=current_user, days=form.days.data)
+        except DomainError as exc:
+            flash_error(exc)
+        else:
+            db.session.commit()
+            flash(_("Påminnelsene er lagret."), "success")
+            return redirect(url_for("meetings.reminder_settings", slug=circle.slug))
+    return render_template("meetings/reminders.html", circle=circle, form=form)
