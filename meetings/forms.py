@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -76,6 +77,13 @@ class ReminderSettingsForm(GuardedForm):
         _l("Dager før møtet"),
         validators=[required(), NumberRange(min=0, max=14, message=_l("Velg mellom 0 og 14."))],
     )
+
+
+class MaterialForm(GuardedForm):
+    """Attach slides or a handout to an agenda item (or, item 0, to the minutes)."""
+
+    item_id = SelectField(_l("Til punkt"), coerce=int, choices=[], validate_choice=False)
+    file = FileField(_l("Fil"), validators=[FileRequired(_l("Velg en fil."))])
 
 
 class CancelMeetingForm(GuardedForm):

@@ -7,6 +7,7 @@ from meetings.views import (  # noqa: F401
     changes,
     editor,
     history,
+    materials,
     meetings,
     minutes,
 )

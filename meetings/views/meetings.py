@@ -34,6 +34,7 @@ from meetings.services import meetings as services
 from meetings.services.changes import can_delete
 from meetings.services.common import oslo_to_utc, to_oslo
 from meetings.services.ical import ICS_MAIL_TYPE, ICS_TYPE, meeting_ics
+from meetings.services.materials import visible_materials
 from meetings.views.common import (
     bp,
     deliver,
@@ -45,6 +46,7 @@ from meetings.views.common import (
     meeting_url,
     run,
 )
+from meetings.views.materials import material_context
 
 
 @bp.get("/c/<slug>/meetings")
@@ -203,6 +205,7 @@ def show(slug: str, meeting_id: int) -> str:
         now=utcnow(),
         ItemOrigin=ItemOrigin,
         ItemKind=ItemKind,
+        **material_context(meeting, circle, minutes_page=False),
     )
 
 
@@ -223,6 +226,7 @@ def print_agenda(slug: str, meeting_id: int) -> str:
         readings=readings,
         kind_labels=services.KIND_LABELS,
         item_kind_labels=agenda_services.KIND_LABELS,
+        materials=visible_materials(db.session, meeting, circle, current_user),
     )
 
 
