@@ -15,7 +15,7 @@ from circle.extensions import db
 from circle.files import download_response
 from circle.models import Circle
 from circle.storage import get_storage
-from circle.web import circle_or_404
+from circle.web import circle_or_404, require
 from meetings.forms import MaterialForm
 from meetings.models import Meeting
 from meetings.permissions import can_attach_to_item, can_attach_to_minutes, can_view_material
@@ -55,6 +55,12 @@ def attach_material(slug: str, meeting_id: int) -> Response:
     on_minutes = request.form.get("item_id") == "0"
     if not can_view_material(current_user, meeting, circle, on_minutes):
         abort(404)
+    allowed = (
+        can_attach_to_minutes(current_user, meeting, circle)
+        if on_minutes
+        else can_attach_to_item(current_user, meeting, circle)
+    )
+    require(allowed)
     target = meeting_url(meeting, circle, "meetings.minutes" if on_minutes else "meetings.show")
     form = MaterialForm()
     if not form.validate_on_submit():
