@@ -72,6 +72,21 @@ REVIEW_REMINDER = NotificationKind(
     setting=_l("Påminnelser om referater jeg ikke har svart på"),
     alone=_l("Påminnelse om et referat du skal lese gjennom før fristen"),
 )
+
+
+def _thread_page(note: Any) -> str | None:
+    if note.thread is None:
+        return None
+    return url_for("threads.show", slug=note.thread.circle.slug, thread_id=note.thread_id)
+
+
+CONSULTATION_REMINDER = NotificationKind(
+    "consultation_reminder",
+    _l("minner om fristen i en høring"),
+    _thread_page,
+    setting=_l("Påminnelser før fristen i høringer"),
+    alone=_l("Påminnelse: fristen i en høring nærmer seg"),
+)
 MINUTES_REVIEW = NotificationKind(
     "minutes_review",
     _l("sendte deg et referat til gjennomlesning"),
@@ -102,6 +117,7 @@ KINDS = (
     MEETING_CANCELLED,
     MEETING_REMINDER,
     REVIEW_REMINDER,
+    CONSULTATION_REMINDER,
     MINUTES_REVIEW,
     MINUTES_COMMENT,
     MINUTES_DISTRIBUTED,

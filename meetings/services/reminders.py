@@ -1,4 +1,8 @@
-"""Reminders sent by a periodic job: before each meeting, and to reviewers before the deadline.
+"""Reminders sent by a periodic job: before each meeting, to reviewers before the deadline,
+and to the audience of a consultation (a thread with a deadline) before its deadline.
+
+The consultation reminder lives here, next to the other two, because it shares their record
+of what was sent; it uses only the threads' public functions (audience and subject lookup).
 
 Each reminder is recorded per member under a key (ReminderSent, unique on key and member) in
 the transaction that queues its mail and bell notice, so a second run (or a second worker)
@@ -12,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -38,6 +43,8 @@ MAX_DAYS = 14
 # Reviewers who have not answered hear this long before the comment deadline.
 REVIEW_LEAD = timedelta(days=1)
 REMINDER_JOB = "meetings.reminders"
+# The audience of a consultation hears this many days before its deadline (a date).
+CONSULTATION_LEAD = timedelta(days=2)
 
 
 def reminder_days(session: Session, circle_id: int) -> int:
@@ -203,10 +210,74 @@ def remind_reviewers(session: Session, now: datetime) -> int:
     return sent
 
 
+def _consultation_notice(thread: Any, member: Member) -> Notice:
+    return Notice(
+        to=member.email,
+        subject=_(
+            "Påminnelse: frist for innspill %(d)s", d=format_date(thread.deadline, "d. MMMM")
+        ),
+        intro=_(
+            "Fristen for innspill i høringen nærmer seg. Les og svar på nettsiden.",
+        ),
+        link=_absolute("threads.show", slug=thread.circle.slug, thread_id=thread.id),
+        title=thread.title,
+    )
+
+
+def remind_consultations(session: Session, now: datetime) -> int:
+    """Remind the audience of open consultations whose deadline is within CONSULTATION_LEAD."""
+    from circle.notifications.services import record_notification
+    from circle.threads.lookup import subject_lookup
+    from circle.threads.models import Thread, ThreadKind, ThreadState
+    from circle.threads.services.notifications import recipients
+    from meetings.notifications import CONSULTATION_REMINDER
+    from meetings.services.common import oslo_date
+
+    today = oslo_date(now)
+    lookup = subject_lookup()
+    sent = 0
+    threads = session.scalars(
+        select(Thread)
+        .where(
+            Thread.kind == ThreadKind.CONSULTATION,
+            Thread.state == ThreadState.OPEN,
+            Thread.deadline >= today,
+            Thread.deadline <= today + CONSULTATION_LEAD,
+        )
+        .options(selectinload(Thread.circle))
+    )
+    for thread in threads:
+        subject = lookup(thread.subject_kind, thread.subject_id)
+        audience = recipients(session, thread, subject)
+        members = _claim(session, f"consultation:{thread.id}:{thread.deadline}", audience, now)
+        notes = record_notification(
+            session,
+            kind=CONSULTATION_REMINDER,
+            recipients=members,
+            actor=None,
+            circle_id=thread.circle_id,
+            title=thread.title,
+            subject_kind="thread",
+            subject_id=thread.id,
+            thread_id=thread.id,
+            now=now,
+        )
+        told = _told(notes, members)
+        queue_notices(
+            session, [_consultation_notice(thread, m) for m in told], circle_id=thread.circle_id
+        )
+        sent += len(told)
+    return sent
+
+
 def send_reminders(session: Session, now: datetime | None = None) -> dict[str, int]:
     """Send every reminder that is due; safe to run twice."""
     now = now or utcnow()
-    return {"meetings": remind_meetings(session, now), "reviews": remind_reviewers(session, now)}
+    return {
+        "meetings": remind_meetings(session, now),
+        "reviews": remind_reviewers(session, now),
+        "consultations": remind_consultations(session, now),
+    }
 
 
 def reminders_job(session: Session, _payload: dict[str, Any]) -> None:

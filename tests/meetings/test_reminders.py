@@ -68,7 +68,7 @@ def test_meeting_reminder_goes_once_with_agenda_link_and_titles_only(
     assert "Rapporten om ettervern" in text and "Hemmelig detalj" not in text
     assert people.reference.email not in bodies
     mailbox.clear()
-    assert _run(app, session) == {"meetings": 0, "reviews": 0}
+    assert _run(app, session) == {"meetings": 0, "reviews": 0, "consultations": 0}
     assert mailbox == []
     count = session.scalar(
         select(func.count())
@@ -173,3 +173,54 @@ def test_reminder_settings_page(client, session, people, login_as) -> None:  # n
     assert "Påminnelser før møter" in page
     login_as(people.participant)
     assert client.get(url).status_code == 403
+
+
+def test_the_audience_of_a_consultation_is_reminded_before_its_deadline(
+    app, session, people, mailbox
+) -> None:
+    """Deadline in two days: the whole audience (but the platform is no actor, so the author
+    too), once; a leaders-only consultation reaches only leaders; a far deadline, nobody."""
+    from circle.threads.models import Audience, ThreadKind
+    from circle.threads.services.threads import create_thread
+    from meetings.notifications import CONSULTATION_REMINDER
+    from meetings.services.common import oslo_date
+
+    today = oslo_date(utcnow())
+
+    def consultation(title: str, audience: Audience, days: int):  # noqa: ANN202
+        return create_thread(
+            session,
+            people.circle,
+            actor=people.leader,
+            title=title,
+            body="Vi ber om innspill.",
+            audience=audience,
+            kind=ThreadKind.CONSULTATION,
+            deadline=today + timedelta(days=days),
+        )
+
+    open_to_all = consultation("Høring om veilederen", Audience.REFERENCE, 2)
+    consultation("Høring i ledergruppen", Audience.LEADERS, 1)
+    consultation("Høring langt fram", Audience.REFERENCE, 20)
+    session.commit()
+    mailbox.clear()
+    with app.test_request_context("/"):
+        sent = reminders.send_reminders(session)
+        session.commit()
+    assert sent["consultations"] == 6 + 2  # six in the reference audience, two leaders
+    to_reference = [
+        m for m in mailbox if m["To"] == people.reference.email and m["Subject"].startswith("Påm")
+    ]
+    assert len(to_reference) == 1
+    assert f"/threads/{open_to_all.id}" in _bodies(to_reference)[people.reference.email]
+    bell = session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(
+            Notification.kind == CONSULTATION_REMINDER.key,
+            Notification.member_id == people.reference.id,
+        )
+    )
+    assert bell == 1
+    with app.test_request_context("/"):
+        assert reminders.send_reminders(session)["consultations"] == 0
