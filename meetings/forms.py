@@ -82,7 +82,7 @@ class ReminderSettingsForm(GuardedForm):
 class MaterialForm(GuardedForm):
     """Attach slides or a handout to an agenda item (or, item 0, to the minutes)."""
 
-    item_id = SelectField(_l("Til punkt"), coerce=int, choices=[], validate_choice=False)
+    attach_to = SelectField(_l("Til punkt"), coerce=int, choices=[], validate_choice=False)
     file = FileField(_l("Fil"), validators=[FileRequired(_l("Velg en fil."))])
 
 

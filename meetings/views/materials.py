@@ -39,7 +39,7 @@ def material_context(meeting: Meeting, circle: Circle, *, minutes_page: bool) ->
     form = None
     if choices:
         form = MaterialForm()
-        form.item_id.choices = choices
+        form.attach_to.choices = choices
     return {
         "materials": services.visible_materials(db.session, meeting, circle, current_user),
         "material_form": form,
@@ -52,7 +52,7 @@ def attach_material(slug: str, meeting_id: int) -> Response:
     """Attach a file to an agenda item (participants, leaders) or the minutes (leaders)."""
     circle = circle_or_404(slug)
     meeting = meeting_or_404(circle, meeting_id, page=False)
-    on_minutes = request.form.get("item_id") == "0"
+    on_minutes = request.form.get("attach_to") == "0"
     if not can_view_material(current_user, meeting, circle, on_minutes):
         abort(404)
     allowed = (
@@ -76,7 +76,7 @@ def attach_material(slug: str, meeting_id: int) -> Response:
             storage=get_storage(),
             data=upload.read(),
             filename=upload.filename or "",
-            item_id=form.item_id.data or None,
+            item_id=form.attach_to.data or None,
             locale=str(get_locale() or "nb"),
         )
     except DomainError as exc:

@@ -487,7 +487,7 @@ ROWS = [
         _m("m_future", "/materials"),
         expect(302, outsider=HIDDEN, reference=HIDDEN, unit_leader=HIDDEN),
         method="POST",
-        data=lambda w: {"item_id": str(w.extra["item"].id)},
+        data=lambda w: {"attach_to": str(w.extra["item"].id)},
         note="agenda item of a circle meeting (no file: form error)",
     ),
     Row(
@@ -495,7 +495,7 @@ ROWS = [
         _m("m_ref", "/materials"),
         expect(302, outsider=HIDDEN, participant=DENIED),
         method="POST",
-        data=lambda w: {"item_id": str(w.extra["m_ref"].items[0].id)},
+        data=lambda w: {"attach_to": str(w.extra["m_ref"].items[0].id)},
         note="agenda item of a reference-group meeting",
     ),
     Row(
@@ -503,7 +503,7 @@ ROWS = [
         _m("m_draft", "/materials"),
         draft(302),
         method="POST",
-        data=lambda w: {"item_id": "0"},
+        data=lambda w: {"attach_to": "0"},
         note="draft minutes",
     ),
     Row(
@@ -511,7 +511,7 @@ ROWS = [
         _m("m_review", "/materials"),
         in_review_managed(302),
         method="POST",
-        data=lambda w: {"item_id": "0"},
+        data=lambda w: {"attach_to": "0"},
         note="minutes in review",
     ),
     Row(
@@ -519,7 +519,7 @@ ROWS = [
         _m("other_meeting", "/materials"),
         ALL_HIDDEN,
         method="POST",
-        data=lambda w: {"item_id": "0"},
+        data=lambda w: {"attach_to": "0"},
         note="other circle's meeting",
     ),
     Row(

@@ -17,7 +17,7 @@ from tests.projects.conftest import FNR, pdf_bytes
 def _attach(client, people, meeting, item_id: int, data: bytes, name: str, **kw):  # noqa: ANN001, ANN202
     return client.post(
         f"/c/{people.circle.slug}/meetings/{meeting.id}/materials",
-        data={"item_id": str(item_id), "file": (io.BytesIO(data), name)},
+        data={"attach_to": str(item_id), "file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
         **kw,
     )
