@@ -50,6 +50,22 @@ def audience(session: Session, meeting: Meeting) -> list[Membership]:
     )
 
 
+def record_notice(
+    session: Session, meeting: Meeting, actor: Member, count: int, now: datetime, *, changed: bool
+) -> None:
+    """Record that an invitation or a change notice (move, cancellation) went out."""
+    session.add(
+        MeetingNotice(
+            meeting_id=meeting.id,
+            sent_at=now,
+            sent_by_id=actor.id,
+            changed=changed,
+            sequence=meeting.ical_sequence,
+            recipients=count,
+        )
+    )
+
+
 def send_invitation(
     session: Session,
     meeting: Meeting,
@@ -77,16 +93,7 @@ def send_invitation(
     if meeting.invitation_sent_at is None:
         meeting.invitation_sent_at = now
     meeting.changed_since_notice = False
-    session.add(
-        MeetingNotice(
-            meeting_id=meeting.id,
-            sent_at=now,
-            sent_by_id=actor.id,
-            changed=changed,
-            sequence=meeting.ical_sequence,
-            recipients=len(recipients),
-        )
-    )
+    record_notice(session, meeting, actor, len(recipients), now, changed=changed)
     session.flush()
     record_event(
         session,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from circle.audit import record_event
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.models import Circle, Member, utcnow
-from meetings.models import AgendaItem, ItemOrigin, Meeting, MeetingKind, MeetingNotice
+from meetings.models import AgendaItem, ItemOrigin, Meeting
 from meetings.notifications import notify_cancelled, notify_invitation
 from meetings.permissions import can_manage_meetings
 from meetings.services.common import check_length, guard_text
@@ -46,16 +46,9 @@ def can_delete(meeting: Meeting) -> bool:
 
 
 def _notice(session: Session, meeting: Meeting, actor: Member, count: int, now: datetime) -> None:
-    session.add(
-        MeetingNotice(
-            meeting_id=meeting.id,
-            sent_at=now,
-            sent_by_id=actor.id,
-            changed=True,
-            sequence=meeting.ical_sequence,
-            recipients=count,
-        )
-    )
+    from meetings.services.attendance import record_notice
+
+    record_notice(session, meeting, actor, count, now, changed=True)
 
 
 def _invitees(session: Session, meeting: Meeting) -> list[Member]:
@@ -201,16 +194,13 @@ def carried_items(session: Session, source: Meeting) -> list[AgendaItem]:
 
 def next_meeting_after(session: Session, meeting: Meeting) -> Meeting | None:
     """Return the next meeting in the same series that is not cancelled."""
-    same_series = (
-        Meeting.kind == MeetingKind.REFERENCE
-        if meeting.kind == MeetingKind.REFERENCE
-        else Meeting.kind != MeetingKind.REFERENCE
-    )
+    from meetings.services.meetings import same_series
+
     return session.scalar(
         select(Meeting)
         .where(
             Meeting.circle_id == meeting.circle_id,
-            same_series,
+            same_series(meeting),
             Meeting.starts_at > meeting.starts_at,
             Meeting.cancelled_at.is_(None),
         )

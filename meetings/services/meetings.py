@@ -151,18 +151,22 @@ def get_meeting(session: Session, circle: Circle, meeting_id: int) -> Meeting | 
     return meeting
 
 
-def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
-    """Return the meeting before this one in the same series (circle or reference group)."""
-    same_series = (
+def same_series(meeting: Meeting) -> Any:
+    """Return the clause for meetings of the same series (circle or reference group)."""
+    return (
         Meeting.kind == MeetingKind.REFERENCE
         if meeting.kind == MeetingKind.REFERENCE
         else Meeting.kind != MeetingKind.REFERENCE
     )
+
+
+def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
+    """Return the meeting before this one in the same series (circle or reference group)."""
     return session.scalar(
         select(Meeting)
         .where(
             Meeting.circle_id == meeting.circle_id,
-            same_series,
+            same_series(meeting),
             Meeting.starts_at < meeting.starts_at,
             Meeting.id != meeting.id,
         )
