@@ -224,3 +224,16 @@ def test_the_audience_of_a_consultation_is_reminded_before_its_deadline(
     assert bell == 1
     with app.test_request_context("/"):
         assert reminders.send_reminders(session)["consultations"] == 0
+
+
+def test_the_command_sends_what_is_due_once(app, session, people, make_meeting, mailbox) -> None:
+    """`flask meetings send-reminders` reminds the invitees; run again, it sends nothing."""
+    _invited(session, people, make_meeting, 1)
+    mailbox.clear()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["meetings", "send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "reminded 4 of meetings" in result.output
+    assert len(mailbox) == 4
+    again = runner.invoke(args=["meetings", "send-reminders"])
+    assert "reminded 0 of meetings" in again.output
