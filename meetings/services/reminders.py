@@ -12,7 +12,7 @@ Members who turned a kind off in their notification settings get neither bell no
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app, url_for
@@ -103,9 +103,14 @@ def _told(notes: list[Any], members: list[Member]) -> list[Member]:
     return [m for m in members if m.id in ids]
 
 
+def _stamp(value: datetime) -> str:
+    """Return a time as a machine key part (UTC, to the minute)."""
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M")
+
+
 def meeting_key(meeting: Meeting) -> str:
     """Return the reminder key of a meeting at its current time."""
-    return f"meeting:{meeting.id}:{meeting.starts_at:%Y%m%dT%H%M}"
+    return f"meeting:{meeting.id}:{_stamp(meeting.starts_at)}"
 
 
 def _meeting_notice(meeting: Meeting, circle: Circle, member: Member) -> Notice:
@@ -196,7 +201,7 @@ def remind_reviewers(session: Session, now: datetime) -> int:
         waiting = [
             r.member for r in minutes.reviewers if r.member_id not in answered and r.member.active
         ]
-        key = f"review:{minutes.id}:{minutes.review_deadline:%Y%m%dT%H%M}"
+        key = f"review:{minutes.id}:{_stamp(minutes.review_deadline)}"
         members = _claim(session, key, waiting, now)
         notes = notify_reminder(session, REVIEW_REMINDER, minutes.meeting, members, now=now)
         told = _told(notes, members)
