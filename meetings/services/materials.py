@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from circle.errors import DomainError, NotAllowed
 from circle.files import store_file
@@ -111,7 +111,7 @@ def visible_materials(session: Session, meeting: Meeting, circle: Circle, member
     rows = session.scalars(
         select(Material)
         .where(Material.meeting_id == meeting.id)
-        .options(selectinload(Material.stored_file), selectinload(Material.uploaded_by))
+        .options(joinedload(Material.stored_file), joinedload(Material.uploaded_by))
         .order_by(Material.created_at, Material.id)
     )
     for material in rows:

@@ -118,3 +118,27 @@ def test_minutes_materials_follow_the_minutes_state(
     login_as(people.reference)
     assert "vedlegg.pdf" in client.get(minutes_url).get_data(as_text=True)
     assert client.get(download).status_code == 200
+
+
+def test_the_meeting_page_costs_the_same_queries_with_one_or_six_materials(
+    app, client, session, people, make_meeting, login_as
+) -> None:
+    """Materials are loaded in one query with their files and uploaders."""
+    from tests.meetings.test_queries import count_queries
+
+    meeting = make_meeting(10)
+    url = f"/c/{people.circle.slug}/meetings/{meeting.id}"
+    login_as(people.participant)
+
+    def count() -> int:
+        client.get(url)
+        with count_queries(app) as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    _attach(client, people, meeting, meeting.items[0].id, pdf_bytes("1"), "en.pdf")
+    one = count()
+    for n in range(5):
+        _attach(client, people, meeting, meeting.items[1].id, pdf_bytes(str(n)), f"f{n}.pdf")
+    assert "f4.pdf" in client.get(url).get_data(as_text=True)
+    assert count() == one
