@@ -154,10 +154,23 @@ def test_reviewers_who_have_not_answered_are_reminded_before_the_deadline(
     assert _run(app, session)["reviews"] == 0 and mailbox == []
 
 
-def test_reminders_are_a_registered_periodic_job(app) -> None:
-    """The job is registered and scheduled; the kinds are on the notification settings page."""
-    specs = [p for p in hooks(app).periodic if p.kind == reminders.REMINDER_JOB]
-    assert len(specs) == 1 and reminders.REMINDER_JOB in hooks(app).jobs
+def test_the_hourly_job_reminds_once_however_many_workers_tick(
+    app, session, people, make_meeting, mailbox
+) -> None:
+    """Through the periodic machinery: the slot's job runs (eagerly here) and reminds; a second
+    worker's tick in the same slot queues nothing; the next hour's run finds nothing due."""
+    from circle.jobs.queue import enqueue_periodic
+
+    _invited(session, people, make_meeting, 1)
+    mailbox.clear()
+    [spec] = [p for p in hooks(app).periodic if p.kind == reminders.REMINDER_JOB]
+    assert spec.schedule == {"minute": "20"} and reminders.REMINDER_JOB in hooks(app).jobs
+    slot = utcnow().replace(minute=20, second=0, microsecond=0)
+    assert enqueue_periodic(app, spec, slot) is True
+    assert len(mailbox) == 4
+    assert enqueue_periodic(app, spec, slot) is False
+    assert enqueue_periodic(app, spec, slot + timedelta(hours=1)) is True
+    assert len(mailbox) == 4
 
 
 def test_reminder_settings_page(client, session, people, login_as) -> None:  # noqa: ANN001
