@@ -27,10 +27,10 @@ from meetings.views.common import (
     deliver,
     flash_error,
     flash_form_errors,
+    flash_sent,
     managed_meeting,
     meeting_link,
     meeting_url,
-    run,
 )
 
 
@@ -94,10 +94,8 @@ def cancel(slug: str, meeting_id: int) -> Response | str:
             flash_error(exc)
             return redirect(meeting_url(meeting, circle))
         db.session.commit()
-        flash(
-            _("Møtet er avlyst.")
-            + (" " + _("Avlysning er sendt til %(n)d.", n=len(recipients)) if recipients else ""),
-            "success",
+        flash_sent(
+            _("Møtet er avlyst."), _("Avlysning er sendt til %(n)d.", n=len(recipients)), recipients
         )
         return redirect(meeting_url(meeting, circle))
     return render_template(
@@ -132,29 +130,33 @@ def move(slug: str, meeting_id: int) -> Response | str:
             flash_error(exc)
         else:
             db.session.commit()
-            flash(
-                _("Møtet er flyttet.")
-                + (
-                    " " + _("Ny innkalling er sendt til %(n)d.", n=len(recipients))
-                    if recipients
-                    else ""
-                ),
-                "success",
+            flash_sent(
+                _("Møtet er flyttet."),
+                _("Ny innkalling er sendt til %(n)d.", n=len(recipients)),
+                recipients,
             )
             return redirect(meeting_url(meeting, circle))
     return render_template("meetings/move.html", circle=circle, meeting=meeting, form=form)
+
+
+def _posted(slug: str, meeting_id: int) -> tuple[Circle, Meeting, Response | None]:
+    """Load a meeting a leader acts on by POST; the third value is set when the form failed."""
+    circle = circle_or_404(slug)
+    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return circle, meeting, redirect(meeting_url(meeting, circle))
+    return circle, meeting, None
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/delete")
 @login_required
 def delete(slug: str, meeting_id: int) -> Response:
     """Delete a meeting that never left draft."""
-    circle = circle_or_404(slug)
-    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
-    form = CsrfForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(meeting_url(meeting, circle))
+    circle, meeting, failed = _posted(slug, meeting_id)
+    if failed is not None:
+        return failed
     try:
         services.delete_meeting(db.session, meeting, circle, actor=current_user)
     except DomainError as exc:
@@ -169,28 +171,17 @@ def delete(slug: str, meeting_id: int) -> Response:
 @login_required
 def carry_forward(slug: str, meeting_id: int) -> Response:
     """Put a cancelled meeting's open items on the next meeting's agenda."""
-    circle = circle_or_404(slug)
-    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
-    form = CsrfForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(meeting_url(meeting, circle))
-    result: dict[str, object] = {}
-
-    def action() -> None:
+    circle, meeting, failed = _posted(slug, meeting_id)
+    if failed is not None:
+        return failed
+    try:
         target, count = services.carry_forward(db.session, meeting, circle, actor=current_user)
-        result["target"], result["count"] = target, count
-
-    response = run(meeting_url(meeting, circle), None, action)
-    if "target" in result:
-        target = result["target"]
-        assert isinstance(target, Meeting)
-        flash(
-            _("%(n)d punkter er satt opp på møtet %(t)s.", n=result["count"], t=target.title),
-            "success",
-        )
-        return redirect(meeting_url(target, circle))
-    return response
+    except DomainError as exc:
+        flash_error(exc)
+        return redirect(meeting_url(meeting, circle))
+    db.session.commit()
+    flash(_("%(n)d punkter er satt opp på møtet %(t)s.", n=count, t=target.title), "success")
+    return redirect(meeting_url(target, circle))
 
 
 @bp.route("/c/<slug>/meetings/reminders", methods=["GET", "POST"])

@@ -40,6 +40,7 @@ from meetings.views.common import (
     deliver,
     flash_error,
     flash_form_errors,
+    flash_sent,
     managed_meeting,
     meeting_link,
     meeting_or_404,
@@ -140,14 +141,10 @@ def edit(slug: str, meeting_id: int) -> Response | str:
         else:
             deliver(_invitation_notices(meeting, circle, recipients, changed=True), circle)
             db.session.commit()
-            flash(
-                _("Endringene er lagret.")
-                + (
-                    " " + _("Endringsvarsel er sendt til %(n)d.", n=len(recipients))
-                    if recipients
-                    else ""
-                ),
-                "success",
+            flash_sent(
+                _("Endringene er lagret."),
+                _("Endringsvarsel er sendt til %(n)d.", n=len(recipients)),
+                recipients,
             )
             return redirect(meeting_url(meeting, circle))
     return render_template("meetings/edit.html", circle=circle, form=form, meeting=meeting)

@@ -302,3 +302,21 @@ def test_participants_see_who_is_coming_reference_group_names_only(
     login_as(people.reference)
     page = client.get(_url(people, meeting)).get_data(as_text=True)
     assert "Ulf Enhetsleder" in page and f"({unit})" not in page
+
+
+def test_the_carry_forward_button_puts_items_on_the_next_agenda(
+    client, session, people, make_meeting, login_as
+) -> None:
+    """From the cancelled meeting's page to the next meeting's, with the item on its agenda."""
+    first = make_meeting(10)
+    add_item(session, first, people.circle, actor=people.leader, title="Husleie", kind="decision")
+    second = make_meeting(30)
+    changes.cancel_meeting(session, first, people.circle, actor=people.leader)
+    session.commit()
+    login_as(people.leader)
+    page = client.get(_url(people, first)).get_data(as_text=True)
+    assert "Flytt åpne punkter til neste møte" in page
+    response = client.post(_url(people, first, "/carry-forward"))
+    assert response.headers["Location"].endswith(_url(people, second))
+    page = client.get(_url(people, second)).get_data(as_text=True)
+    assert "Husleie" in page and "punkter er satt opp" in page
