@@ -108,8 +108,11 @@ def init_app(app: Flask) -> None:
     from circle.hooks import (
         on_member_deactivated,
         register_demo_loader,
+        register_file_consumer,
         register_home_panel,
+        register_job,
         register_nav_item,
+        register_periodic,
         register_report_section,
     )
     from circle.notifications.kinds import register_kind
@@ -118,6 +121,8 @@ def init_app(app: Flask) -> None:
     from meetings.keep import install_keep_guard
     from meetings.notifications import KINDS
     from meetings.services.ical import end_feed_token
+    from meetings.services.materials import MATERIALS, file_ready, file_refused
+    from meetings.services.reminders import REMINDER_JOB, reminders_job
     from meetings.services.report import meeting_series_section
     from meetings.views import bp
 
@@ -134,3 +139,7 @@ def init_app(app: Flask) -> None:
     register_report_section(app, meeting_series_section, order=20)
     on_member_deactivated(app, end_feed_token)
     _register_with_threads(app)
+    register_file_consumer(app, MATERIALS, on_ready=file_ready, on_refused=file_refused)
+    # Hourly: each reminder is due once (recorded per member), however many workers run.
+    register_job(app, REMINDER_JOB, reminders_job)
+    register_periodic(app, "meeting-reminders", REMINDER_JOB, {"minute": "20"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 meetings_cli = AppGroup("meetings", help="Meetings and minutes.")
@@ -25,3 +26,19 @@ def export_archive(slug: str, output: str) -> None:
     entries = archive_entries(db.session, circle)
     Path(output).write_bytes(archive_docx(circle, entries))
     click.echo(f"wrote {len(entries)} approved minutes to {output}")
+
+
+@meetings_cli.command("send-reminders")
+def send_reminders_command() -> None:
+    """Send the reminders that are due (the worker also does this hourly; safe to run twice)."""
+    from circle.extensions import db
+    from meetings.services.reminders import send_reminders
+
+    # Links in the e-mails are built with url_for, which needs a request context.
+    with current_app.test_request_context("/"):
+        sent = send_reminders(db.session)
+        db.session.commit()
+    click.echo(
+        f"reminded {sent['meetings']} of meetings, {sent['reviews']} reviewers, "
+        f"{sent['consultations']} of consultations"
+    )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from circle.demo import workday
 from circle.i18n import OSLO
 from circle.models import Circle, Member, utcnow
+from circle.storage import get_storage
 from meetings.models import (
     AgendaItem,
     AgendaReading,
@@ -19,7 +20,7 @@ from meetings.models import (
     MeetingKind,
     RsvpAnswer,
 )
-from meetings.services import actions, attendance, meetings, minutes, workflow
+from meetings.services import actions, attendance, changes, materials, meetings, minutes, workflow
 
 # (day offset from the circle's start, kind, title, theme, host unit index or None,
 #  presenter of the research presentation, presentation title)
@@ -291,6 +292,64 @@ def load_demo_meetings(session: Session, circle: Circle, people: dict[str, Any])
     _upcoming(session, circle, people, now)
 
 
+def _slides(session: Session, meeting: Meeting, circle: Circle, people: dict[str, Any]) -> None:
+    """The presenter's slides on the presentation item (read by the file job like any upload)."""
+    import io
+
+    import docx
+
+    presenter = people.get("henrik.aas") or people["ingrid.lund"]
+    item = next((i for i in meeting.items if i.kind == ItemKind.PRESENTATION), meeting.items[0])
+    document = docx.Document()
+    document.add_heading("Ungdommens stemme i overgangsarbeidet", 0)
+    for line in (
+        "Hva sier forskningen om medvirkning ved overgang til voksenlivet?",
+        "Tre funn fra intervjustudiene",
+        "Spørsmål til drøfting i sirkelen",
+    ):
+        document.add_paragraph(line, style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+    materials.attach_material(
+        session,
+        meeting,
+        circle,
+        actor=presenter,
+        storage=get_storage(),
+        data=out.getvalue(),
+        filename="Lysark – Ungdommens stemme.docx",
+        item_id=item.id,
+    )
+
+
+def _cancelled(session: Session, circle: Circle, leader: Member, now: datetime) -> None:
+    """A reference-group meeting that was invited to and then cancelled."""
+    day = workday((now + timedelta(days=26)).astimezone(OSLO).date())
+    meeting = meetings.create_meeting(
+        session,
+        circle,
+        actor=leader,
+        kind=MeetingKind.REFERENCE,
+        title="Referansegruppemøte: status i prosjektene",
+        starts_at=_at(day, 12, 0),
+        ends_at=_at(day, 14, 0),
+        place="Høgskolen",
+    )
+    meeting.items.append(
+        AgendaItem(kind=ItemKind.INFORMATION, title="Status i de fire prosjektene", position=0)
+    )
+    session.flush()
+    attendance.send_invitation(session, meeting, circle, actor=leader, now=now)
+    changes.cancel_meeting(
+        session,
+        meeting,
+        circle,
+        actor=leader,
+        reason="For mange i referansegruppen har meldt forfall. Statusen tas på neste møte.",
+        now=now,
+    )
+
+
 def _upcoming(session: Session, circle: Circle, people: dict[str, Member], now: datetime) -> None:
     leader = people["ingrid.lund"]
     day = workday((now + timedelta(days=12)).astimezone(OSLO).date())
@@ -340,6 +399,19 @@ def _upcoming(session: Session, circle: Circle, people: dict[str, Member], now: 
                 message=message,
                 now=now,
             )
+    _slides(session, meeting, circle, people)
+    # The leaders moved the meeting two working days later after the invitation went out.
+    moved_day = workday(day + timedelta(days=2))
+    changes.move_meeting(
+        session,
+        meeting,
+        circle,
+        actor=leader,
+        starts_at=_at(moved_day, 9, 30),
+        ends_at=_at(moved_day, 13, 0),
+        now=now,
+    )
+    _cancelled(session, circle, leader, now)
     # Two days in a row, both weekdays: at the latest a Thursday and the Friday after.
     closing_day = workday(
         (circle.ends_on or (now.date() + timedelta(days=200))) - timedelta(days=3), before=True

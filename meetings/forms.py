@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -57,6 +58,40 @@ class MeetingForm(GuardedForm):
 
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError(_l("Slutt må være etter start."))
+
+
+class MoveMeetingForm(GuardedForm):
+    """Move a meeting: a new time or place (Europe/Oslo wall-clock times)."""
+
+    starts_at = DateTimeLocalField(_l("Ny start"), format=DATETIME_FORMAT, validators=[required()])
+    ends_at = DateTimeLocalField(_l("Ny slutt"), format=DATETIME_FORMAT, validators=[required()])
+    place = StringField(_l("Sted"), validators=[Optional(), *text_limits(200)])
+    address = StringField(_l("Adresse"), validators=[Optional(), *text_limits(300)])
+    validate_ends_at = MeetingForm.validate_ends_at
+
+
+class ReminderSettingsForm(GuardedForm):
+    """How many days before a meeting the invitees are reminded (0: no reminder)."""
+
+    days = IntegerField(
+        _l("Dager før møtet"),
+        validators=[required(), NumberRange(min=0, max=14, message=_l("Velg mellom 0 og 14."))],
+    )
+
+
+class MaterialForm(GuardedForm):
+    """Attach slides or a handout to an agenda item (or, item 0, to the minutes)."""
+
+    attach_to = SelectField(_l("Til punkt"), coerce=int, choices=[], validate_choice=False)
+    file = FileField(_l("Fil"), validators=[FileRequired(_l("Velg en fil."))])
+
+
+class CancelMeetingForm(GuardedForm):
+    """Cancel a meeting, with a short reason the invitees see."""
+
+    reason = TextAreaField(
+        _l("Begrunnelse (valgfritt)"), validators=[Optional(), *text_limits(500)]
+    )
 
 
 class AgendaItemForm(GuardedForm):

@@ -52,6 +52,41 @@ MEETING_CHANGED = NotificationKind(
     _meeting_page,
     setting=_l("Endringer i møter jeg er innkalt til"),
 )
+MEETING_CANCELLED = NotificationKind(
+    "meeting_cancelled",
+    _l("avlyste et møte du er innkalt til"),
+    _meeting_page,
+    setting=_l("Avlyste møter jeg er innkalt til"),
+)
+MEETING_REMINDER = NotificationKind(
+    "meeting_reminder",
+    _l("minner om et møte du er innkalt til"),
+    _meeting_page,
+    setting=_l("Påminnelser før møter"),
+    alone=_l("Påminnelse om et møte du er innkalt til"),
+)
+REVIEW_REMINDER = NotificationKind(
+    "minutes_review_reminder",
+    _l("minner om et referat du skal lese gjennom"),
+    _minutes_page,
+    setting=_l("Påminnelser om referater jeg ikke har svart på"),
+    alone=_l("Påminnelse om et referat du skal lese gjennom før fristen"),
+)
+
+
+def _thread_page(note: Any) -> str | None:
+    if note.thread is None:
+        return None
+    return url_for("threads.show", slug=note.thread.circle.slug, thread_id=note.thread_id)
+
+
+CONSULTATION_REMINDER = NotificationKind(
+    "consultation_reminder",
+    _l("minner om fristen i en høring"),
+    _thread_page,
+    setting=_l("Påminnelser før fristen i høringer"),
+    alone=_l("Påminnelse: fristen i en høring nærmer seg"),
+)
 MINUTES_REVIEW = NotificationKind(
     "minutes_review",
     _l("sendte deg et referat til gjennomlesning"),
@@ -79,12 +114,18 @@ ACTION_ASSIGNED = NotificationKind(
 KINDS = (
     INVITATION,
     MEETING_CHANGED,
+    MEETING_CANCELLED,
+    MEETING_REMINDER,
+    REVIEW_REMINDER,
+    CONSULTATION_REMINDER,
     MINUTES_REVIEW,
     MINUTES_COMMENT,
     MINUTES_DISTRIBUTED,
     ACTION_ASSIGNED,
 )
-MINUTES_KINDS = frozenset(k.key for k in (MINUTES_REVIEW, MINUTES_COMMENT, MINUTES_DISTRIBUTED))
+MINUTES_KINDS = frozenset(
+    k.key for k in (MINUTES_REVIEW, MINUTES_COMMENT, MINUTES_DISTRIBUTED, REVIEW_REMINDER)
+)
 
 
 def _about_meeting(
@@ -94,8 +135,8 @@ def _about_meeting(
     recipients: Iterable[Member | int],
     actor: Member | None,
     now: datetime | None,
-) -> None:
-    record_notification(
+) -> list[Any]:
+    return record_notification(
         session,
         kind=kind,
         recipients=recipients,
@@ -120,6 +161,28 @@ def notify_invitation(
     """Tell those invited of the invitation, or of a change to the meeting."""
     kind = MEETING_CHANGED if changed else INVITATION
     _about_meeting(session, kind, meeting, recipients, actor, now)
+
+
+def notify_cancelled(
+    session: Session,
+    meeting: Meeting,
+    recipients: list[Member],
+    actor: Member,
+    now: datetime | None = None,
+) -> None:
+    """Tell those invited that the meeting is cancelled."""
+    _about_meeting(session, MEETING_CANCELLED, meeting, recipients, actor, now)
+
+
+def notify_reminder(
+    session: Session,
+    kind: NotificationKind,
+    meeting: Meeting,
+    recipients: list[Member],
+    now: datetime | None = None,
+) -> list[Any]:
+    """Remind members of a meeting (or of minutes to review); the platform is the actor."""
+    return _about_meeting(session, kind, meeting, recipients, None, now)
 
 
 def notify_review(

@@ -120,3 +120,28 @@ def can_toggle_action(member: Any, action: ActionItem, circle: Circle) -> bool:
     if member is None or not can_view_action(member, action, circle):
         return False
     return can_manage_circle(member, circle) or action.owner_id == member.id
+
+
+def can_attach_to_item(member: Any, meeting: Meeting, circle: Circle) -> bool:
+    """Those invited (and leaders) attach slides or handouts to an agenda item."""
+    if meeting.cancelled_at is not None or not can_view_meeting(member, meeting, circle):
+        return False
+    return can_manage_circle(member, circle) or can_answer(member, meeting, circle)
+
+
+def can_attach_to_minutes(member: Any, meeting: Meeting, circle: Circle) -> bool:
+    """Leaders attach files to the minutes while they are a draft or in review."""
+    minutes = meeting.minutes
+    return (
+        meeting.circle_id == circle.id
+        and minutes is not None
+        and not minutes.is_public
+        and can_edit_minutes(member, circle)
+    )
+
+
+def can_view_material(member: Any, meeting: Meeting, circle: Circle, on_minutes: bool) -> bool:
+    """An item's materials follow the meeting; the minutes' follow the minutes' state."""
+    if on_minutes:
+        return meeting.minutes is not None and can_view_minutes(member, meeting.minutes, circle)
+    return can_view_meeting(member, meeting, circle)

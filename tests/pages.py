@@ -43,6 +43,7 @@ NOT_PAGES = frozenset(
         "meetings.ics",
         "meetings.feed",
         "meetings.archive_word",
+        "meetings.material",
         "projects.matrix_csv",
         "projects.matrix_docx_download",
         "projects.report_docx_download",

@@ -12,7 +12,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
 from circle.identity import exempt
-from circle.models import Circle, Member, Unit, UTCDateTime, _enum, new_token, utcnow
+from circle.models import (
+    Circle,
+    Member,
+    StoredFile,
+    Unit,
+    UTCDateTime,
+    _enum,
+    new_token,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from meetings.models.minutes import Minutes
@@ -89,6 +98,15 @@ class Meeting(db.Model):
     )
     ical_sequence: Mapped[int] = mapped_column(Integer, default=0)
     invitation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A cancelled meeting is kept (and marked); only one that never left draft is deleted.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="SET NULL")
+    )
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Where and when the meeting was before it was last moved (shown on its pages).
+    moved_from_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moved_from_place: Mapped[str] = mapped_column(String(200), default="", server_default="")
     changed_since_notice: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -110,6 +128,11 @@ class Meeting(db.Model):
     )
     rsvps: Mapped[list[Rsvp]] = relationship(cascade="all, delete-orphan")
     attendance: Mapped[list[Attendance]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def cancelled(self) -> bool:
+        """Return whether the meeting was cancelled."""
+        return self.cancelled_at is not None
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} #{self.number}>"
@@ -248,3 +271,49 @@ class FeedToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     member: Mapped[Member] = relationship()
+
+
+class MeetingSettings(db.Model):
+    """A circle's meeting settings: how many days before a meeting the reminder goes out."""
+
+    __tablename__ = "meeting_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), unique=True)
+    reminder_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+
+
+class ReminderSent(db.Model):
+    """One reminder sent to one member; the unique key makes a second run send nothing."""
+
+    __tablename__ = "meeting_reminder_sent"
+    __table_args__ = (UniqueConstraint("key", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # e.g. "meeting:12:2026-12-04T08:00" (a moved meeting is reminded again at its new time)
+    key: Mapped[str] = mapped_column(String(120), info=exempt("built from ids and times"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Material(db.Model):
+    """A file (slides, a handout) attached to an agenda item or to the minutes of a meeting."""
+
+    __tablename__ = "meeting_material"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    # None: attached to the minutes; otherwise to this agenda item.
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True
+    )
+    stored_file_id: Mapped[int] = mapped_column(
+        ForeignKey("stored_file.id", ondelete="CASCADE"), unique=True
+    )
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    stored_file: Mapped[StoredFile] = relationship()
+    uploaded_by: Mapped[Member | None] = relationship()

@@ -193,6 +193,20 @@ def _copy_postponed(item: AgendaItem, position: int) -> AgendaItem:
     )
 
 
+def copy_carried(item: AgendaItem, position: int) -> AgendaItem:
+    """Copy an item of a cancelled meeting onto the next agenda (an approval stays one)."""
+    if item.origin == ItemOrigin.APPROVAL:
+        return AgendaItem(
+            position=position,
+            kind=item.kind,
+            origin=ItemOrigin.APPROVAL,
+            title=item.title,
+            minutes_planned=item.minutes_planned,
+            approves_meeting_id=item.approves_meeting_id,
+        )
+    return _copy_postponed(item, position)
+
+
 def _stands_for(item: AgendaItem, row: TemplateRow) -> bool:
     """Return whether a carried item is the template row's item (e.g. "Fagpresentasjon: X")."""
     if item.kind != row.kind:
@@ -207,12 +221,18 @@ def _stands_for(item: AgendaItem, row: TemplateRow) -> bool:
 def build_initial_agenda(session: Session, meeting: Meeting) -> None:
     """Fill a new meeting's agenda: approval of the last minutes, postponed items,
     open action items and (for circle meetings and seminars) the standard agenda."""
+    from meetings.services.changes import carried_items
     from meetings.services.meetings import previous_meeting
 
     previous = previous_meeting(session, meeting)
     items: list[AgendaItem] = []
     carried: list[AgendaItem] = []
-    if previous is not None:
+    if previous is not None and previous.cancelled_at is not None:
+        # A cancelled meeting was never held: its open items (and its approval of the
+        # minutes before it) come to this meeting instead.
+        carried = [copy_carried(item, 0) for item in carried_items(session, previous)]
+        items.extend(carried)
+    elif previous is not None:
         # Minutes approved between the meetings need no approval item.
         if previous.minutes is None or not previous.minutes.is_public:
             items.append(
@@ -338,6 +358,8 @@ def _check_parent(meeting: Meeting, parent_id: int | None, item: AgendaItem | No
 def _ensure_editable(meeting: Meeting, circle: Circle, actor: Member) -> None:
     if meeting.circle_id != circle.id or not can_manage_meetings(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan endre dagsordenen."))
+    if meeting.cancelled_at is not None:
+        raise DomainError(_l("Møtet er avlyst; dagsordenen kan ikke endres."))
     if meeting.minutes is not None and meeting.minutes.is_public:
         raise DomainError(_l("Referatet er godkjent; dagsordenen kan ikke lenger endres."))
 

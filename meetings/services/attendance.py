@@ -52,6 +52,22 @@ def audience(session: Session, meeting: Meeting) -> list[Membership]:
     return list(session.scalars(_audience_query(meeting)))
 
 
+def record_notice(
+    session: Session, meeting: Meeting, actor: Member, count: int, now: datetime, *, changed: bool
+) -> None:
+    """Record that an invitation or a change notice (move, cancellation) went out."""
+    session.add(
+        MeetingNotice(
+            meeting_id=meeting.id,
+            sent_at=now,
+            sent_by_id=actor.id,
+            changed=changed,
+            sequence=meeting.ical_sequence,
+            recipients=count,
+        )
+    )
+
+
 def send_invitation(
     session: Session,
     meeting: Meeting,
@@ -64,6 +80,8 @@ def send_invitation(
     now = now or utcnow()
     if meeting.circle_id != circle.id or not can_manage_meetings(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan sende innkallingen."))
+    if meeting.cancelled_at is not None:
+        raise Conflict(_l("Møtet er avlyst; innkallingen kan ikke sendes."))
     if meeting.starts_at <= now:
         raise DomainError(_l("Møtet har allerede startet; innkallingen kan ikke sendes."))
     if not meeting.items:
@@ -77,16 +95,7 @@ def send_invitation(
     if meeting.invitation_sent_at is None:
         meeting.invitation_sent_at = now
     meeting.changed_since_notice = False
-    session.add(
-        MeetingNotice(
-            meeting_id=meeting.id,
-            sent_at=now,
-            sent_by_id=actor.id,
-            changed=changed,
-            sequence=meeting.ical_sequence,
-            recipients=len(recipients),
-        )
-    )
+    record_notice(session, meeting, actor, len(recipients), now, changed=changed)
     session.flush()
     record_event(
         session,
@@ -119,6 +128,8 @@ def answer_invitation(
         raise DomainError(_l("Velg om du kommer eller melder forfall.")) from exc
     if meeting.ends_at <= now:
         raise Conflict(_l("Møtet er over; svaret kan ikke endres."))
+    if meeting.cancelled_at is not None:
+        raise Conflict(_l("Møtet er avlyst."))
     message = (message or "").strip() if answer_value == RsvpAnswer.ABSENT else ""
     check_length(message, 500, str(_l("Meldingen")))
     guard_text(message)
@@ -157,6 +168,40 @@ def rsvp_summary(session: Session, meeting: Meeting) -> RsvpSummary:
         m.member for m in audience(session, meeting) if m.member_id not in answered
     ]
     return summary
+
+
+@dataclass(frozen=True)
+class Coming:
+    """Someone who said they will come, as others see them."""
+
+    name: str
+    where: str  # unit or organisation; empty when only names may be shown
+
+
+def coming(session: Session, meeting: Meeting, *, details: bool) -> list[Coming]:
+    """Return who said they will come, by name; details adds the unit or organisation."""
+    rows = session.execute(
+        select(Member, Membership)
+        .join(Rsvp, Rsvp.member_id == Member.id)
+        .join(
+            Membership,
+            (Membership.member_id == Member.id) & (Membership.circle_id == meeting.circle_id),
+        )
+        .where(
+            Rsvp.meeting_id == meeting.id,
+            Rsvp.answer == RsvpAnswer.ATTENDING,
+            Member.active.is_(True),
+        )
+        .options(selectinload(Membership.unit))
+        .order_by(Member.name, Member.id)
+    )
+    result = []
+    for member, membership in rows:
+        where = ""
+        if details:
+            where = membership.unit.name if membership.unit else (membership.organisation or "")
+        result.append(Coming(member.name, where))
+    return result
 
 
 def my_rsvp(session: Session, meeting: Meeting, member: Member) -> Rsvp | None:

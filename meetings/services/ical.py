@@ -21,6 +21,8 @@ METHOD = "PUBLISH"
 ICS_TYPE = "text/calendar; charset=utf-8"
 # As an e-mail attachment the method is part of the type (RFC 6047 2.4).
 ICS_MAIL_TYPE = f"{ICS_TYPE}; method={METHOD}"
+# A moved meeting is sent as an updated request, a cancelled one as a cancellation (RFC 5546).
+REQUEST, CANCEL = "REQUEST", "CANCEL"
 UID_DOMAIN = "forskningssirkel"
 FEED_NAME = "Forskningssirkel – møter"
 
@@ -53,16 +55,26 @@ def _event(meeting: Meeting, circle_name: str, link: str, stamp: datetime) -> Ev
         lines.append(f"Video: {meeting.video_url}")
     event.add("description", "\n".join(lines))
     event.add("last-modified", meeting.updated_at or stamp)
-    event.add("status", "CONFIRMED")
+    event.add("status", status(meeting))
     return event
 
 
-def _calendar(name: str | None = None) -> Calendar:
+def status(meeting: Meeting) -> str:
+    """Return the event's STATUS: CANCELLED once the meeting is cancelled."""
+    return "CANCELLED" if meeting.cancelled_at is not None else "CONFIRMED"
+
+
+def mail_type(method: str) -> str:
+    """Return the attachment's content type for a calendar object with this METHOD."""
+    return f"{ICS_TYPE}; method={method}"
+
+
+def _calendar(name: str | None = None, method: str = METHOD) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", METHOD)
+    calendar.add("method", method)
     if name:
         calendar.add("x-wr-calname", name)
     return calendar
@@ -74,10 +86,21 @@ def meeting_ics(
     link: str,
     *,
     now: datetime | None = None,
+    method: str = METHOD,
+    organizer: str = "",
+    attendee: str = "",
 ) -> bytes:
-    """Return one meeting as an .ics file (also the e-mail attachment)."""
-    calendar = _calendar()
-    calendar.add_component(_event(meeting, circle.name, link, now or utcnow()))
+    """Return one meeting as an .ics file (also the e-mail attachment).
+
+    With method REQUEST or CANCEL (a moved or cancelled meeting sent by e-mail) the event
+    names its organizer and the attendee, as RFC 5546 asks of a scheduling message."""
+    calendar = _calendar(method=method)
+    event = _event(meeting, circle.name, link, now or utcnow())
+    if organizer:
+        event.add("organizer", f"mailto:{organizer}")
+    if attendee:
+        event.add("attendee", f"mailto:{attendee}")
+    calendar.add_component(event)
     return calendar.to_ical()
 
 
@@ -177,7 +200,7 @@ def _feed_event(meeting: Meeting, circle_name: str, link: str, stamp: str) -> li
         f"URL:{_uri(link)}",
         f"DESCRIPTION:{_text(description)}",
         f"LAST-MODIFIED:{_utc(meeting.updated_at or meeting.created_at)}",
-        "STATUS:CONFIRMED",
+        f"STATUS:{status(meeting)}",
         "END:VEVENT",
     ]
     return lines

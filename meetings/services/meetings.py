@@ -20,6 +20,7 @@ from meetings.services.common import check_length, guard_text, semester_key, sem
 
 STATUS_LABELS = {
     "planned": _l("Planlagt"),
+    "cancelled": _l("Avlyst"),
     "invited": _l("Innkalling sendt"),
     "held": _l("Avholdt"),
     "review": _l("Referat til godkjenning"),
@@ -38,8 +39,11 @@ NUMBER_ATTEMPTS = 5
 
 
 def meeting_status(meeting: Meeting, now: datetime | None = None) -> str:
-    """Return the meeting's status key: planned, invited, held, review, approved, distributed."""
+    """Return the meeting's status key: planned, cancelled, invited, held, review, approved or
+    distributed."""
     now = now or utcnow()
+    if meeting.cancelled_at is not None:
+        return "cancelled"
     minutes = meeting.minutes
     if minutes is not None and minutes.state != MinutesState.DRAFT:
         return minutes.state.value
@@ -48,7 +52,7 @@ def meeting_status(meeting: Meeting, now: datetime | None = None) -> str:
     return "invited" if meeting.invitation_sent_at else "planned"
 
 
-def _clean(circle: Circle, values: dict[str, Any]) -> dict[str, Any]:
+def clean_meeting_values(circle: Circle, values: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the meeting's fields."""
     title = (values.get("title") or "").strip()
     if not title:
@@ -97,7 +101,7 @@ def create_meeting(session: Session, circle: Circle, *, actor: Member, **values:
 
     if not can_manage_meetings(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan opprette møter."))
-    clean = _clean(circle, values)
+    clean = clean_meeting_values(circle, values)
     for attempt in range(NUMBER_ATTEMPTS):
         number = (
             session.scalar(select(func.max(Meeting.number)).where(Meeting.circle_id == circle.id))
@@ -128,7 +132,9 @@ def update_meeting(
     """Change a meeting; return whether invitees should get a change notice."""
     if not can_manage_meetings(actor, circle) or meeting.circle_id != circle.id:
         raise NotAllowed(_l("Bare sirkelledere kan endre møter."))
-    clean = _clean(circle, values)
+    if meeting.cancelled_at is not None:
+        raise Conflict(_l("Møtet er avlyst og kan ikke endres."))
+    clean = clean_meeting_values(circle, values)
     changed = any(getattr(meeting, key) != clean[key] for key in NOTIFIED_FIELDS)
     for key, value in clean.items():
         setattr(meeting, key, value)
@@ -178,18 +184,22 @@ def get_meeting(
     )
 
 
-def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
-    """Return the meeting before this one in the same series (circle or reference group)."""
-    same_series = (
+def same_series(meeting: Meeting) -> Any:
+    """Return the clause for meetings of the same series (circle or reference group)."""
+    return (
         Meeting.kind == MeetingKind.REFERENCE
         if meeting.kind == MeetingKind.REFERENCE
         else Meeting.kind != MeetingKind.REFERENCE
     )
+
+
+def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
+    """Return the meeting before this one in the same series (circle or reference group)."""
     return session.scalar(
         select(Meeting)
         .where(
             Meeting.circle_id == meeting.circle_id,
-            same_series,
+            same_series(meeting),
             Meeting.starts_at < meeting.starts_at,
             Meeting.id != meeting.id,
         )
@@ -257,7 +267,9 @@ def next_meeting(
     now = now or utcnow()
     for meeting in session.scalars(
         select(Meeting)
-        .where(Meeting.circle_id == circle.id, Meeting.ends_at >= now)
+        .where(
+            Meeting.circle_id == circle.id, Meeting.ends_at >= now, Meeting.cancelled_at.is_(None)
+        )
         .order_by(Meeting.starts_at)
         .limit(10)
     ):

@@ -4,8 +4,10 @@ from meetings.views import (  # noqa: F401
     actions,
     agenda,
     calendar,
+    changes,
     editor,
     history,
+    materials,
     meetings,
     minutes,
 )

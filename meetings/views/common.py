@@ -110,6 +110,11 @@ def run(
     return redirect(target)
 
 
+def flash_sent(done: str, sent: str, recipients: list[Any]) -> None:
+    """Flash that a change is saved, and (if anyone was told) to how many it was sent."""
+    flash(done + (" " + sent if recipients else ""), "success")
+
+
 def flash_error(exc: DomainError) -> None:
     """Roll back and show the domain error."""
     from circle.web import flash_domain_error

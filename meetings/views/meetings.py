@@ -16,6 +16,7 @@ from circle.i18n import format_when
 from circle.inputs import parse_id, parse_int
 from circle.mail import Attachment, Notice
 from circle.models import Circle, utcnow
+from circle.permissions import can_see_contact_details
 from circle.web import attachment, circle_or_404, require, require_that, require_visible_that
 from meetings.forms import AgendaItemForm, CsrfForm, MeetingForm, RsvpForm
 from meetings.models import AttendanceStatus, ItemKind, ItemOrigin, Meeting
@@ -30,19 +31,23 @@ from meetings.readings import shown_readings
 from meetings.services import agenda as agenda_services
 from meetings.services import attendance as attendance_services
 from meetings.services import meetings as services
+from meetings.services.changes import can_delete
 from meetings.services.common import oslo_to_utc, to_oslo
 from meetings.services.ical import ICS_MAIL_TYPE, ICS_TYPE, meeting_ics
+from meetings.services.materials import visible_materials
 from meetings.views.common import (
     bp,
     deliver,
     flash_error,
     flash_form_errors,
+    flash_sent,
     managed_meeting,
     meeting_link,
     meeting_or_404,
     meeting_url,
     run,
 )
+from meetings.views.materials import material_context
 
 
 @bp.get("/c/<slug>/meetings")
@@ -136,14 +141,10 @@ def edit(slug: str, meeting_id: int) -> Response | str:
         else:
             deliver(_invitation_notices(meeting, circle, recipients, changed=True), circle)
             db.session.commit()
-            flash(
-                _("Endringene er lagret.")
-                + (
-                    " " + _("Endringsvarsel er sendt til %(n)d.", n=len(recipients))
-                    if recipients
-                    else ""
-                ),
-                "success",
+            flash_sent(
+                _("Endringene er lagret."),
+                _("Endringsvarsel er sendt til %(n)d.", n=len(recipients)),
+                recipients,
             )
             return redirect(meeting_url(meeting, circle))
     return render_template("meetings/edit.html", circle=circle, form=form, meeting=meeting)
@@ -189,6 +190,10 @@ def show(slug: str, meeting_id: int) -> str:
         kind_labels=services.KIND_LABELS,
         item_kind_labels=agenda_services.KIND_LABELS,
         summary=attendance_services.rsvp_summary(db.session, meeting) if can_manage else None,
+        coming=attendance_services.coming(
+            db.session, meeting, details=can_see_contact_details(current_user, circle)
+        ),
+        can_delete=can_manage and can_delete(meeting),
         mine=mine,
         rsvp_form=rsvp_form,
         item_form=item_form,
@@ -197,6 +202,7 @@ def show(slug: str, meeting_id: int) -> str:
         now=utcnow(),
         ItemOrigin=ItemOrigin,
         ItemKind=ItemKind,
+        **material_context(meeting, circle, minutes_page=False),
     )
 
 
@@ -217,6 +223,7 @@ def print_agenda(slug: str, meeting_id: int) -> str:
         readings=readings,
         kind_labels=services.KIND_LABELS,
         item_kind_labels=agenda_services.KIND_LABELS,
+        materials=visible_materials(db.session, meeting, circle, current_user),
     )
 
 

@@ -54,6 +54,7 @@ from meetings.views.common import (
     minutes_meeting_or_404,
     run,
 )
+from meetings.views.materials import material_context
 
 
 def _minutes_url(
@@ -119,6 +120,7 @@ def minutes(slug: str, meeting_id: int) -> str:
         attendance_labels=ATTENDANCE_LABELS,
         action_labels=action_services.STATUS_LABELS,
         Status=AttendanceStatus,
+        **material_context(meeting, circle, minutes_page=True),
     )
 
 

@@ -429,7 +429,155 @@ ROWS = [
         expect(200, anonymous=200, deactivated=200),
         note="the token is the key",
     ),
+    # cancelling, moving, deleting, carrying forward; reminders; materials
+    Row("meetings.cancel", _m("m_future", "/cancel"), manage_staff_meeting()),
+    Row(
+        "meetings.cancel",
+        _m("m_future", "/cancel"),
+        manage_staff_meeting(302),
+        method="POST",
+        data=lambda w: {"reason": "Sykdom"},
+    ),
+    Row(
+        "meetings.cancel",
+        _m("other_meeting", "/cancel"),
+        ALL_HIDDEN,
+        method="POST",
+        note="other circle's meeting",
+    ),
+    Row("meetings.move", _m("m_future", "/move"), manage_staff_meeting()),
+    Row(
+        "meetings.move",
+        _m("m_future", "/move"),
+        manage_staff_meeting(302),
+        method="POST",
+        data=lambda w: {"starts_at": "2031-03-02T10:00", "ends_at": "2031-03-02T12:00"},
+    ),
+    Row("meetings.move", _m("other_meeting", "/move", other=True), other_circle(), note="other"),
+    Row("meetings.delete", _m("m_future", "/delete"), manage_staff_meeting(302), method="POST"),
+    Row(
+        "meetings.delete",
+        _m("other_meeting", "/delete"),
+        ALL_HIDDEN,
+        method="POST",
+        note="other circle's meeting",
+    ),
+    Row(
+        "meetings.carry_forward",
+        _m("m_future", "/carry-forward"),
+        manage_staff_meeting(302),
+        method="POST",
+    ),
+    Row("meetings.reminder_settings", _c("/meetings/reminders"), leaders_only()),
+    Row(
+        "meetings.reminder_settings",
+        _c("/meetings/reminders"),
+        leaders_only(302),
+        method="POST",
+        data=lambda w: {"days": "3"},
+    ),
+    Row(
+        "meetings.reminder_settings",
+        _c("/meetings/reminders", other=True),
+        other_circle(),
+        note="other circle",
+    ),
+    Row(
+        "meetings.attach_material",
+        _m("m_future", "/materials"),
+        expect(302, outsider=HIDDEN, reference=HIDDEN, unit_leader=HIDDEN),
+        method="POST",
+        data=lambda w: {"attach_to": str(w.extra["item"].id)},
+        note="agenda item of a circle meeting (no file: form error)",
+    ),
+    Row(
+        "meetings.attach_material",
+        _m("m_ref", "/materials"),
+        expect(302, outsider=HIDDEN, participant=DENIED),
+        method="POST",
+        data=lambda w: {"attach_to": str(w.extra["m_ref"].items[0].id)},
+        note="agenda item of a reference-group meeting",
+    ),
+    Row(
+        "meetings.attach_material",
+        _m("m_draft", "/materials"),
+        draft(302),
+        method="POST",
+        data=lambda w: {"attach_to": "0"},
+        note="draft minutes",
+    ),
+    Row(
+        "meetings.attach_material",
+        _m("m_review", "/materials"),
+        in_review_managed(302),
+        method="POST",
+        data=lambda w: {"attach_to": "0"},
+        note="minutes in review",
+    ),
+    Row(
+        "meetings.attach_material",
+        _m("other_meeting", "/materials"),
+        ALL_HIDDEN,
+        method="POST",
+        data=lambda w: {"attach_to": "0"},
+        note="other circle's meeting",
+    ),
+    Row(
+        "meetings.material",
+        lambda w: _m("m_future")(w) + f"/materials/{w.extra['item_material'].id}",
+        STAFF_MEETING,
+        note="agenda item material",
+    ),
+    Row(
+        "meetings.material",
+        lambda w: _m("m_draft")(w) + f"/materials/{w.extra['minutes_material'].id}",
+        DRAFT,
+        note="draft minutes material",
+    ),
+    Row(
+        "meetings.material",
+        lambda w: _m("m_approved")(w) + f"/materials/{w.extra['approved_material'].id}",
+        circle_view(),
+        note="approved minutes material",
+    ),
+    Row(
+        "meetings.material",
+        lambda w: _m("m_future")(w) + f"/materials/{w.extra['minutes_material'].id}",
+        ALL_HIDDEN,
+        note="another meeting's material",
+    ),
 ]
+
+
+def _material(session, meeting, item_id, name: str):  # noqa: ANN001, ANN202
+    """A read material with its bytes in storage."""
+    import hashlib
+    import uuid
+
+    from circle.models import FileState, StoredFile
+    from circle.storage import get_storage
+    from meetings.models import Material
+    from meetings.services.materials import MATERIALS
+
+    data, key = b"%PDF-1.4 matrise", uuid.uuid4().hex
+    storage = get_storage()
+    storage.put_pending(key, data)
+    storage.publish(key)
+    stored = StoredFile(
+        key=key,
+        original_name=name,
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        state=FileState.READY,
+        purpose=MATERIALS,
+    )
+    session.add(stored)
+    session.flush()
+    material = Material(meeting_id=meeting.id, item_id=item_id, stored_file_id=stored.id)
+    session.add(material)
+    session.flush()
+    return material
 
 
 def build(session, world) -> None:  # noqa: ANN001
@@ -517,5 +665,8 @@ def build(session, world) -> None:  # noqa: ANN001
         item=future.items[-1],
         other_item=other.items[0],
         feed_token=ical.feed_token(session, participant),
+        item_material=_material(session, future, future.items[0].id, "lysark.pdf"),
+        minutes_material=_material(session, draft, None, "utkast.pdf"),
+        approved_material=_material(session, approved, None, "vedlegg.pdf"),
     )
     session.flush()

@@ -167,4 +167,5 @@ def test_big_meeting_renders_with_fixed_number_of_queries(
     login_as(people.leader)
     small_counts, big_counts = _counts(app, client, small), _counts(app, client, big)
     assert big_counts == small_counts
-    assert max(big_counts.values()) <= 30, big_counts
+    # 31: the materials (one query, however many files) joined the minutes page's 30.
+    assert max(big_counts.values()) <= 31, big_counts
