@@ -157,30 +157,41 @@ def get_meeting(
     notes: bool = False,
 ) -> Meeting | None:
     """Return the circle's meeting with agenda and minutes (and readings or notes) loaded."""
+    stmt = select(Meeting).where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
+    return session.execute(_with_agenda(stmt, readings, notes)).unique().scalar_one_or_none()
+
+
+def get_meeting_by_slug(
+    session: Session, slug: str, meeting_id: int, *, readings: bool = True, notes: bool = False
+) -> Meeting | None:
+    """Return the meeting of the circle with this slug, its circle loaded in the same query."""
+    stmt = (
+        select(Meeting)
+        .join(Meeting.circle)
+        .where(Meeting.id == meeting_id, Circle.slug == slug)
+        .options(contains_eager(Meeting.circle))
+    )
+    return session.execute(_with_agenda(stmt, readings, notes)).unique().scalar_one_or_none()
+
+
+def _with_agenda(stmt: Any, readings: bool, notes: bool) -> Any:
+    """Load the agenda and minutes (and readings or notes) with the meeting."""
     from meetings.models import AgendaItem
 
     items = selectinload(Meeting.items)
     minutes = joinedload(Meeting.minutes)
-    # unique(): with the notes joined, the meeting spans one row per note.
-    return (
-        session.execute(
-            select(Meeting)
-            .where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
-            .options(
-                # One-to-one and many-to-one come in the same row (joined); collections in one
-                # query each (selectin), so the page's queries do not grow with the agenda.
-                items.selectinload(AgendaItem.readings) if readings else items,
-                selectinload(Meeting.items)
-                .joinedload(AgendaItem.postponed_from)
-                .joinedload(AgendaItem.meeting),
-                selectinload(Meeting.items).joinedload(AgendaItem.approves_meeting),
-                minutes.selectinload(Minutes.reviewers),
-                minutes.joinedload(Minutes.notes) if notes else minutes,
-                joinedload(Meeting.host_unit),
-            )
-        )
-        .unique()
-        .scalar_one_or_none()
+    # unique() by the callers: with the notes joined, the meeting spans one row per note.
+    return stmt.options(
+        # One-to-one and many-to-one come in the same row (joined); collections in one query
+        # each (selectin), so the page's queries do not grow with the agenda.
+        items.selectinload(AgendaItem.readings) if readings else items,
+        selectinload(Meeting.items)
+        .joinedload(AgendaItem.postponed_from)
+        .joinedload(AgendaItem.meeting),
+        selectinload(Meeting.items).joinedload(AgendaItem.approves_meeting),
+        minutes.selectinload(Minutes.reviewers),
+        minutes.joinedload(Minutes.notes) if notes else minutes,
+        joinedload(Meeting.host_unit),
     )
 
 

@@ -15,10 +15,11 @@ from circle.errors import DomainError
 from circle.extensions import db
 from circle.mail import Notice, queue_notices
 from circle.models import Circle
+from circle.permissions import can_view_circle
 from circle.web import require
 from meetings.models import Meeting
 from meetings.permissions import can_view_meeting, can_view_minutes
-from meetings.services.meetings import get_meeting
+from meetings.services.meetings import get_meeting, get_meeting_by_slug
 
 bp = Blueprint("meetings", __name__)
 log = logging.getLogger(__name__)
@@ -34,6 +35,26 @@ def meeting_or_404(
     if meeting is None or (page and not can_view_meeting(current_user, meeting, circle)):
         abort(404)
     return meeting
+
+
+def circle_meeting_or_404(
+    slug: str, meeting_id: int, *, minutes_page: bool = False
+) -> tuple[Circle, Meeting]:
+    """Return the circle and its meeting (one query) for the meeting's own pages; 404 if either
+    is missing or not visible, as circle_or_404 and meeting_or_404 (or, for the minutes page,
+    minutes_meeting_or_404) would answer."""
+    meeting = get_meeting_by_slug(
+        db.session, slug, meeting_id, readings=not minutes_page, notes=minutes_page
+    )
+    if meeting is None or not can_view_circle(current_user, meeting.circle):
+        abort(404)
+    circle = meeting.circle
+    if minutes_page:
+        if meeting.minutes is None or not can_view_minutes(current_user, meeting.minutes, circle):
+            abort(404)
+    elif not can_view_meeting(current_user, meeting, circle):
+        abort(404)
+    return circle, meeting
 
 
 def minutes_meeting_or_404(circle: Circle, meeting_id: int) -> Meeting:

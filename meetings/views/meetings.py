@@ -37,6 +37,7 @@ from meetings.services.ical import ICS_MAIL_TYPE, ICS_TYPE, meeting_ics
 from meetings.services.materials import visible_materials
 from meetings.views.common import (
     bp,
+    circle_meeting_or_404,
     deliver,
     flash_error,
     flash_form_errors,
@@ -154,8 +155,7 @@ def edit(slug: str, meeting_id: int) -> Response | str:
 @login_required
 def show(slug: str, meeting_id: int) -> str:
     """A meeting: details, agenda with running times, answers and the minutes' state."""
-    circle = circle_or_404(slug)
-    meeting = meeting_or_404(circle, meeting_id)
+    circle, meeting = circle_meeting_or_404(slug, meeting_id)
     can_manage = can_manage_meetings(current_user, circle)
     times = agenda_services.running_times(meeting)
     readings = shown_readings(

@@ -46,6 +46,7 @@ from meetings.services.common import oslo_to_utc
 from meetings.views.common import (
     absolute,
     bp,
+    circle_meeting_or_404,
     deliver,
     flash_form_errors,
     managed_minutes_meeting,
@@ -82,8 +83,7 @@ def _approval_meetings(meeting: Meeting) -> list[Meeting]:
 @login_required
 def minutes(slug: str, meeting_id: int) -> str:
     """The minutes, with the review trail for leaders and reviewers."""
-    circle = circle_or_404(slug)
-    meeting = minutes_meeting_or_404(circle, meeting_id)
+    circle, meeting = circle_meeting_or_404(slug, meeting_id, minutes_page=True)
     record = meeting.minutes
     trail = can_view_review_trail(current_user, record, circle)
     is_leader = can_approve_minutes(current_user, circle)
