@@ -25,7 +25,9 @@ from circle.models import Circle
 from tests.circle.test_identity import valid_number
 from tests.conftest import need
 from tests.load.httpclient import Client
-from tests.load.test_gunicorn_load import _flask, _free_port, _wait_for
+from tests.load.servers import flask as _flask
+from tests.load.servers import free_port as _free_port
+from tests.load.servers import wait_for_port as _wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NUMBER = valid_number(datetime.date(1984, 6, 23))
