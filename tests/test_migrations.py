@@ -104,6 +104,8 @@ def _fill_every_table(engine) -> dict[str, int]:  # noqa: ANN001
                 for column in table.columns
                 if column not in own_id  # a table's own id is the database's to give
             }
+            # A key the database does not generate (the search tables' report_id) needs a value.
+            row.update({c.name: 1 for c in own_id if c.autoincrement is False})
             conn.execute(insert(table).values(**row))
             counts[table.name] = 1
     return counts
