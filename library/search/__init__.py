@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -157,3 +158,30 @@ __all__ = [
     "SearchResult",
     "fingerprint",
 ]
+
+
+TOP_TERMS = 200  # the words kept per report for "related reports"
+
+
+def report_meta(doc: ReportDoc, counts: Counter[str]) -> dict[str, object]:
+    """Return what every backend stores about a report besides its pages (the same keys in
+    each, so `flask check` and related reports read them alike)."""
+    fp = fingerprint(doc)
+    return {
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "authors": list(doc.authors),
+        "year": doc.year,
+        "publisher": doc.publisher,
+        "document_type": doc.document_type,
+        "language": doc.language,
+        "themes": list(doc.themes),
+        "keywords": list(doc.keywords),
+        "circle_id": doc.circle_id,
+        "page_count": len(doc.pages),
+        "top_terms": [
+            [t, n] for t, n in counts.most_common(TOP_TERMS * 2) if len(t) > 2 and not t.isdigit()
+        ][:TOP_TERMS],
+        # What `flask check` compares with the database: visibility is circle_id above.
+        "fingerprint": {"metadata": fp.metadata, "pages": list(fp.pages)},
+    }

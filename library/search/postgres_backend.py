@@ -16,8 +16,15 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.engine import Connection
 
-from library.search import Fingerprint, PageHit, ReportDoc, ReportHit, SearchQuery, SearchResult
-from library.search import fingerprint as make_fingerprint
+from library.search import (
+    Fingerprint,
+    PageHit,
+    ReportDoc,
+    ReportHit,
+    SearchQuery,
+    SearchResult,
+    report_meta,
+)
 from library.search.analysis import (
     PREFIX_BOOST,
     PREFIX_MAX_EXPANSIONS,
@@ -41,7 +48,6 @@ from library.search.pg_query import SqlPlan, tsq, tsvector_literal
 from library.search.pg_tables import search_page, search_report, search_term
 from library.search.query import ParsedQuery, parse_query
 from library.search.view import ReportInfo, facet_counts, filter_checks
-from library.search.whoosh_backend import TOP_TERMS
 
 SUGGEST_CANDIDATES = 400
 TABLES = (search_report, search_page, search_term)
@@ -176,24 +182,7 @@ def _insert(conn: Connection, doc: ReportDoc) -> None:
     publisher_terms = analyze(doc.publisher)
     # Terms only the metadata holds count 0: they serve spellings, never page statistics.
     vocabulary = dict.fromkeys(title_terms + keyword_terms + publisher_terms, 0) | counts
-    fp = make_fingerprint(doc)
-    meta = {
-        "title": doc.title,
-        "subtitle": doc.subtitle,
-        "authors": list(doc.authors),
-        "year": doc.year,
-        "publisher": doc.publisher,
-        "document_type": doc.document_type,
-        "language": doc.language,
-        "themes": list(doc.themes),
-        "keywords": list(doc.keywords),
-        "circle_id": doc.circle_id,
-        "page_count": len(doc.pages),
-        "top_terms": [
-            [t, n] for t, n in counts.most_common(TOP_TERMS * 2) if len(t) > 2 and not t.isdigit()
-        ][:TOP_TERMS],
-        "fingerprint": {"metadata": fp.metadata, "pages": list(fp.pages)},
-    }
+    meta = report_meta(doc, counts)
     conn.execute(
         insert(search_report),
         {

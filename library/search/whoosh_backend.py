@@ -17,15 +17,13 @@ from typing import Any
 from whoosh import index
 from whoosh.index import EmptyIndexError, FileIndex
 
-from library.search import Fingerprint, ReportDoc, SearchQuery, SearchResult, fingerprint
+from library.search import Fingerprint, ReportDoc, SearchQuery, SearchResult, report_meta
 from library.search.analysis import analyze, whoosh_language
 from library.search.engine import IndexView
 from library.search.schema import KIND_META, FastSegmentWriter, make_schema
 from library.search.storage import IndexStore
 
 log = logging.getLogger(__name__)
-
-TOP_TERMS = 200
 
 
 class WhooshBackend:
@@ -257,26 +255,7 @@ def add_report(writer: Any, doc: ReportDoc) -> int:
         # Level 1 halves the stored text at a fraction of the cost of higher levels.
         writer.add_document(rid=rid, page=number, text=zlib.compress(raw, 1), content=terms)
     title = " ".join(p for p in (doc.title, doc.subtitle) if p)
-    fp = fingerprint(doc)
-    meta = {
-        "title": doc.title,
-        "subtitle": doc.subtitle,
-        "authors": list(doc.authors),
-        "year": doc.year,
-        "publisher": doc.publisher,
-        "document_type": doc.document_type,
-        "language": doc.language,
-        "themes": list(doc.themes),
-        "keywords": list(doc.keywords),
-        "circle_id": doc.circle_id,
-        "page_count": len(doc.pages),
-        "top_terms": [
-            [t, n] for t, n in counts.most_common(TOP_TERMS * 2) if len(t) > 2 and not t.isdigit()
-        ][:TOP_TERMS],
-        "analysis": whoosh_language(doc.language),
-        # What `flask check` compares with the database: visibility is circle_id above.
-        "fingerprint": {"metadata": fp.metadata, "pages": list(fp.pages)},
-    }
+    meta = report_meta(doc, counts) | {"analysis": whoosh_language(doc.language)}
     fields: dict[str, Any] = {
         "rid": rid,
         "kind": KIND_META,
