@@ -27,11 +27,11 @@ from circle.models import Phase, PhaseKind, SiteKind, Unit, UnitKind
 from circle.permissions import can_create_circle, can_manage_circle, role_in
 from circle.web import (
     circle_or_404,
-    commit_or_flash,
     flash_domain_error,
     flash_form_errors,
     require,
     require_that,
+    run_and_redirect,
 )
 
 bp = Blueprint("circles", __name__)
@@ -141,12 +141,6 @@ def settings(slug: str) -> str:
     )
 
 
-def _after(slug: str, ok_message: str, action) -> Response:  # noqa: ANN001
-    """Run a settings action and go back to the settings page."""
-    commit_or_flash(action, ok_message)
-    return redirect(url_for("circles.settings", slug=slug))
-
-
 @bp.post("/c/<slug>/phases")
 @login_required
 def add_phase(slug: str) -> Response:
@@ -156,8 +150,8 @@ def add_phase(slug: str) -> Response:
     form = PhaseForm()
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Fasen er lagt til."),
         lambda: services.add_phase(
             db.session,
@@ -178,8 +172,8 @@ def delete_phase(slug: str, phase_id: int) -> Response:
     circle = circle_or_404(slug)
     require_that(can_manage_circle, circle)
     phase = _child_or_404(db.session.get(Phase, phase_id), circle.id)
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Fasen er fjernet."),
         lambda: services.delete_phase(db.session, phase, actor=current_user),
     )
@@ -195,8 +189,8 @@ def set_questions(slug: str) -> Response:
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
     texts = (form.questions.data or "").splitlines()
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Problemstillingene er lagret."),
         lambda: services.set_main_questions(db.session, circle, actor=current_user, texts=texts),
     )
@@ -211,8 +205,8 @@ def add_unit(slug: str) -> Response:
     form = UnitForm()
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Enheten er lagt til."),
         lambda: services.add_unit(
             db.session,
@@ -234,8 +228,8 @@ def add_site(slug: str, unit_id: int) -> Response:
     form = SiteForm()
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Tjenestestedet er lagt til."),
         lambda: services.add_service_site(
             db.session, unit, actor=current_user, name=form.name.data, kind=SiteKind(form.kind.data)

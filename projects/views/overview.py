@@ -14,7 +14,7 @@ from circle.errors import DomainError
 from circle.extensions import db
 from circle.models import Circle, Role
 from circle.permissions import role_in
-from circle.web import circle_or_404, flash_domain_error, require, require_that
+from circle.web import circle_or_404, flash_domain_error, require, require_that, run_and_redirect
 from projects.forms import (
     LOG_LABELS,
     PLAN_KIND_LABELS,
@@ -43,7 +43,7 @@ from projects.report.compile import STATUS_LABELS
 from projects.services import plan as plan_services
 from projects.services import projects as services
 from projects.views import bp
-from projects.views._helpers import editable_project, run, workspace_project, workspace_url
+from projects.views._helpers import editable_project, workspace_project, workspace_url
 
 
 @bp.get("/c/<slug>/projects")
@@ -210,10 +210,10 @@ def share(slug: str, project_id: int) -> Response:
         if shared_now
         else _("Skrivingen deles ikke lenger.")
     )
-    return run(
+    return run_and_redirect(
+        workspace_url(circle, project, "writeup"),
+        message,
         lambda: services.set_writeup_shared(
             db.session, circle, project, actor=current_user, shared=shared_now
         ),
-        message,
-        workspace_url(circle, project, "writeup"),
     )

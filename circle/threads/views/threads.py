@@ -36,13 +36,12 @@ from circle.threads.services.posts import load_thread_page
 from circle.threads.services.threads import create_thread, threads_on_subject, visible_threads
 from circle.threads.views import bp
 from circle.threads.views.common import (
-    finish,
     flash_form_errors,
     thread_or_404,
     thread_url,
     wants_no_page,
 )
-from circle.web import circle_or_404, flash_domain_error, require, require_that
+from circle.web import circle_or_404, flash_domain_error, require, require_that, run_and_redirect
 
 FILTERS = {
     "open": (ThreadState.OPEN,),
@@ -193,10 +192,10 @@ def follow(slug: str, thread_id: int) -> Response:
     """Follow a thread one can see."""
     circle = circle_or_404(slug)
     thread, _subject = thread_or_404(circle, thread_id)
-    return finish(
-        lambda: following.follow(db.session, thread, {current_user.id}),
-        _("Du følger nå tråden."),
+    return run_and_redirect(
         thread_url(thread),
+        _("Du følger nå tråden."),
+        lambda: following.follow(db.session, thread, {current_user.id}),
     )
 
 
@@ -206,10 +205,10 @@ def unfollow(slug: str, thread_id: int) -> Response:
     """Stop following a thread."""
     circle = circle_or_404(slug)
     thread, _subject = thread_or_404(circle, thread_id)
-    return finish(
-        lambda: following.unfollow(db.session, thread, current_user),
-        _("Du følger ikke lenger tråden."),
+    return run_and_redirect(
         thread_url(thread),
+        _("Du følger ikke lenger tråden."),
+        lambda: following.unfollow(db.session, thread, current_user),
     )
 
 
@@ -252,7 +251,9 @@ def change_state(slug: str, thread_id: int) -> Response:
     if action is None:
         abort(400)
     run, message = action
-    return finish(lambda: run(thread, current_user, subject), str(message), thread_url(thread))
+    return run_and_redirect(
+        thread_url(thread), str(message), lambda: run(thread, current_user, subject)
+    )
 
 
 @bp.post("/c/<slug>/threads/<int:thread_id>/resolve")
@@ -266,12 +267,12 @@ def resolve(slug: str, thread_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(thread_url(thread) + "#resolve")
-    return finish(
+    return run_and_redirect(
+        thread_url(thread),
+        _("Tråden er markert som besvart."),
         lambda: moderation.resolve_thread(
             db.session, thread, actor=current_user, resolution=form.resolution.data, subject=subject
         ),
-        _("Tråden er markert som besvart."),
-        thread_url(thread),
     )
 
 
