@@ -363,15 +363,6 @@ def list_revisions(session: Session, minutes: Minutes) -> list[MinutesRevision]:
     )
 
 
-def get_revision(session: Session, minutes: Minutes, number: int) -> MinutesRevision | None:
-    """Return revision `number` of the minutes."""
-    return session.scalar(
-        select(MinutesRevision).where(
-            MinutesRevision.minutes_id == minutes.id, MinutesRevision.number == number
-        )
-    )
-
-
 def diff_html(old: str, new: str, old_label: str, new_label: str) -> Markup:
     """Return a line diff as an HTML table; every piece of text is escaped."""
     old_lines, new_lines = old.splitlines(), new.splitlines()

@@ -33,7 +33,6 @@ from circle.threads.services.common import (
     clean_text,
     clean_title,
     guard_identity,
-    not_found,
 )
 from circle.threads.services.following import follow, followed_thread_ids, new_post_counts
 from circle.threads.services.notifications import notify, visible_clause
@@ -276,17 +275,3 @@ def status_subject(status: StatusUpdate | None, url: str) -> Subject | None:
         url=url,
         audience_ok=frozenset(audience_roles(Audience.REFERENCE)),
     )
-
-
-def thread_visible(member: Member, thread: Thread, lookup: SubjectLookup) -> bool:
-    """Return whether the member sees the thread (resolving its subject)."""
-    subject = lookup(thread.subject_kind, thread.subject_id) if thread.subject_kind else None
-    return can_view_thread(member, thread.circle, thread, subject)
-
-
-def require_visible(member: Member, thread: Thread, lookup: SubjectLookup) -> Subject | None:
-    """Return the thread's subject, or raise the not-found error if the member cannot see it."""
-    subject = lookup(thread.subject_kind, thread.subject_id) if thread.subject_kind else None
-    if not can_view_thread(member, thread.circle, thread, subject):
-        raise not_found()
-    return subject
