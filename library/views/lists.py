@@ -22,7 +22,7 @@ from circle.web import (
 )
 from library.forms import AddToListForm, MoveForm, NoteForm, ReadingListForm
 from library.models import ReadingList
-from library.permissions import can_edit_reading_lists
+from library.permissions import can_edit_reading_lists, can_view_reading_list
 from library.services import citations
 from library.services import reading_lists as services
 from library.views.common import bp, export_response, report_or_404
@@ -30,7 +30,7 @@ from library.views.common import bp, export_response, report_or_404
 
 def _list_or_404(circle: Circle, list_id: int) -> ReadingList:
     reading_list = services.get_reading_list(db.session, circle, list_id)
-    if reading_list is None:
+    if reading_list is None or not can_view_reading_list(current_user, circle, reading_list):
         abort(404)
     return reading_list
 
