@@ -10,6 +10,7 @@ from circle.docx_writer import DOCX_TYPE
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.inputs import parse_int
+from circle.textdiff import diff_stats, line_diff
 from circle.web import (
     attachment,
     circle_or_404,
@@ -17,7 +18,6 @@ from circle.web import (
     require_visible_that,
     run_and_redirect,
 )
-from projects.diff import diff_stats, line_diff
 from projects.forms import CellForm, MatrixRowForm
 from projects.models import MatrixColumn
 from projects.permissions import can_edit_matrix

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.inputs import parse_int
+from circle.textdiff import diff_stats, line_diff
 from circle.web import circle_or_404, flash_domain_error, require, require_that, run_and_redirect
-from projects.diff import diff_stats, line_diff
 from projects.forms import MoveForm, NewSpecForm, ReadyForm, SectionForm, SpecForm
 from projects.permissions import can_edit_template
 from projects.services import writeup as services
