@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -23,6 +21,7 @@ from circle.circles.forms import (
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.home import render_panels
+from circle.i18n import local_today
 from circle.models import Phase, PhaseKind, SiteKind, Unit, UnitKind
 from circle.permissions import can_create_circle, can_manage_circle, role_in
 from circle.web import (
@@ -79,7 +78,7 @@ def create() -> Response | str:
 def home(slug: str) -> str:
     """A circle's home page: timeline, main questions, themes and the areas' panels."""
     circle = circle_or_404(slug)
-    today = date.today()
+    today = local_today()
     return render_template(
         "circles/home.html",
         circle=circle,

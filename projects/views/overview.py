@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,6 +10,7 @@ from werkzeug.wrappers import Response
 from circle.documents import describe_types
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import local_today
 from circle.models import Circle, Role
 from circle.permissions import role_in
 from circle.web import circle_or_404, flash_domain_error, require, require_that, run_and_redirect
@@ -151,7 +150,7 @@ def workspace(slug: str, project_id: int) -> str:
         circle=circle,
         project=project,
         ws=ws,
-        today=date.today(),
+        today=local_today(),
         can_edit=can_edit_project(current_user, circle, project),
         status_labels=STATUS_LABELS,
         log_labels=LOG_LABELS,
@@ -159,7 +158,7 @@ def workspace(slug: str, project_id: int) -> str:
         plan_status_labels=PLAN_STATUS_LABELS,
         upload_form=upload_form,
         accepted_types=describe_types(),
-        log_form=LogForm(happened_on=date.today()),
+        log_form=LogForm(happened_on=local_today()),
         plan_form=plan_form,
         meeting_form=MeetingForm(),
         update_form=UpdateForm(),

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from circle.extensions import db
-from circle.i18n import OSLO
+from circle.i18n import OSLO, local_today
 from circle.web import circle_or_404, require, run_and_redirect
 from projects.forms import (
     LOG_LABELS,
@@ -65,7 +65,7 @@ def log(slug: str, project_id: int) -> str:
         date_from=date_from,
         date_to=date_to,
         log_labels=LOG_LABELS,
-        log_form=LogForm(happened_on=date.today()),
+        log_form=LogForm(happened_on=local_today()),
         can_edit=can_edit_project(current_user, circle, project),
     )
 
@@ -110,7 +110,7 @@ def plan(slug: str, project_id: int) -> str:
         project=project,
         items=services.list_plan(db.session, project),
         meetings=services.list_project_meetings(db.session, project),
-        today=date.today(),
+        today=local_today(),
         plan_form=form,
         meeting_form=MeetingForm(),
         status_form=PlanStatusForm(),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from circle.errors import DomainError, NotAllowed
+from circle.i18n import local_today
 from circle.models import Circle, Member
 from circle.permissions import is_admin, role_in
 from circle.threads.models import (
@@ -103,7 +104,7 @@ def create_thread(
     if kind == ThreadKind.CONSULTATION:
         if deadline is None:
             raise DomainError(_l("En høring må ha en svarfrist."))
-        if deadline < (today or date.today()):
+        if deadline < (today or local_today()):
             raise DomainError(_l("Svarfristen kan ikke ha gått ut allerede."))
     else:
         deadline, requested_by = None, ""

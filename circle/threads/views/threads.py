@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import local_today
 from circle.inputs import parse_id
 from circle.threads.forms import (
     AUDIENCE_LABELS,
@@ -67,7 +66,7 @@ def index(slug: str) -> str:
         state=state if state in FILTERS else "",
         state_labels=STATE_LABELS,
         audience_labels=AUDIENCE_LABELS,
-        today=date.today(),
+        today=local_today(),
         can_start=can_start_thread(current_user, circle),
         can_moderate=can_moderate(current_user, circle),
     )
@@ -167,7 +166,7 @@ def show(slug: str, thread_id: int) -> str:
         kind_labels=KIND_LABELS,
         state_labels=STATE_LABELS,
         base=thread_url(thread),
-        today=date.today(),
+        today=local_today(),
     )
 
 
