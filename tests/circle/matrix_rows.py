@@ -8,7 +8,17 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from circle.auth.services import RESET_REQUESTED, make_reset_token
-from circle.models import AuditEvent, Circle, Invitation, Member, Membership
+from circle.models import (
+    AuditEvent,
+    Circle,
+    Invitation,
+    Member,
+    Membership,
+    Phase,
+    ServiceSite,
+    Unit,
+)
+from circle.themes.models import Theme
 from tests.conftest import PASSWORD
 from tests.matrix import (
     DENIED,
@@ -196,15 +206,17 @@ ROWS = [
         data=lambda w: {
             "kind": "opening",
             "name": "Fase",
-            "starts_on": "2026-01-01",
-            "ends_on": "2026-02-01",
+            "starts_on": "2026-04-01",  # after the world's phase: no overlap
+            "ends_on": "2026-05-01",
         },
+        effect=lambda w: _count(Phase, Phase.circle_id == w.circle.id),
     ),
     Row(
         "circles.delete_phase",
         lambda w: f"/c/{w.circle.slug}/phases/{w.extra['phase'].id}/delete",
         leaders_only(302),
         method="POST",
+        effect=lambda w: _count(Phase, Phase.circle_id == w.circle.id),
     ),
     Row(
         "circles.delete_phase",
@@ -212,6 +224,7 @@ ROWS = [
         expect(HIDDEN, reference=DENIED, unit_leader=DENIED, participant=DENIED),
         method="POST",
         note="phase of other circle",
+        effect=lambda w: _count(Phase, Phase.circle_id == w.other.id),
     ),
     Row(
         "circles.set_questions",
@@ -226,6 +239,7 @@ ROWS = [
         leaders_only(302),
         method="POST",
         data=lambda w: {"name": "Ny bydel", "kind": "bydel"},
+        effect=lambda w: _count(Unit, Unit.circle_id == w.circle.id),
     ),
     Row(
         "circles.add_site",
@@ -233,6 +247,7 @@ ROWS = [
         leaders_only(302),
         method="POST",
         data=lambda w: {"name": "Nytt sted", "kind": "nav"},
+        effect=lambda w: _count(ServiceSite, ServiceSite.unit_id == w.circle.units[0].id),
     ),
     Row(
         "circles.add_site",
@@ -241,6 +256,7 @@ ROWS = [
         method="POST",
         data=lambda w: {"name": "Nytt sted", "kind": "nav"},
         note="other circle",
+        effect=lambda w: _count(ServiceSite, ServiceSite.unit_id == w.other.units[0].id),
     ),
     # members
     Row("members.directory", lambda w: f"/c/{w.circle.slug}/members", circle_view()),
@@ -287,6 +303,7 @@ ROWS = [
         lambda w: f"/c/{w.circle.slug}/invitations/{w.extra['invitation'].id}/resend",
         expect(HIDDEN, leader=302, admin=302),
         method="POST",
+        effect=lambda w: select(Invitation.token_hash).order_by(Invitation.id),
     ),
     Row(
         "members.revoke",
@@ -330,6 +347,7 @@ ROWS = [
         lambda w: f"/c/{w.circle.slug}/members/{w.memberships['reference'].id}/remove",
         leaders_only(302),
         method="POST",
+        effect=lambda w: _count(Membership, Membership.circle_id == w.circle.id),
     ),
     Row(
         "members.remove",
@@ -337,6 +355,7 @@ ROWS = [
         expect(HIDDEN),
         method="POST",
         note="no such membership",
+        effect=lambda w: _count(Membership),
     ),
     Row("members.admin_members", lambda w: "/admin/members", expect(DENIED, admin=200)),
     Row(
@@ -344,12 +363,14 @@ ROWS = [
         lambda w: f"/admin/members/{w.members['participant'].id}/deactivate",
         expect(DENIED, admin=302),
         method="POST",
+        effect=lambda w: select(Member.active).order_by(Member.id),
     ),
     Row(
         "members.reactivate",
         lambda w: f"/admin/members/{w.members['deactivated'].id}/reactivate",
         expect(DENIED, admin=302),
         method="POST",
+        effect=lambda w: select(Member.active).order_by(Member.id),
     ),
     # themes
     Row("themes.index", lambda w: f"/c/{w.circle.slug}/themes", circle_view()),
@@ -360,6 +381,7 @@ ROWS = [
         staff_only(302),
         method="POST",
         data=lambda w: {"title": "Nytt tema"},
+        effect=lambda w: _count(Theme, Theme.circle_id == w.circle.id),
     ),
     Row(
         "themes.open_vote",
