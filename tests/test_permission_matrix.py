@@ -1,9 +1,9 @@
 """Run every permission-matrix row for every role, and require a row for every route.
 
 The world (two circles, a member per role, every area's objects) is built once per run. After a
-request that may have changed something (any non-GET) the database rows and the data folder are
-put back exactly as they were, so every case sees the same world; a GET that writes to the
-database or the data folder fails instead (no GET changes state).
+request that changed something (a non-GET that sent a writing statement to the database or
+changed the data folder) the database rows and the data folder are put back exactly as they
+were, so every case sees the same world; a GET that writes fails instead (no GET changes state).
 """
 
 from __future__ import annotations
@@ -269,16 +269,17 @@ def test_matrix(matrix_env: MatrixEnv, index: int, role: str) -> None:
         with client.session_transaction() as sess:
             sess["_user_id"] = token
             sess["_fresh"] = True
-    effect = None
+    effect, changed = None, True
     try:
         with matrix_env.watching_writes() as writes:
             response = client.open(path, method=row.method, data=_thaw(data))
-        status, location = response.status_code, response.headers.get("Location", "")
-        response.close()
+            status, location = response.status_code, response.headers.get("Location", "")
+            response.close()
+        changed = bool(writes)
         if index in matrix_env.effects:
             effect = matrix_env.effect(index)
     finally:
-        if row.method != "GET":
+        if row.method != "GET" and changed:  # a refusal that wrote nothing leaves all as it was
             matrix_env.restore()
     case = f"{row.method} {path} as {role}"
     assert status == want, f"{case}: got {status}, want {want!r}"
@@ -342,3 +343,20 @@ def test_every_route_has_a_row() -> None:
             if (rule.endpoint, method) not in covered:
                 missing.append(f"{method} {rule.endpoint} {rule.rule}")
     assert not missing, "route methods without a permission-matrix row:\n" + "\n".join(missing)
+
+
+def test_the_world_is_as_it_was_after_every_case(matrix_env: MatrixEnv) -> None:
+    """Skipping the restore after refusals that wrote nothing left no change behind."""
+    with matrix_env.app.app_context():
+        with db.engine.connect() as conn:
+            now = {
+                t.name: [dict(r._mapping) for r in conn.execute(select(t))]
+                for t in db.metadata.sorted_tables
+            }
+    changed = [
+        name
+        for name, rows in now.items()
+        if sorted(map(repr, rows)) != sorted(map(repr, matrix_env.rows[name]))
+    ]
+    assert not changed, f"tables changed by the matrix: {changed}"
+    assert _listing(matrix_env.data_dir) == _listing(matrix_env.saved_data)
