@@ -1,9 +1,11 @@
-"""Benchmark library search: Whoosh indexing and query latency against SQLite FTS5."""
+"""Benchmark library search: Whoosh or PostgreSQL indexing and query latency against SQLite FTS5."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import random
 import re
 import sqlite3
@@ -14,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -313,45 +316,94 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[94]
 
 
-def run(args: argparse.Namespace) -> dict[str, object]:
-    """Build both indexes, time them and return the figures."""
+def _make_backend(kind: str, folder: Path, pg_url: str | None) -> Any:
+    """Return an empty backend: Whoosh in ``folder`` or PostgreSQL in a schema of its own."""
+    if kind == "whoosh":
+        return WhooshBackend(folder)
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    from library.search.pg_tables import search_report
+    from library.search.postgres_backend import TABLES, PostgresBackend
+
+    schema = f"bench_{folder.name}".replace("-", "_")
+    with create_engine(pg_url, poolclass=NullPool).begin() as conn:  # type: ignore[arg-type]
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    engine = create_engine(  # type: ignore[arg-type]
+        pg_url, pool_size=2, connect_args={"options": f"-csearch_path={schema},public"}
+    )
+    with engine.execution_options(schema_translate_map={None: schema}).begin() as conn:
+        search_report.metadata.create_all(conn, tables=list(TABLES))
+    return PostgresBackend(engine)
+
+
+def run_backend(
+    kind: str, docs: list[ReportDoc], tmp: Path, args: argparse.Namespace, pg_url: str | None
+) -> dict[str, object]:
+    """Index the library with one backend and time its queries."""
+    mb = sum(_size(d) for d in docs) / 1e6
+    log = (lambda *a: print(*a, file=sys.stderr)) if not args.quiet else (lambda *a: None)
+    backend = _make_backend(kind, tmp / f"{kind}-full", pg_url)
+    t0, c0 = time.perf_counter(), time.process_time()
+    backend.rebuild(iter(docs))  # a generator, as from the database
+    index_s, index_cpu = time.perf_counter() - t0, time.process_time() - c0
+    log(f"{kind} rebuild: {index_s:.1f} s ({index_cpu:.1f} s CPU), {mb / index_s:.2f} MB/s")
+    if kind == "postgresql":
+        with backend.engine.begin() as conn:  # fresh statistics, as autovacuum would give
+            conn.exec_driver_sql("ANALYZE search_report, search_page, search_term")
+
+    # One report per writer, as uploads do, into a separate index.
+    sample = docs[: max(1, min(5, len(docs)))]
+    single = _make_backend(kind, tmp / f"{kind}-single", pg_url)
+    t0 = time.perf_counter()
+    for d in sample:
+        single.index_report(d)
+    inc_rate = sum(_size(d) for d in sample) / 1e6 / (time.perf_counter() - t0)
+    log(f"{kind} index_report: {inc_rate:.2f} MB/s over {len(sample)} reports")
+
+    # The visible report ids come from the database on every search, as in the library.
+    visibility = _visibility_db(tmp / f"reports-{kind}.db", docs)
+
+    def search(text: str, filters: dict[str, str]) -> object:
+        ids = frozenset(
+            r for (r,) in visibility.execute(_SQL_VISIBLE, [json.dumps(sorted(VISIBLE))])
+        )
+        return backend.search(SearchQuery(text, ids, filters=filters))
+
+    wall, cpu = timed(search, args.rounds)
+    if args.verbose:
+        for text, filters in QUERIES:
+            r = search(text, filters)
+            log(f"  {text!r:40} {filters or ''} total={r.total} suggestion={r.suggestion}")
+    log(f"{kind}: p50 {statistics.median(wall):.1f} ms, p95 {p95(wall):.1f} ms")
+    backend.close()
+    return {
+        "backend": kind,
+        "reports": len(docs),
+        "mb": round(mb, 1),
+        "index_mb_per_s": round(mb / index_s, 2),
+        "index_mb_per_s_cpu": round(mb / index_cpu, 2),
+        "index_report_mb_per_s": round(inc_rate, 2),
+        "query_p50_ms": round(statistics.median(wall), 1),
+        "query_p95_ms": round(p95(wall), 1),
+        "query_p95_ms_cpu": round(p95(cpu), 1),
+        "queries": len(QUERIES),
+        "rounds": args.rounds,
+    }
+
+
+def run(args: argparse.Namespace, pg_url: str | None = None) -> list[dict[str, object]]:
+    """Build the indexes of the chosen backends and SQLite FTS5, time them, return figures."""
     seeds = Path(args.seeds)
     docs = synthetic_library(seeds, args.reports, args.seed)
     mb = sum(_size(d) for d in docs) / 1e6
     log = (lambda *a: print(*a, file=sys.stderr)) if not args.quiet else (lambda *a: None)
     log(f"{len(docs)} reports, {mb:.1f} MB of text")
+    kinds = ["whoosh", "postgresql"] if args.backend == "both" else [args.backend]
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        backend = WhooshBackend(Path(tmp) / "whoosh")
-        t0, c0 = time.perf_counter(), time.process_time()
-        backend.rebuild(iter(docs))  # a generator, as from the database
-        index_s, index_cpu = time.perf_counter() - t0, time.process_time() - c0
-        log(f"whoosh rebuild: {index_s:.1f} s ({index_cpu:.1f} s CPU), {mb / index_s:.2f} MB/s")
-
-        # One report per writer, as uploads do, into a separate index.
-        sample = docs[: max(1, min(5, len(docs)))]
-        single = WhooshBackend(Path(tmp) / "single")
-        t0 = time.perf_counter()
-        for d in sample:
-            single.index_report(d)
-        inc_rate = sum(_size(d) for d in sample) / 1e6 / (time.perf_counter() - t0)
-        log(f"index_report: {inc_rate:.2f} MB/s over {len(sample)} reports")
-
-        # The visible report ids come from the database on every search, as in the library.
-        visibility = _visibility_db(Path(tmp) / "reports.db", docs)
-
-        def whoosh_search(text: str, filters: dict[str, str]) -> object:
-            ids = frozenset(
-                r for (r,) in visibility.execute(_SQL_VISIBLE, [json.dumps(sorted(VISIBLE))])
-            )
-            return backend.search(SearchQuery(text, ids, filters=filters))
-
-        wh, wh_cpu = timed(whoosh_search, args.rounds)
-        if args.verbose:
-            for text, filters in QUERIES:
-                r = whoosh_search(text, filters)
-                log(f"  {text!r:40} {filters or ''} total={r.total} suggestion={r.suggestion}")
-        log(f"whoosh: p50 {statistics.median(wh):.1f} ms, p95 {p95(wh):.1f} ms")
-
+        figures = [run_backend(kind, docs, Path(tmp), args, pg_url) for kind in kinds]
         t0 = time.perf_counter()
         fts = Fts5(Path(tmp) / "fts5.db", docs)
         fts_index_s = time.perf_counter() - t0
@@ -361,24 +413,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             f"fts5: p50 {statistics.median(ft):.1f} ms, p95 {p95(ft):.1f} ms "
             f"(top-30 pages only: p95 {p95(fs):.1f} ms)"
         )
-        backend.close()
-    return {
-        "reports": len(docs),
-        "mb": round(mb, 1),
-        "index_mb_per_s": round(mb / index_s, 2),
-        "index_mb_per_s_cpu": round(mb / index_cpu, 2),
-        "index_report_mb_per_s": round(inc_rate, 2),
-        "query_p50_ms": round(statistics.median(wh), 1),
-        "query_p95_ms": round(p95(wh), 1),
-        "query_p95_ms_cpu": round(p95(wh_cpu), 1),
-        "queries": len(QUERIES),
-        "rounds": args.rounds,
+    fts_figures = {
         "fts5_index_mb_per_s": round(mb / fts_index_s, 2),
         "fts5_query_p50_ms": round(statistics.median(ft), 1),
         "fts5_query_p95_ms": round(p95(ft), 1),
         "fts5_query_p95_ms_cpu": round(p95(ft_cpu), 1),
         "fts5_top30_pages_p95_ms": round(p95(fs), 1),
     }
+    return [f | fts_figures for f in figures]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -391,13 +433,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON last")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="print each query's totals")
+    parser.add_argument("--backend", choices=("whoosh", "postgresql", "both"), default="whoosh")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="PostgreSQL for --backend postgresql|both (else a throwaway server is started)",
+    )
     args = parser.parse_args(argv)
-    figures = run(args)
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for key, value in figures.items():
-            print(f"{key:28} {value}")
+    with contextlib.ExitStack() as stack:
+        pg_url = args.database_url or None
+        if args.backend != "whoosh" and pg_url is None:
+            sys.path.insert(0, str(REPO / "tests"))
+            from run_suite import throwaway_postgres
+
+            pg_url = stack.enter_context(throwaway_postgres())
+            if pg_url is None:
+                parser.error("no PostgreSQL server binaries found; pass --database-url")
+        figures = run(args, pg_url)
+    for item in figures:
+        if args.json:
+            print(json.dumps(item))
+        else:
+            for key, value in item.items():
+                print(f"{key:28} {value}")
     return 0
 
 

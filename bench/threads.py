@@ -50,6 +50,7 @@ def main() -> dict[str, object]:
             members.append(member)
         db.session.flush()
         small = big_thread(db.session, circle, members, 5)
+        fifty = big_thread(db.session, circle, members, 50)
         large = big_thread(db.session, circle, members, 500)
         db.session.add_all(
             Notification(
@@ -60,7 +61,11 @@ def main() -> dict[str, object]:
         db.session.commit()
         token, paths = (
             members[0].session_token,
-            (f"/c/bench/threads/{small.id}", f"/c/bench/threads/{large.id}"),
+            (
+                f"/c/bench/threads/{small.id}",
+                f"/c/bench/threads/{large.id}",
+                f"/c/bench/threads/{fifty.id}",
+            ),
         )
         engine = db.engine
 
@@ -75,11 +80,12 @@ def main() -> dict[str, object]:
         seen.clear()
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
-        return len(seen), sum("thread_notification" in s for s in seen)
+        return len(seen), sum("FROM notification" in s for s in seen)
 
     client.get(paths[0])  # warm the app (templates compiled, connections open)
     q_small, _ = queries(paths[0])
     q_large, bell_on_thread = queries(paths[1])
+    q_fifty, _ = queries(paths[2])
     bell = {path: queries(path)[1] for path in ("/", "/c/bench", "/profile")}
 
     start = time.perf_counter()
@@ -97,7 +103,9 @@ def main() -> dict[str, object]:
         "posts": 500,
         "posts_rendered": posts_rendered,
         "queries_thread_5_posts": q_small,
+        "queries_thread_50_posts": q_fifty,
         "queries_thread_500_posts": q_large,
+        "depth_3_posts_rendered": response.text.count('class="depth-3"'),
         "bell_queries_per_page": max([bell_on_thread, *bell.values()]),
         "render_500_cold_ms": round(cold_ms, 1),
         "render_500_warm_median_ms": round(statistics.median(warm), 1),

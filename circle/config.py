@@ -55,6 +55,9 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "DATA_DIR": str(data_dir),
         "UPLOAD_DIR": str(data_dir / "files"),
         "INDEX_DIR": str(data_dir / "index"),
+        # whoosh (an index in INDEX_DIR) or postgresql (tables in the database, shared by
+        # every server); the default follows the database.
+        "SEARCH_BACKEND": env.get("SEARCH_BACKEND", "").strip().lower(),
         "OUTBOX_DIR": str(data_dir / "outbox"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # hide_parameters: a database error's message (which may reach a log) never carries the

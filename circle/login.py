@@ -6,6 +6,7 @@ from flask import Flask, flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from circle.extensions import db
@@ -15,8 +16,11 @@ from circle.security import return_path
 
 def _load_member(token: str) -> Member | None:
     # A rotated token (logout, password change, deactivation) no longer matches any member.
+    # Every page checks the member's roles, so the memberships come in the same query.
     return db.session.scalar(
-        select(Member).where(Member.session_token == token, Member.active.is_(True))
+        select(Member)
+        .where(Member.session_token == token, Member.active.is_(True))
+        .options(joinedload(Member.memberships))
     )
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as etree
-from functools import partial
+from collections.abc import Mapping
+from functools import lru_cache, partial
 
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter, build_url_re
 from bleach.sanitizer import Cleaner
-from markdown.inlinepatterns import SimpleTagInlineProcessor
+from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
@@ -74,9 +76,31 @@ def _replace_with_text(parent: etree.Element, child: etree.Element, text: str) -
     parent.remove(child)
 
 
-def _markdown() -> markdown.Markdown:
-    """Build a Markdown converter that treats raw HTML as text."""
-    # A fresh instance per call: Markdown objects keep state and are not thread-safe.
+class _MentionLinks(InlineProcessor):
+    """Turn @Full Name of a known member into a link to that member (never inside code)."""
+
+    def __init__(self, mentions: Mapping[str, str]) -> None:
+        self.urls = {name.casefold(): url for name, url in mentions.items()}
+        # Longest names first, so "@Anne Marie Berg" is not read as "@Anne Marie".
+        names = sorted(mentions, key=len, reverse=True)
+        alternatives = "|".join(re.escape(name) for name in names)
+        super().__init__(rf"(?<![\w@.])@({alternatives})(?!\w)")
+        self.compiled_re = re.compile(self.pattern, re.IGNORECASE | re.UNICODE | re.DOTALL)
+
+    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+        """Return the link for one mention."""
+        link = etree.Element("a", {"href": self.urls[m.group(1).casefold()]})
+        link.text = m.group(0)
+        return link, m.start(0), m.end(0)
+
+
+# Building a converter (its extension registry) and a Cleaner costs more than most renders, so
+# each thread keeps one of each: neither is thread-safe, and a Markdown is reset() before reuse.
+_PER_THREAD = threading.local()
+
+
+def _build_markdown(mentions: Mapping[str, str] | None = None) -> markdown.Markdown:
+    """Build a Markdown converter that treats raw HTML as text (and links `mentions`)."""
     md = markdown.Markdown(
         extensions=list(_MARKDOWN_EXTENSIONS), extension_configs=_MARKDOWN_CONFIG
     )
@@ -86,7 +110,17 @@ def _markdown() -> markdown.Markdown:
     md.inlinePatterns.deregister("html")
     md.inlinePatterns.register(SimpleTagInlineProcessor(_STRIKE_RE, "del"), "strike", 55)
     md.treeprocessors.register(_ImagesAsLinks(md), "images_as_links", 15)
+    if mentions:
+        md.inlinePatterns.register(_MentionLinks(mentions), "mention", 65)
     return md
+
+
+def _markdown() -> markdown.Markdown:
+    """Return this thread's Markdown converter, reset so no state of an earlier text remains."""
+    md = getattr(_PER_THREAD, "markdown", None)
+    if md is None:
+        md = _PER_THREAD.markdown = _build_markdown()
+    return md.reset()
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -106,9 +140,8 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-def _cleaner() -> Cleaner:
+def _build_cleaner() -> Cleaner:
     """Build the allow-list sanitiser with linkify."""
-    # A fresh Cleaner per call: bleach documents its parser state as not thread-safe.
     linkify = partial(
         LinkifyFilter, callbacks=[_set_rel], skip_tags=["pre", "code"], url_re=_URL_RE
     )
@@ -122,17 +155,37 @@ def _cleaner() -> Cleaner:
     )
 
 
+def _cleaner() -> Cleaner:
+    """Return this thread's sanitiser (bleach's parser state is not thread-safe)."""
+    cleaner = getattr(_PER_THREAD, "cleaner", None)
+    if cleaner is None:
+        cleaner = _PER_THREAD.cleaner = _build_cleaner()
+    return cleaner
+
+
 def sanitize_html(html_text: str) -> str:
     """Clean HTML through the allow-list and linkify, as the last step of rendering."""
     return _cleaner().clean(html_text)
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Render user Markdown to sanitised HTML safe to put in a template."""
+def render_markdown(text: str | None, *, mentions: Mapping[str, str] | None = None) -> Markup:
+    """Render user Markdown to sanitised HTML; `mentions` maps member names to their links."""
     if not text:
         return Markup("")
+    if mentions:
+        # Links are made before the allow-list runs, so a mention's href is cleaned like any
+        # other; a converter of its own, since its patterns depend on the thread's audience.
+        converted = _build_markdown(mentions).convert(text.translate(_PLACEHOLDER_MARKERS))
+        return Markup(sanitize_html(converted))  # noqa: S704 - sanitised by the allow-list
+    return Markup(_rendered(text))  # noqa: S704 - sanitised by the allow-list in _rendered
+
+
+# Rendering is a pure function of the text (and this module's code), so a page showing the
+# same agenda or description again costs a dictionary look-up; bounded so memory stays flat.
+@lru_cache(maxsize=4096)
+def _rendered(text: str) -> str:
     converted = _markdown().convert(text.translate(_PLACEHOLDER_MARKERS))
-    return Markup(sanitize_html(converted))  # noqa: S704 - sanitised by the allow-list above
+    return sanitize_html(converted)
 
 
 def markdown_excerpt(text: str | None, length: int = 200) -> str:

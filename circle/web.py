@@ -17,9 +17,9 @@ from circle.models import Circle
 from circle.permissions import can_view_circle
 
 
-def circle_or_404(slug: str) -> Circle:
+def circle_or_404(slug: str, *, structure: bool = False) -> Circle:
     """Return the circle if the current member may see it; others get 404, not a hint."""
-    circle = get_circle_by_slug(db.session, slug)
+    circle = get_circle_by_slug(db.session, slug, structure=structure)
     if circle is None or not can_view_circle(current_user, circle):
         abort(404)
     return circle

@@ -16,14 +16,12 @@ def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
     """The most recent additions this circle's members see, on the circle's home page."""
     from circle.extensions import db
     from library.permissions import can_view_library
-    from library.services.reports import count_reports, recent_reports
+    from library.services.reports import recent_reports
 
     if not can_view_library(member, circle):
         return None
-    return "library/_panel.html", {
-        "reports": recent_reports(db.session, circle),
-        "total": count_reports(db.session, circle),
-    }
+    reports, total = recent_reports(db.session, circle)
+    return "library/_panel.html", {"reports": reports, "total": total}
 
 
 def report_path(slug: str | None, report_id: int) -> str:

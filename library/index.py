@@ -28,19 +28,43 @@ _lock = threading.Lock()
 LOCK_TIMEOUT = 30.0
 
 
-def get_backend(app: Flask | None = None) -> SearchBackend:
-    """Return the search backend for the app's INDEX_DIR: one per app, so one per process."""
-    from library.search.whoosh_backend import WhooshBackend
+BACKENDS = ("whoosh", "postgresql")
 
+
+def backend_name(app: Flask) -> str:
+    """Return SEARCH_BACKEND, or the default for the database: postgresql on PostgreSQL."""
+    name = (app.config.get("SEARCH_BACKEND") or "").strip().lower()
+    if not name:
+        url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+        name = "postgresql" if url.startswith(("postgresql", "postgres:")) else "whoosh"
+    if name not in BACKENDS:
+        raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
+    return name
+
+
+def get_backend(app: Flask | None = None) -> SearchBackend:
+    """Return the app's search backend: one per app, so one per process."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     backend = app.extensions.get(_EXT_KEY)
     if backend is None:
         with _lock:
             backend = app.extensions.get(_EXT_KEY)
             if backend is None:
-                backend = WhooshBackend(Path(app.config["INDEX_DIR"]), LOCK_TIMEOUT)
-                app.extensions[_EXT_KEY] = backend
+                backend = app.extensions[_EXT_KEY] = _make_backend(app)
     return backend
+
+
+def _make_backend(app: Flask) -> SearchBackend:
+    if backend_name(app) == "postgresql":
+        from circle.extensions import db
+        from library.search.postgres_backend import PostgresBackend
+
+        if db.engine.dialect.name != "postgresql":
+            raise ValueError("SEARCH_BACKEND=postgresql needs a PostgreSQL DATABASE_URL")
+        return PostgresBackend(db.engine)
+    from library.search.whoosh_backend import WhooshBackend
+
+    return WhooshBackend(Path(app.config["INDEX_DIR"]), LOCK_TIMEOUT)
 
 
 def release_backend(app: Flask) -> None:

@@ -197,3 +197,7 @@ def ready_report_clause() -> ColumnElement[bool]:
         Report.stored_file_id.is_(None),
         exists().where(StoredFile.id == Report.stored_file_id, StoredFile.state == FileState.READY),
     )
+
+
+# The PostgreSQL search backend's tables belong to the schema (and its migrations) too.
+from library.search import pg_tables  # noqa: E402, F401

@@ -115,12 +115,14 @@ def init_app(app: Flask) -> None:
     from circle.notifications.kinds import register_kind
     from meetings.cli import meetings_cli
     from meetings.demo import load_demo_meetings
+    from meetings.keep import install_keep_guard
     from meetings.notifications import KINDS
     from meetings.services.ical import end_feed_token
     from meetings.services.report import meeting_series_section
     from meetings.views import bp
 
     app.register_blueprint(bp)
+    install_keep_guard()
     for kind in KINDS:
         register_kind(app, kind)
     # Templates link to minutes only where the reader may open them.

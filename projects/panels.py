@@ -16,7 +16,11 @@ def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
     """Projects with their status and the latest progress updates the member may see."""
     if not can_view_projects(member, circle):
         return None
-    projects = [card for unit in overview(db.session, circle, member) for card in unit.projects]
+    projects = [
+        card
+        for unit in overview(db.session, circle, member, details=False)
+        for card in unit.projects
+    ]
     return "projects/panel.html", {
         "projects": projects,
         "updates": [

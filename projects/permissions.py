@@ -26,7 +26,14 @@ def can_create_project(member: Any, circle: Circle) -> bool:
 
 
 def can_edit_project(member: Any, circle: Circle, project: Any) -> bool:
-    """Project members edit; circle leaders and site administrators too."""
+    """Project members edit; circle leaders and site administrators too; nobody when archived."""
+    if getattr(project, "archived_at", None) is not None:
+        return False  # an archived project is read-only until it is brought back
+    return can_archive_project(member, circle, project)
+
+
+def can_archive_project(member: Any, circle: Circle, project: Any) -> bool:
+    """Whoever may edit the project archives it (and brings it back)."""
     if is_admin(member):
         return True
     role = role_in(member, circle)
@@ -55,8 +62,15 @@ def can_see_update(member: Any, circle: Circle, update: Any) -> bool:
     )
 
 
+def can_see_withdrawn(member: Any, circle: Circle) -> bool:
+    """Circle leaders keep seeing withdrawn files and their versions."""
+    return can_manage_circle(member, circle)
+
+
 def can_download_file(member: Any, circle: Circle, project: Any, project_file: Any) -> bool:
     """Staff download every file; the informed only products of a shared write-up."""
+    if getattr(project_file, "withdrawn_at", None) is not None:
+        return can_see_withdrawn(member, circle)
     if is_staff(member, circle):
         return True
     return (

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import email.policy
 import os
+import shutil
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from email import message_from_bytes
 from email.message import Message
@@ -72,6 +75,47 @@ def mailbox(smtp_server) -> list[Message]:  # noqa: ANN001
     with handler.lock:
         handler.messages.clear()
     return handler.messages
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+    """A private redis-server on a free loopback port (no persistence), for the session.
+
+    Skipped with the reason when Debian's `redis-server` is not installed; in CI it must be.
+    """
+    binary = shutil.which("redis-server")
+    need(binary is not None, "redis-server is not installed (Debian package redis-server)")
+    folder = tmp_path_factory.mktemp("redis")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (folder / "redis.log").open("w")
+    server = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+        + ["--dir", str(folder), "--daemonize", "no"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"redis-server did not start: {(folder / 'redis.log').read_text()}")
+            time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
 
 
 def _database_url(tmp_path: Path) -> str:

@@ -51,6 +51,7 @@ NOT_PAGES = frozenset(
         "members.export_vcard",
         "members.accept",
         "notifications.unsubscribe",
+        "threads.mentions",  # JSON for the mention picker
         "auth.login",
         "auth.forgot_password",
         "auth.reset_password",

@@ -1,24 +1,40 @@
-"""Run the test suite on SQLite, then on PostgreSQL (a throwaway server when none is given)."""
+"""Run the test suite on SQLite and on PostgreSQL side by side (a throwaway server when none is given)."""
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def _pytest(label: str, env: dict[str, str], *args: str) -> int:
-    print(f"\n=== {label} ===", flush=True)
-    code = subprocess.call([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env)
-    return 0 if code == 5 else code  # 5: nothing collected (cannot happen for the full run)
+class _Run:
+    """One pytest pass in a child process, its output kept in a file until it ends."""
+
+    def __init__(self, label: str, env: dict[str, str], *args: str) -> None:
+        self.label = label
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
+        cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )  # noqa: S603
+
+    def finish(self) -> int:
+        """Wait for the pass, print its output under its label, return 0 when it passed."""
+        code = self.proc.wait()
+        self.log.seek(0)
+        print(f"\n=== {self.label} ===", flush=True)
+        shutil.copyfileobj(self.log, sys.stdout)
+        sys.stdout.flush()
+        self.log.close()
+        return 0 if code == 5 else code  # 5: nothing collected (cannot happen for the full run)
 
 
 def _pg_bin() -> Path | None:
@@ -36,7 +52,7 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return cmd
 
 
-@contextmanager
+@contextlib.contextmanager
 def throwaway_postgres():  # noqa: ANN201
     """Start a private PostgreSQL server on a Unix socket; yield its URL; remove it after."""
     bindir = _pg_bin()
@@ -123,7 +139,7 @@ def lint(root: Path = ROOT) -> int:
 
 
 def main() -> int:
-    """Lint the tree, then run both suites and say plainly what was skipped."""
+    """Lint the tree, then run both passes side by side (one per core); say what was skipped."""
     if lint():
         print(
             "\nLint failed: fix the findings above (ruff format . rewrites the layout).", flush=True
@@ -131,21 +147,28 @@ def main() -> int:
         return 1
     env = dict(os.environ)
     env.pop("TEST_DATABASE_URL", None)
-    failures = _pytest("SQLite: the whole suite, browser tests included", env)
     given = os.environ.get("TEST_DATABASE_URL")
-    if given:
-        env["TEST_DATABASE_URL"] = given
-        failures |= _pytest("PostgreSQL (TEST_DATABASE_URL)", env, "-m", "not browser")
-    else:
-        with throwaway_postgres() as url:
-            if url is None:
-                msg = "PostgreSQL run SKIPPED: no PostgreSQL server binaries (initdb) found."
-                print(f"\n{msg} Install postgresql or set TEST_DATABASE_URL.", flush=True)
-                if IN_CI:
-                    return 1
-            else:
-                env["TEST_DATABASE_URL"] = url
-                failures |= _pytest("PostgreSQL (throwaway server)", env, "-m", "not browser")
+    server = contextlib.nullcontext(given) if given else throwaway_postgres()
+    with server as url:
+        print(
+            "Running the SQLite and PostgreSQL passes side by side; each prints when done.",
+            flush=True,
+        )
+        sqlite = _Run(
+            "SQLite: the whole suite, browser tests included", {**env, "SUITE_PASS": "sqlite"}
+        )
+        postgres = None
+        if url is not None:
+            label = "PostgreSQL (TEST_DATABASE_URL)" if given else "PostgreSQL (throwaway server)"
+            postgres = _Run(label, {**env, "TEST_DATABASE_URL": url}, "-m", "not browser")
+        failures = sqlite.finish()
+        if postgres is not None:
+            failures |= postgres.finish()
+    if url is None:
+        msg = "PostgreSQL run SKIPPED: no PostgreSQL server binaries (initdb) found."
+        print(f"\n{msg} Install postgresql or set TEST_DATABASE_URL.", flush=True)
+        if IN_CI:
+            return 1
     return 1 if failures else 0
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -177,18 +179,32 @@ def test_revisions_never_import_application_code():
     assert offenders == []
 
 
+@contextmanager
+def _empty_database(tmp_path, name: str) -> Iterator[None]:  # noqa: ANN001
+    """An app context on an empty database (no tables); left empty again afterwards."""
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / name}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": str(tmp_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        try:
+            yield
+        finally:
+            downgrade(revision="base")
+            db.session.remove()
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 def test_thread_notifications_move_into_the_general_table(tmp_path):
     """Upgrading keeps every thread notice (read or not) in the general notification table;
     downgrading puts them back."""
     from sqlalchemy import text
 
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'moved.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": str(tmp_path), "SECRET_KEY": "x"})
     when = "2026-01-05 10:00:00+00:00"
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    with _empty_database(tmp_path, "moved.db"):
         upgrade(revision="a5b81271deb2")
         with db.engine.begin() as conn:
             conn.execute(
@@ -241,8 +257,51 @@ def test_thread_notifications_move_into_the_general_table(tmp_path):
                 text("SELECT kind, thread_id FROM thread_notification ORDER BY id")
             ).all()
         assert [tuple(r) for r in back] == [("mention", 7), ("post", 7)]
-        downgrade(revision="base")
-        db.session.remove()
-        db.drop_all()
+
+
+def test_duplicate_meeting_numbers_are_renumbered_before_the_constraint(tmp_path):
+    """A circle with two meetings numbered 2 upgrades: the older keeps 2, the later gets the
+    next free number; another circle's numbers are left alone."""
+    from sqlalchemy import text
+
+    when = "2026-01-05 10:00:00+00:00"
+    with _empty_database(tmp_path, "numbers.db"):
+        upgrade(revision="deb796cd94f5")
         with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            conn.execute(
+                text(
+                    "INSERT INTO circle (id, slug, name, description, institution, created_at) "
+                    "VALUES (1, 'a', 'A', '', '', :when), (2, 'b', 'B', '', '', :when)"
+                ),
+                {"when": when},
+            )
+            for meeting_id, circle_id, number in ((1, 1, 1), (2, 1, 2), (3, 1, 2), (4, 1, 3)):
+                conn.execute(
+                    text(
+                        "INSERT INTO meeting (id, circle_id, number, kind, title, starts_at, "
+                        "ends_at, place, address, video_url, theme, ical_uid, ical_sequence, "
+                        "changed_since_notice, created_at, updated_at) VALUES (:id, :circle, "
+                        ":number, 'circle', 'M', :when, :when, '', '', '', '', :uid, 0, false, "
+                        ":when, :when)"
+                    ),
+                    {
+                        "id": meeting_id,
+                        "circle": circle_id,
+                        "number": number,
+                        "when": when,
+                        "uid": f"uid{meeting_id}",
+                    },
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO meeting (id, circle_id, number, kind, title, starts_at, ends_at, "
+                    "place, address, video_url, theme, ical_uid, ical_sequence, "
+                    "changed_since_notice, created_at, updated_at) VALUES (5, 2, 2, 'circle', "
+                    "'M', :when, :when, '', '', '', '', 'uid5', 0, false, :when, :when)"
+                ),
+                {"when": when},
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, number FROM meeting ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (3, 4), (4, 3), (5, 2)]

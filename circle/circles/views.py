@@ -77,7 +77,7 @@ def create() -> Response | str:
 @login_required
 def home(slug: str) -> str:
     """A circle's home page: timeline, main questions, themes and the areas' panels."""
-    circle = circle_or_404(slug)
+    circle = circle_or_404(slug, structure=True)
     today = local_today()
     return render_template(
         "circles/home.html",

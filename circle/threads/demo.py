@@ -13,6 +13,7 @@ from circle.i18n import local_today
 from circle.models import Circle, Member, utcnow
 from circle.threads.models import Audience, Notification, ThreadKind
 from circle.threads.services import following, moderation
+from circle.threads.services.editing import edit_status_update, edit_thread_title
 from circle.threads.services.posts import add_post, edit_post
 from circle.threads.services.threads import create_status_update, create_thread
 
@@ -89,6 +90,14 @@ def _load(session: Session, circle: Circle, p: dict[str, Member], lookup) -> Non
             "de største hindrene."
         ),
     )
+    # A list item was corrected after publishing; the first wording stays in the history.
+    edit_status_update(
+        session,
+        status,
+        actor=p["ingrid.lund"],
+        title=status.title,
+        body=status.body.replace("logg for oppfølging", "felles logg for oppfølging"),
+    )
     thread = following_thread(session, status.id)
     comment = add_post(
         session,
@@ -148,6 +157,13 @@ def _load(session: Session, circle: Circle, p: dict[str, Member], lookup) -> Non
         parent=c,
         body=("Ja, jeg sender et forslag før neste møte."),
     )
+    # The thread's first title said too little; the earlier one stays in its history.
+    edit_thread_title(
+        session,
+        discussion,
+        actor=p["amina.yusuf"],
+        title="Felles mal for overføringsmøtet mellom barnevern og NAV ved 18 år",
+    )
 
     # A conversation four levels deep, opened with a mention, with mentions on the way down
     # and a corrected post (its earlier version is kept).
@@ -203,6 +219,17 @@ def _load(session: Session, circle: Circle, p: dict[str, Member], lookup) -> Non
         actor=p["henrik.aas"],
         parent=r3,
         body="Ja, @Jonas Vik og jeg skriver et kort avsnitt om det til neste møte.",
+    )
+    # A second reply under Randi's post makes the branch long enough to fold on the page.
+    add_post(
+        session,
+        housing,
+        actor=p["marte.berg"],
+        parent=r1,
+        body=(
+            "I Bjerke har vi en avtale med boligkontoret om et møte før 17 år. @Randi Sunde, "
+            "vil Husbanken se på om startlån kan vurderes tidligere i slike saker?"
+        ),
     )
 
     resolved = create_thread(

@@ -100,6 +100,19 @@ class StatusForm(GuardedForm):
     )
 
 
+class TitleForm(GuardedForm):
+    """Change a thread's title."""
+
+    title = StringField(_l("Tittel"), validators=[required(), *text_limits(MAX_TITLE)])
+
+
+class StatusEditForm(GuardedForm):
+    """Change a status update's title and text."""
+
+    title = StringField(_l("Tittel"), validators=[required(), *text_limits(MAX_TITLE)])
+    body = TextAreaField(_l("Tekst"), validators=[required(), *text_limits(MAX_POST)])
+
+
 class ConfirmForm(GuardedForm):
     """A form with only the CSRF token (confirmation buttons)."""
 

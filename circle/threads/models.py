@@ -99,6 +99,7 @@ class Thread(db.Model):
     last_post_id: Mapped[int] = mapped_column(Integer, default=0)
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     post_count: Mapped[int] = mapped_column(Integer, default=0)
+    title_edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     circle: Mapped[Circle] = relationship()
     created_by: Mapped[Member | None] = relationship(foreign_keys=[created_by_id])
@@ -114,6 +115,9 @@ class Post(db.Model):
     """A post in a thread: the opening post (depth 0) or a reply (depth 1 to 3)."""
 
     __tablename__ = "thread_post"
+    # Counting a member's unread posts ranges over (thread, id) from their last visit instead
+    # of reading every post of the thread (100 ms at 14,000 posts a thread without it).
+    __table_args__ = (Index("ix_thread_post_thread_id_id", "thread_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), index=True)
@@ -170,6 +174,31 @@ class PostRevision(db.Model):
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class RevisionTarget(enum.StrEnum):
+    """What an earlier text version belongs to (posts keep theirs in PostRevision)."""
+
+    THREAD = "thread"  # the thread's title
+    STATUS = "status"  # a status update's title and text
+
+
+class TextRevision(db.Model):
+    """An earlier title (and text) of a thread or status update, kept when it is edited."""
+
+    __tablename__ = "thread_text_revision"
+    __table_args__ = (Index("ix_thread_text_revision_target", "target", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target: Mapped[RevisionTarget] = mapped_column(_enum(RevisionTarget, "revision_target"))
+    target_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    editor: Mapped[Member | None] = relationship()
+
+
 class PostMention(db.Model):
     """A member mentioned in a post."""
 
@@ -214,6 +243,7 @@ class StatusUpdate(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     circle: Mapped[Circle] = relationship()
     author: Mapped[Member | None] = relationship()

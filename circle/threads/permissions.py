@@ -107,6 +107,12 @@ def can_report(member: Any, post: Post) -> bool:
     )
 
 
+def can_edit_thread_title(member: Any, circle: Circle, thread: Thread) -> bool:
+    """Whoever started the thread and the circle's leaders change its title."""
+    started = getattr(member, "is_authenticated", False) and thread.created_by_id == member.id
+    return started or can_moderate(member, circle)
+
+
 def can_write_status(member: Any, circle: Circle) -> bool:
     """Leaders write status updates for the reference group."""
     return can_manage_circle(member, circle)

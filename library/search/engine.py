@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -218,21 +218,14 @@ class IndexView(QueryMatcher):
 
     def _surface(self, stem: str, typed: str, allowed: set[int]) -> str:
         """Return a word from a visible page whose stem is ``stem``, closest to what was typed."""
-        st = stemmer()
-        found: Counter[str] = Counter()
+        texts: list[str] = []
         rids = sorted(self._meta_rids("rterms", stem) & allowed)
         if rids:
             info = self.reports[rids[0]]
             ranges = [(info.pages.start, info.pages.stop - 1)] if len(info.pages) else []
             pages = [d for d, _ in self.postings("content", stem, ranges)[:3]] if ranges else []
-            pattern = re.compile(r"(?<![^\W_])" + re.escape(stem) + r"[^\W_]*", re.IGNORECASE)
-            for docnum in pages:
-                _, text = self.page_text(docnum)
-                found.update(w.lower() for w in pattern.findall(text) if st(w.lower()) == stem)
-        if found:
-            return min(found, key=lambda w: (_distance(w, typed), -found[w], w))
-        guess = stem + typed[len(st(typed)) :]
-        return guess if st(guess) == stem else stem
+            texts = [self.page_text(docnum)[1] for docnum in pages]
+        return surface_word(stem, typed, texts)
 
     def related(self, rid: int, visible_report_ids: frozenset[int], limit: int = 5) -> list[int]:
         """Return reports among ``visible_report_ids`` sharing the most distinctive vocabulary.
@@ -264,6 +257,19 @@ class IndexView(QueryMatcher):
                 scores[other] *= 1 + 0.25 * len(shared)
         ranked = sorted((s, -r) for r, s in scores.items() if s > 0)
         return [-r for _, r in reversed(ranked[-limit:])]
+
+
+def surface_word(stem: str, typed: str, texts: Iterable[str]) -> str:
+    """Return a word of ``texts`` whose stem is ``stem``, the closest to what was typed."""
+    st = stemmer()
+    found: Counter[str] = Counter()
+    pattern = re.compile(r"(?<![^\W_])" + re.escape(stem) + r"[^\W_]*", re.IGNORECASE)
+    for text in texts:
+        found.update(w.lower() for w in pattern.findall(text) if st(w.lower()) == stem)
+    if found:
+        return min(found, key=lambda w: (_distance(w, typed), -found[w], w))
+    guess = stem + typed[len(st(typed)) :]
+    return guess if st(guess) == stem else stem
 
 
 def _page_unit_query(u: Unit, expansions: tuple[str, ...]) -> wq.Query:

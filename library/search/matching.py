@@ -90,8 +90,12 @@ class Plan:
         return not self.positive
 
 
-class QueryMatcher(IndexData):
-    """Report matching, report scoring and page ranking on top of the index data."""
+class PlanCompiler:
+    """Compile parsed queries into plans against a vocabulary.
+
+    Subclasses provide ``has_term``, ``term_reports`` and ``terms_with_prefix`` (or override
+    ``_other_spellings`` and ``_expansions``), so every backend reads a query the same way.
+    """
 
     def compile(self, parsed: ParsedQuery, scope: frozenset[int] | None = None) -> Plan:
         """Turn parsed clauses into units looked up against the vocabulary of ``scope``."""
@@ -204,6 +208,10 @@ class QueryMatcher(IndexData):
             out.sort(key=lambda t: (-df(t), t))
             out = out[:PREFIX_MAX_EXPANSIONS]
         return tuple(out)
+
+
+class QueryMatcher(PlanCompiler, IndexData):
+    """Report matching, report scoring and page ranking on top of the index data."""
 
     def unit_reports(self, unit: Unit, candidates: set[int]) -> set[int]:
         """Return which of ``candidates`` the unit matches."""

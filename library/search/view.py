@@ -200,7 +200,7 @@ class IndexData:
 
     def allowed(self, visible: set[int], filters: dict[str, str]) -> set[int]:
         """Return the visible reports that pass the facet filters."""
-        checks = _filter_checks(filters)
+        checks = filter_checks(filters)
         if not checks:
             return set(visible)
         reports = self.reports
@@ -278,26 +278,7 @@ class IndexData:
 
     def facets(self, rids: Iterable[int]) -> dict[str, list[tuple[str, int]]]:
         """Return report counts per facet value among ``rids``."""
-        counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
-        for rid in rids:
-            info = self.reports[rid]
-            if info.year:
-                counters["year"][str(info.year)] += 1
-            if info.publisher:
-                counters["publisher"][info.publisher] += 1
-            if info.document_type:
-                counters["document_type"][info.document_type] += 1
-            for theme in set(info.themes):
-                counters["theme"][theme] += 1
-            if info.language:
-                counters["language"][info.language] += 1
-        out = {}
-        for name, counter in counters.items():
-            if name == "year":
-                out[name] = sorted(counter.items(), key=lambda kv: kv[0], reverse=True)
-            else:
-                out[name] = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-        return out
+        return facet_counts(self.reports[rid] for rid in rids)
 
     def fingerprints(self) -> dict[int, Fingerprint | None]:
         """Return the fingerprint stored with each report (None for older entries)."""
@@ -323,7 +304,30 @@ class IndexData:
         return int(stored.get("page") or 0), zlib.decompress(raw).decode("utf-8") if raw else ""
 
 
-def _filter_checks(filters: dict[str, str]) -> list[Any]:
+def facet_counts(infos: Iterable[ReportInfo]) -> dict[str, list[tuple[str, int]]]:
+    """Return report counts per facet value: years newest first, the rest most common first."""
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
+    for info in infos:
+        if info.year:
+            counters["year"][str(info.year)] += 1
+        if info.publisher:
+            counters["publisher"][info.publisher] += 1
+        if info.document_type:
+            counters["document_type"][info.document_type] += 1
+        for theme in set(info.themes):
+            counters["theme"][theme] += 1
+        if info.language:
+            counters["language"][info.language] += 1
+    out = {}
+    for name, counter in counters.items():
+        if name == "year":
+            out[name] = sorted(counter.items(), key=lambda kv: kv[0], reverse=True)
+        else:
+            out[name] = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    return out
+
+
+def filter_checks(filters: dict[str, str]) -> list[Any]:
     checks = []
     for key, raw in (filters or {}).items():
         value = (raw or "").strip()

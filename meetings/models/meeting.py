@@ -68,6 +68,8 @@ class Meeting(db.Model):
     """A meeting of a circle (or of its reference group), stored in UTC."""
 
     __tablename__ = "meeting"
+    # Two leaders creating meetings at once must not get the same number (see create_meeting).
+    __table_args__ = (UniqueConstraint("circle_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from circle.errors import DomainError, NotAllowed
 from circle.inputs import ensure_single_line, is_safe_link, looks_like_link
@@ -158,9 +158,10 @@ def open_actions_before(session: Session, meeting: Meeting) -> list[ActionItem]:
                 Meeting.starts_at < meeting.starts_at,
             )
             .options(
-                selectinload(ActionItem.owner),
-                selectinload(ActionItem.minutes).selectinload(Minutes.reviewers),
-                selectinload(ActionItem.minutes).selectinload(Minutes.meeting),
+                # The joined minutes and meeting arrive in the same row as each action item.
+                joinedload(ActionItem.owner),
+                contains_eager(ActionItem.minutes).contains_eager(Minutes.meeting),
+                contains_eager(ActionItem.minutes).selectinload(Minutes.reviewers),
             )
             .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
         )

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from circle.audit import record_event
 from circle.errors import Conflict, DomainError, NotAllowed
@@ -33,21 +33,23 @@ ATTENDANCE_LABELS = {
 RSVP_LABELS = {RsvpAnswer.ATTENDING: _l("Kommer"), RsvpAnswer.ABSENT: _l("Forfall")}
 
 
+def _audience_query(meeting: Meeting) -> Select:
+    return (
+        select(Membership)
+        .join(Member, Membership.member_id == Member.id)
+        .where(
+            Membership.circle_id == meeting.circle_id,
+            Member.active.is_(True),
+            Membership.role.in_(list(AUDIENCE[meeting.kind])),
+        )
+        .options(contains_eager(Membership.member), joinedload(Membership.unit))
+        .order_by(Member.name, Member.id)
+    )
+
+
 def audience(session: Session, meeting: Meeting) -> list[Membership]:
     """Return the active memberships invited to the meeting, by name."""
-    return list(
-        session.scalars(
-            select(Membership)
-            .join(Member, Membership.member_id == Member.id)
-            .where(
-                Membership.circle_id == meeting.circle_id,
-                Member.active.is_(True),
-                Membership.role.in_(list(AUDIENCE[meeting.kind])),
-            )
-            .options(selectinload(Membership.member), selectinload(Membership.unit))
-            .order_by(Member.name, Member.id)
-        )
-    )
+    return list(session.scalars(_audience_query(meeting)))
 
 
 def send_invitation(
@@ -189,19 +191,32 @@ class RegisterGroup:
 
 def attendance_register(session: Session, meeting: Meeting) -> list[RegisterGroup]:
     """Return the register by unit: those invited plus anyone recorded, with RSVP defaults."""
-    recorded = {
-        a.member_id: a
-        for a in session.scalars(
-            select(Attendance)
-            .where(Attendance.meeting_id == meeting.id)
-            .options(selectinload(Attendance.member), selectinload(Attendance.unit))
-        )
-    }
-    rsvps = {
-        r.member_id: r for r in session.scalars(select(Rsvp).where(Rsvp.meeting_id == meeting.id))
-    }
+
+    # Each member's answer comes joined to their attendance record and to their invitation,
+    # so the register costs two queries however many attend.
+    def answer_of(member_id: ColumnElement[int]) -> ColumnElement[bool]:
+        return and_(Rsvp.meeting_id == meeting.id, Rsvp.member_id == member_id)
+
+    recorded: dict[int, Attendance] = {}
+    rsvps: dict[int, Rsvp] = {}
+    for record, rsvp in session.execute(
+        select(Attendance, Rsvp)
+        .outerjoin(Rsvp, answer_of(Attendance.member_id))
+        .where(Attendance.meeting_id == meeting.id)
+        .options(joinedload(Attendance.member), joinedload(Attendance.unit))
+    ):
+        recorded[record.member_id] = record
+        if rsvp is not None:
+            rsvps[record.member_id] = rsvp
+    invited = []
+    for membership, rsvp in session.execute(
+        _audience_query(meeting).add_columns(Rsvp).outerjoin(Rsvp, answer_of(Membership.member_id))
+    ):
+        invited.append(membership)
+        if rsvp is not None:
+            rsvps[membership.member_id] = rsvp
     rows: dict[int, RegisterRow] = {}
-    for membership in audience(session, meeting):
+    for membership in invited:
         record = recorded.get(membership.member_id)
         rows[membership.member_id] = RegisterRow(
             membership.member,
@@ -350,7 +365,7 @@ def attendance_series(session: Session, circle: Circle) -> AttendanceSeries:
             select(Attendance)
             .join(Meeting, Attendance.meeting_id == Meeting.id)
             .where(Meeting.circle_id == circle.id)
-            .options(selectinload(Attendance.member), selectinload(Attendance.unit))
+            .options(joinedload(Attendance.member), joinedload(Attendance.unit))
         )
     )
     meeting_ids = {a.meeting_id for a in records}

@@ -8,9 +8,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from circle.errors import DomainError, NotAllowed
+from circle.errors import Conflict, DomainError, NotAllowed
 from circle.inputs import is_safe_link
 from circle.models import Circle, Member, utcnow
 from meetings.models import Meeting, MeetingKind, Minutes, MinutesState
@@ -32,6 +33,8 @@ KIND_LABELS = {
 }
 # Changes to these fields make calendars update and invitees get a change notice.
 NOTIFIED_FIELDS = ("title", "starts_at", "ends_at", "place", "address", "video_url")
+# Meeting numbers are unique per circle; a concurrent creation that took ours makes us retry.
+NUMBER_ATTEMPTS = 5
 
 
 def meeting_status(meeting: Meeting, now: datetime | None = None) -> str:
@@ -95,12 +98,25 @@ def create_meeting(session: Session, circle: Circle, *, actor: Member, **values:
     if not can_manage_meetings(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan opprette møter."))
     clean = _clean(circle, values)
-    number = (
-        session.scalar(select(func.max(Meeting.number)).where(Meeting.circle_id == circle.id)) or 0
-    ) + 1
-    meeting = Meeting(circle_id=circle.id, number=number, created_by_id=actor.id, **clean)
-    session.add(meeting)
-    session.flush()
+    for attempt in range(NUMBER_ATTEMPTS):
+        number = (
+            session.scalar(select(func.max(Meeting.number)).where(Meeting.circle_id == circle.id))
+            or 0
+        ) + 1
+        meeting = Meeting(circle_id=circle.id, number=number, created_by_id=actor.id, **clean)
+        try:
+            # A savepoint, so that losing the race for a number undoes only this insert.
+            with session.begin_nested():
+                session.add(meeting)
+                session.flush()
+            break
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise Conflict(
+                    _l(
+                        "Flere møter ble opprettet samtidig, og dette fikk ikke et nummer. Prøv igjen."
+                    )
+                ) from None
     build_initial_agenda(session, meeting)
     session.flush()
     return meeting
@@ -118,31 +134,48 @@ def update_meeting(
         setattr(meeting, key, value)
     notify = changed and meeting.invitation_sent_at is not None
     if changed:
-        meeting.ical_sequence += 1
+        # In SQL, so that two concurrent edits both count.
+        meeting.ical_sequence = Meeting.ical_sequence + 1
     if notify:
         meeting.changed_since_notice = True
     session.flush()
     return notify
 
 
-def get_meeting(session: Session, circle: Circle, meeting_id: int) -> Meeting | None:
-    """Return the circle's meeting with agenda and minutes loaded, or None."""
+def get_meeting(
+    session: Session,
+    circle: Circle,
+    meeting_id: int,
+    *,
+    readings: bool = True,
+    notes: bool = False,
+) -> Meeting | None:
+    """Return the circle's meeting with agenda and minutes (and readings or notes) loaded."""
     from meetings.models import AgendaItem
 
-    meeting = session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
-        .options(
-            selectinload(Meeting.items).selectinload(AgendaItem.readings),
-            selectinload(Meeting.items)
-            .selectinload(AgendaItem.postponed_from)
-            .selectinload(AgendaItem.meeting),
-            selectinload(Meeting.items).selectinload(AgendaItem.approves_meeting),
-            selectinload(Meeting.minutes).selectinload(Minutes.reviewers),
-            selectinload(Meeting.host_unit),
+    items = selectinload(Meeting.items)
+    minutes = joinedload(Meeting.minutes)
+    # unique(): with the notes joined, the meeting spans one row per note.
+    return (
+        session.execute(
+            select(Meeting)
+            .where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
+            .options(
+                # One-to-one and many-to-one come in the same row (joined); collections in one
+                # query each (selectin), so the page's queries do not grow with the agenda.
+                items.selectinload(AgendaItem.readings) if readings else items,
+                selectinload(Meeting.items)
+                .joinedload(AgendaItem.postponed_from)
+                .joinedload(AgendaItem.meeting),
+                selectinload(Meeting.items).joinedload(AgendaItem.approves_meeting),
+                minutes.selectinload(Minutes.reviewers),
+                minutes.joinedload(Minutes.notes) if notes else minutes,
+                joinedload(Meeting.host_unit),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
-    return meeting
 
 
 def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
@@ -242,7 +275,7 @@ def latest_approved_minutes(session: Session, circle: Circle) -> Minutes | None:
             Minutes.circle_id == circle.id,
             Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]),
         )
-        .options(selectinload(Minutes.meeting))
+        .options(contains_eager(Minutes.meeting))
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )

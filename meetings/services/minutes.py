@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.i18n import format_day, format_when
@@ -134,7 +134,7 @@ def load_actions(session: Session, minutes: Minutes | None) -> list[ActionItem]:
         session.scalars(
             select(ActionItem)
             .where(ActionItem.minutes_id == minutes.id)
-            .options(selectinload(ActionItem.owner), selectinload(ActionItem.unit))
+            .options(joinedload(ActionItem.owner), joinedload(ActionItem.unit))
             .order_by(ActionItem.id)
         )
     )
@@ -408,9 +408,9 @@ def comments_for(session: Session, minutes: Minutes) -> list[ReviewComment]:
             select(ReviewComment)
             .where(ReviewComment.minutes_id == minutes.id)
             .options(
-                selectinload(ReviewComment.author),
-                selectinload(ReviewComment.decided_by),
-                selectinload(ReviewComment.item),
+                joinedload(ReviewComment.author),
+                joinedload(ReviewComment.decided_by),
+                joinedload(ReviewComment.item),
             )
             .order_by(ReviewComment.id)
         )

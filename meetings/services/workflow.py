@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from circle.audit import record_event
 from circle.errors import Conflict, DomainError, NotAllowed
@@ -418,7 +418,7 @@ def list_versions(session: Session, minutes: Minutes) -> list[MinutesVersion]:
         session.scalars(
             select(MinutesVersion)
             .where(MinutesVersion.minutes_id == minutes.id)
-            .options(selectinload(MinutesVersion.approved_by))
+            .options(joinedload(MinutesVersion.approved_by))
             .order_by(MinutesVersion.number)
         )
     )

@@ -24,9 +24,13 @@ bp = Blueprint("meetings", __name__)
 log = logging.getLogger(__name__)
 
 
-def meeting_or_404(circle: Circle, meeting_id: int, *, page: bool = True) -> Meeting:
+def meeting_or_404(
+    circle: Circle, meeting_id: int, *, page: bool = True, minutes_page: bool = False
+) -> Meeting:
     """Return the circle's meeting; 404 if it does not exist or (page=True) is not visible."""
-    meeting = get_meeting(db.session, circle, meeting_id)
+    meeting = get_meeting(
+        db.session, circle, meeting_id, readings=not minutes_page, notes=minutes_page
+    )
     if meeting is None or (page and not can_view_meeting(current_user, meeting, circle)):
         abort(404)
     return meeting
@@ -34,7 +38,8 @@ def meeting_or_404(circle: Circle, meeting_id: int, *, page: bool = True) -> Mee
 
 def minutes_meeting_or_404(circle: Circle, meeting_id: int) -> Meeting:
     """Return the meeting whose minutes the member may read; 404 otherwise (drafts too)."""
-    meeting = meeting_or_404(circle, meeting_id, page=False)
+    # The minutes show their notes and no reading lists: notes come joined, readings not at all.
+    meeting = meeting_or_404(circle, meeting_id, page=False, minutes_page=True)
     if meeting.minutes is None or not can_view_minutes(current_user, meeting.minutes, circle):
         abort(404)
     return meeting

@@ -27,6 +27,9 @@ class ProjectFile(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A withdrawn file leaves the workspace; its versions stay in the history for leaders.
+    # Who withdrew it is in the audit log.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     versions: Mapped[list[FileVersion]] = relationship(
         back_populates="file", cascade="all, delete-orphan", order_by="FileVersion.number.desc()"

@@ -44,11 +44,18 @@ class Project(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Kept up to date by the services so the overview needs no aggregate query per project.
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # An archived project is kept whole (read-only) and leaves the circle's overview.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[Unit] = relationship()
     members: Mapped[list[ProjectMember]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="ProjectMember.id"
     )
+
+    @property
+    def archived(self) -> bool:
+        """Return whether the project is archived."""
+        return self.archived_at is not None
 
     @property
     def writeup_shared(self) -> bool:

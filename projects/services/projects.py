@@ -247,37 +247,48 @@ class UnitCard:
     projects: list[ProjectCard]
 
 
-def overview(session: Session, circle: Circle, member: object) -> list[UnitCard]:
-    """Return one card per unit; the informed see only projects that share something."""
-    projects = list(
-        session.scalars(
-            select(Project)
-            .where(Project.circle_id == circle.id)
-            .options(selectinload(Project.members).joinedload(ProjectMember.member))
-            .order_by(Project.title, Project.id)
+def overview(
+    session: Session, circle: Circle, member: object, *, details: bool = True
+) -> list[UnitCard]:
+    """Return one card per unit; the informed see only projects that share something.
+
+    Without details (the home panel shows titles and status only) the projects' members and
+    products are not loaded.
+    """
+    # Whether a project shares an update comes in the project's row (EXISTS), not a query.
+    shares_update = (
+        select(ProgressUpdate.id)
+        .where(
+            ProgressUpdate.project_id == Project.id,
+            ProgressUpdate.published_at.is_not(None),
+            ProgressUpdate.shared_with_reference.is_(True),
         )
+        .exists()
+        .label("shares_update")
     )
+    query = (
+        select(Project, shares_update)
+        .where(Project.circle_id == circle.id)
+        .order_by(Project.title, Project.id)
+    )
+    if details:
+        query = query.options(selectinload(Project.members).joinedload(ProjectMember.member))
+    rows = session.execute(query).all()
+    projects = [row[0] for row in rows]
+    shared_updates = {row[0].id for row in rows if row.shares_update}
     ids = [p.id for p in projects]
     products: dict[int, list[str]] = {}
-    shared_updates: set[int] = set()
-    if ids:
+    if ids and details:
         for project_id, title in session.execute(
             select(ProjectFile.project_id, ProjectFile.title)
-            .where(ProjectFile.project_id.in_(ids), ProjectFile.is_product.is_(True))
+            .where(
+                ProjectFile.project_id.in_(ids),
+                ProjectFile.is_product.is_(True),
+                ProjectFile.withdrawn_at.is_(None),
+            )
             .order_by(ProjectFile.title)
         ):
             products.setdefault(project_id, []).append(title)
-        shared_updates = set(
-            session.scalars(
-                select(ProgressUpdate.project_id)
-                .where(
-                    ProgressUpdate.project_id.in_(ids),
-                    ProgressUpdate.published_at.is_not(None),
-                    ProgressUpdate.shared_with_reference.is_(True),
-                )
-                .distinct()
-            )
-        )
     staff = is_staff(member, circle)
     cards = {unit.id: UnitCard(unit, []) for unit in circle.units}
     for project in projects:
@@ -348,17 +359,18 @@ def section_views(session: Session, circle: Circle, project: Project) -> list[Se
 
 def project_files(session: Session, project: Project) -> list[ProjectFile]:
     """Return the project's files with every version, products first."""
+    # Versions come joined to their file: one query however many files and versions there are.
     return list(
         session.scalars(
             select(ProjectFile)
-            .where(ProjectFile.project_id == project.id)
+            .where(ProjectFile.project_id == project.id, ProjectFile.withdrawn_at.is_(None))
             .options(
-                selectinload(ProjectFile.versions).options(
+                joinedload(ProjectFile.versions).options(
                     joinedload(FileVersion.stored), joinedload(FileVersion.uploaded_by)
                 )
             )
             .order_by(ProjectFile.is_product.desc(), ProjectFile.title)
-        )
+        ).unique()
     )
 
 
@@ -366,19 +378,20 @@ def workspace(session: Session, circle: Circle, project: Project) -> Workspace:
     """Load the workspace with a fixed number of queries, however much the project holds."""
     from projects.services.plan import list_plan, list_project_meetings
 
-    log = list(
-        session.scalars(
-            select(LogEntry)
-            .where(LogEntry.project_id == project.id)
-            .options(joinedload(LogEntry.author))
-            .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
-            .limit(WORKSPACE_LOG_LIMIT)
-        )
+    # The total rides along with the newest entries (an uncorrelated subquery), not in a
+    # query of its own.
+    total = (
+        select(func.count(LogEntry.id)).where(LogEntry.project_id == project.id).scalar_subquery()
     )
-    log_count = (
-        session.scalar(select(func.count(LogEntry.id)).where(LogEntry.project_id == project.id))
-        or 0
-    )
+    rows = session.execute(
+        select(LogEntry, total.label("total"))
+        .where(LogEntry.project_id == project.id)
+        .options(joinedload(LogEntry.author))
+        .order_by(LogEntry.happened_on.desc(), LogEntry.id.desc())
+        .limit(WORKSPACE_LOG_LIMIT)
+    ).all()
+    log = [row[0] for row in rows]
+    log_count = rows[0].total if rows else 0
     updates = list(
         session.scalars(
             select(ProgressUpdate)

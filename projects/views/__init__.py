@@ -9,6 +9,14 @@ bp = Blueprint("projects", __name__)
 
 def load_views() -> Blueprint:
     """Import the view modules (registering their routes) and return the blueprint."""
-    from projects.views import files, matrix, overview, plan, report, writeup  # noqa: F401
+    from projects.views import (  # noqa: F401
+        files,
+        matrix,
+        overview,
+        plan,
+        removal,
+        report,
+        writeup,
+    )
 
     return bp

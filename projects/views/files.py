@@ -16,7 +16,7 @@ from circle.models import FileState
 from circle.storage import get_storage
 from circle.web import circle_or_404, commit_or_flash, flash_domain_error
 from projects.forms import FileInfoForm, UploadForm, VersionForm
-from projects.permissions import can_download_file, can_edit_project
+from projects.permissions import can_download_file, can_edit_project, can_see_withdrawn
 from projects.services import files as services
 from projects.services.projects import get_project
 from projects.views import bp
@@ -69,9 +69,14 @@ def upload(slug: str, project_id: int) -> Response:
     )
 
 
-def _file_or_404(project, file_id: int):  # noqa: ANN001, ANN202
+def _file_or_404(project, file_id: int, circle=None):  # noqa: ANN001, ANN202
     pfile = services.get_file(db.session, project, file_id)
     if pfile is None:
+        abort(404)
+    # A withdrawn file stays in the history for leaders only, and takes no new versions.
+    if pfile.withdrawn_at is not None and not (
+        circle is not None and can_see_withdrawn(current_user, circle)
+    ):
         abort(404)
     return pfile
 
@@ -81,7 +86,7 @@ def _file_or_404(project, file_id: int):  # noqa: ANN001, ANN202
 def file_detail(slug: str, project_id: int, file_id: int) -> str:
     """A file with every version: who uploaded what, when, and what changed."""
     circle, project = workspace_project(slug, project_id)
-    pfile = _file_or_404(project, file_id)
+    pfile = _file_or_404(project, file_id, circle)
     info = FileInfoForm(
         title=pfile.title, description=pfile.description, is_product=pfile.is_product
     )
@@ -93,7 +98,7 @@ def file_detail(slug: str, project_id: int, file_id: int) -> str:
         version_form=VersionForm(),
         info_form=info,
         accepted_types=describe_types(),
-        can_edit=can_edit_project(current_user, circle, project),
+        can_edit=can_edit_project(current_user, circle, project) and pfile.withdrawn_at is None,
     )
 
 
@@ -165,7 +170,7 @@ def download(slug: str, project_id: int, file_id: int, number: int) -> Response:
     project = get_project(db.session, circle, project_id)
     if project is None:
         abort(404)
-    pfile = _file_or_404(project, file_id)
+    pfile = _file_or_404(project, file_id, circle)
     if not can_download_file(current_user, circle, project, pfile):
         abort(404)
     version = next((v for v in pfile.versions if v.number == number), None)

@@ -29,11 +29,13 @@ from projects.forms import (
 )
 from projects.models import ProjectStatus
 from projects.permissions import (
+    can_archive_project,
     can_create_project,
     can_edit_matrix,
     can_edit_project,
     can_edit_template,
     can_see_shared,
+    can_see_withdrawn,
     can_see_workspace,
     can_view_projects,
     can_view_report,
@@ -41,6 +43,7 @@ from projects.permissions import (
 from projects.report.compile import STATUS_LABELS
 from projects.services import plan as plan_services
 from projects.services import projects as services
+from projects.services.removal import withdrawn_files
 from projects.views import bp
 from projects.views._helpers import editable_project, workspace_project, workspace_url
 
@@ -165,6 +168,10 @@ def workspace(slug: str, project_id: int) -> str:
         ready_form=ReadyForm(),
         share_form=ShareForm(),
         is_leader=role_in(current_user, circle) == Role.LEADER,
+        can_archive=can_archive_project(current_user, circle, project),
+        withdrawn=withdrawn_files(db.session, project)
+        if can_see_withdrawn(current_user, circle)
+        else [],
     )
 
 

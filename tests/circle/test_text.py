@@ -439,3 +439,19 @@ def test_excerpt_never_exceeds_length(source: str, length: int) -> None:
     result = markdown_excerpt(source, length)
     assert len(result) <= length
     assert "\n" not in result
+
+
+def test_reused_converter_forgets_link_references_of_earlier_texts() -> None:
+    """The converter is reused, so a reference defined in one text must not link in another."""
+    assert "<a" in render_markdown("[rapport][r]\n\n[r]: https://a.example/")
+    later = str(render_markdown("Se [rapport][r] her."))
+    assert "<a" not in later
+    assert "a.example" not in later
+
+
+def test_rendering_the_same_text_twice_gives_the_same_html() -> None:
+    """A second render of a text (served from the memo) equals the first."""
+    source = "**fet** og https://b.example/ og <script>x</script>"
+    first = render_markdown(source)
+    assert render_markdown(source) == first
+    assert "<script>" not in first

@@ -229,3 +229,21 @@ def crash_during_rebuild(root: str) -> None:
         os._exit(3)
 
     WhooshBackend(Path(root)).rebuild(docs())
+
+
+def backend_class(app) -> type:  # noqa: ANN001
+    """Return the class of the app's search backend (to make its writes fail in a test)."""
+    from library.index import get_backend
+
+    with app.app_context():
+        return type(get_backend(app))
+
+
+def whoosh_only(app) -> None:  # noqa: ANN001
+    """Skip a test about the Whoosh index's own files when the app searches in PostgreSQL."""
+    import pytest
+
+    from library.index import backend_name
+
+    if backend_name(app) != "whoosh":
+        pytest.skip("about the Whoosh index's segments and files; PostgreSQL has none")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+from tests.library.helpers import whoosh_only
 
-def test_compact_merges_segments_and_keeps_results(runner, tmp_path):
+
+def test_compact_merges_segments_and_keeps_results(app, runner, tmp_path):
+    whoosh_only(app)
     files = []
     for i, word in enumerate(["bostøtte", "ettervern", "samarbeidsavtale"]):
         path = tmp_path / f"rapport-{i}.txt"
@@ -23,6 +26,7 @@ def test_compact_merges_segments_and_keeps_results(runner, tmp_path):
 
 
 def test_the_nightly_compact_job_merges_once_per_night(app, runner, tmp_path):
+    whoosh_only(app)
     from datetime import UTC, datetime
 
     from circle.hooks import hooks

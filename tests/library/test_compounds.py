@@ -10,6 +10,7 @@ import pytest
 from library.search import SearchQuery, SearchResult
 from library.search.analysis import linking_s_variants
 from library.search.whoosh_backend import WhooshBackend
+from tests.library.backends import BACKENDS, new_backend
 from tests.library.factories import add_report_directly, lib  # noqa: F401  (lib is a fixture)
 from tests.library.helpers import EVERY_ID, report
 
@@ -35,10 +36,10 @@ def _library() -> list:
     ]
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """A backend holding both spellings of some compounds, and some false friends."""
-    b = WhooshBackend(tmp_path_factory.mktemp("compounds") / "index")
+    b = new_backend(request.param, tmp_path_factory.mktemp("compounds"))
     for doc in _library():
         b.index_report(doc)
     return b
@@ -122,9 +123,9 @@ def test_variants_are_candidates_only_where_parts_meet() -> None:
     assert linking_s_variants("0-24") == ()
 
 
-def test_spelling_from_hidden_reports_only_is_not_used(tmp_path) -> None:  # noqa: ANN001
+def test_spelling_from_hidden_reports_only_is_not_used(fresh_backend) -> None:  # noqa: ANN001
     """A spelling or first part only a report the member cannot see holds does not count."""
-    b = WhooshBackend(tmp_path / "ix")
+    b = fresh_backend()
     b.index_report(report(1, "Synlig", "Barneverntjenesten i kommunen har tiltak."))
     b.index_report(report(2, "Skjult", "Barnevernstjenesten og barnevern i bydelen."))
     assert ids(b.search(SearchQuery("barnevernstjenesten", frozenset({1, 2})))) == {1, 2}

@@ -28,6 +28,7 @@ from tests.library.factories import (  # noqa: F401  (lib is a fixture)
     lib,
     problems,
 )
+from tests.library.helpers import backend_class
 
 
 @pytest.mark.parametrize(
@@ -283,12 +284,11 @@ def test_indexing_failure_keeps_report_and_the_job_retries_it(
     import io
 
     from circle.jobs.models import Job, JobState
-    from library.search.whoosh_backend import WhooshBackend
 
     def broken(self, doc):  # noqa: ANN001
         raise OSError("disk full")
 
-    monkeypatch.setattr(WhooshBackend, "index_report", broken)
+    monkeypatch.setattr(backend_class(app), "index_report", broken)
     login(lib.members["participant"])
     response = client.post(
         "/c/egen/library/upload",

@@ -11,6 +11,7 @@ from library.search import SearchQuery, SearchResult
 from library.search.analysis import analyze
 from library.search.snippets import Highlighter
 from library.search.whoosh_backend import WhooshBackend
+from tests.library.backends import BACKENDS, new_backend
 from tests.library.helpers import EVERY_ID, report
 
 PAGES = {
@@ -40,10 +41,10 @@ def _library() -> list:
     ]
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """Reports with pages that hold a phrase, only one of its words, or both apart."""
-    b = WhooshBackend(tmp_path_factory.mktemp("phrases") / "index")
+    b = new_backend(request.param, tmp_path_factory.mktemp("phrases"))
     for doc in _library():
         b.index_report(doc)
     return b
@@ -144,8 +145,8 @@ SEED_PHRASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[WhooshBackend, dict[int, list[str]]]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """The seed reports and their page texts, as the index was given them."""
     if not (SEEDS / "metadata.json").exists():
         pytest.skip(f"shared seed reports not found at {SEEDS}")
@@ -157,7 +158,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[WhooshBackend, dict
         int(p.name[:3]): normalise_pages(paginate_plain_text(p.read_text(encoding="utf-8")))
         for p in sorted(SEEDS.glob("*.txt"))
     }
-    return index_seeds(tmp_path_factory.mktemp("seed-phrases") / "index"), texts
+    return index_seeds(tmp_path_factory.mktemp("seed-phrases"), request.param), texts
 
 
 @pytest.mark.slow

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from library.search import SearchBackend, SearchQuery, SearchResult
 from library.search.whoosh_backend import WhooshBackend
+from tests.library.backends import BACKENDS, new_backend
 from tests.library.helpers import report, seen_with, small_library
 
 # Circles of the searching member; the reports they see are worked out as the database would.
@@ -15,10 +14,10 @@ PUBLIC = frozenset()
 EVERYTHING = frozenset({7, 8})
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """A backend holding the small library (two reports only visible to circles 7 and 8)."""
-    b = WhooshBackend(tmp_path_factory.mktemp("search") / "index")
+    b = new_backend(request.param, tmp_path_factory.mktemp("search"))
     for doc in small_library():
         b.index_report(doc)
     return b
@@ -204,8 +203,8 @@ def test_empty_query_lists_visible_reports_newest_first(backend: WhooshBackend) 
     assert result.total == 4
 
 
-def test_snippets_escape_html(tmp_path: Path) -> None:
-    b = WhooshBackend(tmp_path / "ix")
+def test_snippets_escape_html(fresh_backend) -> None:
+    b = fresh_backend()
     b.index_report(report(9, "Test", 'Før <script>alert("x")</script> & barnevern <b>etter</b>'))
     snippet = search(b, "barnevern", PUBLIC).hits[0].pages[0].snippet
     assert "<script>" not in snippet and "<b>" not in snippet
@@ -213,23 +212,23 @@ def test_snippets_escape_html(tmp_path: Path) -> None:
     assert "<mark>barnevern</mark>" in snippet
 
 
-def test_empty_pages_keep_page_numbers(tmp_path: Path) -> None:
-    b = WhooshBackend(tmp_path / "ix")
+def test_empty_pages_keep_page_numbers(fresh_backend) -> None:
+    b = fresh_backend()
     b.index_report(report(1, "Skannet og tekst", "", "  ", "Tredje side om ettervern."))
     hit = search(b, "ettervern", PUBLIC).hits[0]
     assert [p.page for p in hit.pages] == [3]
 
 
-def test_report_without_text_found_by_title(tmp_path: Path) -> None:
-    b = WhooshBackend(tmp_path / "ix")
+def test_report_without_text_found_by_title(fresh_backend) -> None:
+    b = fresh_backend()
     b.index_report(report(1, "Skannet rapport om ettervern", "", ""))
     result = search(b, "ettervern", PUBLIC)
     assert ids(result) == [1] and result.hits[0].pages == []
 
 
-def test_reports_missing_metadata_fields_score_after_rebuild(tmp_path: Path) -> None:
+def test_reports_missing_metadata_fields_score_after_rebuild(fresh_backend) -> None:
     # Whoosh answers None for the length of a field a document lacks in a shared segment.
-    b = WhooshBackend(tmp_path / "ix")
+    b = fresh_backend()
     full = report(1, "Bolig", "Om ettervern.", keywords=["bolig"], authors=["Kari"])
     b.rebuild(iter([full, report(2, "Samarbeid", "Tekst om samarbeid.")]))
     for text in ("bolig", "kari", "publisher:vid", "samarbeid"):
@@ -238,8 +237,8 @@ def test_reports_missing_metadata_fields_score_after_rebuild(tmp_path: Path) -> 
     assert ids(search(b, "samarbeid", PUBLIC)) == [2]
 
 
-def test_empty_index_answers_nothing(tmp_path: Path) -> None:
-    b = WhooshBackend(tmp_path / "never-written")
+def test_empty_index_answers_nothing(fresh_backend) -> None:
+    b = fresh_backend()
     assert search(b, "bolig").total == 0
     assert b.report_ids() == set()
     assert b.related(1, seen_with(EVERYTHING)) == []
@@ -288,8 +287,8 @@ def test_suggestion_never_reveals_invisible_words(backend: WhooshBackend) -> Non
 # ------------------------------------------------------------------------ updates
 
 
-def test_delete_removes_every_page(tmp_path: Path) -> None:
-    b = WhooshBackend(tmp_path / "ix")
+def test_delete_removes_every_page(fresh_backend) -> None:
+    b = fresh_backend()
     for doc in small_library():
         b.index_report(doc)
     b.delete_report(1)
@@ -301,8 +300,8 @@ def test_delete_removes_every_page(tmp_path: Path) -> None:
     b.delete_report(999)
 
 
-def test_reindexing_replaces_old_pages(tmp_path: Path) -> None:
-    b = WhooshBackend(tmp_path / "ix")
+def test_reindexing_replaces_old_pages(fresh_backend) -> None:
+    b = fresh_backend()
     b.index_report(report(1, "Utkast", "Første utgave om fosterhjem."))
     b.index_report(report(1, "Endelig", "Andre utgave om institusjon."))
     assert search(b, "fosterhjem", PUBLIC).total == 0

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from library.search import SearchQuery, fingerprint
+from library.search import SearchBackend, SearchQuery, fingerprint
 from library.search.analysis import PREFIX_MAX_EXPANSIONS
 from library.search.whoosh_backend import WhooshBackend
 from tests.library.helpers import report
 
 
 @pytest.fixture
-def stale(tmp_path: Path) -> WhooshBackend:
+def stale(fresh_backend) -> SearchBackend:  # noqa: ANN001
     """An index whose copy of visibility is wrong both ways.
 
     Report 1 is indexed as shared but the database keeps it to a circle; report 2 is indexed
     as kept to circle 5 but the database shares it.
     """
-    b = WhooshBackend(tmp_path / "ix")
+    b = fresh_backend()
     b.index_report(
         report(
             1,
@@ -73,9 +71,9 @@ def test_spelling_suggestion_and_its_surface_come_from_visible_reports(
     assert stale.search(SearchQuery("boligkontort", frozenset({1}))).suggestion == "boligkontoret"
 
 
-def test_hidden_compounds_take_no_place_among_the_expansions(tmp_path: Path) -> None:
+def test_hidden_compounds_take_no_place_among_the_expansions(fresh_backend) -> None:
     """A first part expands only to compounds visible reports hold."""
-    b = WhooshBackend(tmp_path / "ix")
+    b = fresh_backend()
     hidden = " ".join(f"barnevern{chr(97 + i // 26)}{chr(97 + i % 26)}tiltak" for i in range(40))
     for rid in (1, 2, 3):
         b.index_report(report(rid, "Skjult", hidden))

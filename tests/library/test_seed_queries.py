@@ -10,8 +10,9 @@ import pytest
 
 from circle.documents.cleanup import normalise_pages
 from circle.documents.text import paginate_plain_text
-from library.search import ReportDoc, SearchQuery
+from library.search import ReportDoc, SearchBackend, SearchQuery
 from library.search.whoosh_backend import WhooshBackend
+from tests.library.backends import BACKENDS, new_backend
 from tests.library.helpers import EVERY_ID
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
@@ -56,10 +57,10 @@ QUERIES = [
 OFF_TOPIC = ["kvantefysikk partikkelakselerator", "fotball VM", "oppskrift surdeigsbrød"]
 
 
-def index_seeds(root: Path) -> WhooshBackend:
-    """Return a backend at ``root`` holding the seed reports, indexed the way uploads are."""
+def index_seeds(root: Path, kind: str = "whoosh") -> SearchBackend:
+    """Return a backend of ``kind`` holding the seed reports, indexed the way uploads are."""
     meta = json.loads((SEEDS / "metadata.json").read_text(encoding="utf-8"))
-    backend = WhooshBackend(root)
+    backend = new_backend(kind, root)
     for name, m in meta.items():
         text = (SEEDS / name).read_text(encoding="utf-8")
         backend.index_report(
@@ -77,12 +78,12 @@ def index_seeds(root: Path) -> WhooshBackend:
     return backend
 
 
-@pytest.fixture(scope="module")
-def seeds_backend(tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeds_backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """The four seed reports, indexed the way uploads are."""
     if not (SEEDS / "metadata.json").exists():
         pytest.skip(f"shared seed reports not found at {SEEDS}")
-    return index_seeds(tmp_path_factory.mktemp("seeds") / "index")
+    return index_seeds(tmp_path_factory.mktemp("seeds"), request.param)
 
 
 def _top(backend: WhooshBackend, text: str, n: int = 3) -> list[int]:

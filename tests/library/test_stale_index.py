@@ -19,6 +19,7 @@ from library.models import Report, ReportPage
 from library.search import SearchQuery
 from tests.conftest import PASSWORD
 from tests.library.factories import add_report_directly, lib  # noqa: F401  (lib is a fixture)
+from tests.library.helpers import backend_class, whoosh_only
 
 REPO = Path(__file__).resolve().parents[2]
 WORD = "tussefjellkvartalet"  # only the report that becomes circle-only holds it
@@ -148,8 +149,6 @@ def test_failed_index_write_after_visibility_change_leaks_nothing(
     app, client, login, session, lib, monkeypatch
 ):
     """The index write after a report is made circle-only fails: nothing shows outside."""
-    from library.search.whoosh_backend import WhooshBackend
-
     secret, other = _setup(app, lib)
     login(lib.members["other_participant"])
     assert TITLE in client.get("/c/annen/library?q=samarbeid").get_data(as_text=True)
@@ -158,7 +157,7 @@ def test_failed_index_write_after_visibility_change_leaks_nothing(
     def disk_full(self, doc):  # noqa: ANN001, ANN202
         raise OSError("disk full")
 
-    monkeypatch.setattr(WhooshBackend, "index_report", disk_full)
+    monkeypatch.setattr(backend_class(app), "index_report", disk_full)
     login(lib.members["leader"])
     response = client.post(
         f"/c/egen/library/reports/{secret}/edit", data=_edit_form("circle"), follow_redirects=True
@@ -192,6 +191,7 @@ _CHILD = """
 import json, sys
 
 from app import create_app
+from library.search.postgres_backend import PostgresBackend
 from library.search.whoosh_backend import WhooshBackend
 
 config, email, password, path, form = json.loads(sys.argv[1])
@@ -205,6 +205,7 @@ def killed_here(self, doc):
 
 
 WhooshBackend.index_report = killed_here
+PostgresBackend.index_report = killed_here
 client = create_app(config).test_client()
 assert client.post("/login", data={"email": email, "password": password}).status_code == 302
 client.post(path, data=form)
@@ -256,8 +257,6 @@ def test_check_finds_changed_text_metadata_and_deleted_reports(
     app, client, login, session, lib, monkeypatch
 ):
     """Page text, title and a deletion the index missed: named by check, mended by --repair."""
-    from library.search.whoosh_backend import WhooshBackend
-
     secret, other = _setup(app, lib)
     extra = add_report_directly(
         app,
@@ -280,8 +279,8 @@ def test_check_finds_changed_text_metadata_and_deleted_reports(
     def fails(self, *args):  # noqa: ANN001, ANN002, ANN202
         raise OSError("disk full")
 
-    monkeypatch.setattr(WhooshBackend, "index_report", fails)
-    monkeypatch.setattr(WhooshBackend, "delete_report", fails)
+    monkeypatch.setattr(backend_class(app), "index_report", fails)
+    monkeypatch.setattr(backend_class(app), "delete_report", fails)
     login(lib.members["leader"])
     form = _edit_form("shared") | {"title": "Ny tittel på evalueringen"}
     assert client.post(f"/c/egen/library/reports/{secret}/edit", data=form).status_code == 302
@@ -324,6 +323,7 @@ class _WithoutFingerprint:
 
 def test_check_names_entries_indexed_without_fingerprint(app, session, lib):
     """Reports indexed before fingerprints existed are named, and --repair re-indexes them."""
+    whoosh_only(app)
     from whoosh import index
 
     from library.index import get_backend, report_doc

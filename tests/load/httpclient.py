@@ -74,6 +74,12 @@ class Client:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
 
+    def on(self, base: str) -> Client:
+        """The same user agent (the same cookies) talking to another server."""
+        other = Client(base)
+        other.opener = self.opener
+        return other
+
     def _open(self, request: urllib.request.Request) -> Answer:
         try:
             with self.opener.open(request, timeout=60) as response:

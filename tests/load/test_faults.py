@@ -26,6 +26,7 @@ from aiosmtpd.controller import Controller
 
 from tests.conftest import need
 from tests.load.httpclient import Client
+from tests.load.servers import flask, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = float(os.environ.get("FAULT_SECONDS", "20"))
@@ -33,24 +34,6 @@ PASSWORD = "sirkel-demo-2026"
 SLUG = "overganger"
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _flask(env: dict[str, str], *args: str, **kw) -> subprocess.CompletedProcess:  # noqa: ANN003
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        **kw,
-    )
 
 
 def _one(db: Path, sql: str) -> int:
@@ -67,7 +50,7 @@ class Mailbox:
     """A local SMTP server that can be stopped and started again on the same port."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.ids: list[str] = []
         self.lock = threading.Lock()
         self.controller: Controller | None = None
@@ -103,7 +86,7 @@ def _kill(pid: int) -> None:
 def test_killed_workers_and_a_dead_mail_server_lose_nothing_and_send_nothing_twice(tmp_path):
     need(sys.platform != "win32", "gunicorn needs a POSIX system")
     need(subprocess.run(["which", "pgrep"], capture_output=True).returncode == 0, "pgrep")
-    port = _free_port()
+    port = free_port()
     data = tmp_path / "data"
     database = data / "faults.db"
     mailbox = Mailbox()
@@ -122,7 +105,7 @@ def test_killed_workers_and_a_dead_mail_server_lose_nothing_and_send_nothing_twi
         SMTP_STARTTLS="0",
     )
     for args in (("db", "upgrade"), ("demo",)):
-        result = _flask(env, *args)
+        result = flask(env, *args)
         assert result.returncode == 0, result.stdout + result.stderr
     thread_id = _one(
         database,
@@ -316,7 +299,7 @@ def test_killed_workers_and_a_dead_mail_server_lose_nothing_and_send_nothing_twi
 
     # Partial files of killed requests are orphans now; the repair removes them, then all agree.
     orphans_now = dict(env, FILES_ORPHAN_MINUTES="0")
-    _flask(orphans_now, "check", "--repair")
-    check = _flask(orphans_now, "check")
+    flask(orphans_now, "check", "--repair")
+    check = flask(orphans_now, "check")
     assert check.returncode == 0, check.stdout + check.stderr
     print(f"\nfaults: {events}; posts {len(acked['posts'])}, uploads {len(acked['uploads'])}")

@@ -9,20 +9,28 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import sqlite3
-import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import need
 from tests.load.httpclient import Client
+from tests.load.servers import (
+    Database,
+    flask,
+    free_port,
+    fresh_postgres_database,
+    gunicorn,
+    job_worker,
+    site_env,
+    wait_for_port,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
 MAX_REQUESTS_PER_USER = 150
 PASSWORD = "sirkel-demo-2026"
@@ -30,81 +38,54 @@ PASSWORD = "sirkel-demo-2026"
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def _one(db: Path, sql: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchone()[0]
-
-
-def _wait_for(port: int, proc: subprocess.Popen, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError("gunicorn exited early")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError("gunicorn did not start")
-
-
-def _wait_until_jobs_done(db: Path, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if _one(db, "SELECT count(*) FROM job WHERE state IN ('pending', 'running')") == 0:
-            return
-        time.sleep(0.2)
-    raise AssertionError("the job worker did not finish the queued jobs")
+@contextmanager
+def _database(data: Path) -> Iterator[str]:
+    """SQLite in the data folder, or a fresh database on the suite's PostgreSQL in its pass."""
+    given = os.environ.get("TEST_DATABASE_URL", "")
+    if given.startswith("postgresql"):
+        with fresh_postgres_database(given) as url:
+            yield url
+    else:
+        yield f"sqlite:///{data / 'load.db'}"
 
 
 def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
+    """On SQLite in the suite's first pass, on PostgreSQL in its second."""
     need(sys.platform != "win32", "gunicorn needs a POSIX system")
-    port = _free_port()
+    with _database(tmp_path / "data") as url:
+        _load(tmp_path, url)
+
+
+def _load(tmp_path: Path, url: str) -> None:
+    port = free_port()
     data = tmp_path / "data"
-    database = data / "load.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "TEST_DATABASE"))}
-    env.update(
+    env = site_env(
         APP_ENV="production",
         SECRET_KEY="load-test-secret",
         DATA_DIR=str(data),
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=url,
         BASE_URL=f"http://127.0.0.1:{port}",
         LOGIN_RATE_LIMIT="1000",
     )
     for args in (("db", "upgrade"), ("demo",)):
-        result = _flask(env, *args)
+        result = flask(env, *args)
         assert result.returncode == 0, result.stdout + result.stderr
+    database = Database(url)
 
-    thread_id = _one(
-        database,
-        "SELECT id FROM thread WHERE state = 'open' AND locked = 0 "
+    thread_id = database.one(
+        "SELECT id FROM thread WHERE state = 'open' AND locked = false "
         "AND audience = 'circle' ORDER BY id LIMIT 1",
     )
-    meeting_id = _one(
-        database,
+    meeting_id = database.one(
         "SELECT m.id FROM meeting m LEFT JOIN minutes n ON "
         "n.meeting_id = m.id WHERE n.id IS NULL OR n.state = 'draft' "
         "ORDER BY m.starts_at LIMIT 1",
     )
     before = {
-        "posts": _one(database, f"SELECT count(*) FROM thread_post WHERE thread_id = {thread_id}"),
-        "reports": _one(database, "SELECT count(*) FROM report"),
-        "revisions": _one(
-            database,
+        "posts": database.one(f"SELECT count(*) FROM thread_post WHERE thread_id = {thread_id}"),
+        "post_count": database.one(f"SELECT post_count FROM thread WHERE id = {thread_id}"),
+        "reports": database.one("SELECT count(*) FROM report"),
+        "revisions": database.one(
             "SELECT count(*) FROM minutes_revision r JOIN minutes n ON "
             f"r.minutes_id = n.id WHERE n.meeting_id = {meeting_id}",
         ),
@@ -113,40 +94,15 @@ def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
     log = (tmp_path / "gunicorn.log").open("w")
     worker_log = (tmp_path / "worker.log").open("w")
     # The job worker beside the web server, as in production: mail and index updates run there.
-    job_worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "worker", "--threads", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=worker_log,
-        stderr=subprocess.STDOUT,
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "3",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "10",
-            "app:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    jobs = job_worker(env, worker_log)
+    proc = gunicorn(env, port, log, workers=3)
     done = {"posts": 0, "reports": 0, "revisions": 0, "searches": 0}
     failures: list[str] = []
     lock = threading.Lock()
     base = f"http://127.0.0.1:{port}"
     slug = "overganger"
     try:
-        _wait_for(port, proc, time.monotonic() + 60)
+        wait_for_port(port, proc, time.monotonic() + 60)
         stop_at = time.monotonic() + SECONDS
 
         def run(email: str, action) -> None:  # noqa: ANN001
@@ -209,31 +165,34 @@ def test_concurrent_writes_and_searches_under_gunicorn(tmp_path):
         proc.wait(timeout=30)
         log.close()
         try:
-            _wait_until_jobs_done(database, time.monotonic() + 120)
+            database.wait_until_jobs_done(time.monotonic() + 120)
         finally:
-            job_worker.send_signal(signal.SIGINT)
-            job_worker.wait(timeout=30)
+            jobs.send_signal(signal.SIGINT)
+            jobs.wait(timeout=30)
             worker_log.close()
 
     for name in ("gunicorn.log", "worker.log"):
         output = (tmp_path / name).read_text()
         for bad in ("database is locked", "LockError", "Traceback"):
             assert bad not in output, f"{name} has {bad!r}:\n{output[-3000:]}"
-    assert _one(database, "SELECT count(*) FROM job WHERE state = 'failed'") == 0
+    assert database.one("SELECT count(*) FROM job WHERE state = 'failed'") == 0
     assert not failures, failures[:10]
     assert done["posts"] > 0 and done["reports"] > 0 and done["revisions"] > 0
     assert done["searches"] > 0
     after = {
-        "posts": _one(database, f"SELECT count(*) FROM thread_post WHERE thread_id = {thread_id}"),
-        "reports": _one(database, "SELECT count(*) FROM report"),
-        "revisions": _one(
-            database,
+        "posts": database.one(f"SELECT count(*) FROM thread_post WHERE thread_id = {thread_id}"),
+        "post_count": database.one(f"SELECT post_count FROM thread WHERE id = {thread_id}"),
+        "reports": database.one("SELECT count(*) FROM report"),
+        "revisions": database.one(
             "SELECT count(*) FROM minutes_revision r JOIN minutes n ON "
             f"r.minutes_id = n.id WHERE n.meeting_id = {meeting_id}",
         ),
     }
     for kind in ("posts", "reports", "revisions"):
         assert after[kind] - before[kind] == done[kind], (kind, before, after, done)
-    check = _flask(env, "check")
+    # Three posters at once: the thread's counter (incremented in SQL) lost none of them.
+    assert after["post_count"] - before["post_count"] == done["posts"], (before, after)
+    check = flask(env, "check")
     assert check.returncode == 0, check.stdout + check.stderr
-    print(f"\nload: {SECONDS:.0f}s, {done}")
+    print(f"\nload ({database.engine.dialect.name}): {SECONDS:.0f}s, {done}")
+    database.engine.dispose()

@@ -444,16 +444,86 @@ ROWS = [
         other_circle(),
         note="other circle",
     ),
+    # withdraw, delete, archive (a second removal answers 302 with a message)
+    Row(
+        "projects.withdraw_file",
+        lambda w: f"{_file(w, 'project', 'product')}/withdraw",
+        workspace_view(302),
+        method="POST",
+    ),
+    Row(
+        "projects.withdraw_file",
+        lambda w: f"{_other(w)}/files/{w.extra['other_file'].id}/withdraw",
+        other_circle(302),
+        method="POST",
+        note="other circle",
+    ),
+    Row(
+        "projects.file_detail",
+        lambda w: _file(w, "project", "withdrawn_file"),
+        expect(HIDDEN, leader=200, admin=200),
+        note="withdrawn: leaders keep the history",
+    ),
+    Row(
+        "projects.download",
+        lambda w: f"{_file(w, 'project', 'withdrawn_file')}/v/1",
+        expect(HIDDEN, leader=200, admin=200),
+        note="withdrawn",
+    ),
+    Row(
+        "projects.delete_log_entry",
+        lambda w: f"{_p(w)}/log/{w.extra['log_entry'].id}/delete",
+        workspace_view(302),
+        method="POST",
+    ),
+    Row(
+        "projects.delete_log_entry",
+        lambda w: f"{_p(w, 'shared_project')}/log/{w.extra['log_entry'].id}/delete",
+        workspace_view(302),
+        method="POST",
+        note="entry of another project: nothing happens",
+    ),
+    Row(
+        "projects.delete_plan_item",
+        lambda w: f"{_p(w)}/plan/{w.extra['plan_item'].id}/delete",
+        workspace_view(302),
+        method="POST",
+    ),
+    Row(
+        "projects.delete_matrix_row",
+        lambda w: f"/c/{w.circle.slug}/matrix/rows/{w.extra['matrix_row'].id}/delete",
+        staff_view(302),
+        method="POST",
+    ),
+    Row(
+        "projects.delete_matrix_row",
+        lambda w: f"/c/{w.other.slug}/matrix/rows/{w.extra['other_matrix_row'].id}/delete",
+        other_circle(302),
+        method="POST",
+        note="other circle",
+    ),
+    Row("projects.archive", lambda w: f"{_p(w)}/archive", workspace_view(302), method="POST"),
+    Row(
+        "projects.archive",
+        lambda w: f"{_other(w)}/archive",
+        other_circle(302),
+        method="POST",
+        note="other circle",
+    ),
+    Row("projects.unarchive", lambda w: f"{_p(w)}/unarchive", workspace_view(302), method="POST"),
 ]
 
 
 def build(session, world) -> None:  # noqa: ANN001
     """Add projects (unshared, shared, other circle), files, updates and matrix rows."""
 
+    from datetime import date
+
     from circle.files import store_file
     from circle.models import utcnow
     from projects.models import (
         FileVersion,
+        LogEntry,
         MatrixCell,
         MatrixCellRevision,
         MatrixColumn,
@@ -536,6 +606,12 @@ def build(session, world) -> None:  # noqa: ANN001
     extra["draft_update"] = update(extra["shared_project"], False, False)
     update(extra["update_project"], True, True)
     extra["other_update"] = update(extra["other_project"], True, True)
+    extra["withdrawn_file"] = pfile(extra["project"], "Gammel mal", False)
+    extra["withdrawn_file"].withdrawn_at = utcnow()
+    extra["log_entry"] = LogEntry(
+        project_id=extra["project"].id, happened_on=date(2026, 3, 1), text="Møte med NAV"
+    )
+    session.add(extra["log_entry"])
     extra["plan_item"] = PlanItem(project_id=extra["project"].id, title="Forankre")
     extra["matrix_row"] = MatrixRow(circle_id=world.circle.id, title="Bolig")
     extra["other_matrix_row"] = MatrixRow(circle_id=world.other.id, title="Bolig")

@@ -10,6 +10,7 @@ from circle.models import Member
 from circle.notifications.services import unread_count
 from circle.threads.demo import load_demo as load_threads
 from circle.threads.models import StatusUpdate, Thread, ThreadKind, ThreadState
+from circle.threads.services.posts import LONG_BRANCH, MAX_DEPTH, load_thread_page
 
 
 def test_demo_threads(app) -> None:
@@ -30,3 +31,10 @@ def _check(session) -> None:  # noqa: ANN001
     assert max(t.post_count for t in threads) >= 5
     lena = session.scalar(select(Member).where(Member.email == "lena.brekke@demo.example"))
     assert unread_count(session, lena) >= 1
+    # A nested thread with mentions shown as links, a long branch that folds, an edited title.
+    housing = next(t for t in threads if t.title.startswith("Bolig før 18"))
+    page = load_thread_page(session, housing, with_reports=False)
+    assert max(p.depth for p in page.by_id.values()) == MAX_DEPTH
+    assert max(page.branch_sizes.values()) >= LONG_BRANCH
+    assert sum('href="/c/' in p.body_html for p in page.by_id.values()) >= 4
+    assert any(t.title_edited_at for t in threads)

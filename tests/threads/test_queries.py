@@ -47,6 +47,25 @@ def test_thread_page_queries_do_not_grow_with_posts(app, client, login, people, 
     assert len(many) <= 15
 
 
+def test_nested_thread_of_50_and_500_posts_costs_the_same(app, client, login, people, session):  # noqa: ANN001, ANN201
+    """50 and 500 nested posts, as a reference-group member sees them: equal query counts."""
+    authors = [people.leader, people.participant, people.reference, people.participant2]
+    fifty = big_thread(session, people.circle, authors, 50)
+    five_hundred = big_thread(session, people.circle, authors, 500)
+    session.commit()
+    small_path, large_path = f"/c/egen/threads/{fifty.id}", f"/c/egen/threads/{five_hundred.id}"
+    login(people.reference)
+    client.get(small_path)  # warm caches outside the count
+    with statements(app) as few:
+        small = client.get(small_path)
+    with statements(app) as many:
+        large = client.get(large_path)
+    assert small.status_code == large.status_code == 200
+    assert large.text.count('class="depth-3"') >= 100  # nested to the third level
+    assert "depth-4" not in large.text
+    assert len(few) == len(many), "\n".join(q.split("\n")[0][:100] for q in few + ["--"] + many)
+
+
 def test_bell_costs_one_query_whatever_the_count(app, client, login, people, session) -> None:
     """The unread count is one COUNT on every page, for 1 or 300 notifications."""
     thread = big_thread(session, people.circle, [people.leader, people.participant], 1)

@@ -551,3 +551,28 @@ def test_follow_rows_are_unique(session, people) -> None:
         )
         == 2
     )
+
+
+def test_post_count_is_counted_in_sql_so_concurrent_posts_both_count(app, session, people):  # noqa: ANN001
+    """Two sessions hold the same thread (count 1); each adds a post and commits: the count
+    is 3, not 2 (an increment computed in Python would lose one of them)."""
+    from sqlalchemy.orm import Session
+
+    from circle.extensions import db
+    from circle.models import Member
+
+    thread = _thread(session, people, Audience.REFERENCE)
+    assert thread.post_count == 1
+    with app.app_context():
+        engine = db.engine
+    with Session(engine) as other:
+        theirs = other.get(Thread, thread.id)
+        assert theirs.post_count == 1  # loaded before the first post below is written
+        add_post(session, thread, actor=people.participant, body="Først.")
+        session.commit()
+        add_post(other, theirs, actor=other.get(Member, people.reference.id), body="Samtidig.")
+        other.commit()
+        assert theirs.post_count == 3
+    session.expire_all()
+    assert session.get(Thread, thread.id).post_count == 3
+    assert _count(session, Post) == 3

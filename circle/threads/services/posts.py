@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from markupsafe import Markup
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.models import Member, Membership, utcnow
-from circle.text import markdown_excerpt
+from circle.text import markdown_excerpt, render_markdown
 from circle.threads.models import (
     NoticeKind,
     Post,
@@ -33,6 +34,8 @@ from circle.threads.services.notifications import notify
 from circle.threads.subjects import Subject
 
 MAX_DEPTH = 3
+# A post with this many replies below it (at any level) gets a fold to close its branch.
+LONG_BRANCH = 4
 QUOTE_LIMIT = 2_000
 # An @ that starts a word: not part of an e-mail address or another word.
 _AT_RE = re.compile(r"(?<![\w@.])@(?=\w)")
@@ -53,6 +56,8 @@ class ThreadPage:
     children: dict[int, list[Post]]
     by_id: dict[int, Post]
     mentions: dict[int, list[Member]] = field(default_factory=dict)
+    # Replies below each post, at every level: long branches are shown collapsible.
+    branch_sizes: dict[int, int] = field(default_factory=dict)
     report_counts: dict[int, int] = field(default_factory=dict)
 
 
@@ -67,12 +72,20 @@ def _mention_text(body: str) -> str:
     )
 
 
-def find_mentions(session: Session, thread: Thread, subject: Subject | None, body: str) -> set[int]:
-    """Return the ids of members mentioned as @Full Name; refuse anyone outside the audience."""
+def member_link(thread: Thread, member_id: int) -> str:
+    """Return the link a mention points to: the member's row in the circle's directory."""
+    # Built here rather than with url_for because services run without a request.
+    return f"/c/{thread.circle.slug}/members#member-{member_id}"
+
+
+def resolve_mentions(
+    session: Session, thread: Thread, subject: Subject | None, body: str
+) -> tuple[dict[int, str], list[str]]:
+    """Return ({member id: name} mentioned inside the audience, names mentioned outside it)."""
     text = _mention_text(body)
     starts = [m.end() for m in _AT_RE.finditer(text)]
     if not starts:
-        return set()
+        return {}, []
     rows = session.execute(
         select(Member.id, Member.name, Membership.role)
         .join(Membership, Membership.member_id == Member.id)
@@ -84,7 +97,7 @@ def find_mentions(session: Session, thread: Thread, subject: Subject | None, bod
         ((name.casefold(), member_id, role.value in roles, name) for member_id, name, role in rows),
         key=lambda r: -len(r[0]),
     )
-    found: set[int] = set()
+    found: dict[int, str] = {}
     outside: list[str] = []
     folded = text.casefold()
     for start in starts:
@@ -92,19 +105,71 @@ def find_mentions(session: Session, thread: Thread, subject: Subject | None, bod
             end = start + len(name)
             if folded.startswith(name, start) and (end == len(folded) or not folded[end].isalnum()):
                 if inside:
-                    found.add(member_id)
+                    found[member_id] = display
                 elif display not in outside:
                     outside.append(display)
                 break
-    if outside:
-        raise DomainError(
-            _l(
-                "Du kan bare nevne personer som ser denne tråden. %(names)s er ikke med i trådens "
-                "målgruppe. Fjern @ foran navnet, eller skriv i en tråd for en større målgruppe.",
-                names=", ".join(outside),
-            )
+    return found, outside
+
+
+def audience_members(
+    session: Session, thread: Thread, subject: Subject | None, query: str, *, limit: int = 8
+) -> list[tuple[int, str]]:
+    """Return (id, name) of active members who see the thread whose name has a word from query."""
+    roles = visible_roles(thread, subject)
+    wanted = query.strip().casefold()
+    rows = session.execute(
+        select(Member.id, Member.name, Membership.role)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(Membership.circle_id == thread.circle_id, Member.active.is_(True))
+        .order_by(Member.name)
+    ).all()
+    found = [
+        (member_id, name)
+        for member_id, name, role in rows
+        if role.value in roles
+        and (
+            not wanted
+            or any(word.startswith(wanted) for word in name.casefold().split())
+            or name.casefold().startswith(wanted)
         )
-    return found
+    ]
+    return found[:limit]
+
+
+def outside_message(outside: list[str]) -> str:
+    """Return the message for mentions of people who do not see the thread."""
+    return _l(
+        "Du kan bare nevne personer som ser denne tråden. %(names)s er ikke med i trådens "
+        "målgruppe. Fjern @ foran navnet, eller skriv i en tråd for en større målgruppe.",
+        names=", ".join(outside),
+    )
+
+
+def render_body(thread: Thread, body: str, mentioned: dict[int, str]) -> str:
+    """Render a post's body with its mentions as links to the members."""
+    links = {name: member_link(thread, member_id) for member_id, name in mentioned.items()}
+    return str(render_markdown(body, mentions=links))
+
+
+@dataclass
+class Preview:
+    """A post as it would look, and what would stop it from being posted."""
+
+    html: Markup
+    problem: str | None
+
+
+def preview_post(
+    session: Session, thread: Thread, *, actor: Member, body: str, subject: Subject | None = None
+) -> Preview:
+    """Render a post as it would be published, without saving anything."""
+    if not can_view_thread(actor, thread.circle, thread, subject):
+        raise not_found()
+    body = clean_text(body)
+    found, outside = resolve_mentions(session, thread, subject, body)
+    html = Markup(render_body(thread, body, found))  # noqa: S704 (the shared pipeline's output)
+    return Preview(html=html, problem=outside_message(outside) if outside else None)
 
 
 def _placement(thread: Thread, parent: Post | None) -> tuple[int | None, int, int | None]:
@@ -142,7 +207,10 @@ def add_post(
         )
     body = clean_text(body)
     check_quotes(session, thread, body, None if opening else parent)
-    mentioned = find_mentions(session, thread, subject, body)
+    found, outside = resolve_mentions(session, thread, subject, body)
+    if outside:
+        raise DomainError(outside_message(outside))
+    mentioned = set(found)
     if opening:
         parent_id, depth, reply_to_id = None, 0, None
     else:
@@ -156,6 +224,8 @@ def add_post(
         body=body,
         created_at=utcnow(),
     )
+    if found:
+        post.body_html = render_body(thread, body, found)
     session.add(post)
     session.flush()
     session.add_all(
@@ -163,7 +233,14 @@ def add_post(
     )
     thread.last_post_id = post.id
     thread.last_post_at = post.created_at
-    thread.post_count = (thread.post_count or 0) + 1
+    # Counted in SQL: two posts written at once (other workers, other servers) both count.
+    session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(post_count=Thread.post_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(thread, ["post_count"])
     followers = set(
         session.scalars(select(ThreadFollow.member_id).where(ThreadFollow.thread_id == thread.id))
     )
@@ -220,7 +297,10 @@ def edit_post(
         return post
     replied_to = session.get(Post, post.reply_to_id) if post.reply_to_id else None
     check_quotes(session, thread, body, replied_to)
-    mentioned = find_mentions(session, thread, subject, body)
+    found, outside = resolve_mentions(session, thread, subject, body)
+    if outside:
+        raise DomainError(outside_message(outside))
+    mentioned = set(found)
     before = set(
         session.scalars(select(PostMention.member_id).where(PostMention.post_id == post.id))
     )
@@ -228,6 +308,8 @@ def edit_post(
         PostRevision(post_id=post.id, body=post.body, written_at=post.edited_at or post.created_at)
     )
     post.body = body
+    if found:
+        post.body_html = render_body(thread, body, found)
     post.edited_at = utcnow()
     session.execute(delete(PostMention).where(PostMention.post_id == post.id))
     session.add_all(
@@ -381,6 +463,10 @@ def load_thread_page(session: Session, thread: Thread, *, with_reports: bool) ->
             page.roots.append(post)
         else:
             page.children.setdefault(post.parent_id, []).append(post)
+    # Children always have higher ids than their parents: newest first sums each branch once.
+    for post in reversed(posts):
+        below = page.children.get(post.id, [])
+        page.branch_sizes[post.id] = len(below) + sum(page.branch_sizes[c.id] for c in below)
     for post_id, member in session.execute(
         select(PostMention.post_id, Member)
         .join(Member, Member.id == PostMention.member_id)

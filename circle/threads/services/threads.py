@@ -19,6 +19,7 @@ from circle.threads.models import (
     StatusLink,
     StatusUpdate,
     Thread,
+    ThreadFollow,
     ThreadKind,
     ThreadState,
 )
@@ -35,7 +36,7 @@ from circle.threads.services.common import (
     clean_title,
     guard_identity,
 )
-from circle.threads.services.following import follow, followed_thread_ids, new_post_counts
+from circle.threads.services.following import follow, new_post_counts
 from circle.threads.services.notifications import notify, visible_clause
 from circle.threads.services.posts import add_post
 from circle.threads.subjects import Subject
@@ -150,8 +151,15 @@ def visible_threads(
     limit: int = 200,
 ) -> list[ThreadRow]:
     """Return the circle's threads the member sees, pinned first, then by latest activity."""
+    # Whether the member follows each thread comes in the thread's row (EXISTS).
+    followed = (
+        select(ThreadFollow.id)
+        .where(ThreadFollow.thread_id == Thread.id, ThreadFollow.member_id == member.id)
+        .exists()
+        .label("followed")
+    )
     query = (
-        select(Thread)
+        select(Thread, followed)
         .where(Thread.circle_id == circle.id, visible_clause(member))
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
         .limit(limit)
@@ -164,15 +172,14 @@ def visible_threads(
         if not only_ids:
             return []
         query = query.where(Thread.id.in_(only_ids))
-    threads = list(session.scalars(query))
-    shown: list[tuple[Thread, Subject | None]] = []
-    for thread in threads:
+    rows = session.execute(query).all()
+    shown: list[tuple[Thread, Subject | None, bool]] = []
+    for thread, follows in rows:
         subject = lookup(thread.subject_kind, thread.subject_id) if thread.subject_kind else None
         if can_view_thread(member, circle, thread, subject):
-            shown.append((thread, subject))
-    counts = new_post_counts(session, member, [t.id for t, _s in shown])
-    followed = followed_thread_ids(session, member, circle.id)
-    return [ThreadRow(t, s, counts.get(t.id, 0), t.id in followed) for t, s in shown]
+            shown.append((thread, subject, bool(follows)))
+    counts = new_post_counts(session, member, [t.id for t, _s, _f in shown])
+    return [ThreadRow(t, s, counts.get(t.id, 0), f) for t, s, f in shown]
 
 
 def threads_on_subject(

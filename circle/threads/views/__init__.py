@@ -14,6 +14,8 @@ __all__ = ["bp", "notifications_bp"]
 def load_routes() -> None:
     """Import the view modules so their routes attach to the blueprints."""
     from circle.threads.views import (  # noqa: F401
+        editing,
+        mentions,
         notifications,
         posts,
         reference,

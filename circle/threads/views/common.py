@@ -49,6 +49,16 @@ def flash_form_errors(form) -> None:  # noqa: ANN001
     web.flash_form_errors(form)
 
 
+def wants_preview() -> bool:
+    """Return whether the form was sent with the preview button rather than to publish."""
+    return "preview" in request.form
+
+
+def mentions_url(thread: Thread) -> str:
+    """Return the address the mention picker asks for the thread's audience."""
+    return url_for("threads.mentions", slug=thread.circle.slug, thread_id=thread.id)
+
+
 def wants_no_page() -> bool:
     """Return whether the request came from our script and needs no page back."""
     return request.headers.get("X-Requested-With") == "fetch"

@@ -24,9 +24,11 @@ from circle.threads.services import posts as post_services
 from circle.threads.views import bp
 from circle.threads.views.common import (
     flash_form_errors,
+    mentions_url,
     post_or_404,
     thread_or_404,
     thread_url,
+    wants_preview,
 )
 from circle.web import circle_or_404, flash_domain_error, require, run_and_redirect
 
@@ -45,7 +47,7 @@ def reply(slug: str, thread_id: int) -> Response | tuple[str, int]:
     raw_parent = form.parent_id.data or request.args.get("to", "")
     parent_id = parse_id(raw_parent)
     parent = post_or_404(thread, parent_id) if parent_id is not None else None
-    status = 200
+    status, preview = 200, None
     if not can_post(current_user, circle, thread, subject):
         # The member sees the thread but it takes no posts: say so, keep nothing.
         status = 409
@@ -54,6 +56,10 @@ def reply(slug: str, thread_id: int) -> Response | tuple[str, int]:
             if thread.locked
             else _("Tråden er lukket og tar ikke imot nye innlegg."),
             "error",
+        )
+    elif form.validate_on_submit() and wants_preview():
+        preview = post_services.preview_post(
+            db.session, thread, actor=current_user, body=form.body.data, subject=subject
         )
     elif form.validate_on_submit():
         try:
@@ -86,6 +92,8 @@ def reply(slug: str, thread_id: int) -> Response | tuple[str, int]:
         form=form,
         hint=POST_HINT,
         may_post=status != 409,
+        preview=preview,
+        mentions_url=mentions_url(thread),
     ), status
 
 
@@ -98,10 +106,14 @@ def edit_post(slug: str, thread_id: int, post_id: int) -> Response | tuple[str, 
     post = post_or_404(thread, post_id)
     require(can_edit_post(current_user, post))
     form = EditPostForm(data={"body": post.body} if request.method == "GET" else None)
-    status = 200
+    status, preview = 200, None
     if not thread.accepts_posts:
         status = 409
         flash(_("Tråden er låst eller lukket, og innlegg kan ikke endres."), "error")
+    elif form.validate_on_submit() and wants_preview():
+        preview = post_services.preview_post(
+            db.session, thread, actor=current_user, body=form.body.data, subject=subject
+        )
     elif form.validate_on_submit():
         try:
             post_services.edit_post(
@@ -124,6 +136,8 @@ def edit_post(slug: str, thread_id: int, post_id: int) -> Response | tuple[str, 
         form=form,
         hint=POST_HINT,
         may_edit=status != 409,
+        preview=preview,
+        mentions_url=mentions_url(thread),
     ), status
 
 

@@ -132,6 +132,7 @@ def show_status(slug: str, status_id: int) -> str:
         status=status,
         links=links,
         thread=status_thread(db.session, status),
+        may_edit=can_write_status(current_user, circle),
     )
 
 

@@ -11,6 +11,7 @@ from circle.errors import DomainError
 from circle.extensions import db
 from circle.i18n import local_today
 from circle.inputs import parse_id
+from circle.text import render_markdown
 from circle.threads.forms import (
     AUDIENCE_LABELS,
     KIND_LABELS,
@@ -24,6 +25,7 @@ from circle.threads.models import Audience, ThreadKind, ThreadState
 from circle.threads.permissions import (
     allowed_audiences,
     audience_roles,
+    can_edit_thread_title,
     can_moderate,
     can_post,
     can_start_thread,
@@ -31,7 +33,7 @@ from circle.threads.permissions import (
 )
 from circle.threads.rendering import day_formatter
 from circle.threads.services import following, moderation
-from circle.threads.services.posts import load_thread_page
+from circle.threads.services.posts import LONG_BRANCH, Preview, load_thread_page
 from circle.threads.services.threads import create_thread, threads_on_subject, visible_threads
 from circle.threads.views import bp
 from circle.threads.views.common import (
@@ -39,6 +41,7 @@ from circle.threads.views.common import (
     thread_or_404,
     thread_url,
     wants_no_page,
+    wants_preview,
 )
 from circle.web import circle_or_404, flash_domain_error, require, require_that, run_and_redirect
 
@@ -107,7 +110,11 @@ def new(slug: str) -> Response | str:
         form.audience.data = (
             Audience.REFERENCE.value if (Audience.REFERENCE in audiences) else audiences[0].value
         )
-    if form.validate_on_submit():
+    preview = None
+    if form.validate_on_submit() and wants_preview():
+        # Before the thread exists its audience is not settled: mentions are linked once posted.
+        preview = Preview(html=render_markdown(form.body.data or ""), problem=None)
+    elif form.validate_on_submit():
         thread_kind = ThreadKind.SUBJECT if subject is not None else ThreadKind(form.kind.data)
         try:
             thread = create_thread(
@@ -134,7 +141,12 @@ def new(slug: str) -> Response | str:
         else []
     )
     return render_template(
-        "threads/new.html", circle=circle, form=form, subject=subject, existing=existing
+        "threads/new.html",
+        circle=circle,
+        form=form,
+        subject=subject,
+        existing=existing,
+        preview=preview,
     ), (400 if form.errors else 200)
 
 
@@ -167,6 +179,8 @@ def show(slug: str, thread_id: int) -> str:
         state_labels=STATE_LABELS,
         base=thread_url(thread),
         today=local_today(),
+        long_branch=LONG_BRANCH,
+        may_edit_title=can_edit_thread_title(current_user, circle, thread),
     )
 
 

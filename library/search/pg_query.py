@@ -1,0 +1,282 @@
+"""Turn a compiled query plan into PostgreSQL tsquery text and SQL conditions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from library.search.analysis import PREFIX_BOOST
+from library.search.matching import (
+    K1,
+    W_AUTHOR,
+    W_KEYWORDS,
+    W_PUBLISHER,
+    W_TITLE,
+    B,
+    Plan,
+    Unit,
+)
+
+MAX_POSITION = 16383  # PostgreSQL keeps positions 1..16383
+MAX_POSITIONS_PER_TERM = 256
+MAX_LEXEME_BYTES = 2000
+PHRASE_PAGE_BONUS = 0.5
+# ts_rank normalisation 1: divide by 1 + log(document length), as BM25 favours short pages.
+RANK_NORM = 1
+
+
+class _Vocabulary(Protocol):
+    def expansions(self, unit: Unit) -> tuple[str, ...]: ...
+
+    def idf(self, term: str) -> float: ...
+
+    def unit_holds(self, unit: Unit, rid: int) -> bool: ...
+
+
+def tsq(term: str) -> str:
+    """Return a lexeme quoted for tsquery or tsvector input."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(terms: Iterable[str] = (), counts: dict[str, int] | None = None) -> str:
+    """Return tsvector input text for analysed terms (with positions) or term counts."""
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    if counts is not None:
+        for term, n in counts.items():
+            positions[term] = list(range(1, min(n, MAX_POSITIONS_PER_TERM) + 1))
+    for i, term in enumerate(terms, 1):
+        plist = positions[term]
+        if len(plist) < MAX_POSITIONS_PER_TERM:
+            plist.append(min(i, MAX_POSITION))
+    parts = []
+    for term, plist in positions.items():
+        if not term or len(term.encode("utf-8")) > MAX_LEXEME_BYTES:
+            continue
+        parts.append(tsq(term) + ":" + ",".join(map(str, sorted(set(plist)))))
+    return " ".join(parts)
+
+
+def _any(queries: Iterable[str]) -> str:
+    items = [q for q in queries if q]
+    return items[0] if len(items) == 1 else " | ".join(f"({q})" for q in items)
+
+
+def phrase_query(spellings: Iterable[tuple[str, ...]]) -> str:
+    """Return a tsquery matching any spelling of a phrase, its words in a row."""
+    return _any(" <-> ".join(tsq(s) for s in spelling) for spelling in spellings)
+
+
+class SqlPlan:
+    """SQL fragments for one plan, with their bind parameters collected in ``params``.
+
+    ``expanded`` lets page queries take a word's compounds too (the second look for reports
+    found only through compounds, and searching inside one report).
+    """
+
+    def __init__(self, vocabulary: _Vocabulary, *, expanded: bool = False) -> None:
+        self.vocabulary = vocabulary
+        self.expanded = expanded
+        self.params: dict[str, Any] = {}
+
+    def q(self, query: str) -> str:
+        """Bind a tsquery text and return the SQL expression for it."""
+        name = f"q{len(self.params)}"
+        self.params[name] = query
+        return f"CAST(:{name} AS tsquery)"
+
+    def bind(self, value: Any) -> str:
+        """Bind a plain value and return its placeholder."""
+        name = f"v{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    # ---------------------------------------------------------------- queries
+
+    def word_terms(self, u: Unit, expanded: bool) -> str:
+        """Return the tsquery of a word in any spelling, and its compounds if asked."""
+        terms = list(u.terms) + (list(self.vocabulary.expansions(u)) if expanded else [])
+        return " | ".join(tsq(t) for t in dict.fromkeys(terms))
+
+    def page_query(self, u: Unit, expanded: bool) -> str:
+        """Return the tsquery a page must match for an on-page unit."""
+        if u.kind == "phrase":
+            return phrase_query(u.spellings())
+        return self.word_terms(u, expanded)
+
+    def _field_query(self, u: Unit) -> str:
+        if len(u.stems) > 1:
+            return phrase_query(u.spellings())
+        return self.word_terms(u, True)
+
+    # ---------------------------------------------------------------- reports
+
+    def unit_where(self, u: Unit, *, pages: bool = True) -> str:
+        """Return the SQL condition on ``search_report r`` for one unit."""
+        if u.kind == "year":
+            lo, hi = u.years or (0, -1)
+            return f"(r.year BETWEEN {self.bind(lo)} AND {self.bind(hi)})"
+        if u.kind == "field":
+            column = {"author": "r.author", "publisher": "r.publisher"}.get(
+                u.field or "", "r.title"
+            )
+            return f"(coalesce({column} @@ {self.q(self._field_query(u))}, false))"
+        if u.kind == "word":
+            exact = self.q(self.word_terms(u, False))
+            terms = list(u.terms) + list(self.vocabulary.expansions(u) if u.expand else ())
+            author = self.q(tsq(u.words[0] if u.words else u.stems[0]))
+            return (
+                f"({self.in_text(terms)} OR r.title @@ {exact} OR r.keywords @@ {exact}"
+                f" OR r.publisher @@ {exact} OR r.author @@ {author})"
+            )
+        phrase = self.q(phrase_query(u.spellings()))
+        on_pages = (
+            # Only placeholders are formatted in: every value is a bind parameter.
+            f" OR EXISTS (SELECT 1 FROM search_page p WHERE p.report_id = r.report_id"  # noqa: S608
+            f" AND p.tsv @@ {phrase})"
+            if pages
+            else ""
+        )
+        return (
+            f"(r.title @@ {phrase} OR r.keywords @@ {phrase} OR r.publisher @@ {phrase}{on_pages})"
+        )
+
+    def report_where(self, plan: Plan) -> str:
+        """Return the condition: every positive clause holds and no negative one."""
+        parts = ["(" + " OR ".join(self.unit_where(u) for u in c) + ")" for c in plan.positive]
+        parts += ["NOT (" + " OR ".join(self.unit_where(u) for u in c) + ")" for c in plan.negative]
+        return " AND ".join(parts) or "TRUE"
+
+    def report_score(self, plan: Plan) -> str:
+        """Return a relevance expression: content, then title, keywords, author and publisher."""
+        terms = []
+        for clause in plan.positive:
+            for u in clause:
+                terms.append(self._unit_score(u))
+        return "(" + " + ".join(t for t in terms if t) + ")" if any(terms) else "0"
+
+    def in_text(self, terms: Iterable[str]) -> str:
+        """Return whether report ``r``'s pages hold any of the terms (from the vocabulary)."""
+        # IN (subquery) is evaluated once, by the (term, report_id) key, for all reports.
+        return (
+            "r.report_id IN (SELECT t.report_id FROM search_term t"  # noqa: S608
+            f" WHERE t.term = ANY({self.bind(list(dict.fromkeys(terms)))}) AND t.count > 0)"
+        )
+
+    def content_bm25(self, terms: Iterable[str], boost: float = 1.0) -> str:
+        """Return BM25 of the terms over each report's whole text, as the Whoosh backend."""
+        terms = list(dict.fromkeys(terms))
+        if not terms:
+            return "0"
+        names = self.bind(terms)
+        idfs = self.bind([self.vocabulary.idf(t) for t in terms])
+        return (
+            f"{boost} * coalesce((SELECT sum(v.idf * t.count * {K1 + 1} / (t.count + {K1}"  # noqa: S608
+            f" * ({1 - B} + {B} * r.length / :avg_length))) FROM search_term t"
+            f" JOIN unnest(CAST({names} AS text[]), CAST({idfs} AS float8[])) AS v(term, idf)"
+            " ON t.term = v.term WHERE t.report_id = r.report_id), 0)"
+        )
+
+    def _field_bonus(self, column: str, query: str, weight: float, stems: Iterable[str]) -> str:
+        # A short field holding the word scores about its idf, as BM25 gives it.
+        idf = max((self.vocabulary.idf(s) for s in stems), default=1.0)
+        return f"{weight * idf:.4f} * (coalesce({column} @@ {self.q(query)}, false))::int"
+
+    def _unit_score(self, u: Unit) -> str:
+        if u.kind == "word":
+            exact = self.word_terms(u, False)
+            author = tsq(u.words[0] if u.words else u.stems[0])
+            score = " + ".join(
+                [
+                    self.content_bm25(u.terms),
+                    self._field_bonus("r.title", exact, W_TITLE, u.terms),
+                    self._field_bonus("r.keywords", exact, W_KEYWORDS, u.terms),
+                    self._field_bonus("r.publisher", exact, W_PUBLISHER, u.terms),
+                    self._field_bonus("r.author", author, W_AUTHOR, u.terms),
+                ]
+            )
+            compounds = self.vocabulary.expansions(u)
+            if compounds:
+                # Compounds only score reports lacking the word itself, and lower.
+                has = self.q(exact)
+                score += (
+                    f" + CASE WHEN {self.in_text(u.terms)} OR r.title @@ {has} THEN 0"
+                    f" ELSE {self.content_bm25(compounds, PREFIX_BOOST)} END"
+                )
+            return score
+        if u.kind == "phrase":
+            n = len(u.stems)
+            title = self._field_bonus("r.title", phrase_query(u.spellings()), W_TITLE * n, ())
+            return f"{self.content_bm25(u.all_terms())} + {title}"
+        if u.kind == "field":
+            column = {"author": "r.author", "publisher": "r.publisher"}.get(
+                u.field or "", "r.title"
+            )
+            boost = W_AUTHOR if u.field == "author" else W_TITLE
+            return self._field_bonus(column, self._field_query(u), boost, u.stems[:1])
+        return ""
+
+    # ------------------------------------------------------------------ pages
+
+    def best_pages_sql(self, plan: Plan) -> str | None:
+        """Return SQL for the best ``:k`` pages of each report in ``:rids``, bodies included.
+
+        A phrase-bearing clause keeps only the pages holding one of its phrases or words in
+        a report that has such a page, so a page shown for a phrase holds it.
+        """
+        units = [u for c in plan.positive for u in c if u.on_pages]
+        if not units:
+            return None
+        every = self.q(_any(self.page_query(u, self.expanded) for u in units))
+        bonus = "".join(
+            f" + {PHRASE_PAGE_BONUS} * (p.tsv @@ {self.q(self.page_query(u, False))})::int"
+            for u in units
+            if u.kind == "phrase"
+        )
+        flags, keeps = [], []
+        for i, clause in enumerate(plan.positive):
+            if not any(u.kind == "phrase" for u in clause):
+                continue
+            accepted = self.q(_any(self.page_query(u, self.expanded) for u in clause if u.on_pages))
+            flags.append(f", (p.tsv @@ {accepted}) AS f{i}")
+            keeps.append(f"(f{i} OR NOT bool_or(f{i}) OVER (PARTITION BY report_id))")
+        keep = " AND ".join(keeps) or "TRUE"
+        return (
+            "WITH hits AS (SELECT p.report_id, p.page,"  # noqa: S608 - placeholders only
+            f" ts_rank(p.tsv, {every}, {RANK_NORM}){bonus} AS score{''.join(flags)}"
+            " FROM search_page p WHERE p.report_id = ANY(:rids)"
+            f" AND p.tsv @@ {every}),"
+            f" kept AS (SELECT report_id, page, score, {keep} AS keep FROM hits),"
+            " ranked AS (SELECT report_id, page, row_number() OVER"
+            " (PARTITION BY report_id ORDER BY score DESC, page) AS n FROM kept WHERE keep)"
+            " SELECT k.report_id, k.page, p.body FROM ranked k JOIN search_page p"
+            " ON p.report_id = k.report_id AND p.page = k.page WHERE k.n <= :k"
+            " ORDER BY k.report_id, k.n"
+        )
+
+    def inside_query(self, plan: Plan, rid: int) -> str | None:
+        """Return the tsquery pages of one report must match (full AND/OR/NOT)."""
+        if plan.empty:
+            return None
+        musts = []
+        for clause in plan.positive:
+            if any(not u.on_pages and self.vocabulary.unit_holds(u, rid) for u in clause):
+                continue  # the report's metadata satisfies it, so every page does
+            alts = [self.page_query(u, True) for u in clause if u.on_pages]
+            if not alts:
+                return None
+            musts.append(f"({_any(alts)})")
+        if not musts:
+            return None
+        nots = []
+        for clause in plan.negative:
+            for u in clause:
+                if not u.on_pages:
+                    if self.vocabulary.unit_holds(u, rid):
+                        return None
+                    continue
+                nots.append(self.page_query(u, False))
+        query = " & ".join(musts)
+        if nots:
+            query += f" & !({_any(nots)})"
+        return query

@@ -1,0 +1,598 @@
+"""PostgreSQL full-text search backend: the same interface and query language as Whoosh.
+
+Pages and metadata are analysed by library.search.analysis (the same Norwegian stems,
+compounds and linking-s spellings as the Whoosh backend), stored as tsvectors with positions
+and searched with tsquery (``|``, ``&``, ``!``, ``<->`` for phrases). The vocabulary table
+serves compounds, spellings and "Mente du" (pg_trgm), always limited to the visible reports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy.engine import Connection
+
+from library.search import Fingerprint, PageHit, ReportDoc, ReportHit, SearchQuery, SearchResult
+from library.search import fingerprint as make_fingerprint
+from library.search.analysis import (
+    PREFIX_BOOST,
+    PREFIX_MAX_EXPANSIONS,
+    analyze,
+    linking_s_variants,
+    stemmer,
+)
+from library.search.engine import (
+    MAX_PAGES_PER_REPORT,
+    MAX_PER_PAGE,
+    RELATED_TERMS,
+    SUGGEST_BELOW,
+    _distance,
+    _highlighter,
+    _slice,
+    _term_text,
+    surface_word,
+)
+from library.search.matching import K1, Plan, PlanCompiler, Unit
+from library.search.pg_query import SqlPlan, tsq, tsvector_literal
+from library.search.pg_tables import search_page, search_report, search_term
+from library.search.query import ParsedQuery, parse_query
+from library.search.view import ReportInfo, facet_counts, filter_checks
+from library.search.whoosh_backend import TOP_TERMS
+
+SUGGEST_CANDIDATES = 400
+TABLES = (search_report, search_page, search_term)
+
+
+class PostgresBackend:
+    """The library's search backend in PostgreSQL tables (see library.search.pg_tables).
+
+    The tables are found through the connection's search_path, so tests can keep several
+    indexes side by side in schemas of their own.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create_tables(self) -> None:
+        """Create the tables where the migration has not (tests, benchmarks)."""
+        with self.engine.begin() as conn:
+            search_report.metadata.create_all(conn, tables=list(TABLES))
+
+    # ---------------------------------------------------------------- writes
+
+    def index_report(self, doc: ReportDoc) -> None:
+        """Add or replace a report and all its pages in one transaction."""
+        with self.engine.begin() as conn:
+            _lock(conn, doc.id)
+            _delete(conn, doc.id)
+            _insert(conn, doc)
+
+    def delete_report(self, report_id: int) -> None:
+        """Remove a report and all its pages."""
+        with self.engine.begin() as conn:
+            _lock(conn, report_id)
+            _delete(conn, report_id)
+
+    def rebuild(
+        self, docs: Iterable[ReportDoc], progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Write every report afresh, then drop the reports that are gone.
+
+        Each report is replaced in its own transaction, so searches meanwhile always see
+        whole reports, and writes by other processes are never lost.
+        """
+        seen: set[int] = set()
+        for doc in docs:
+            if doc.id in seen:
+                continue
+            seen.add(doc.id)
+            self.index_report(doc)
+            if progress is not None:
+                progress(len(seen))
+        for rid in self.report_ids() - seen:
+            self.delete_report(rid)
+
+    def compact(self) -> None:
+        """Nothing to merge: PostgreSQL maintains its indexes itself (autovacuum)."""
+
+    def segment_count(self) -> int:
+        """Return 0: there are no index segments to merge."""
+        return 0
+
+    def close(self) -> None:
+        """Nothing to close: connections belong to the engine's pool."""
+
+    # ----------------------------------------------------------------- reads
+
+    def report_ids(self) -> set[int]:
+        """Return the ids of all indexed reports (for consistency checks)."""
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(search_report.c.report_id)))
+
+    def fingerprints(self) -> dict[int, Fingerprint | None]:
+        """Return each indexed report's fingerprint."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(search_report.c.report_id, search_report.c.meta))
+            out: dict[int, Fingerprint | None] = {}
+            for rid, meta in rows:
+                fp = meta.get("fingerprint")
+                out[rid] = (
+                    Fingerprint(meta.get("circle_id"), fp["metadata"], tuple(fp["pages"]))
+                    if isinstance(fp, dict)
+                    else None
+                )
+            return out
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Return the reports matching a query, limited to ``query.visible_report_ids``."""
+        with self.engine.connect() as conn:
+            return _Search(conn).run(query)
+
+    def related(
+        self, report_id: int, visible_report_ids: frozenset[int], limit: int = 5
+    ) -> list[int]:
+        """Return ids of reports among ``visible_report_ids`` sharing distinctive words."""
+        if report_id not in visible_report_ids or limit <= 0:
+            return []
+        with self.engine.connect() as conn:
+            return _related(conn, report_id, visible_report_ids, limit)
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _lock(conn: Connection, report_id: int) -> None:
+    # Two jobs writing the same report take turns instead of colliding on its keys.
+    conn.execute(text("SELECT pg_advisory_xact_lock(731, :rid)"), {"rid": report_id})
+
+
+def _delete(conn: Connection, report_id: int) -> None:
+    for table in TABLES:
+        conn.execute(delete(table).where(table.c.report_id == report_id))
+
+
+def _insert(conn: Connection, doc: ReportDoc) -> None:
+    counts: Counter[str] = Counter()
+    pages = []
+    for number, body in enumerate(doc.pages, 1):
+        if not body or not body.strip():
+            continue  # page n stays page n after empty pages
+        terms = analyze(body)
+        counts.update(terms)
+        pages.append(
+            {
+                "report_id": doc.id,
+                "page": number,
+                "body": body.replace("\x00", ""),
+                "tsv": tsvector_literal(terms),
+            }
+        )
+    title_terms = analyze(" ".join(p for p in (doc.title, doc.subtitle) if p))
+    keyword_terms = analyze(" ; ".join([*doc.keywords, *doc.themes]))
+    publisher_terms = analyze(doc.publisher)
+    # Terms only the metadata holds count 0: they serve spellings, never page statistics.
+    vocabulary = dict.fromkeys(title_terms + keyword_terms + publisher_terms, 0) | counts
+    fp = make_fingerprint(doc)
+    meta = {
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "authors": list(doc.authors),
+        "year": doc.year,
+        "publisher": doc.publisher,
+        "document_type": doc.document_type,
+        "language": doc.language,
+        "themes": list(doc.themes),
+        "keywords": list(doc.keywords),
+        "circle_id": doc.circle_id,
+        "page_count": len(doc.pages),
+        "top_terms": [
+            [t, n] for t, n in counts.most_common(TOP_TERMS * 2) if len(t) > 2 and not t.isdigit()
+        ][:TOP_TERMS],
+        "fingerprint": {"metadata": fp.metadata, "pages": list(fp.pages)},
+    }
+    conn.execute(
+        insert(search_report),
+        {
+            "report_id": doc.id,
+            "circle_id": doc.circle_id,
+            "year": doc.year,
+            "length": sum(counts.values()),
+            "facets": {
+                "publisher": doc.publisher,
+                "document_type": doc.document_type,
+                "language": doc.language,
+                "themes": list(doc.themes),
+            },
+            "meta": meta,
+            "title": tsvector_literal(title_terms),
+            "keywords": tsvector_literal(keyword_terms),
+            "publisher": tsvector_literal(publisher_terms),
+            "author": tsvector_literal(analyze(" ; ".join(doc.authors), stem=False)),
+        },
+    )
+    if pages:
+        conn.execute(insert(search_page), pages)
+    rows = [
+        {"term": t, "report_id": doc.id, "count": n} for t, n in vocabulary.items() if len(t) <= 200
+    ]
+    if rows:
+        conn.execute(insert(search_term), rows)
+
+
+# ------------------------------------------------------------------ reading
+
+
+class _Search(PlanCompiler):
+    """One search on one connection: compile against the visible vocabulary, then query."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.reports: dict[int, ReportInfo] = {}
+        self._df: dict[str, int] = {}
+        self._n = 0
+        self._avg = 1.0
+        self._held_cache: set[str] = set()
+        self._asked: set[str] = set()
+
+    def run(self, sq: SearchQuery) -> SearchResult:
+        """Run a search for one member."""
+        per_page = max(1, min(int(sq.per_page), MAX_PER_PAGE))
+        page_no = max(1, int(sq.page))
+        per_report = max(0, min(int(sq.pages_per_report), MAX_PAGES_PER_REPORT))
+        checks = filter_checks(sq.filters)
+        self.reports, self._n, self._avg = _infos_and_stats(self.conn, sq.visible_report_ids)
+        visible = frozenset(self.reports)
+        allowed = {r for r, i in self.reports.items() if all(c(i) for c in checks)}
+        if sq.report_id is not None:
+            return self._inside(sq, allowed, visible, page_no, per_page)
+        if not (sq.text or "").strip():
+            ranked = sorted(allowed, key=lambda r: (-(self.reports[r].year or 0), -r))
+            hits = [ReportHit(r, 0.0, []) for r in _slice(ranked, page_no, per_page)]
+            return SearchResult(len(allowed), hits, self.facets(allowed), None)
+        parsed = parse_query(sq.text)
+        plan = self.compile(parsed, visible)
+        scores = self.matching(plan, allowed)
+        suggestion = None
+        if len(scores) < SUGGEST_BELOW:
+            suggestion = self.suggest(parsed, plan, allowed, len(scores), visible)
+        if not scores:
+            return SearchResult(0, [], self.facets(()), suggestion)
+        if sq.sort == "newest":
+            key = lambda r: (-(self.reports[r].year or 0), -scores[r], -r)  # noqa: E731
+        else:
+            key = lambda r: (-scores[r], -(self.reports[r].year or 0), -r)  # noqa: E731
+        shown = _slice(sorted(scores, key=key), page_no, per_page)
+        pages = self.best_pages(plan, shown, per_report) if per_report else {}
+        hits = [ReportHit(r, round(scores[r], 4), pages.get(r, [])) for r in shown]
+        return SearchResult(len(scores), hits, self.facets(scores), suggestion)
+
+    def facets(self, rids: Iterable[int]) -> dict[str, list[tuple[str, int]]]:
+        """Return report counts per facet value among ``rids``."""
+        return facet_counts(self.reports[r] for r in rids)
+
+    # The vocabulary, as the shared compiler needs it: one query per search, not per spelling.
+
+    def compile(self, parsed: ParsedQuery, scope: frozenset[int] | None = None) -> Plan:
+        """Compile a query, fetching every candidate spelling's presence in one query."""
+        st = stemmer()
+        wanted: set[str] = set()
+        for clause in parsed.clauses:
+            for term in clause.terms:
+                for stem in analyze(term.text):
+                    for alt, head in linking_s_variants(stem):
+                        wanted.update((alt, head, st(head)))
+        self._held_cache = self._held(wanted, scope) if wanted else set()
+        self._asked = wanted
+        return super().compile(parsed, scope)
+
+    def _other_spellings(
+        self, stem: str, fields: tuple[str, ...], scope: frozenset[int] | None
+    ) -> tuple[str, ...]:
+        variants = linking_s_variants(stem)
+        if not variants:
+            return ()
+        st = stemmer()
+        wanted = {alt for alt, _ in variants} | {
+            h for _, head in variants for h in (head, st(head))
+        }
+        held = self._held_cache if wanted <= self._asked else self._held(wanted, scope)
+        return tuple(alt for alt, head in variants if alt in held and ({head, st(head)} & held))
+
+    def _held(self, terms: set[str], scope: frozenset[int] | None) -> set[str]:
+        sql = text(
+            "SELECT DISTINCT term FROM search_term WHERE term = ANY(:terms)"
+            " AND report_id = ANY(:scope)"
+        )
+        return set(self.conn.scalars(sql, {"terms": sorted(terms), "scope": _ids(scope)}))
+
+    def _expansions(
+        self, fieldname: str, stems: tuple[str, ...], scope: frozenset[int] | None
+    ) -> tuple[str, ...]:
+        """Return the compounds starting with ``stems`` most visible reports hold."""
+        stems = tuple(s for s in stems if len(s) >= 5)
+        if not stems:
+            return ()
+        # A range of the byte-ordered key per first part: an index scan, unlike LIKE 'x%'
+        # with a bound pattern.
+        ranges = " OR ".join(f"(term > :lo{i} AND term < :hi{i})" for i in range(len(stems)))
+        sql = text(
+            f"SELECT term FROM search_term WHERE ({ranges})"  # noqa: S608 - placeholders only
+            " AND count > 0 AND report_id = ANY(:scope)"
+            " GROUP BY term ORDER BY count(*) DESC, term LIMIT :n"
+        )
+        params: dict[str, Any] = {"scope": _ids(scope), "n": PREFIX_MAX_EXPANSIONS}
+        for i, stem in enumerate(stems):
+            params[f"lo{i}"] = stem
+            params[f"hi{i}"] = stem + "\U0010ffff"
+        return tuple(self.conn.scalars(sql, params))
+
+    # Matching and ranking.
+
+    def matching(self, plan: Plan, allowed: set[int]) -> dict[int, float]:
+        """Return a score per allowed report matching every positive clause and no negative."""
+        if plan.empty or not allowed:
+            return {}
+        self._load_stats(plan)
+        sql = SqlPlan(self)
+        where = sql.report_where(plan)
+        score = sql.report_score(plan)
+        stmt = text(
+            "WITH hit AS (SELECT r.report_id FROM search_report r"  # noqa: S608 - binds only
+            f" WHERE r.report_id = ANY(:allowed) AND {where})"
+            f" SELECT r.report_id, {score} FROM search_report r JOIN hit USING (report_id)"
+        )
+        params = {**sql.params, "allowed": sorted(allowed), "avg_length": self._avg}
+        return {rid: float(s) for rid, s in self.conn.execute(stmt, params)}
+
+    def _load_stats(self, plan: Plan) -> None:
+        """Fetch how many reports hold each term of the plan (for idf), once per search."""
+        terms = {
+            t
+            for c in plan.positive
+            for u in c
+            for t in (*u.all_terms(), *self.expansions(u))
+            if t not in self._df
+        }
+        if terms:
+            rows = self.conn.execute(
+                text(
+                    "SELECT term, count(*) FROM search_term WHERE term = ANY(:terms)"
+                    " AND count > 0 GROUP BY term"
+                ),
+                {"terms": sorted(terms)},
+            )
+            self._df.update(dict.fromkeys(terms, 0))
+            self._df.update(dict(rows.all()))
+
+    def idf(self, term: str) -> float:
+        """Return BM25's idf of a term over all indexed reports."""
+        df = self._df.get(term, 0)
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+
+    def best_pages(self, plan: Plan, rids: list[int], per_report: int) -> dict[int, list[PageHit]]:
+        """Return the best pages of each report with snippets, phrases honoured."""
+        if not any(u.on_pages for c in plan.positive for u in c):
+            return {}
+        found = self._pages(plan, rids, per_report, expanded=False)
+        missing = [r for r in rids if r not in found]
+        if missing and any(u.expand and u.kind == "word" for c in plan.positive for u in c):
+            found.update(self._pages(plan, missing, per_report, expanded=True))
+        hl = _highlighter(plan)
+        return {r: [PageHit(n, hl.snippet(body)) for n, body in found.get(r, [])] for r in rids}
+
+    def _pages(
+        self, plan: Plan, rids: list[int], per_report: int, *, expanded: bool
+    ) -> dict[int, list[tuple[int, str]]]:
+        sql = SqlPlan(self, expanded=expanded)
+        stmt = sql.best_pages_sql(plan)
+        if stmt is None:
+            return {}
+        params = {**sql.params, "rids": rids, "k": per_report}
+        out: dict[int, list[tuple[int, str]]] = {}
+        for rid, page, body in self.conn.execute(text(stmt), params):
+            out.setdefault(rid, []).append((page, body))
+        return out
+
+    def _inside(
+        self,
+        sq: SearchQuery,
+        allowed: set[int],
+        visible: frozenset[int],
+        page_no: int,
+        per_page: int,
+    ) -> SearchResult:
+        rid = sq.report_id
+        empty = SearchResult(0, [], self.facets(()), None)
+        if rid not in allowed or not (sq.text or "").strip():
+            return empty
+        plan = self.compile(parse_query(sq.text), visible)
+        sql = SqlPlan(self, expanded=True)
+        query = sql.inside_query(plan, rid)
+        if query is None:
+            return empty
+        stmt = text(
+            "SELECT page, body, ts_rank(tsv, CAST(:q AS tsquery)) AS s, count(*) OVER () AS n"
+            " FROM search_page WHERE report_id = :rid AND tsv @@ CAST(:q AS tsquery)"
+            " ORDER BY s DESC, page LIMIT :limit OFFSET :offset"
+        )
+        rows = self.conn.execute(
+            stmt,
+            {"q": query, "rid": rid, "limit": per_page, "offset": (page_no - 1) * per_page},
+        ).all()
+        if not rows:
+            total = self._count_pages(rid, query) if page_no > 1 else 0
+            if not total:
+                return SearchResult(0, [], self.facets({rid}), None)
+            return SearchResult(total, [ReportHit(rid, 0.0, [])], self.facets({rid}), None)
+        hl = _highlighter(plan)
+        hit = ReportHit(
+            rid, round(float(rows[0].s), 4), [PageHit(r.page, hl.snippet(r.body)) for r in rows]
+        )
+        return SearchResult(int(rows[0].n), [hit], self.facets({rid}), None)
+
+    def _count_pages(self, rid: int, query: str) -> int:
+        stmt = text(
+            "SELECT count(*) FROM search_page WHERE report_id = :rid AND tsv @@ CAST(:q AS tsquery)"
+        )
+        return int(self.conn.scalar(stmt, {"rid": rid, "q": query}) or 0)
+
+    def unit_holds(self, unit: Unit, rid: int) -> bool:
+        """Return whether one report's metadata (not pages) matches a unit."""
+        sql = SqlPlan(self)
+        cond = sql.unit_where(unit, pages=False)
+        stmt = text(f"SELECT {cond} FROM search_report r WHERE r.report_id = :rid")  # noqa: S608
+        return bool(self.conn.scalar(stmt, {**sql.params, "rid": rid}))
+
+    # "Mente du" and related reports.
+
+    def suggest(
+        self, parsed: Any, plan: Plan, allowed: set[int], total: int, visible: frozenset[int]
+    ) -> str | None:
+        """Return the query with misspelt words corrected, if that finds more reports."""
+        replacements: dict[str, str] = {}
+        for clause in plan.positive:
+            for u in clause:
+                if u.kind != "word" or not u.source or u.source.quoted or u.source.field:
+                    continue
+                own = len(self.matching(Plan(positive=[[u]]), allowed))
+                if own >= SUGGEST_BELOW:
+                    continue
+                better = self._correct(u, allowed, own)
+                if better:
+                    replacements[u.source.text] = better
+        if not replacements:
+            return None
+        new_text = " ".join(_term_text(c, replacements) for c in parsed.clauses)
+        if len(self.matching(self.compile(parse_query(new_text), visible), allowed)) <= total:
+            return None
+        return new_text
+
+    def _correct(self, unit: Unit, allowed: set[int], own: int) -> str | None:
+        stem = unit.stems[0]
+        if len(stem) < 4 or not stem.isalpha() or not allowed:
+            return None
+        maxdist = 1 if own or len(stem) <= 5 else 2
+        need = max(SUGGEST_BELOW, 10 * own) if own else 1
+        # pg_trgm ranks the visible vocabulary sharing the first two letters; the edit
+        # distance then decides, as in the Whoosh backend.
+        stmt = text(
+            "SELECT term, count(*) AS seen, min(report_id) AS first FROM search_term"
+            " WHERE term LIKE :start AND term <> :stem AND count > 0 AND report_id = ANY(:allowed)"
+            " AND abs(length(term) - :len) <= :d GROUP BY term"
+            " ORDER BY similarity(term, :stem) DESC, term LIMIT :n"
+        )
+        rows = self.conn.execute(
+            stmt,
+            {
+                "start": stem[:2] + "%",
+                "stem": stem,
+                "allowed": sorted(allowed),
+                "len": len(stem),
+                "d": maxdist,
+                "n": SUGGEST_CANDIDATES,
+            },
+        )
+        best: tuple[int, int, str, int] | None = None
+        for cand, seen, first in rows:
+            if seen < need or _distance(stem, cand, maxdist) > maxdist:
+                continue
+            key = (_distance(stem, cand), -seen, cand, first)
+            if best is None or key < best:
+                best = key
+        if best is None:
+            return None
+        bodies = self.conn.scalars(
+            text(
+                "SELECT body FROM search_page WHERE report_id = :rid"
+                " AND tsv @@ CAST(:q AS tsquery) ORDER BY page LIMIT 3"
+            ),
+            {"rid": best[3], "q": tsq(best[2])},
+        )
+        return surface_word(best[2], unit.words[0] if unit.words else stem, list(bodies))
+
+
+def _ids(scope: frozenset[int] | None) -> list[int]:
+    return sorted(scope or ())
+
+
+def _infos(conn: Connection, visible: frozenset[int]) -> dict[int, ReportInfo]:
+    """Return what facets and filters need about the indexed reports among ``visible``."""
+    return _infos_and_stats(conn, visible)[0]
+
+
+def _infos_and_stats(
+    conn: Connection, visible: frozenset[int]
+) -> tuple[dict[int, ReportInfo], int, float]:
+    """Return the visible reports' facet data, and how many reports there are (and how long)."""
+    stmt = text(
+        "SELECT r.report_id, r.year, r.facets, s.n, s.avg FROM"
+        " (SELECT count(*) AS n, coalesce(avg(length), 0) AS avg FROM search_report) s"
+        " LEFT JOIN search_report r ON r.report_id = ANY(:ids)"
+    )
+    out = {}
+    n, avg = 0, 0.0
+    for rid, year, facets, total, mean in conn.execute(stmt, {"ids": sorted(visible)}):
+        n, avg = total, mean
+        if rid is None:
+            continue
+        out[rid] = ReportInfo(
+            rid=rid,
+            meta_doc=0,
+            year=year,
+            publisher=facets.get("publisher") or "",
+            document_type=facets.get("document_type") or "",
+            language=facets.get("language") or "",
+            themes=tuple(facets.get("themes") or ()),
+        )
+    return out, max(int(n), 1), max(float(avg), 1.0)
+
+
+def _related(conn: Connection, rid: int, visible: frozenset[int], limit: int) -> list[int]:
+    """Score visible reports by the distinctive words they share with report ``rid``."""
+    meta = conn.scalar(select(search_report.c.meta).where(search_report.c.report_id == rid))
+    if meta is None:
+        return []
+    infos = _infos(conn, visible)
+    allowed = set(infos) - {rid}
+    if not allowed:
+        return []
+    top = {t: n for t, n in meta.get("top_terms") or () if len(t) >= 3 and not t.isdigit()}
+    n = max(int(conn.scalar(text("SELECT count(*) FROM search_report")) or 0), 1)
+    df = dict(
+        conn.execute(
+            text(
+                "SELECT term, count(*) FROM search_term WHERE term = ANY(:terms) AND count > 0"
+                " GROUP BY term"
+            ),
+            {"terms": sorted(top)},
+        ).all()
+    )
+    weighted = sorted(
+        ((1 + math.log(top[t])) * math.log(1 + n / d), t) for t, d in df.items() if d >= 2
+    )[-RELATED_TERMS:]
+    weights = {t: w for w, t in weighted}
+    scores: dict[int, float] = dict.fromkeys(allowed, 0.0)
+    if weights:
+        rows = conn.execute(
+            text(
+                "SELECT report_id, term, count FROM search_term WHERE term = ANY(:terms)"
+                " AND report_id = ANY(:allowed)"
+            ),
+            {"terms": sorted(weights), "allowed": sorted(allowed)},
+        )
+        for other, term, tf in rows:
+            scores[other] += weights[term] * tf * (K1 + 1) / (tf + K1)
+    themes = set(infos[rid].themes) if rid in infos else set(meta.get("themes") or ())
+    for other in allowed:
+        shared = themes & set(infos[other].themes)
+        if shared:
+            scores[other] *= 1 + 0.25 * len(shared)
+    ranked = sorted((s, -r) for r, s in scores.items() if s > 0)
+    return [-r for _, r in reversed(ranked[-limit:])]
+
+
+__all__ = ["PREFIX_BOOST", "PostgresBackend"]

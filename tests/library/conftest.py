@@ -1,0 +1,3 @@
+"""Fixtures shared by the library tests."""
+
+from tests.library.backends import fresh_backend  # noqa: F401  (a fixture)

@@ -1,0 +1,67 @@
+"""SEARCH_BACKEND: the default follows the database, and a wrong choice is refused."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from library.index import backend_name, get_backend, release_backend
+from library.search import ReportDoc, SearchQuery
+
+
+def _app(url: str, choice: str = "") -> Flask:
+    app = Flask(__name__)
+    app.config.update(SQLALCHEMY_DATABASE_URI=url, SEARCH_BACKEND=choice)
+    return app
+
+
+@pytest.mark.parametrize(
+    ("url", "choice", "expected"),
+    [
+        ("sqlite:///x.db", "", "whoosh"),
+        ("postgresql+psycopg://u@h/db", "", "postgresql"),
+        ("postgresql+psycopg://u@h/db", "whoosh", "whoosh"),
+        ("sqlite:///x.db", " PostgreSQL ", "postgresql"),
+    ],
+)
+def test_default_follows_the_database(url: str, choice: str, expected: str) -> None:
+    assert backend_name(_app(url, choice)) == expected
+
+
+def test_unknown_backend_is_refused() -> None:
+    with pytest.raises(ValueError, match="SEARCH_BACKEND must be one of whoosh, postgresql"):
+        backend_name(_app("sqlite:///x.db", "elastic"))
+
+
+def test_postgresql_backend_needs_a_postgresql_database(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("runs where the test database is SQLite")
+    release_backend(app)
+    app.config["SEARCH_BACKEND"] = "postgresql"
+    with app.app_context(), pytest.raises(ValueError, match="needs a PostgreSQL DATABASE_URL"):
+        get_backend(app)
+    release_backend(app)
+
+
+def test_postgresql_backend_writes_rows_idempotently(app: Flask) -> None:
+    """On PostgreSQL the app's backend keeps pages in the database, once each."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the PostgreSQL pass runs this (TEST_DATABASE_URL=postgresql://...)")
+    from circle.extensions import db
+    from library.search.pg_tables import search_page, search_report, search_term
+
+    doc = ReportDoc(id=41, title="Ettervern", pages=["Om bostøtte.", "", "Om ettervern."])
+    with app.app_context():
+        backend = get_backend(app)
+        assert type(backend).__name__ == "PostgresBackend"
+        backend.index_report(doc)
+        backend.index_report(doc)  # a retried job writes the same rows again
+        pages = db.session.execute(select(search_page.c.page).order_by("page")).scalars()
+        assert list(pages) == [1, 3]
+        assert db.session.scalar(select(func.count()).select_from(search_report)) == 1
+        hit = backend.search(SearchQuery("ettervern", frozenset({41}))).hits[0]
+        assert [p.page for p in hit.pages] == [3]
+        backend.rebuild(iter([]))
+        for table in (search_report, search_page, search_term):
+            assert db.session.scalar(select(func.count()).select_from(table)) == 0
