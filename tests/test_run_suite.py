@@ -32,6 +32,7 @@ def test_a_lint_finding_fails(tmp_path: Path) -> None:
 def test_the_suite_does_not_run_when_lint_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     ran: list[str] = []
     monkeypatch.setattr(run_suite, "lint", lambda root=run_suite.ROOT: 1)
-    monkeypatch.setattr(run_suite, "_pytest", lambda label, env, *args: ran.append(label) or 0)
+    monkeypatch.setattr(run_suite, "_Run", lambda label, env, *args: ran.append(label))
+    monkeypatch.setattr(run_suite, "throwaway_postgres", lambda: ran.append("postgres"))
     assert run_suite.main() == 1
     assert ran == []
