@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from circle.auth.passwords import hash_password
 from circle.hooks import DemoLoader
+from circle.i18n import local_today
 from circle.models import (
     Circle,
     MainQuestion,
@@ -147,7 +148,7 @@ def load_demo(
     """Create the demo circle and its people unless it exists; return whether it was created."""
     if session.scalar(select(Circle.id).where(Circle.slug == DEMO_SLUG)) is not None:
         return False
-    today = today or date.today()
+    today = today or local_today()
     start = workday(today - timedelta(days=330))
     circle = Circle(
         slug=DEMO_SLUG,

@@ -67,6 +67,11 @@ def local_date(value: datetime) -> date:
     return to_local(value).date()
 
 
+def local_today(now: datetime | None = None) -> date:
+    """Return today's date in Oslo (not the server's zone), or the Oslo day of `now`."""
+    return local_date(now or datetime.now(UTC))
+
+
 def _language(locale: str | None) -> str:
     code = locale or str(get_locale() or "nb")
     return code.split("_")[0] if code.split("_")[0] in _PATTERNS else "nb"

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, abort, flash
+from flask import Response, abort, flash, redirect
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from circle.circles.services import get_circle_by_slug
 from circle.errors import DomainError
@@ -57,7 +58,7 @@ def flash_domain_error(error: DomainError) -> None:
     flash(str(error.message), "error")
 
 
-def commit_or_flash(action: Callable[[], object], ok_message: str) -> bool:
+def commit_or_flash(action: Callable[[], object], ok_message: str | None) -> bool:
     """Run a service call; commit and flash success, or roll back and flash the domain error."""
     try:
         action()
@@ -65,8 +66,27 @@ def commit_or_flash(action: Callable[[], object], ok_message: str) -> bool:
         flash_domain_error(exc)
         return False
     db.session.commit()
-    flash(ok_message, "success")
+    if ok_message:
+        flash(ok_message, "success")
     return True
+
+
+def run_and_redirect(
+    target: str,
+    message: str | None,
+    action: Callable[[], Any],
+    after: Callable[[Any], None] | None = None,
+) -> WerkzeugResponse:
+    """Run a service call (and `after` with its result, e.g. to queue mail), commit once, flash
+    the outcome and redirect to `target` (post/redirect/get). The one way views finish a change."""
+
+    def run() -> None:
+        result = action()
+        if after is not None:
+            after(result)
+
+    commit_or_flash(run, message)
+    return redirect(target)
 
 
 def flash_form_errors(form: Any) -> None:

@@ -7,7 +7,6 @@ and year.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections import Counter
@@ -16,6 +15,7 @@ from typing import Any
 
 from circle.documents import Budget, Document, DocumentError, read_document
 from circle.documents.cleanup import has_words, normalise_pages
+from circle.i18n import local_today
 
 # The types a report may come as (a subset of circle.documents.ACCEPTED_TYPES).
 REPORT_EXTENSIONS = ("pdf", "docx", "txt", "md")
@@ -123,7 +123,7 @@ def _split_names(value: str) -> list[str]:
 
 
 def _page_year(text: str) -> int | None:
-    latest = dt.date.today().year + 1
+    latest = local_today().year + 1
     years = [int(y) for y in _YEAR_RE.findall(text) if int(y) <= latest]
     if not years:
         return None

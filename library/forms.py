@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -14,10 +12,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange
+from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from circle.forms import GuardedForm, Optional, required, text_limits
+from circle.i18n import local_today
 from library.models import DocumentType
 from library.services.reports import DOCUMENT_TYPE_LABELS, LANGUAGES
 
@@ -25,6 +24,17 @@ VISIBILITY_CHOICES = [
     ("circle", _l("Bare denne sirkelen")),
     ("shared", _l("Alle sirkler på nettstedet")),
 ]
+
+
+class PublicationYear:
+    """A year from 1500 to next year, with next year taken on the day the form is checked."""
+
+    def __call__(self, form, field) -> None:  # noqa: ANN001
+        """Refuse a year outside the range."""
+        try:
+            NumberRange(min=1500, max=local_today().year + 1)(form, field)
+        except ValidationError:
+            raise ValidationError(_l("Oppgi et gyldig år.")) from None
 
 
 class UploadForm(GuardedForm):
@@ -58,7 +68,7 @@ class ReportForm(GuardedForm):
         _l("År"),
         validators=[
             Optional(),
-            NumberRange(min=1500, max=date.today().year + 1, message=_l("Oppgi et gyldig år.")),
+            PublicationYear(),
         ],
     )
     publisher = StringField(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from circle.demo import workday
+from circle.i18n import local_today
 from circle.models import Circle, Member
 from circle.storage import get_storage
 from projects.models import LogKind, MatrixColumn, PlanItemKind, PlanItemStatus, ProjectStatus
@@ -196,7 +197,7 @@ def _file_bytes(name: str, version: int = 1) -> bytes:
 
 def load_demo_projects(session: Session, circle: Circle, people: dict[str, Member]) -> None:
     """Add the four unit projects, their write-ups, files, log, plan, updates and the matrix."""
-    today = date.today()
+    today = local_today()
     leader = people["ingrid.lund"]
     storage = get_storage()
     units = {u.name: u for u in circle.units}

@@ -1,8 +1,13 @@
 """The permission matrix: every route x role x object, with the status each must get.
 
 Each area lists its rows in tests/<area>/matrix_rows.py as ROWS; test_permission_matrix.py
-collects them, runs every (row, role) pair against a fresh world, and fails when a route of
-the app has no row.
+collects them, runs every (row, role) pair against a fresh world, and fails when a method of a
+route of the app has no row or a row's URL does not reach the endpoint it names.
+
+A redirect is told apart by where it goes: LOGIN is a 302 to the sign-in page that asks to come
+back to the requested page; any other 302 expected must go elsewhere. A row may name its
+`effect`, a query whose answer the request changes when it succeeds and leaves alone when it is
+refused, so a handler that lost its check cannot pass on its status alone.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.sql import Executable
 
 ROLES = (
     "anonymous",
@@ -22,8 +29,16 @@ ROLES = (
     "admin",
 )
 
+
+class LoginRedirect(int):
+    """A 302 to the sign-in page with `next=` the requested page (equal to the int 302)."""
+
+    def __repr__(self) -> str:
+        return "LOGIN"
+
+
 # Shorthands for the expectations most rows share.
-LOGIN = 302  # anonymous users are sent to the sign-in page
+LOGIN = LoginRedirect(302)  # anonymous users are sent to the sign-in page
 HIDDEN = 404  # another circle's (or a draft's) existence is not revealed
 DENIED = 403  # a member of the circle without the right
 
@@ -49,6 +64,8 @@ class Row:
     method: str = "GET"
     data: Callable[[World], dict[str, Any]] | None = None
     note: str = ""
+    # A query (built from the world) whose answer changes exactly when the request succeeds.
+    effect: Callable[[World], Executable] | None = None
 
     def id(self) -> str:
         """Return a readable test id."""

@@ -125,8 +125,26 @@ def throwaway_postgres():  # noqa: ANN201
         shutil.rmtree(base, ignore_errors=True)
 
 
+def lint(root: Path = ROOT) -> int:
+    """Run ruff's checks and its format check on the whole tree; nonzero on any finding."""
+    ruff = [sys.executable, "-m", "ruff"]
+    failures = 0
+    for label, args in (
+        ("ruff check", ["check", "."]),
+        ("ruff format --check", ["format", "--check", "."]),
+    ):
+        print(f"\n=== {label} ===", flush=True)
+        failures |= subprocess.call([*ruff, *args], cwd=root) != 0
+    return int(failures)
+
+
 def main() -> int:
-    """Run both passes side by side (one per core) and say plainly what was skipped."""
+    """Lint the tree, then run both passes side by side (one per core); say what was skipped."""
+    if lint():
+        print(
+            "\nLint failed: fix the findings above (ruff format . rewrites the layout).", flush=True
+        )
+        return 1
     env = dict(os.environ)
     env.pop("TEST_DATABASE_URL", None)
     given = os.environ.get("TEST_DATABASE_URL")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -24,8 +25,15 @@ from circle.models import AuditEvent, Member, utcnow
 LOGIN_FAILED = "login_failed"
 RESET_REQUESTED = "password_reset_requested"
 _RESET_SALT = "password-reset"
-# Verifying against a dummy hash keeps the timing of unknown e-mails close to wrong passwords.
-_DUMMY_HASH = hash_password("dummy password for timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown e-mails, so they take as long as wrong passwords.
+
+    Made on first use, not at import: hashing is slow on purpose.
+    """
+    return hash_password("dummy password for timing")
 
 
 def normalise_email(email: str) -> str:
@@ -88,7 +96,7 @@ def authenticate(session: Session, *, email: str, password: str, ip: str) -> Mem
     """Return the active member with these credentials, or None (and log the failure)."""
     member = get_member_by_email(session, email)
     if member is None or not member.active:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(_dummy_hash(), password)
         record_event(session, LOGIN_FAILED, ip=ip, detail="unknown or inactive account")
         return None
     if not verify_password(member.password_hash, password):

@@ -19,7 +19,6 @@ from circle.models import (
     Membership,
     Phase,
     PhaseKind,
-    Role,
     ServiceSite,
     SiteKind,
     Unit,
@@ -194,11 +193,3 @@ def add_service_site(
     session.add(site)
     session.flush()
     return site
-
-
-def member_counts_by_role(circle: Circle) -> dict[Role, int]:
-    """Return how many members hold each role (memberships must be loaded)."""
-    counts = {role: 0 for role in Role}
-    for membership in circle.memberships:
-        counts[membership.role] += 1
-    return counts

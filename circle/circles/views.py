@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -23,15 +21,16 @@ from circle.circles.forms import (
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.home import render_panels
+from circle.i18n import local_today
 from circle.models import Phase, PhaseKind, SiteKind, Unit, UnitKind
 from circle.permissions import can_create_circle, can_manage_circle, role_in
 from circle.web import (
     circle_or_404,
-    commit_or_flash,
     flash_domain_error,
     flash_form_errors,
     require,
     require_that,
+    run_and_redirect,
 )
 
 bp = Blueprint("circles", __name__)
@@ -79,7 +78,7 @@ def create() -> Response | str:
 def home(slug: str) -> str:
     """A circle's home page: timeline, main questions, themes and the areas' panels."""
     circle = circle_or_404(slug, structure=True)
-    today = date.today()
+    today = local_today()
     return render_template(
         "circles/home.html",
         circle=circle,
@@ -141,12 +140,6 @@ def settings(slug: str) -> str:
     )
 
 
-def _after(slug: str, ok_message: str, action) -> Response:  # noqa: ANN001
-    """Run a settings action and go back to the settings page."""
-    commit_or_flash(action, ok_message)
-    return redirect(url_for("circles.settings", slug=slug))
-
-
 @bp.post("/c/<slug>/phases")
 @login_required
 def add_phase(slug: str) -> Response:
@@ -156,8 +149,8 @@ def add_phase(slug: str) -> Response:
     form = PhaseForm()
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Fasen er lagt til."),
         lambda: services.add_phase(
             db.session,
@@ -178,8 +171,8 @@ def delete_phase(slug: str, phase_id: int) -> Response:
     circle = circle_or_404(slug)
     require_that(can_manage_circle, circle)
     phase = _child_or_404(db.session.get(Phase, phase_id), circle.id)
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Fasen er fjernet."),
         lambda: services.delete_phase(db.session, phase, actor=current_user),
     )
@@ -195,8 +188,8 @@ def set_questions(slug: str) -> Response:
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
     texts = (form.questions.data or "").splitlines()
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Problemstillingene er lagret."),
         lambda: services.set_main_questions(db.session, circle, actor=current_user, texts=texts),
     )
@@ -211,8 +204,8 @@ def add_unit(slug: str) -> Response:
     form = UnitForm()
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Enheten er lagt til."),
         lambda: services.add_unit(
             db.session,
@@ -234,8 +227,8 @@ def add_site(slug: str, unit_id: int) -> Response:
     form = SiteForm()
     if not form.validate_on_submit():
         return _flash_errors(form, slug)
-    return _after(
-        slug,
+    return run_and_redirect(
+        url_for("circles.settings", slug=slug),
         _("Tjenestestedet er lagt til."),
         lambda: services.add_service_site(
             db.session, unit, actor=current_user, name=form.name.data, kind=SiteKind(form.kind.data)

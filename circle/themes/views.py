@@ -16,10 +16,10 @@ from circle.themes.chart import bar_chart_svg
 from circle.themes.forms import CloseVoteForm, OpenVoteForm, ProposeThemeForm
 from circle.web import (
     circle_or_404,
-    commit_or_flash,
     flash_form_errors,
     require_that,
     require_visible,
+    run_and_redirect,
 )
 
 bp = Blueprint("themes", __name__)
@@ -51,11 +51,6 @@ def index(slug: str) -> str:
     )
 
 
-def _done(slug: str, message: str, action) -> Response:  # noqa: ANN001
-    commit_or_flash(action, message)
-    return redirect(url_for("themes.index", slug=slug))
-
-
 def _invalid(form, slug: str) -> Response:  # noqa: ANN001
     flash_form_errors(form)
     return redirect(url_for("themes.index", slug=slug))
@@ -70,8 +65,8 @@ def propose(slug: str) -> Response:
     form = ProposeThemeForm()
     if not form.validate_on_submit():
         return _invalid(form, slug)
-    return _done(
-        slug,
+    return run_and_redirect(
+        url_for("themes.index", slug=slug),
         _("Temaet er foreslått."),
         lambda: services.propose_theme(
             db.session,
@@ -92,8 +87,8 @@ def open_vote(slug: str) -> Response:
     form = OpenVoteForm()
     if not form.validate_on_submit():
         return _invalid(form, slug)
-    return _done(
-        slug,
+    return run_and_redirect(
+        url_for("themes.index", slug=slug),
         _("Avstemningen er åpnet."),
         lambda: services.open_vote(
             db.session, circle, actor=current_user, votes_per_member=form.votes_per_member.data
@@ -126,7 +121,9 @@ def vote(slug: str) -> Response:
             db.session, vote_round, circle, actor=current_user, allocation=_allocation()
         )
 
-    return _done(slug, _("Stemmene dine er registrert."), cast)
+    return run_and_redirect(
+        url_for("themes.index", slug=slug), _("Stemmene dine er registrert."), cast
+    )
 
 
 @bp.post("/c/<slug>/themes/vote/close")
@@ -142,8 +139,8 @@ def close_vote(slug: str) -> Response:
         return _invalid(form, slug)
     chosen = {i for v in request.form.getlist("chosen") if (i := parse_id(v)) is not None}
     questions = (form.main_questions.data or "").splitlines()
-    return _done(
-        slug,
+    return run_and_redirect(
+        url_for("themes.index", slug=slug),
         _("Avstemningen er lukket og valgte temaer registrert."),
         lambda: services.close_vote(
             db.session,

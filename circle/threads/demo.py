@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from circle.demo import workday
+from circle.i18n import local_today
 from circle.models import Circle, Member, utcnow
 from circle.threads.models import Audience, Notification, ThreadKind
 from circle.threads.services import following, moderation
@@ -27,7 +28,7 @@ def load_demo(session: Session, circle: Circle, people: dict[str, Member]) -> No
 
 
 def _load(session: Session, circle: Circle, p: dict[str, Member], lookup) -> None:  # noqa: ANN001
-    today = date.today()
+    today = local_today()
     consultation = create_thread(
         session,
         circle,

@@ -25,8 +25,3 @@ def subject_lookup() -> SubjectLookup:
         return cache[key]
 
     return lookup
-
-
-def forget_subjects() -> None:
-    """Drop the request's cached subjects (after a change that affects them)."""
-    g.pop("_thread_subjects", None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from circle.audit import record_event
 from circle.documents import Document
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.files import clean_original_name, forget_file, store_file
+from circle.i18n import local_today
 from circle.identity import (
     IdentityNumberError,
     contains_identity_number,
@@ -190,7 +190,7 @@ def _year(value: Any) -> int | None:
         year = int(value)
     except (TypeError, ValueError) as exc:
         raise DomainError(_l("Året må være et tall.")) from exc
-    if not 1500 <= year <= date.today().year + 1:
+    if not 1500 <= year <= local_today().year + 1:
         raise DomainError(_l("Året må være mellom 1500 og neste år."))
     return year
 

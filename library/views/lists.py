@@ -14,15 +14,15 @@ from circle.extensions import db
 from circle.models import Circle
 from circle.web import (
     circle_or_404,
-    commit_or_flash,
     flash_domain_error,
     flash_form_errors,
     require,
     require_that,
+    run_and_redirect,
 )
 from library.forms import AddToListForm, MoveForm, NoteForm, ReadingListForm
 from library.models import ReadingList
-from library.permissions import can_edit_reading_lists
+from library.permissions import can_edit_reading_lists, can_view_reading_list
 from library.services import citations
 from library.services import reading_lists as services
 from library.views.common import bp, export_response, report_or_404
@@ -30,14 +30,9 @@ from library.views.common import bp, export_response, report_or_404
 
 def _list_or_404(circle: Circle, list_id: int) -> ReadingList:
     reading_list = services.get_reading_list(db.session, circle, list_id)
-    if reading_list is None:
+    if reading_list is None or not can_view_reading_list(current_user, circle, reading_list):
         abort(404)
     return reading_list
-
-
-def _done(target: str, message: str, action: Callable[[], object]) -> Response:
-    commit_or_flash(action, message)
-    return redirect(target)
 
 
 @bp.get("/c/<slug>/library/lists")
@@ -111,7 +106,7 @@ def edit_list(slug: str, list_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return _done(
+    return run_and_redirect(
         target,
         _("Leselisten er lagret."),
         lambda: services.update_reading_list(
@@ -132,7 +127,7 @@ def delete_list(slug: str, list_id: int) -> Response:
     circle = circle_or_404(slug)
     reading_list = _list_or_404(circle, list_id)
     require_that(can_edit_reading_lists, circle)
-    return _done(
+    return run_and_redirect(
         url_for("library.lists", slug=slug),
         _("Leselisten er slettet."),
         lambda: services.delete_reading_list(db.session, reading_list, circle, actor=current_user),
@@ -152,7 +147,7 @@ def add_to_list(slug: str, report_id: int) -> Response:
         flash_form_errors(form)
         return redirect(target)
     reading_list = _list_or_404(circle, form.list_id.data)
-    return _done(
+    return run_and_redirect(
         target,
         _("Rapporten er lagt på leselisten «%(title)s».", title=reading_list.title),
         lambda: services.add_entry(
@@ -174,7 +169,7 @@ def _entry_action(
         abort(404)
     require(can_edit_reading_lists(current_user, circle))
     target = url_for("library.show_list", slug=slug, list_id=list_id)
-    return _done(target, message, lambda: action(circle, reading_list))
+    return run_and_redirect(target, message, lambda: action(circle, reading_list))
 
 
 @bp.post("/c/<slug>/library/lists/<int:list_id>/entries/<int:entry_id>/move")

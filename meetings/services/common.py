@@ -7,7 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from circle.errors import DomainError
-from circle.i18n import local_date, local_to_utc, to_local
+from circle.i18n import local_to_utc, to_local
 from circle.identity import IDENTITY_NUMBER_MESSAGE, contains_identity_number
 
 
@@ -26,7 +26,6 @@ def check_length(text: str, limit: int, label: str) -> None:
 # The one time zone lives in circle.i18n; these names are what the meetings code calls it.
 oslo_to_utc = local_to_utc
 to_oslo = to_local
-oslo_date = local_date
 
 
 def semester_key(value: datetime) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.inputs import is_safe_link
-from circle.models import Circle, Member, Unit, utcnow
+from circle.models import Circle, Member, utcnow
 from meetings.models import Meeting, MeetingKind, Minutes, MinutesState
 from meetings.permissions import can_manage_meetings, can_view_meeting, can_view_minutes
 from meetings.services.common import check_length, guard_text, semester_key, semester_label
@@ -302,8 +302,3 @@ def latest_approved_minutes(session: Session, circle: Circle) -> Minutes | None:
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )
-
-
-def host_units(circle: Circle) -> list[Unit]:
-    """Return the units that may host a meeting."""
-    return list(circle.units)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.i18n import format_day, format_when
 from circle.models import Circle, Member, utcnow
+from circle.textdiff import side_by_side
 from meetings.models import (
     ActionItem,
     AttendanceStatus,
@@ -363,44 +363,21 @@ def list_revisions(session: Session, minutes: Minutes) -> list[MinutesRevision]:
     )
 
 
-def get_revision(session: Session, minutes: Minutes, number: int) -> MinutesRevision | None:
-    """Return revision `number` of the minutes."""
-    return session.scalar(
-        select(MinutesRevision).where(
-            MinutesRevision.minutes_id == minutes.id, MinutesRevision.number == number
-        )
-    )
-
-
 def diff_html(old: str, new: str, old_label: str, new_label: str) -> Markup:
     """Return a line diff as an HTML table; every piece of text is escaped."""
-    old_lines, new_lines = old.splitlines(), new.splitlines()
     rows = [
         Markup(
             '<table class="diff"><thead><tr><th scope="col">{}</th>'
             '<th scope="col">{}</th></tr></thead><tbody>'
         ).format(old_label, new_label)
     ]
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    changed = False
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            if i2 - i1 > 6:  # keep context short around the changes
-                for line in old_lines[i1 : i1 + 2]:
-                    rows.append(_row("same", line, line))
-                rows.append(Markup('<tr class="skip"><td colspan="2">…</td></tr>'))
-                for line in old_lines[i2 - 2 : i2]:
-                    rows.append(_row("same", line, line))
-            else:
-                rows.extend(_row("same", line, line) for line in old_lines[i1:i2])
-            continue
-        changed = True
-        left, right = old_lines[i1:i2], new_lines[j1:j2]
-        for k in range(max(len(left), len(right))):
-            rows.append(
-                _row(tag, left[k] if k < len(left) else None, right[k] if k < len(right) else None)
-            )
-    if not changed:
+    pairs = side_by_side(old, new)
+    for pair in pairs:
+        if pair.kind == "skip":
+            rows.append(Markup('<tr class="skip"><td colspan="2">…</td></tr>'))
+        else:
+            rows.append(_row(pair.kind, pair.left, pair.right))
+    if all(pair.kind in ("same", "skip") for pair in pairs):
         rows.append(
             Markup('<tr><td colspan="2" class="empty">{}</td></tr>').format(
                 _l("Ingen forskjeller.")

@@ -231,14 +231,14 @@ def _consultation_notice(thread: Any, member: Member) -> Notice:
 
 def remind_consultations(session: Session, now: datetime) -> int:
     """Remind the audience of open consultations whose deadline is within CONSULTATION_LEAD."""
+    from circle.i18n import local_today
     from circle.notifications.services import record_notification
     from circle.threads.lookup import subject_lookup
     from circle.threads.models import Thread, ThreadKind, ThreadState
     from circle.threads.services.notifications import recipients
     from meetings.notifications import CONSULTATION_REMINDER
-    from meetings.services.common import oslo_date
 
-    today = oslo_date(now)
+    today = local_today(now)
     lookup = subject_lookup()
     sent = 0
     threads = session.scalars(

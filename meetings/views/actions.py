@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response as FlaskResponse
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from circle.docx_writer import DOCX_TYPE
 from circle.extensions import db
+from circle.i18n import local_today
 from circle.inputs import parse_id
 from circle.security import is_safe_next
 from circle.tasks import tasks_for
@@ -44,7 +43,7 @@ def actions(slug: str) -> str:
     """Every action item of the circle the member may see, with filters."""
     circle = circle_or_404(slug)
     filters = _filters()
-    items = services.list_actions(db.session, circle, current_user, filters, date.today())
+    items = services.list_actions(db.session, circle, current_user, filters, local_today())
     return render_template(
         "meetings/actions.html",
         circle=circle,
@@ -52,7 +51,7 @@ def actions(slug: str) -> str:
         filters=filters,
         owners=services.owners(db.session, circle),
         mine=False,
-        today=date.today(),
+        today=local_today(),
         labels=services.STATUS_LABELS,
         can_toggle=lambda a: can_toggle_action(current_user, a, circle),
         csrf_form=CsrfForm(),
@@ -66,7 +65,7 @@ def my_actions(slug: str) -> str:
     """The member's own tasks ("Mine oppgaver"): action items, and the other areas' tasks."""
     circle = circle_or_404(slug)
     filters = services.ActionFilter(owner_id=current_user.id)
-    items = services.list_actions(db.session, circle, current_user, filters, date.today())
+    items = services.list_actions(db.session, circle, current_user, filters, local_today())
     return render_template(
         "meetings/actions.html",
         circle=circle,
@@ -75,7 +74,7 @@ def my_actions(slug: str) -> str:
         filters=filters,
         owners=[],
         mine=True,
-        today=date.today(),
+        today=local_today(),
         labels=services.STATUS_LABELS,
         can_toggle=lambda a: can_toggle_action(current_user, a, circle),
         csrf_form=CsrfForm(),

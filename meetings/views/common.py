@@ -6,9 +6,8 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from circle import web
 from circle.errors import DomainError
@@ -17,6 +16,7 @@ from circle.mail import Notice, queue_notices
 from circle.models import Circle
 from circle.permissions import can_view_circle
 from circle.web import require
+from circle.web import run_and_redirect as run  # noqa: F401 (the meetings views import it here)
 from meetings.models import Meeting
 from meetings.permissions import can_view_meeting, can_view_minutes
 from meetings.services.meetings import get_meeting, get_meeting_by_slug
@@ -109,26 +109,6 @@ def meeting_link(meeting: Meeting) -> str:
 def deliver(notices: Iterable[Notice], circle: Circle) -> None:
     """Queue notices in the request's transaction: they are sent after the commit, with retries."""
     queue_notices(db.session, notices, circle_id=circle.id)
-
-
-def run(
-    target: str,
-    message: str | None,
-    action: Callable[[], Any],
-    after: Callable[[Any], None] | None = None,
-) -> Response:
-    """Run a service call and queue its mail (after), commit once, flash, and redirect (PRG)."""
-    try:
-        result = action()
-        if after is not None:
-            after(result)
-    except DomainError as exc:
-        flash_error(exc)
-    else:
-        db.session.commit()
-        if message:
-            flash(message, "success")
-    return redirect(target)
 
 
 def flash_sent(done: str, sent: str, recipients: list[Any]) -> None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -370,23 +370,4 @@ def list_revisions(session: Session, section: ProjectSection) -> list[SectionRev
             .options(joinedload(SectionRevision.author))
             .order_by(SectionRevision.number.desc())
         )
-    )
-
-
-def get_revision(session: Session, section: ProjectSection, number: int) -> SectionRevision | None:
-    """Return one revision of the section."""
-    return session.scalar(
-        select(SectionRevision).where(
-            SectionRevision.section_id == section.id, SectionRevision.number == number
-        )
-    )
-
-
-def revision_count(session: Session, section: ProjectSection) -> int:
-    """Return how many revisions the section has."""
-    return (
-        session.scalar(
-            select(func.count(SectionRevision.id)).where(SectionRevision.section_id == section.id)
-        )
-        or 0
     )

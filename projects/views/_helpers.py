@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, url_for
+from flask import abort, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from circle import web
 from circle.extensions import db
@@ -38,12 +37,6 @@ def editable_project(slug: str, project_id: int) -> tuple[Circle, Project]:
 def flash_form_errors(form: Any) -> None:
     """Flash every validation error of a form."""
     web.flash_form_errors(form)
-
-
-def run(action: Any, ok_message: str, target: str) -> Response:
-    """Run a service call, commit on success, flash the outcome, redirect to target."""
-    web.commit_or_flash(action, ok_message)
-    return redirect(target)
 
 
 def workspace_url(circle: Circle, project: Project, anchor: str = "") -> str:

@@ -10,13 +10,14 @@ from circle.docx_writer import DOCX_TYPE
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.inputs import parse_int
+from circle.textdiff import diff_stats, line_diff
 from circle.web import (
     attachment,
     circle_or_404,
     flash_domain_error,
     require_visible_that,
+    run_and_redirect,
 )
-from projects.diff import diff_stats, line_diff
 from projects.forms import CellForm, MatrixRowForm
 from projects.models import MatrixColumn
 from projects.permissions import can_edit_matrix
@@ -24,7 +25,7 @@ from projects.report.docx_out import matrix_docx
 from projects.services import matrix as services
 from projects.services._common import StaleEdit
 from projects.views import bp
-from projects.views._helpers import flash_form_errors, run
+from projects.views._helpers import flash_form_errors
 
 
 def _matrix_url(slug: str, anchor: str = "") -> str:
@@ -54,10 +55,10 @@ def matrix_defaults(slug: str) -> Response:
     """Start an empty matrix with the usual transition areas."""
     circle = circle_or_404(slug)
     require_visible_that(can_edit_matrix, circle)
-    return run(
-        lambda: services.add_default_rows(db.session, circle, actor=current_user),
-        _("Matrisen er startet med de vanlige overgangene."),
+    return run_and_redirect(
         _matrix_url(slug),
+        _("Matrisen er startet med de vanlige overgangene."),
+        lambda: services.add_default_rows(db.session, circle, actor=current_user),
     )
 
 
@@ -71,10 +72,10 @@ def matrix_add_row(slug: str) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(_matrix_url(slug))
-    return run(
-        lambda: services.add_row(db.session, circle, actor=current_user, title=form.title.data),
-        _("Raden er lagt til."),
+    return run_and_redirect(
         _matrix_url(slug),
+        _("Raden er lagt til."),
+        lambda: services.add_row(db.session, circle, actor=current_user, title=form.title.data),
     )
 
 

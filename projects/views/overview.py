@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,9 +10,10 @@ from werkzeug.wrappers import Response
 from circle.documents import describe_types
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import local_today
 from circle.models import Circle, Role
 from circle.permissions import role_in
-from circle.web import circle_or_404, flash_domain_error, require, require_that
+from circle.web import circle_or_404, flash_domain_error, require, require_that, run_and_redirect
 from projects.forms import (
     LOG_LABELS,
     PLAN_KIND_LABELS,
@@ -46,7 +45,7 @@ from projects.services import plan as plan_services
 from projects.services import projects as services
 from projects.services.removal import withdrawn_files
 from projects.views import bp
-from projects.views._helpers import editable_project, run, workspace_project, workspace_url
+from projects.views._helpers import editable_project, workspace_project, workspace_url
 
 
 @bp.get("/c/<slug>/projects")
@@ -154,7 +153,7 @@ def workspace(slug: str, project_id: int) -> str:
         circle=circle,
         project=project,
         ws=ws,
-        today=date.today(),
+        today=local_today(),
         can_edit=can_edit_project(current_user, circle, project),
         status_labels=STATUS_LABELS,
         log_labels=LOG_LABELS,
@@ -162,7 +161,7 @@ def workspace(slug: str, project_id: int) -> str:
         plan_status_labels=PLAN_STATUS_LABELS,
         upload_form=upload_form,
         accepted_types=describe_types(),
-        log_form=LogForm(happened_on=date.today()),
+        log_form=LogForm(happened_on=local_today()),
         plan_form=plan_form,
         meeting_form=MeetingForm(),
         update_form=UpdateForm(),
@@ -217,10 +216,10 @@ def share(slug: str, project_id: int) -> Response:
         if shared_now
         else _("Skrivingen deles ikke lenger.")
     )
-    return run(
+    return run_and_redirect(
+        workspace_url(circle, project, "writeup"),
+        message,
         lambda: services.set_writeup_shared(
             db.session, circle, project, actor=current_user, shared=shared_now
         ),
-        message,
-        workspace_url(circle, project, "writeup"),
     )

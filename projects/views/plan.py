@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from circle.extensions import db
-from circle.i18n import OSLO
-from circle.web import circle_or_404, require
+from circle.i18n import OSLO, local_today
+from circle.web import circle_or_404, require, run_and_redirect
 from projects.forms import (
     LOG_LABELS,
     PLAN_KIND_LABELS,
@@ -31,7 +31,6 @@ from projects.views import bp
 from projects.views._helpers import (
     editable_project,
     flash_form_errors,
-    run,
     workspace_project,
     workspace_url,
 )
@@ -66,7 +65,7 @@ def log(slug: str, project_id: int) -> str:
         date_from=date_from,
         date_to=date_to,
         log_labels=LOG_LABELS,
-        log_form=LogForm(happened_on=date.today()),
+        log_form=LogForm(happened_on=local_today()),
         can_edit=can_edit_project(current_user, circle, project),
     )
 
@@ -81,7 +80,9 @@ def add_log(slug: str, project_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return run(
+    return run_and_redirect(
+        target,
+        _("Loggføringen er lagret."),
         lambda: services.add_log_entry(
             db.session,
             circle,
@@ -91,8 +92,6 @@ def add_log(slug: str, project_id: int) -> Response:
             kind=LogKind(form.kind.data),
             text=form.text.data,
         ),
-        _("Loggføringen er lagret."),
-        target,
     )
 
 
@@ -111,7 +110,7 @@ def plan(slug: str, project_id: int) -> str:
         project=project,
         items=services.list_plan(db.session, project),
         meetings=services.list_project_meetings(db.session, project),
-        today=date.today(),
+        today=local_today(),
         plan_form=form,
         meeting_form=MeetingForm(),
         status_form=PlanStatusForm(),
@@ -131,7 +130,9 @@ def add_plan_item(slug: str, project_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(target)
-    return run(
+    return run_and_redirect(
+        target,
+        _("Punktet er lagt til i planen."),
         lambda: services.add_plan_item(
             db.session,
             circle,
@@ -142,8 +143,6 @@ def add_plan_item(slug: str, project_id: int) -> Response:
             due_on=form.due_on.data,
             owner_id=form.owner.data or None,
         ),
-        _("Punktet er lagt til i planen."),
-        target,
     )
 
 
@@ -157,7 +156,9 @@ def plan_item_status(slug: str, project_id: int, item_id: int) -> Response:
         abort(404)
     form = PlanStatusForm()
     require(form.validate_on_submit())
-    return run(
+    return run_and_redirect(
+        url_for("projects.plan", slug=slug, project_id=project.id),
+        _("Statusen er endret."),
         lambda: services.set_plan_item_status(
             db.session,
             circle,
@@ -166,8 +167,6 @@ def plan_item_status(slug: str, project_id: int, item_id: int) -> Response:
             actor=current_user,
             status=PlanItemStatus(form.status.data),
         ),
-        _("Statusen er endret."),
-        url_for("projects.plan", slug=slug, project_id=project.id),
     )
 
 
@@ -182,7 +181,9 @@ def add_meeting(slug: str, project_id: int) -> Response:
         flash_form_errors(form)
         return redirect(target)
     starts_at = datetime.combine(form.day.data, form.time.data, tzinfo=OSLO)
-    return run(
+    return run_and_redirect(
+        target,
+        _("Møtet er lagt inn i møteplanen."),
         lambda: services.add_project_meeting(
             db.session,
             circle,
@@ -192,8 +193,6 @@ def add_meeting(slug: str, project_id: int) -> Response:
             place=form.place.data or "",
             note=form.note.data or "",
         ),
-        _("Møtet er lagt inn i møteplanen."),
-        target,
     )
 
 
@@ -212,7 +211,9 @@ def post_update(slug: str, project_id: int) -> Response:
         if form.publish.data
         else _("Statusoppdateringen er lagret som utkast.")
     )
-    return run(
+    return run_and_redirect(
+        target,
+        message,
         lambda: services.post_update(
             db.session,
             circle,
@@ -222,8 +223,6 @@ def post_update(slug: str, project_id: int) -> Response:
             publish=form.publish.data,
             share_with_reference=form.share_with_reference.data,
         ),
-        message,
-        target,
     )
 
 
@@ -258,7 +257,9 @@ def publish_update(slug: str, project_id: int, update_id: int) -> Response:
         abort(404)
     form = PublishUpdateForm()
     require(form.validate_on_submit())
-    return run(
+    return run_and_redirect(
+        workspace_url(circle, project, "updates"),
+        _("Statusoppdateringen er publisert."),
         lambda: services.publish_update(
             db.session,
             circle,
@@ -267,6 +268,4 @@ def publish_update(slug: str, project_id: int, update_id: int) -> Response:
             actor=current_user,
             share_with_reference=form.share_with_reference.data,
         ),
-        _("Statusoppdateringen er publisert."),
-        workspace_url(circle, project, "updates"),
     )

@@ -8,14 +8,14 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from circle.extensions import db
-from circle.web import circle_or_404, require, require_visible_that
+from circle.web import circle_or_404, require, require_visible_that, run_and_redirect
 from projects.models import LogEntry, PlanItem
 from projects.permissions import can_archive_project, can_edit_matrix
 from projects.services import matrix as matrix_services
 from projects.services import removal
 from projects.services.files import get_file
 from projects.views import bp
-from projects.views._helpers import editable_project, run, workspace_project, workspace_url
+from projects.views._helpers import editable_project, workspace_project, workspace_url
 
 
 def _gone(target: str) -> Response:
@@ -33,10 +33,10 @@ def withdraw_file(slug: str, project_id: int, file_id: int) -> Response:
     pfile = get_file(db.session, project, file_id)
     if pfile is None or pfile.withdrawn_at is not None:
         return _gone(target)
-    return run(
-        lambda: removal.withdraw_file(db.session, circle, project, pfile, actor=current_user),
-        _("«%(title)s» er trukket tilbake.", title=pfile.title),
+    return run_and_redirect(
         target,
+        _("«%(title)s» er trukket tilbake.", title=pfile.title),
+        lambda: removal.withdraw_file(db.session, circle, project, pfile, actor=current_user),
     )
 
 
@@ -49,10 +49,10 @@ def delete_log_entry(slug: str, project_id: int, entry_id: int) -> Response:
     entry = db.session.get(LogEntry, entry_id)
     if entry is None or entry.project_id != project.id:
         return _gone(target)
-    return run(
-        lambda: removal.delete_log_entry(db.session, circle, project, entry, actor=current_user),
-        _("Loggføringen er slettet."),
+    return run_and_redirect(
         target,
+        _("Loggføringen er slettet."),
+        lambda: removal.delete_log_entry(db.session, circle, project, entry, actor=current_user),
     )
 
 
@@ -65,10 +65,10 @@ def delete_plan_item(slug: str, project_id: int, item_id: int) -> Response:
     item = db.session.get(PlanItem, item_id)
     if item is None or item.project_id != project.id:
         return _gone(target)
-    return run(
-        lambda: removal.delete_plan_item(db.session, circle, project, item, actor=current_user),
-        _("Punktet er slettet fra planen."),
+    return run_and_redirect(
         target,
+        _("Punktet er slettet fra planen."),
+        lambda: removal.delete_plan_item(db.session, circle, project, item, actor=current_user),
     )
 
 
@@ -82,22 +82,22 @@ def delete_matrix_row(slug: str, row_id: int) -> Response:
     row = matrix_services.get_row(db.session, circle, row_id)
     if row is None:
         return _gone(target)
-    return run(
-        lambda: removal.delete_matrix_row(db.session, circle, row, actor=current_user),
-        _("Raden er slettet fra matrisen."),
+    return run_and_redirect(
         target,
+        _("Raden er slettet fra matrisen."),
+        lambda: removal.delete_matrix_row(db.session, circle, row, actor=current_user),
     )
 
 
 def _archive(slug: str, project_id: int, *, archived: bool) -> Response:
     circle, project = workspace_project(slug, project_id)
     require(can_archive_project(current_user, circle, project))
-    return run(
+    return run_and_redirect(
+        workspace_url(circle, project),
+        _("Prosjektet er arkivert.") if archived else _("Prosjektet er hentet fram igjen."),
         lambda: removal.set_archived(
             db.session, circle, project, actor=current_user, archived=archived
         ),
-        _("Prosjektet er arkivert.") if archived else _("Prosjektet er hentet fram igjen."),
-        workspace_url(circle, project),
     )
 
 

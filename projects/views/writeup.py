@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.inputs import parse_int
-from circle.web import circle_or_404, flash_domain_error, require, require_that
-from projects.diff import diff_stats, line_diff
+from circle.textdiff import diff_stats, line_diff
+from circle.web import circle_or_404, flash_domain_error, require, require_that, run_and_redirect
 from projects.forms import MoveForm, NewSpecForm, ReadyForm, SectionForm, SpecForm
 from projects.permissions import can_edit_template
 from projects.services import writeup as services
@@ -20,7 +20,6 @@ from projects.views import bp
 from projects.views._helpers import (
     editable_project,
     flash_form_errors,
-    run,
     workspace_project,
     workspace_url,
 )
@@ -131,12 +130,12 @@ def section_ready(slug: str, project_id: int, key: str) -> Response:
         if ready
         else _("«%(h)s» er ikke lenger markert som klar.", h=spec.heading)
     )
-    return run(
+    return run_and_redirect(
+        workspace_url(circle, project, f"section-{key}"),
+        message,
         lambda: services.set_section_ready(
             db.session, circle, project, key, actor=current_user, ready=ready
         ),
-        message,
-        workspace_url(circle, project, f"section-{key}"),
     )
 
 
@@ -145,10 +144,10 @@ def section_ready(slug: str, project_id: int, key: str) -> Response:
 def writeup_ready(slug: str, project_id: int) -> Response:
     """Mark the whole write-up ready for the final report."""
     circle, project = editable_project(slug, project_id)
-    return run(
-        lambda: services.mark_writeup_ready(db.session, circle, project, actor=current_user),
-        _("Hele prosjektskrivingen er markert som klar for sluttrapporten."),
+    return run_and_redirect(
         workspace_url(circle, project, "writeup"),
+        _("Hele prosjektskrivingen er markert som klar for sluttrapporten."),
+        lambda: services.mark_writeup_ready(db.session, circle, project, actor=current_user),
     )
 
 
@@ -190,7 +189,9 @@ def update_spec(slug: str, key: str) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(_template_url(slug))
-    return run(
+    return run_and_redirect(
+        _template_url(slug),
+        _("Malen er oppdatert."),
         lambda: services.update_spec(
             db.session,
             circle,
@@ -200,8 +201,6 @@ def update_spec(slug: str, key: str) -> Response:
             guidance=form.guidance.data or "",
             hidden=form.hidden.data,
         ),
-        _("Malen er oppdatert."),
-        _template_url(slug),
     )
 
 
@@ -213,12 +212,12 @@ def move_spec(slug: str, key: str) -> Response:
     require_that(can_edit_template, circle)
     form = MoveForm()
     require(form.validate_on_submit())
-    return run(
+    return run_and_redirect(
+        _template_url(slug),
+        _("Rekkefølgen er endret."),
         lambda: services.move_spec(
             db.session, circle, key, actor=current_user, offset=form.offset.data or 1
         ),
-        _("Rekkefølgen er endret."),
-        _template_url(slug),
     )
 
 
@@ -232,7 +231,9 @@ def add_spec(slug: str) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(_template_url(slug))
-    return run(
+    return run_and_redirect(
+        _template_url(slug),
+        _("Avsnittet er lagt til i malen."),
         lambda: services.add_spec(
             db.session,
             circle,
@@ -241,6 +242,4 @@ def add_spec(slug: str) -> Response:
             guidance=form.guidance.data or "",
             only_discontinued=form.only_discontinued.data,
         ),
-        _("Avsnittet er lagt til i malen."),
-        _template_url(slug),
     )

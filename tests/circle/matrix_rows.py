@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from circle.auth.services import RESET_REQUESTED, make_reset_token
+from circle.models import (
+    AuditEvent,
+    Circle,
+    Invitation,
+    Member,
+    Membership,
+    Phase,
+    ServiceSite,
+    Unit,
+)
+from circle.themes.models import Theme
+from tests.conftest import PASSWORD
 from tests.matrix import (
     DENIED,
     HIDDEN,
+    LOGIN,
     Row,
     circle_view,
     expect,
@@ -14,10 +33,61 @@ from tests.matrix import (
     staff_view,
 )
 
+NEW_PASSWORD = "matrisen-sitt-nye-lange-passord"
+NEW_ACCOUNT_TOKEN = "matrix-invitation-new-account"
+EXISTING_TOKEN = "matrix-invitation-existing-account"
+
+
+def _count(model, *where):  # noqa: ANN001, ANN202
+    return select(func.count()).select_from(model).where(*where)
+
+
+def _circle_columns(circle):  # noqa: ANN001, ANN202
+    return select(Circle.name, Circle.description).where(Circle.id == circle.id)
+
+
+def _circle_form(name: str) -> dict[str, str]:
+    return {"name": name, "institution": "Høgskolen", "description": "Om sirkelen"}
+
+
+def _invite_form() -> dict[str, str]:
+    return {"email": "invitert@test.example", "role": "participant", "unit": "0", "site": "0"}
+
+
+def _login(account: str, password: str, statuses: dict[str, int], note: str) -> Row:
+    """Sign in as the world's `account` with `password`."""
+    return Row(
+        "auth.login",
+        lambda w: "/login",
+        statuses,
+        method="POST",
+        data=lambda w: {"email": w.members[account].email, "password": password},
+        note=note,
+    )
+
+
+def _accept_new(token: str, statuses: dict[str, int], note: str) -> Row:
+    """Accept an invitation by making a new account; it succeeds when a member is added."""
+    return Row(
+        "members.accept",
+        lambda w: f"/invitation/{token}",
+        statuses,
+        method="POST",
+        data=lambda w: {"name": "Ny Person", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        note=note,
+        effect=lambda w: _count(Member),
+    )
+
+
 ROWS = [
     # auth
     Row("auth.login", lambda w: "/login", expect(302, anonymous=200, deactivated=200)),
-    Row("auth.logout", lambda w: "/logout", expect(302, anonymous=302), method="POST"),
+    Row(
+        "auth.logout",
+        lambda w: "/logout",
+        expect(302, anonymous=302, deactivated=302),  # to the sign-in page, asking nothing back
+        method="POST",
+    ),
     Row(
         "auth.forgot_password",
         lambda w: "/password/forgot",
@@ -29,7 +99,50 @@ ROWS = [
         expect(400, anonymous=400, deactivated=400),
         note="bad token",
     ),
+    # Signed in at once, or already signed in: sent on, never to the sign-in page.
+    _login("participant", PASSWORD, expect(302, anonymous=302, deactivated=302), "right password"),
+    _login("participant", "feil-passord", expect(302, anonymous=401, deactivated=401), "wrong"),
+    _login("deactivated", PASSWORD, expect(302, anonymous=401, deactivated=401), "deactivated"),
+    Row(
+        "auth.forgot_password",
+        lambda w: "/password/forgot",
+        expect(302, anonymous=302, deactivated=302),  # the same answer for everyone
+        method="POST",
+        data=lambda w: {"email": w.members["participant"].email},
+        effect=lambda w: _count(AuditEvent, AuditEvent.action == RESET_REQUESTED),
+    ),
+    Row(
+        "auth.reset_password",
+        lambda w: "/password/reset/not-a-token",
+        expect(400, anonymous=400, deactivated=400),
+        method="POST",
+        data=lambda w: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        note="bad token",
+        effect=lambda w: select(Member.password_hash).order_by(Member.id),
+    ),
+    Row(
+        "auth.reset_password",
+        lambda w: (
+            "/password/reset/"
+            + make_reset_token(current_app.config["SECRET_KEY"], w.members["participant"])
+        ),
+        expect(302, anonymous=302, deactivated=302),
+        method="POST",
+        data=lambda w: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        note="valid token",
+        effect=lambda w: select(Member.password_hash).where(
+            Member.id == w.members["participant"].id
+        ),
+    ),
     Row("auth.profile", lambda w: "/profile", expect(200)),
+    Row(
+        "auth.profile",
+        lambda w: "/profile",
+        expect(302),
+        method="POST",
+        data=lambda w: {"name": "Nytt Navn", "job_title": "", "phone": "", "locale": "nb"},
+        effect=lambda w: select(Member.name).order_by(Member.id),
+    ),
     Row(
         "auth.change_password",
         lambda w: "/profile/password",
@@ -48,11 +161,36 @@ ROWS = [
     # circles
     Row("circles.index", lambda w: "/", expect(200)),
     Row("circles.create", lambda w: "/circles/new", expect(DENIED, admin=200)),
+    Row(
+        "circles.create",
+        lambda w: "/circles/new",
+        expect(DENIED, admin=302),
+        method="POST",
+        data=lambda w: {**_circle_form("Ny sirkel"), "slug": "ny-sirkel"},
+        effect=lambda w: select(Circle.slug).order_by(Circle.id),
+    ),
     Row("circles.home", lambda w: f"/c/{w.circle.slug}", circle_view()),
     Row("circles.home", lambda w: f"/c/{w.other.slug}", other_circle(), note="other circle"),
     Row("circles.home", lambda w: "/c/finnes-ikke", expect(HIDDEN), note="unknown"),
     Row("circles.edit", lambda w: f"/c/{w.circle.slug}/edit", leaders_only()),
     Row("circles.edit", lambda w: f"/c/{w.other.slug}/edit", other_circle(), note="other circle"),
+    Row(
+        "circles.edit",
+        lambda w: f"/c/{w.circle.slug}/edit",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: _circle_form("Nytt navn"),
+        effect=lambda w: _circle_columns(w.circle),
+    ),
+    Row(
+        "circles.edit",
+        lambda w: f"/c/{w.other.slug}/edit",
+        other_circle(302),
+        method="POST",
+        data=lambda w: _circle_form("Nytt navn"),
+        note="other circle",
+        effect=lambda w: _circle_columns(w.other),
+    ),
     Row("circles.settings", lambda w: f"/c/{w.circle.slug}/settings", leaders_only()),
     Row(
         "circles.settings",
@@ -68,15 +206,17 @@ ROWS = [
         data=lambda w: {
             "kind": "opening",
             "name": "Fase",
-            "starts_on": "2026-01-01",
-            "ends_on": "2026-02-01",
+            "starts_on": "2026-04-01",  # after the world's phase: no overlap
+            "ends_on": "2026-05-01",
         },
+        effect=lambda w: _count(Phase, Phase.circle_id == w.circle.id),
     ),
     Row(
         "circles.delete_phase",
         lambda w: f"/c/{w.circle.slug}/phases/{w.extra['phase'].id}/delete",
         leaders_only(302),
         method="POST",
+        effect=lambda w: _count(Phase, Phase.circle_id == w.circle.id),
     ),
     Row(
         "circles.delete_phase",
@@ -84,6 +224,7 @@ ROWS = [
         expect(HIDDEN, reference=DENIED, unit_leader=DENIED, participant=DENIED),
         method="POST",
         note="phase of other circle",
+        effect=lambda w: _count(Phase, Phase.circle_id == w.other.id),
     ),
     Row(
         "circles.set_questions",
@@ -98,6 +239,7 @@ ROWS = [
         leaders_only(302),
         method="POST",
         data=lambda w: {"name": "Ny bydel", "kind": "bydel"},
+        effect=lambda w: _count(Unit, Unit.circle_id == w.circle.id),
     ),
     Row(
         "circles.add_site",
@@ -105,6 +247,7 @@ ROWS = [
         leaders_only(302),
         method="POST",
         data=lambda w: {"name": "Nytt sted", "kind": "nav"},
+        effect=lambda w: _count(ServiceSite, ServiceSite.unit_id == w.circle.units[0].id),
     ),
     Row(
         "circles.add_site",
@@ -113,6 +256,7 @@ ROWS = [
         method="POST",
         data=lambda w: {"name": "Nytt sted", "kind": "nav"},
         note="other circle",
+        effect=lambda w: _count(ServiceSite, ServiceSite.unit_id == w.other.units[0].id),
     ),
     # members
     Row("members.directory", lambda w: f"/c/{w.circle.slug}/members", circle_view()),
@@ -138,10 +282,28 @@ ROWS = [
         note="other circle",
     ),
     Row(
+        "members.invitations",
+        lambda w: f"/c/{w.circle.slug}/invitations",
+        leaders_only(302),
+        method="POST",
+        data=lambda w: _invite_form(),
+        effect=lambda w: _count(Invitation, Invitation.circle_id == w.circle.id),
+    ),
+    Row(
+        "members.invitations",
+        lambda w: f"/c/{w.other.slug}/invitations",
+        other_circle(302),
+        method="POST",
+        data=lambda w: _invite_form(),
+        note="other circle",
+        effect=lambda w: _count(Invitation, Invitation.circle_id == w.other.id),
+    ),
+    Row(
         "members.resend",
         lambda w: f"/c/{w.circle.slug}/invitations/{w.extra['invitation'].id}/resend",
         expect(HIDDEN, leader=302, admin=302),
         method="POST",
+        effect=lambda w: select(Invitation.token_hash).order_by(Invitation.id),
     ),
     Row(
         "members.revoke",
@@ -162,6 +324,17 @@ ROWS = [
         expect(HIDDEN, anonymous=HIDDEN, deactivated=HIDDEN),
         note="bad token",
     ),
+    _accept_new("not-a-token", expect(HIDDEN, anonymous=HIDDEN, deactivated=HIDDEN), "bad token"),
+    # A new account, signed in at once, whoever was signed in before.
+    _accept_new(NEW_ACCOUNT_TOKEN, expect(302, anonymous=302, deactivated=302), "new account"),
+    Row(
+        "members.accept",
+        lambda w: f"/invitation/{EXISTING_TOKEN}",
+        expect(LOGIN, outsider=302),  # only the invited account, signed in, may take it
+        method="POST",
+        note="existing account",
+        effect=lambda w: _count(Membership, Membership.circle_id == w.circle.id),
+    ),
     Row(
         "members.change_role",
         lambda w: f"/c/{w.circle.slug}/members/{w.memberships['participant'].id}/role",
@@ -174,6 +347,7 @@ ROWS = [
         lambda w: f"/c/{w.circle.slug}/members/{w.memberships['reference'].id}/remove",
         leaders_only(302),
         method="POST",
+        effect=lambda w: _count(Membership, Membership.circle_id == w.circle.id),
     ),
     Row(
         "members.remove",
@@ -181,6 +355,7 @@ ROWS = [
         expect(HIDDEN),
         method="POST",
         note="no such membership",
+        effect=lambda w: _count(Membership),
     ),
     Row("members.admin_members", lambda w: "/admin/members", expect(DENIED, admin=200)),
     Row(
@@ -188,12 +363,14 @@ ROWS = [
         lambda w: f"/admin/members/{w.members['participant'].id}/deactivate",
         expect(DENIED, admin=302),
         method="POST",
+        effect=lambda w: select(Member.active).order_by(Member.id),
     ),
     Row(
         "members.reactivate",
         lambda w: f"/admin/members/{w.members['deactivated'].id}/reactivate",
         expect(DENIED, admin=302),
         method="POST",
+        effect=lambda w: select(Member.active).order_by(Member.id),
     ),
     # themes
     Row("themes.index", lambda w: f"/c/{w.circle.slug}/themes", circle_view()),
@@ -204,6 +381,7 @@ ROWS = [
         staff_only(302),
         method="POST",
         data=lambda w: {"title": "Nytt tema"},
+        effect=lambda w: _count(Theme, Theme.circle_id == w.circle.id),
     ),
     Row(
         "themes.open_vote",
@@ -265,6 +443,17 @@ def build(session, world) -> None:  # noqa: ANN001
         token_hash="b" * 64,
         expires_at=expires,
     )
+    for email, token in (
+        ("ny-konto@test.example", NEW_ACCOUNT_TOKEN),
+        (world.members["outsider"].email, EXISTING_TOKEN),
+    ):
+        world.extra[token] = Invitation(
+            circle=world.circle,
+            email=email,
+            role=Role.PARTICIPANT,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            expires_at=expires,
+        )
     session.add_all(world.extra.values())
     session.flush()
     world.extra["theme"] = Theme(circle_id=world.circle.id, title="Bolig")

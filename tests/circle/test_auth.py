@@ -325,3 +325,38 @@ def _valid_fnr() -> str:
             continue
         return "".join(map(str, digits + [k2]))
     raise AssertionError("no valid number found")
+
+
+def test_importing_the_code_hashes_no_password() -> None:
+    """Nothing is computed at import time: no module hashes a password while it loads."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import importlib, pkgutil
+import circle.auth.passwords as passwords
+def refuse(*args, **kwargs):
+    raise AssertionError("a password was hashed at import time")
+passwords.hash_password = refuse
+import app
+for package in ("circle", "library", "meetings", "projects"):
+    module = importlib.import_module(package)
+    for info in pkgutil.walk_packages(module.__path__, package + "."):
+        importlib.import_module(info.name)
+print("ok")
+"""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_an_unknown_address_is_checked_against_a_hash(session, monkeypatch) -> None:  # noqa: ANN001
+    """An unknown e-mail still costs one verification, against the dummy hash made once."""
+    checked = []
+    monkeypatch.setattr(services, "verify_password", lambda h, p: checked.append(h) or False)
+    assert services.authenticate(session, email="ukjent@test.example", password="x", ip="1") is None
+    assert services.authenticate(session, email="ukjent@test.example", password="y", ip="1") is None
+    assert len(checked) == 2 and checked[0] == checked[1] and checked[0].startswith("$argon2id$")

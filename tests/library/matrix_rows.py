@@ -6,6 +6,7 @@ from circle.storage import get_storage
 from tests.matrix import (
     DENIED,
     HIDDEN,
+    LOGIN,
     Row,
     circle_view,
     expect,
@@ -192,7 +193,7 @@ ROWS = [
     Row(
         "library.open_report",
         lambda w: f"/library/reports/{_r(w, 'other')}",
-        expect(HIDDEN, anonymous=302, deactivated=302, outsider=302, admin=302),
+        expect(HIDDEN, anonymous=LOGIN, deactivated=LOGIN, outsider=302, admin=302),
         note="other circle's report",
     ),
     Row(

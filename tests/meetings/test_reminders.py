@@ -193,12 +193,12 @@ def test_the_audience_of_a_consultation_is_reminded_before_its_deadline(
 ) -> None:
     """Deadline in two days: the whole audience (but the platform is no actor, so the author
     too), once; a leaders-only consultation reaches only leaders; a far deadline, nobody."""
+    from circle.i18n import local_today
     from circle.threads.models import Audience, ThreadKind
     from circle.threads.services.threads import create_thread
     from meetings.notifications import CONSULTATION_REMINDER
-    from meetings.services.common import oslo_date
 
-    today = oslo_date(utcnow())
+    today = local_today(utcnow())
 
     def consultation(title: str, audience: Audience, days: int):  # noqa: ANN202
         return create_thread(

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from circle.errors import DomainError, NotAllowed
-from projects.diff import diff_html, line_diff
 from projects.models import ProjectSection, ProjectStatus, SectionRevision
 from projects.services import writeup
 from projects.services._common import StaleEdit
@@ -184,23 +183,6 @@ def test_leaders_adjust_the_template(session, people, make_project) -> None:  # 
     assert specs[-1].key == added.key and "advice" not in [s.key for s in specs]
     with pytest.raises(DomainError):
         writeup.add_spec(session, people.circle, actor=people.leader, heading="brukermedvirkning")
-
-
-def test_line_diff_marks_added_and_removed_lines() -> None:
-    lines = line_diff("a\nb\nc", "a\nB\nc\nd")
-    assert [(x.kind, x.text) for x in lines] == [
-        ("same", "a"),
-        ("removed", "b"),
-        ("added", "B"),
-        ("same", "c"),
-        ("added", "d"),
-    ]
-
-
-def test_diff_html_escapes_user_text() -> None:
-    html = str(diff_html("<b>gammel</b>", "<script>alert(1)</script>"))
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    assert 'class="diff-removed"' in html and 'class="diff-added"' in html
 
 
 # Views -----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from circle.errors import DomainError, NotAllowed
+from circle.i18n import local_today
 from circle.models import Circle, Member
 from circle.permissions import is_admin, role_in
 from circle.threads.models import (
@@ -34,7 +35,6 @@ from circle.threads.services.common import (
     clean_text,
     clean_title,
     guard_identity,
-    not_found,
 )
 from circle.threads.services.following import follow, new_post_counts
 from circle.threads.services.notifications import notify, visible_clause
@@ -105,7 +105,7 @@ def create_thread(
     if kind == ThreadKind.CONSULTATION:
         if deadline is None:
             raise DomainError(_l("En høring må ha en svarfrist."))
-        if deadline < (today or date.today()):
+        if deadline < (today or local_today()):
             raise DomainError(_l("Svarfristen kan ikke ha gått ut allerede."))
     else:
         deadline, requested_by = None, ""
@@ -283,17 +283,3 @@ def status_subject(status: StatusUpdate | None, url: str) -> Subject | None:
         url=url,
         audience_ok=frozenset(audience_roles(Audience.REFERENCE)),
     )
-
-
-def thread_visible(member: Member, thread: Thread, lookup: SubjectLookup) -> bool:
-    """Return whether the member sees the thread (resolving its subject)."""
-    subject = lookup(thread.subject_kind, thread.subject_id) if thread.subject_kind else None
-    return can_view_thread(member, thread.circle, thread, subject)
-
-
-def require_visible(member: Member, thread: Thread, lookup: SubjectLookup) -> Subject | None:
-    """Return the thread's subject, or raise the not-found error if the member cannot see it."""
-    subject = lookup(thread.subject_kind, thread.subject_id) if thread.subject_kind else None
-    if not can_view_thread(member, thread.circle, thread, subject):
-        raise not_found()
-    return subject

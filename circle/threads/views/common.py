@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import abort, flash, request, url_for
+from flask import abort, request, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from circle import web
-from circle.errors import DomainError
 from circle.extensions import db
 from circle.models import Circle
 from circle.threads.lookup import subject_lookup
@@ -19,7 +16,6 @@ from circle.threads.permissions import allowed_audiences, audience_roles, can_vi
 from circle.threads.services.posts import get_post
 from circle.threads.services.threads import get_thread, threads_on_subject
 from circle.threads.subjects import Subject
-from circle.web import flash_domain_error
 
 
 def thread_or_404(circle: Circle, thread_id: int) -> tuple[Thread, Subject | None]:
@@ -46,24 +42,6 @@ def thread_url(thread: Thread, post_id: int | None = None) -> str:
     """Return the path to the thread (at a post)."""
     anchor = f"#post-{post_id}" if post_id else ""
     return url_for("threads.show", slug=thread.circle.slug, thread_id=thread.id) + anchor
-
-
-def finish(
-    action: Callable[[], object],
-    message: str,
-    target: str,
-) -> Response:
-    """Run a service call; commit and flash on success, roll back and show the error if not."""
-    from flask import redirect
-
-    try:
-        action()
-    except DomainError as exc:
-        flash_domain_error(exc)
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(target)
 
 
 def flash_form_errors(form) -> None:  # noqa: ANN001

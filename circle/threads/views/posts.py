@@ -23,7 +23,6 @@ from circle.threads.services import moderation
 from circle.threads.services import posts as post_services
 from circle.threads.views import bp
 from circle.threads.views.common import (
-    finish,
     flash_form_errors,
     mentions_url,
     post_or_404,
@@ -31,7 +30,7 @@ from circle.threads.views.common import (
     thread_url,
     wants_preview,
 )
-from circle.web import circle_or_404, flash_domain_error, require
+from circle.web import circle_or_404, flash_domain_error, require, run_and_redirect
 
 
 def _status_for(error: DomainError) -> int:
@@ -150,10 +149,10 @@ def delete_post(slug: str, thread_id: int, post_id: int) -> Response:
     thread, subject = thread_or_404(circle, thread_id)
     post = post_or_404(thread, post_id)
     require(can_delete_post(current_user, post))
-    return finish(
-        lambda: post_services.delete_post(db.session, post, actor=current_user, subject=subject),
-        _("Innlegget er fjernet."),
+    return run_and_redirect(
         thread_url(thread, post.id),
+        _("Innlegget er fjernet."),
+        lambda: post_services.delete_post(db.session, post, actor=current_user, subject=subject),
     )
 
 
@@ -186,12 +185,12 @@ def report(slug: str, thread_id: int, post_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(thread_url(thread, post.id))
-    return finish(
+    return run_and_redirect(
+        thread_url(thread, post.id),
+        _("Takk. Sirkellederne har fått beskjed."),
         lambda: moderation.report_post(
             db.session, post, actor=current_user, reason=form.reason.data or "", subject=subject
         ),
-        _("Takk. Sirkellederne har fått beskjed."),
-        thread_url(thread, post.id),
     )
 
 
@@ -200,12 +199,12 @@ def _moderate(slug: str, thread_id: int, post_id: int, run, message: str) -> Res
     thread, subject = thread_or_404(circle, thread_id)
     post = post_or_404(thread, post_id)
     require(can_moderate(current_user, circle))
-    return finish(
-        lambda: run(db.session, post, actor=current_user, subject=subject),
-        message,
+    return run_and_redirect(
         request.form.get("next") == "reports"
         and _reports_url(circle.slug)
         or thread_url(thread, post.id),
+        message,
+        lambda: run(db.session, post, actor=current_user, subject=subject),
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import local_today
 from circle.inputs import parse_id
 from circle.threads.forms import STATE_LABELS, StatusForm
 from circle.threads.lookup import subject_lookup
@@ -51,7 +50,7 @@ def reference_home(slug: str) -> str:
         statuses=status_updates(db.session, circle, 5),
         feed=reference_feed(current_app, db.session, circle),
         consultations=consultations,
-        today=date.today(),
+        today=local_today(),
         state_labels=STATE_LABELS,
         followed=visible_threads(
             db.session, circle, current_user, lookup, only_ids=followed, limit=30
@@ -142,4 +141,4 @@ def home_panel(circle, member):  # noqa: ANN001, ANN201
     rows = visible_threads(
         db.session, circle, member, subject_lookup(), states=(ThreadState.OPEN,), limit=6
     )
-    return "threads/panel.html", {"rows": rows, "today": date.today()}
+    return "threads/panel.html", {"rows": rows, "today": local_today()}

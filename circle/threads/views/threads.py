@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
+from circle.i18n import local_today
 from circle.inputs import parse_id
 from circle.text import render_markdown
 from circle.threads.forms import (
@@ -38,14 +37,13 @@ from circle.threads.services.posts import LONG_BRANCH, Preview, load_thread_page
 from circle.threads.services.threads import create_thread, threads_on_subject, visible_threads
 from circle.threads.views import bp
 from circle.threads.views.common import (
-    finish,
     flash_form_errors,
     thread_or_404,
     thread_url,
     wants_no_page,
     wants_preview,
 )
-from circle.web import circle_or_404, flash_domain_error, require, require_that
+from circle.web import circle_or_404, flash_domain_error, require, require_that, run_and_redirect
 
 FILTERS = {
     "open": (ThreadState.OPEN,),
@@ -71,7 +69,7 @@ def index(slug: str) -> str:
         state=state if state in FILTERS else "",
         state_labels=STATE_LABELS,
         audience_labels=AUDIENCE_LABELS,
-        today=date.today(),
+        today=local_today(),
         can_start=can_start_thread(current_user, circle),
         can_moderate=can_moderate(current_user, circle),
     )
@@ -180,7 +178,7 @@ def show(slug: str, thread_id: int) -> str:
         kind_labels=KIND_LABELS,
         state_labels=STATE_LABELS,
         base=thread_url(thread),
-        today=date.today(),
+        today=local_today(),
         long_branch=LONG_BRANCH,
         may_edit_title=can_edit_thread_title(current_user, circle, thread),
     )
@@ -207,10 +205,10 @@ def follow(slug: str, thread_id: int) -> Response:
     """Follow a thread one can see."""
     circle = circle_or_404(slug)
     thread, _subject = thread_or_404(circle, thread_id)
-    return finish(
-        lambda: following.follow(db.session, thread, {current_user.id}),
-        _("Du følger nå tråden."),
+    return run_and_redirect(
         thread_url(thread),
+        _("Du følger nå tråden."),
+        lambda: following.follow(db.session, thread, {current_user.id}),
     )
 
 
@@ -220,10 +218,10 @@ def unfollow(slug: str, thread_id: int) -> Response:
     """Stop following a thread."""
     circle = circle_or_404(slug)
     thread, _subject = thread_or_404(circle, thread_id)
-    return finish(
-        lambda: following.unfollow(db.session, thread, current_user),
-        _("Du følger ikke lenger tråden."),
+    return run_and_redirect(
         thread_url(thread),
+        _("Du følger ikke lenger tråden."),
+        lambda: following.unfollow(db.session, thread, current_user),
     )
 
 
@@ -266,7 +264,9 @@ def change_state(slug: str, thread_id: int) -> Response:
     if action is None:
         abort(400)
     run, message = action
-    return finish(lambda: run(thread, current_user, subject), str(message), thread_url(thread))
+    return run_and_redirect(
+        thread_url(thread), str(message), lambda: run(thread, current_user, subject)
+    )
 
 
 @bp.post("/c/<slug>/threads/<int:thread_id>/resolve")
@@ -280,12 +280,12 @@ def resolve(slug: str, thread_id: int) -> Response:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(thread_url(thread) + "#resolve")
-    return finish(
+    return run_and_redirect(
+        thread_url(thread),
+        _("Tråden er markert som besvart."),
         lambda: moderation.resolve_thread(
             db.session, thread, actor=current_user, resolution=form.resolution.data, subject=subject
         ),
-        _("Tråden er markert som besvart."),
-        thread_url(thread),
     )
 
 

@@ -151,3 +151,30 @@ def test_seed_reports_are_read_without_false_alarms() -> None:
     for path in sorted(SEEDS.glob("*.txt")):
         doc = read_document(path.read_bytes(), path.name)
         assert doc.pages and doc.characters() > 5000, path.name
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b.docx_body("Rutine"), "rutine.docx"),
+        (b.docx_body("Rutine"), "tiltak.xlsx"),
+        (b.png_text("Bilde"), "bilde.jpg"),
+        (b.pdf_page_two("Side"), "notat.pdf"),
+        (b.pdf_page_two("Side"), "notat.csv"),
+        (b"<html><body>x</body></html>", "side.txt"),
+        (b"Ren tekst.\n", "notat.md"),
+        (b"\x00\x01binary\x00" * 50, "liste.csv"),
+    ],
+)
+def test_the_request_and_the_reader_agree_on_the_type(data, name) -> None:  # noqa: ANN001
+    """The upload form's quick check and the worker's full read use the one sniffer."""
+    try:
+        quick = check_file_type(name, data).extension
+    except DocumentError as exc:
+        quick = str(exc)
+    try:
+        read_document(data, name)
+        full = name.rsplit(".", 1)[-1]
+    except DocumentError as exc:
+        full = str(exc)
+    assert quick == full
