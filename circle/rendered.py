@@ -97,8 +97,11 @@ def stored_html_models(mappers: Any) -> list[type[StoredHtml]]:
 
 def rerender_batch(
     session: Session, model: type[StoredHtml], *, after_id: int, limit: int, force: bool = False
-) -> int | None:
-    """Re-render up to `limit` rows past `after_id` (stale ones unless forced); return last id."""
+) -> tuple[int, int] | None:
+    """Re-render up to `limit` rows past `after_id` (stale ones unless forced).
+
+    Return the last row's id and how many rows were rendered, or None when none were left.
+    """
     query = select(model).where(model.id > after_id).order_by(model.id).limit(limit)
     if not force:
         query = query.where(
@@ -108,4 +111,4 @@ def rerender_batch(
     for row in rows:
         row.render_html()
     session.flush()
-    return rows[-1].id if rows else None
+    return (rows[-1].id, len(rows)) if rows else None
