@@ -1,4 +1,4 @@
-"""Command-line interface: `flask users ...` and `flask demo`."""
+"""Command-line interface: `flask users ...`, `flask demo` and `flask text rerender`."""
 
 from __future__ import annotations
 
@@ -169,6 +169,32 @@ def check_command(repair: bool) -> None:
     click.echo("ok: database, files and indexes agree" + (" after the repair" if repaired else ""))
 
 
+text = AppGroup("text", help="The Markdown pipeline's stored HTML.")
+
+
+@text.command("rerender")
+@click.option("--all", "force", is_flag=True, help="Re-render every row, not only stale ones.")
+@click.option("--batch", default=500, show_default=True, help="Rows per transaction.")
+def rerender_command(force: bool, batch: int) -> None:
+    """Store the HTML of every Markdown field not rendered by the current pipeline version."""
+    from circle.rendered import rerender_batch, stored_html_models
+
+    total = 0
+    for model in stored_html_models(db.Model.registry.mappers):
+        count, after = 0, 0
+        while True:
+            done = rerender_batch(db.session, model, after_id=after, limit=batch, force=force)
+            db.session.commit()
+            if done is None:
+                break
+            count, after = count + done[1], done[0]
+            db.session.expunge_all()  # keep memory flat over a large table
+        if count:
+            click.echo(f"{model.__tablename__}: {count} re-rendered")
+        total += count
+    click.echo(f"rows re-rendered: {total}")
+
+
 def register(app: Flask) -> None:
     """Add the core's commands to the app, and the stored files' check."""
     from circle.backup import check_files, repair_files
@@ -182,5 +208,5 @@ def register(app: Flask) -> None:
         lambda session: check_files(session, get_storage(app), age()),
         lambda session: repair_files(session, get_storage(app), age()),
     )
-    for command in (users, demo_command, backup, check_command):
+    for command in (users, demo_command, backup, check_command, text):
         app.cli.add_command(command)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
 from circle.identity import exempt
+from circle.rendered import StoredHtml, html_column
 
 
 def utcnow() -> datetime:
@@ -144,8 +145,10 @@ class Member(db.Model):
         return f"<Member {self.id}>"
 
 
-class Circle(db.Model):
+class Circle(StoredHtml, db.Model):
     """A research circle."""
+
+    markdown_fields = ("description",)
 
     __tablename__ = "circle"
 
@@ -153,6 +156,7 @@ class Circle(db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str | None] = html_column()
     institution: Mapped[str] = mapped_column(String(200), default="")
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)

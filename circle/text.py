@@ -26,6 +26,9 @@ ALLOWED_TAGS = frozenset(
 )  # fmt: skip
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener noreferrer"
+# Bump when a change here alters the HTML made from the same text: stored renderings carry the
+# version that made them, and `flask text rerender` re-renders the rows of an older one.
+PIPELINE_VERSION = 1
 
 _MARKDOWN_EXTENSIONS = ("fenced_code", "tables", "sane_lists")
 # Alignment as an attribute (not style="...") so it survives the allow-list.

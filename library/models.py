@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from circle.extensions import db
 from circle.identity import exempt
 from circle.models import Circle, FileState, Member, StoredFile, UTCDateTime, _enum, utcnow
+from circle.rendered import StoredHtml, html_column
 from circle.themes.models import Theme
 
 
@@ -46,13 +47,15 @@ report_theme = Table(
 )
 
 
-class Report(db.Model):
+class Report(StoredHtml, db.Model):
     """A research report, article or routine in the library, with its metadata.
 
     ``circle_id`` is who may see it: None means shared with every circle on the site.
     ``origin_circle_id`` is the circle it was added from, whose leaders curate it (None for
     reports imported from the command line: site administrators curate those).
     """
+
+    markdown_fields = ("abstract",)
 
     __tablename__ = "report"
 
@@ -81,6 +84,7 @@ class Report(db.Model):
     language: Mapped[str] = mapped_column(String(8), default="nb")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     abstract: Mapped[str] = mapped_column(Text, default="")
+    abstract_html: Mapped[str | None] = html_column()
     document_type: Mapped[DocumentType] = mapped_column(
         _enum(DocumentType, "document_type"), default=DocumentType.REPORT
     )
@@ -152,8 +156,10 @@ class ReportPage(db.Model):
     report: Mapped[Report] = relationship(back_populates="pages")
 
 
-class ReadingList(db.Model):
+class ReadingList(StoredHtml, db.Model):
     """A circle's ordered list of reports, e.g. pre-reading for a research presentation."""
+
+    markdown_fields = ("description",)
 
     __tablename__ = "reading_list"
 
@@ -161,6 +167,7 @@ class ReadingList(db.Model):
     circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str | None] = html_column()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from circle.extensions import db
 from circle.models import Circle, Member, UTCDateTime, _enum, utcnow
 from circle.notifications.models import Notification
+from circle.rendered import StoredHtml, html_column
 from circle.text import render_markdown
 
 # Thread notices are the core's notifications (kept importable from here for thread code).
@@ -70,8 +71,10 @@ class NoticeKind(enum.StrEnum):
     RESOLVED = "resolved"
 
 
-class Thread(db.Model):
+class Thread(StoredHtml, db.Model):
     """A feedback thread in a circle, for one audience."""
+
+    markdown_fields = ("resolution",)
 
     __tablename__ = "thread"
     __table_args__ = (Index("ix_thread_subject", "subject_kind", "subject_id"),)
@@ -91,6 +94,7 @@ class Thread(db.Model):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     resolution: Mapped[str] = mapped_column(Text, default="")
+    resolution_html: Mapped[str | None] = html_column()
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
@@ -232,8 +236,10 @@ class PostReport(db.Model):
     reporter: Mapped[Member] = relationship()
 
 
-class StatusUpdate(db.Model):
+class StatusUpdate(StoredHtml, db.Model):
     """A status update the leaders write for the reference group."""
+
+    markdown_fields = ("body",)
 
     __tablename__ = "status_update"
 
@@ -241,6 +247,7 @@ class StatusUpdate(db.Model):
     circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = html_column()
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

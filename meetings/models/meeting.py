@@ -22,6 +22,7 @@ from circle.models import (
     new_token,
     utcnow,
 )
+from circle.rendered import StoredHtml, html_column
 
 if TYPE_CHECKING:
     from meetings.models.minutes import Minutes
@@ -138,8 +139,10 @@ class Meeting(db.Model):
         return f"<Meeting {self.id} #{self.number}>"
 
 
-class AgendaItem(db.Model):
+class AgendaItem(StoredHtml, db.Model):
     """One item on a meeting's agenda; sub-items hang one level below a top item."""
+
+    markdown_fields = ("description", "preparation")
 
     __tablename__ = "agenda_item"
 
@@ -157,7 +160,9 @@ class AgendaItem(db.Model):
     presenter: Mapped[str] = mapped_column(String(120), default="")
     minutes_planned: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str | None] = html_column()
     preparation: Mapped[str] = mapped_column(Text, default="")
+    preparation_html: Mapped[str | None] = html_column()
     # Decided in the meeting, recorded with the minutes: the item comes back next time.
     postponed: Mapped[bool] = mapped_column(default=False)
     postponed_from_id: Mapped[int | None] = mapped_column(

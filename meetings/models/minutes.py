@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
 from circle.models import Member, Unit, UTCDateTime, _enum, utcnow
+from circle.rendered import StoredHtml, html_column
 from meetings.models.meeting import AgendaItem, Meeting
 
 
@@ -44,8 +45,10 @@ class ActionStatus(enum.StrEnum):
     DONE = "done"
 
 
-class Minutes(db.Model):
+class Minutes(StoredHtml, db.Model):
     """The minutes of one meeting: a live draft plus frozen approved versions."""
+
+    markdown_fields = ("evaluation",)
 
     __tablename__ = "minutes"
 
@@ -62,6 +65,7 @@ class Minutes(db.Model):
     # Number of the latest approved version (0 until approved).
     approved_version: Mapped[int] = mapped_column(Integer, default=0)
     evaluation: Mapped[str] = mapped_column(Text, default="")
+    evaluation_html: Mapped[str | None] = html_column()
     review_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -94,8 +98,10 @@ class Minutes(db.Model):
         return self.state in (MinutesState.APPROVED, MinutesState.DISTRIBUTED)
 
 
-class MinutesNote(db.Model):
+class MinutesNote(StoredHtml, db.Model):
     """Notes and the decision recorded under one agenda item."""
+
+    markdown_fields = ("notes", "decision")
 
     __tablename__ = "minutes_note"
     __table_args__ = (UniqueConstraint("minutes_id", "item_id"),)
@@ -104,7 +110,9 @@ class MinutesNote(db.Model):
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
     notes: Mapped[str] = mapped_column(Text, default="")
+    notes_html: Mapped[str | None] = html_column()
     decision: Mapped[str] = mapped_column(Text, default="")
+    decision_html: Mapped[str | None] = html_column()
 
 
 class MinutesRevision(db.Model):
@@ -159,8 +167,10 @@ class Reviewer(db.Model):
     member: Mapped[Member] = relationship()
 
 
-class ReviewComment(db.Model):
+class ReviewComment(StoredHtml, db.Model):
     """A comment or suggested correction from a reviewer, and the leader's decision on it."""
+
+    markdown_fields = ("body", "suggested_text")
 
     __tablename__ = "minutes_comment"
 
@@ -172,7 +182,9 @@ class ReviewComment(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     kind: Mapped[CommentKind] = mapped_column(_enum(CommentKind, "minutes_comment_kind"))
     body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = html_column()
     suggested_text: Mapped[str] = mapped_column(Text, default="")
+    suggested_text_html: Mapped[str | None] = html_column()
     status: Mapped[CommentStatus] = mapped_column(
         _enum(CommentStatus, "minutes_comment_status"), default=CommentStatus.OPEN
     )

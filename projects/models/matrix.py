@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
 from circle.models import Member, UTCDateTime, _enum, utcnow
+from circle.rendered import StoredHtml, html_column
 
 
 class MatrixColumn(enum.StrEnum):
@@ -46,8 +47,10 @@ class MatrixRow(db.Model):
         return next((c for c in self.cells if c.column == column), None)
 
 
-class MatrixCell(db.Model):
+class MatrixCell(StoredHtml, db.Model):
     """The current text of one cell."""
+
+    markdown_fields = ("body",)
 
     __tablename__ = "transition_matrix_cell"
     __table_args__ = (UniqueConstraint("row_id", "column"),)
@@ -56,6 +59,7 @@ class MatrixCell(db.Model):
     row_id: Mapped[int] = mapped_column(ForeignKey("transition_matrix_row.id", ondelete="CASCADE"))
     column: Mapped[MatrixColumn] = mapped_column(_enum(MatrixColumn, "matrix_column"))
     body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = html_column()
     revision_number: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))

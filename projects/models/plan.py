@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
 from circle.models import Member, UTCDateTime, _enum, utcnow
+from circle.rendered import StoredHtml, html_column
 
 
 class LogKind(enum.StrEnum):
@@ -36,8 +37,10 @@ class PlanItemStatus(enum.StrEnum):
     DONE = "done"
 
 
-class LogEntry(db.Model):
+class LogEntry(StoredHtml, db.Model):
     """A dated entry in the project log: a project meeting, a workshop, a decision."""
+
+    markdown_fields = ("text",)
 
     __tablename__ = "project_log_entry"
     __table_args__ = (Index("ix_project_log_entry_project_day", "project_id", "happened_on"),)
@@ -47,6 +50,7 @@ class LogEntry(db.Model):
     happened_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[LogKind] = mapped_column(_enum(LogKind, "project_log_kind"), default=LogKind.NOTE)
     text: Mapped[str] = mapped_column(Text)
+    text_html: Mapped[str | None] = html_column()
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -96,8 +100,10 @@ class ProjectMeeting(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class ProgressUpdate(db.Model):
+class ProgressUpdate(StoredHtml, db.Model):
     """A short status text a project publishes to the circle (and maybe the reference group)."""
+
+    markdown_fields = ("body",)
 
     __tablename__ = "project_update"
 
@@ -106,6 +112,7 @@ class ProgressUpdate(db.Model):
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = html_column()
     author_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None while a draft; drafts never leave the circle's staff.

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circle.extensions import db
 from circle.models import Member, UTCDateTime, utcnow
+from circle.rendered import StoredHtml, html_column
 
 
 class SectionSpec(db.Model):
@@ -27,8 +28,10 @@ class SectionSpec(db.Model):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class ProjectSection(db.Model):
+class ProjectSection(StoredHtml, db.Model):
     """The current text of one section of a project's write-up."""
+
+    markdown_fields = ("body",)
 
     __tablename__ = "project_section"
     __table_args__ = (UniqueConstraint("project_id", "key"),)
@@ -37,6 +40,7 @@ class ProjectSection(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))
     body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = html_column()
     # The number of the latest revision; a save must name it (optimistic concurrency).
     revision_number: Mapped[int] = mapped_column(Integer, default=0)
     ready: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -63,6 +64,7 @@ class ReportSection:
     heading: str
     body: str
     ready: bool
+    html: Markup = Markup("")  # the body as HTML, stored with the section
 
     @property
     def state(self) -> str:
@@ -169,7 +171,11 @@ def compile_report(app: Flask, session: Session, circle: Circle) -> FinalReport:
         for spec in applicable_specs(specs, project):
             stored = sections.get((project.id, spec.key))
             section = ReportSection(
-                spec.key, spec.heading, stored.body if stored else "", bool(stored and stored.ready)
+                spec.key,
+                spec.heading,
+                stored.body if stored else "",
+                bool(stored and stored.ready),
+                stored.rendered("body") if stored else Markup(""),
             )
             chapter_sections.append(section)
             if section.state != "ready":

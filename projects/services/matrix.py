@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from circle.csv_export import csv_text
 from circle.errors import Conflict, DomainError
 from circle.models import Circle, Member, utcnow
+from circle.rendered import rendered_values
 from projects.models import MATRIX_COLUMNS, MatrixCell, MatrixCellRevision, MatrixColumn, MatrixRow
 from projects.permissions import can_edit_matrix
 from projects.services._common import StaleEdit, check_length, guard_text, require_allowed
@@ -147,7 +148,15 @@ def save_cell(
         result = session.execute(
             update(MatrixCell)
             .where(MatrixCell.id == cell.id, MatrixCell.revision_number == base_revision)
-            .values(body=body, revision_number=number, updated_at=now, updated_by_id=actor.id)
+            .values(
+                **rendered_values(
+                    MatrixCell,
+                    body=body,
+                    revision_number=number,
+                    updated_at=now,
+                    updated_by_id=actor.id,
+                )
+            )
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -317,6 +318,11 @@ class SectionView:
     def body(self) -> str:
         """Return the current text."""
         return self.section.body if self.section else ""
+
+    @property
+    def html(self) -> Markup:
+        """Return the current text as HTML (stored with the section)."""
+        return self.section.rendered("body") if self.section else Markup("")
 
     @property
     def ready(self) -> bool:

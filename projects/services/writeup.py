@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from circle.errors import DomainError
 from circle.models import Circle, Member, utcnow
+from circle.rendered import rendered_values
 from projects.models import Project, ProjectSection, ProjectStatus, SectionRevision, SectionSpec
 from projects.permissions import can_edit_project, can_edit_template
 from projects.services._common import (
@@ -293,7 +294,15 @@ def save_section(
         result = session.execute(
             update(ProjectSection)
             .where(ProjectSection.id == section.id, ProjectSection.revision_number == base_revision)
-            .values(body=body, revision_number=number, updated_at=now, updated_by_id=actor.id)
+            .values(
+                **rendered_values(
+                    ProjectSection,
+                    body=body,
+                    revision_number=number,
+                    updated_at=now,
+                    updated_by_id=actor.id,
+                )
+            )
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
