@@ -19,6 +19,9 @@ class Budget:
     max_characters: int = 10_000_000
     max_unpacked_mb: int = 256
     max_archive_members: int = 5000
+    # The reader runs at the lowest CPU priority: pages and logins are served first, and a
+    # reader only gets the time nobody else wants (reading is never waited on in a request).
+    niceness: int = 19
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Budget:
@@ -33,6 +36,7 @@ class Budget:
             max_archive_members=int(
                 config.get("DOCUMENT_MAX_ARCHIVE_MEMBERS") or base.max_archive_members
             ),
+            niceness=int(config.get("DOCUMENT_NICENESS", base.niceness)),
         )
 
     @property
@@ -50,5 +54,6 @@ def config_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "DOCUMENT_MAX_CHARACTERS": int,
         "DOCUMENT_MAX_UNPACKED_MB": int,
         "DOCUMENT_MAX_ARCHIVE_MEMBERS": int,
+        "DOCUMENT_NICENESS": int,
     }
     return {key: kind(env[key]) for key, kind in keys.items() if env.get(key)}

@@ -33,7 +33,11 @@ _BOOT = (
 
 
 def _limit(budget: Budget) -> None:
-    """Set this process's own limits: address space, CPU seconds, no core files."""
+    """Set this process's own limits: address space, CPU seconds, no core files, and a low
+    CPU priority (a higher niceness than the parent's; a process may lower, never raise it)."""
+    lower = budget.niceness - os.nice(0)
+    if lower > 0:
+        os.nice(lower)
     memory = budget.memory_mb * MIB
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = math.ceil(budget.timeout_seconds) + 1

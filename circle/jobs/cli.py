@@ -15,18 +15,33 @@ jobs_cli = AppGroup("jobs", help="Background jobs: list, show the failed ones, r
 
 @click.command("worker")
 @click.option("--threads", default=2, show_default=True, help="Jobs run at the same time.")
+@click.option(
+    "--nice",
+    "niceness",
+    default=10,
+    show_default=True,
+    type=click.IntRange(0, 19),
+    help="CPU priority to run at (0 = as the web server; higher yields to it).",
+)
 @with_appcontext
-def worker_command(threads: int) -> None:
-    """Run the job worker and the periodic jobs until stopped (Ctrl-C, SIGTERM)."""
+def worker_command(threads: int, niceness: int) -> None:
+    """Run the job worker and the periodic jobs until stopped (Ctrl-C, SIGTERM).
+
+    The worker yields the CPU to the web server (niceness 10 by default; the file readers it
+    starts run at DOCUMENT_NICENESS, 19): nobody waits on a page while a report is read."""
+    import os
+
     from circle.jobs.queue import get_huey
     from circle.jobs.runner import release_dead_claims, sweep
 
+    if niceness > os.nice(0):
+        os.nice(niceness - os.nice(0))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     huey = get_huey(app)
     released = release_dead_claims(app)  # jobs a killed worker on this host left running
     handed = sweep(app)  # and whatever was committed while no worker ran
     click.echo(
-        f"worker: {threads} thread(s); {handed} waiting job(s) handed over, "
+        f"worker: {threads} thread(s) at niceness {os.nice(0)}; {handed} waiting job(s) handed over, "
         f"{released} taken back from a stopped worker"
     )
     consumer = huey.create_consumer(

@@ -157,6 +157,17 @@ def test_mail_committed_while_no_worker_runs_goes_when_one_starts(worker_env) ->
     assert [m["To"] for m in mailbox] == ["venter@test.example"]
 
 
+def test_the_worker_yields_the_cpu_to_the_web_server(worker_env) -> None:
+    """`flask worker` lowers its own priority (niceness 10 unless told otherwise) once started:
+    mail still goes, and a page request never waits behind a report being read."""
+    app, mailbox = worker_env["app"], worker_env["mailbox"]
+    job_id = _queue_mail(app, "lav@test.example")
+    worker = worker_env["start"]()
+    _wait_for(lambda: _state(app, job_id) == JobState.DONE, "the worker to send it")
+    assert os.getpriority(os.PRIO_PROCESS, worker.pid) == max(10, os.nice(0))
+    assert [m["To"] for m in mailbox] == ["lav@test.example"]
+
+
 def test_a_worker_killed_mid_send_leaves_the_mail_to_the_next_worker_once(worker_env) -> None:
     app, proxy, mailbox = worker_env["app"], worker_env["proxy"], worker_env["mailbox"]
     proxy.stall.set()

@@ -35,3 +35,8 @@ def echo_length(data: bytes, *, budget: Budget) -> int:
 def environment(data: bytes, *, budget: Budget) -> list[str]:
     """Return the names of the environment variables the reader sees."""
     return sorted(os.environ)
+
+
+def priority(data: bytes, *, budget: Budget) -> int:
+    """Return this process's niceness (its CPU priority)."""
+    return os.nice(0)

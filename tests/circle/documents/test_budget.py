@@ -161,3 +161,16 @@ def test_reader_sees_none_of_the_settings(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("SECRET_KEY", "hemmelig-nokkel")
     names = run_budgeted("tests.circle.documents.hostile:environment", b"", budget=Budget())
     assert "SECRET_KEY" not in names and set(names) <= {"PATH", "LC_ALL", "LC_CTYPE"}
+
+
+def test_reader_runs_at_the_configured_low_priority(tmp_path) -> None:  # noqa: ANN001
+    """Reading competes with pages for the CPU: the reader yields (niceness 19 by default, as
+    configured otherwise), and never ends up less nice than the process that started it."""
+    from circle.config import load_config
+
+    assert run_budgeted("tests.circle.documents.hostile:priority", b"", budget=Budget()) == 19
+    config = load_config({"DATA_DIR": str(tmp_path), "DOCUMENT_NICENESS": "7"})
+    budget = Budget.from_config(config)
+    assert budget.niceness == 7
+    expected = max(7, os.nice(0))
+    assert run_budgeted("tests.circle.documents.hostile:priority", b"", budget=budget) == expected
