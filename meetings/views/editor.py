@@ -144,6 +144,9 @@ def edit_minutes(slug: str, meeting_id: int) -> Response | tuple[object, int] | 
             return _json(409, error=locked)
         flash_error(DomainError(locked))
         return redirect(meeting_url(meeting, circle, "meetings.minutes"))
+    if meeting.cancelled_at is not None and request.method == "GET":
+        flash_error(DomainError(services.CANCELLED_NO_MINUTES))
+        return redirect(meeting_url(meeting, circle))
     form = MinutesForm()
     if request.method == "GET":
         form.version.data = str(meeting.minutes.edit_version if meeting.minutes else 0)
