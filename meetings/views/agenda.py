@@ -141,6 +141,27 @@ def delete_item(slug: str, meeting_id: int, item_id: int) -> Response:
     )
 
 
+@bp.post(
+    "/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>/readings/<int:reading_id>/delete"
+)
+@login_required
+def delete_reading(slug: str, meeting_id: int, item_id: int, reading_id: int) -> Response:
+    """Delete one pre-reading entry of an agenda item."""
+    circle = circle_or_404(slug)
+    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
+    item = _item_or_404(meeting, item_id)
+    target = meeting_url(meeting, circle, "meetings.edit_item", item_id=item.id)
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(target)
+    return run(
+        target,
+        _("Forhåndslesingen er slettet."),
+        lambda: services.delete_reading(db.session, item, reading_id, circle, actor=current_user),
+    )
+
+
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda/order")
 @login_required
 def reorder(slug: str, meeting_id: int) -> Response:

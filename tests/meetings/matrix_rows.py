@@ -21,6 +21,16 @@ def _withdraw(meeting: str, material: str, other: bool = False):  # noqa: ANN202
     return lambda w: _m(meeting, f"/materials/{w.extra[material].id}/withdraw", other)(w)
 
 
+def _reading(meeting: str, other: bool = False):  # noqa: ANN202
+    """Return a path builder for deleting the first reading of a meeting's first item."""
+
+    def path(w) -> str:  # noqa: ANN001
+        item = w.extra[meeting].items[0]
+        return _m(meeting, f"/agenda/{item.id}/readings/{item.readings[0].id}/delete", other)(w)
+
+    return path
+
+
 def _c(suffix: str, other: bool = False):  # noqa: ANN202
     return lambda w: f"/c/{(w.other if other else w.circle).slug}{suffix}"
 
@@ -552,6 +562,26 @@ ROWS = [
         ALL_HIDDEN,
         note="another meeting's material",
     ),
+    Row(
+        "meetings.delete_reading",
+        _reading("m_future"),
+        manage_staff_meeting(302),
+        method="POST",
+    ),
+    Row(
+        "meetings.delete_reading",
+        _reading("m_approved"),
+        manage_staff_meeting(302),
+        method="POST",
+        note="approved minutes: a leader gets the message that the agenda is locked",
+    ),
+    Row(
+        "meetings.delete_reading",
+        _reading("m_future", other=True),
+        ALL_HIDDEN,
+        method="POST",
+        note="under the other circle's address",
+    ),
     *(
         Row(
             "meetings.withdraw_material",
@@ -613,7 +643,7 @@ def build(session, world) -> None:  # noqa: ANN001
     from datetime import timedelta
 
     from circle.models import utcnow
-    from meetings.models import ActionItem, AgendaItem, Minutes, MinutesState
+    from meetings.models import ActionItem, AgendaItem, AgendaReading, Minutes, MinutesState
     from meetings.services import attendance, ical, meetings, minutes, workflow
     from meetings.services.actions import add_action
 
@@ -672,6 +702,8 @@ def build(session, world) -> None:  # noqa: ANN001
         session, draft.minutes, circle, actor=leader, what="Utkastoppgave", owner_id=participant.id
     )
     future = meeting(10)
+    for m in (future, approved):
+        m.items[0].readings.append(AgendaReading(title="Rapport", url="https://example.org/r"))
     ref = meeting(12, kind="reference", title="Referansegruppe")
     ref.items.append(AgendaItem(kind="information", title="Orientering", position=0))
     other = meeting(-5, c=world.other, actor=world.members["outsider"], title="Annen")
