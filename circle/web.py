@@ -47,6 +47,17 @@ def require_visible(allowed: bool) -> None:
         abort(404)
 
 
+def deleted_meanwhile(model: type, object_id: int, target: str, message: str) -> Response | None:
+    """Answer a save for something deleted since its form was opened (another member, another
+    tab): roll back, say so and go back to target. None when the object still exists somewhere
+    (then it is the caller's 404: it belongs to something else)."""
+    if db.session.get(model, object_id) is not None:
+        return None
+    db.session.rollback()
+    flash(message, "error")
+    return redirect(target)  # type: ignore[return-value]
+
+
 def require_visible_that(check: Callable[[Any, Circle], bool], circle: Circle) -> None:
     """Abort with 404 unless check(current_user, circle) holds (a page outside the audience)."""
     require_visible(check(current_user, circle))

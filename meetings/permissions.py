@@ -6,7 +6,7 @@ from typing import Any
 
 from circle.models import Circle, Role
 from circle.permissions import as_member, can_manage_circle, can_view_circle, is_admin, role_in
-from meetings.models import ActionItem, Meeting, MeetingKind, Minutes, MinutesState
+from meetings.models import ActionItem, Material, Meeting, MeetingKind, Minutes, MinutesState
 
 # Who is invited to (and may see the agenda of) each kind of meeting, besides administrators.
 AUDIENCE: dict[MeetingKind, frozenset[Role]] = {
@@ -145,3 +145,20 @@ def can_view_material(member: Any, meeting: Meeting, circle: Circle, on_minutes:
     if on_minutes:
         return meeting.minutes is not None and can_view_minutes(member, meeting.minutes, circle)
     return can_view_meeting(member, meeting, circle)
+
+
+def can_withdraw_material(
+    member: Any, material: Material, meeting: Meeting, circle: Circle
+) -> bool:
+    """Whoever attached it, and leaders; approved minutes' materials only leaders."""
+    if material.meeting_id != meeting.id or not can_view_material(
+        member, meeting, circle, material.item_id is None
+    ):
+        return False
+    if can_manage_circle(member, circle):
+        return True
+    me = as_member(member)
+    if me is None or material.uploaded_by_id != me.id or role_in(member, circle) is None:
+        return False
+    minutes = meeting.minutes
+    return not (material.item_id is None and minutes is not None and minutes.is_public)

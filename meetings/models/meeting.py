@@ -319,6 +319,8 @@ class Material(db.Model):
     )
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A withdrawn material is gone for everyone but the leaders, who keep the file.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     stored_file: Mapped[StoredFile] = relationship()
     uploaded_by: Mapped[Member | None] = relationship()

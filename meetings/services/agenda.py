@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
+from circle.audit import record_event
 from circle.errors import DomainError, NotAllowed
 from circle.inputs import ensure_single_line, is_safe_link, looks_like_link
 from circle.models import Circle, Member
@@ -355,6 +356,9 @@ def _check_parent(meeting: Meeting, parent_id: int | None, item: AgendaItem | No
         raise DomainError(_l("Et punkt med underpunkter kan ikke selv bli et underpunkt."))
 
 
+READING_GONE = _l("Forhåndslesingen er allerede slettet (av en annen eller i en annen fane).")
+
+
 def _ensure_editable(meeting: Meeting, circle: Circle, actor: Member) -> None:
     if meeting.circle_id != circle.id or not can_manage_meetings(actor, circle):
         raise NotAllowed(_l("Bare sirkelledere kan endre dagsordenen."))
@@ -422,6 +426,29 @@ def delete_item(session: Session, item: AgendaItem, circle: Circle, *, actor: Me
     session.flush()
     _renumber(meeting)
     session.flush()
+
+
+def delete_reading(
+    session: Session, item: AgendaItem, reading_id: int, circle: Circle, *, actor: Member
+) -> AgendaReading:
+    """Delete one pre-reading entry of an agenda item; the audit log keeps its title."""
+    meeting = item.meeting
+    _ensure_editable(meeting, circle, actor)
+    reading = next((r for r in item.readings if r.id == reading_id), None)
+    if reading is None:
+        raise DomainError(READING_GONE)
+    item.readings.remove(reading)
+    for position, rest in enumerate(item.readings):
+        rest.position = position
+    session.flush()
+    record_event(
+        session,
+        "meeting.reading_deleted",
+        actor=actor,
+        circle=circle,
+        detail=f"meeting={meeting.id} item={item.id} reading={reading.id} title={reading.title}",
+    )
+    return reading
 
 
 def reorder_items(

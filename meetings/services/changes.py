@@ -7,7 +7,9 @@ SEQUENCE under the same UID; a moved one remembers where and when it was before.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -132,7 +134,7 @@ def move_meeting(
         "host_unit_id": meeting.host_unit_id,
     }
     clean = clean_meeting_values(circle, values)
-    keys = ("starts_at", "ends_at", "place", "address")
+    keys = MOVE_FIELDS
     if all(getattr(meeting, key) == clean[key] for key in keys):
         raise DomainError(_l("Velg en ny tid eller et nytt sted for møtet."))
     meeting.moved_from_starts_at, meeting.moved_from_place = meeting.starts_at, meeting.place
@@ -153,6 +155,52 @@ def move_meeting(
         detail=f"meeting {meeting.id}, {len(recipients)} told",
     )
     return recipients
+
+
+# The fields a move changes; a change to any of them in the edit form is a move.
+MOVE_FIELDS = ("starts_at", "ends_at", "place", "address")
+
+
+@dataclass
+class Edited:
+    """What saving the edit form did: a move (the updated request is due) or an edit."""
+
+    moved: bool
+    told: list[Member] = field(default_factory=list)  # the invitees told of the move
+    notify: bool = False  # an edit an invited meeting's change notice should tell of
+
+
+def edit_meeting(
+    session: Session,
+    meeting: Meeting,
+    circle: Circle,
+    *,
+    actor: Member,
+    now: datetime | None = None,
+    **values: Any,
+) -> Edited:
+    """Save the edit form. A new time or place for an invited meeting that has not started is a
+    move, told as the move page tells it; other changes are an ordinary update."""
+    from meetings.services.meetings import clean_meeting_values, update_meeting
+
+    now = now or utcnow()
+    _check(meeting, circle, actor)
+    ensure_not_cancelled(meeting)
+    clean = clean_meeting_values(circle, values)
+    if (
+        meeting.invitation_sent_at is None
+        or meeting.starts_at <= now
+        or all(getattr(meeting, key) == clean[key] for key in MOVE_FIELDS)
+    ):
+        return Edited(False, notify=update_meeting(session, meeting, circle, actor=actor, **values))
+    told = move_meeting(
+        session, meeting, circle, actor=actor, now=now, **{k: clean[k] for k in MOVE_FIELDS}
+    )
+    # The rest of the form goes into the same updated request (built after this).
+    for key in clean.keys() - set(MOVE_FIELDS):
+        setattr(meeting, key, clean[key])
+    session.flush()
+    return Edited(True, told=told)
 
 
 def delete_meeting(session: Session, meeting: Meeting, circle: Circle, *, actor: Member) -> None:

@@ -15,9 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from circle.errors import DomainError, NotAllowed
+from circle.audit import record_event
+from circle.errors import Conflict, DomainError, NotAllowed
 from circle.files import store_file
-from circle.models import Circle, FileState, Member, StoredFile
+from circle.models import Circle, FileState, Member, StoredFile, utcnow
 from circle.permissions import as_member, can_manage_circle
 from circle.storage import Storage
 from meetings.models import Material, Meeting
@@ -25,6 +26,7 @@ from meetings.permissions import (
     can_attach_to_item,
     can_attach_to_minutes,
     can_view_material,
+    can_withdraw_material,
 )
 from meetings.services.common import guard_text
 
@@ -94,6 +96,8 @@ class Materials:
 
 
 def _shown(member: Any, material: Material, circle: Circle) -> bool:
+    if material.withdrawn_at is not None:
+        return can_manage_circle(member, circle)  # the leaders keep it, marked withdrawn
     state = material.stored_file.state
     if state == FileState.READY:
         return True
@@ -132,7 +136,31 @@ def material_for_download(
     material = session.get(Material, material_id)
     if material is None or material.meeting_id != meeting.id:
         return None
-    if material.stored_file.state != FileState.READY:
+    if material.stored_file.state != FileState.READY or not _shown(member, material, circle):
         return None
     on_minutes = material.item_id is None
     return material if can_view_material(member, meeting, circle, on_minutes) else None
+
+
+def withdraw_material(
+    session: Session, meeting: Meeting, circle: Circle, material: Material, *, actor: Member
+) -> None:
+    """Withdraw a material: gone for everyone but the leaders, who keep the file."""
+    if material.withdrawn_at is not None:
+        raise Conflict(_l("Filen er allerede trukket tilbake."))
+    if not can_withdraw_material(actor, material, meeting, circle):
+        raise NotAllowed(
+            _l(
+                "Bare den som la ved filen, og sirkellederne kan trekke den tilbake; "
+                "vedlegg til et godkjent referat bare lederne."
+            )
+        )
+    material.withdrawn_at = utcnow()
+    session.flush()
+    record_event(
+        session,
+        "meeting.material_withdrawn",
+        actor=actor,
+        circle=circle,
+        detail=f"meeting={meeting.id} material={material.id} file={material.stored_file_id}",
+    )

@@ -235,6 +235,7 @@ def add_revision(
 
 
 AUTOSAVE_NOTE = "Lagret automatisk"
+CANCELLED_NO_MINUTES = _l("Møtet er avlyst, så det skrives ikke referat fra det.")
 # Autosaves by one writer within this time make one revision, not one per pause in typing.
 AUTOSAVE_MERGE = timedelta(minutes=15)
 
@@ -271,6 +272,8 @@ def save_minutes(
     minutes = meeting.minutes
     if minutes is not None and minutes.is_public:
         raise Conflict(_l("Referatet er godkjent og låst. En rettelse lager en ny versjon."))
+    if meeting.cancelled_at is not None:
+        raise DomainError(CANCELLED_NO_MINUTES)
     content = _clean_content(meeting, content)
     evaluation = (evaluation or "").strip()
     check_length(evaluation, MAX_EVALUATION, str(_l("Evalueringen")))

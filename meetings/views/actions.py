@@ -14,9 +14,9 @@ from circle.i18n import local_today
 from circle.inputs import parse_id
 from circle.security import is_safe_next
 from circle.tasks import tasks_for
-from circle.web import attachment, circle_or_404, require
+from circle.web import attachment, circle_or_404, deleted_meanwhile, require
 from meetings.forms import CsrfForm
-from meetings.models import ActionStatus, AttendanceStatus
+from meetings.models import ActionItem, ActionStatus, AttendanceStatus
 from meetings.permissions import can_toggle_action, can_view_action, can_view_meetings
 from meetings.services import actions as services
 from meetings.services.archive import archive_docx, archive_entries
@@ -88,6 +88,15 @@ def toggle_action(slug: str, action_id: int) -> Response:
     """Mark an action item done, or open again."""
     circle = circle_or_404(slug)
     action = services.get_action(db.session, circle, action_id)
+    if action is None:
+        gone = deleted_meanwhile(
+            ActionItem,
+            action_id,
+            url_for("meetings.actions", slug=slug),
+            _("Oppgaven er slettet fra referatet i mellomtiden, så ingenting ble endret."),
+        )
+        if gone is not None:
+            return gone
     if action is None or not can_view_action(current_user, action, circle):
         abort(404)
     require(can_toggle_action(current_user, action, circle))

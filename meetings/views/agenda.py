@@ -13,7 +13,8 @@ from werkzeug.wrappers import Response
 from circle.errors import DomainError
 from circle.extensions import db
 from circle.inputs import parse_id
-from circle.web import circle_or_404, require_that
+from circle.models import Circle
+from circle.web import circle_or_404, deleted_meanwhile, require_that
 from meetings.forms import AgendaItemForm, CsrfForm
 from meetings.models import AgendaItem, Meeting
 from meetings.permissions import can_manage_meetings
@@ -35,6 +36,19 @@ def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
     if item is None:
         abort(404)
     return item
+
+
+def _item_gone(meeting: Meeting, circle: Circle, item_id: int) -> Response | None:
+    """A leader's POST for an item someone deleted meanwhile: the message, back to the agenda."""
+    if request.method != "POST" or any(i.id == item_id for i in meeting.items):
+        return None
+    require_that(can_manage_meetings, circle)
+    return deleted_meanwhile(
+        AgendaItem,
+        item_id,
+        meeting_url(meeting, circle) + "#agenda",
+        _("Punktet er slettet fra dagsordenen i mellomtiden, så ingenting ble lagret."),
+    )
 
 
 def _matcher() -> Callable[[str], int | None] | None:
@@ -86,6 +100,8 @@ def edit_item(slug: str, meeting_id: int, item_id: int) -> Response | str:
     """Edit an agenda item's content and pre-reading."""
     circle = circle_or_404(slug)
     meeting = meeting_or_404(circle, meeting_id)
+    if (gone := _item_gone(meeting, circle, item_id)) is not None:
+        return gone
     item = _item_or_404(meeting, item_id)
     require_that(can_manage_meetings, circle)
     form = (
@@ -132,12 +148,37 @@ def delete_item(slug: str, meeting_id: int, item_id: int) -> Response:
     """Remove an agenda item and its sub-items."""
     circle = circle_or_404(slug)
     meeting = meeting_or_404(circle, meeting_id)
+    if (gone := _item_gone(meeting, circle, item_id)) is not None:
+        return gone
     item = _item_or_404(meeting, item_id)
     require_that(can_manage_meetings, circle)
     return run(
         meeting_url(meeting, circle) + "#agenda",
         _("Punktet er fjernet."),
         lambda: services.delete_item(db.session, item, circle, actor=current_user),
+    )
+
+
+@bp.post(
+    "/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>/readings/<int:reading_id>/delete"
+)
+@login_required
+def delete_reading(slug: str, meeting_id: int, item_id: int, reading_id: int) -> Response:
+    """Delete one pre-reading entry of an agenda item."""
+    circle = circle_or_404(slug)
+    meeting = managed_meeting(circle, meeting_id, can_manage_meetings)
+    if (gone := _item_gone(meeting, circle, item_id)) is not None:
+        return gone
+    item = _item_or_404(meeting, item_id)
+    target = meeting_url(meeting, circle, "meetings.edit_item", item_id=item.id)
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(target)
+    return run(
+        target,
+        _("Forhåndslesingen er slettet."),
+        lambda: services.delete_reading(db.session, item, reading_id, circle, actor=current_user),
     )
 
 

@@ -15,6 +15,7 @@ from flask import Response as FlaskResponse
 from flask import abort, flash, jsonify, redirect, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -22,9 +23,9 @@ from circle.errors import DomainError
 from circle.extensions import db
 from circle.mail import Notice
 from circle.models import Circle, utcnow
-from circle.web import circle_or_404
+from circle.web import circle_or_404, deleted_meanwhile
 from meetings.forms import ActionForm, CorrectionForm, CsrfForm, MinutesForm
-from meetings.models import Meeting
+from meetings.models import ActionItem, Meeting
 from meetings.permissions import can_approve_minutes, can_edit_minutes
 from meetings.services import actions as action_services
 from meetings.services import minutes as services
@@ -43,6 +44,7 @@ from meetings.views.common import (
     run,
 )
 
+ACTION_GONE = _l("Oppgaven var allerede fjernet (av en annen eller i en annen fane).")
 _FOCUS_RE = re.compile(r"^(item-\d{1,12}|actions|evaluation)$")
 _THEN = {"view": "meetings.minutes", "attendance": "meetings.attendance"}
 
@@ -111,9 +113,12 @@ def _editor_changes(meeting: Meeting, circle: Circle, action_form: ActionForm) -
     raw = request.form.get("delete_action", "")
     if raw:
         action = action_services.get_action(db.session, circle, int(raw)) if raw.isdigit() else None
-        if action is None or action.minutes_id != meeting.minutes.id:
+        if action is None and raw.isdigit() and db.session.get(ActionItem, int(raw)) is None:
+            flash(str(ACTION_GONE), "info")  # removed meanwhile: the notes typed are still saved
+        elif action is None or action.minutes_id != meeting.minutes.id:
             abort(404)
-        action_services.delete_action(db.session, action, circle, actor=current_user)
+        else:
+            action_services.delete_action(db.session, action, circle, actor=current_user)
     if (action_form.what.data or "").strip():
         action_services.add_action(
             db.session,
@@ -144,6 +149,9 @@ def edit_minutes(slug: str, meeting_id: int) -> Response | tuple[object, int] | 
             return _json(409, error=locked)
         flash_error(DomainError(locked))
         return redirect(meeting_url(meeting, circle, "meetings.minutes"))
+    if meeting.cancelled_at is not None and request.method == "GET":
+        flash_error(DomainError(services.CANCELLED_NO_MINUTES))
+        return redirect(meeting_url(meeting, circle))
     form = MinutesForm()
     if request.method == "GET":
         form.version.data = str(meeting.minutes.edit_version if meeting.minutes else 0)
@@ -259,10 +267,15 @@ def delete_action(slug: str, meeting_id: int, action_id: int) -> Response:
     circle = circle_or_404(slug)
     meeting = managed_minutes_meeting(circle, meeting_id, can_edit_minutes)
     action = action_services.get_action(db.session, circle, action_id)
+    target = meeting_url(meeting, circle, "meetings.edit_minutes") + "#actions"
+    if action is None and (
+        gone := deleted_meanwhile(ActionItem, action_id, target, str(ACTION_GONE))
+    ):
+        return gone
     if action is None or meeting.minutes is None or action.minutes_id != meeting.minutes.id:
         abort(404)
     return run(
-        meeting_url(meeting, circle, "meetings.edit_minutes") + "#actions",
+        target,
         _("Oppgaven er fjernet."),
         lambda: action_services.delete_action(db.session, action, circle, actor=current_user),
     )

@@ -14,11 +14,17 @@ from circle.errors import DomainError
 from circle.extensions import db
 from circle.files import download_response
 from circle.models import Circle
+from circle.permissions import can_manage_circle
 from circle.storage import get_storage
 from circle.web import circle_or_404, require
-from meetings.forms import MaterialForm
-from meetings.models import Meeting
-from meetings.permissions import can_attach_to_item, can_attach_to_minutes, can_view_material
+from meetings.forms import CsrfForm, MaterialForm
+from meetings.models import Material, Meeting
+from meetings.permissions import (
+    can_attach_to_item,
+    can_attach_to_minutes,
+    can_view_material,
+    can_withdraw_material,
+)
 from meetings.services import materials as services
 from meetings.views.common import (
     bp,
@@ -26,6 +32,7 @@ from meetings.views.common import (
     flash_form_errors,
     meeting_or_404,
     meeting_url,
+    run,
 )
 
 
@@ -43,6 +50,9 @@ def material_context(meeting: Meeting, circle: Circle, *, minutes_page: bool) ->
     return {
         "materials": services.visible_materials(db.session, meeting, circle, current_user),
         "material_form": form,
+        "can_withdraw_material": lambda m: (
+            m.withdrawn_at is None and can_withdraw_material(current_user, m, meeting, circle)
+        ),
     }
 
 
@@ -97,3 +107,33 @@ def material(slug: str, meeting_id: int, material_id: int) -> Response:
     if found is None:
         abort(404)
     return download_response(found.stored_file, get_storage())
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/materials/<int:material_id>/withdraw")
+@login_required
+def withdraw_material(slug: str, meeting_id: int, material_id: int) -> Response:
+    """Withdraw a material (whoever attached it, or a leader); the leaders keep the file."""
+    circle = circle_or_404(slug)
+    meeting = meeting_or_404(circle, meeting_id, page=False)
+    found = db.session.get(Material, material_id)
+    if found is None or found.meeting_id != meeting.id:
+        abort(404)
+    on_minutes = found.item_id is None
+    if not can_view_material(current_user, meeting, circle, on_minutes) or not (
+        found.withdrawn_at is None or can_manage_circle(current_user, circle)
+    ):
+        abort(404)
+    target = meeting_url(meeting, circle, "meetings.minutes" if on_minutes else "meetings.show")
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(target)
+    if found.withdrawn_at is not None:
+        flash(_("Filen er allerede trukket tilbake."), "info")
+        return redirect(target)
+    require(can_withdraw_material(current_user, found, meeting, circle))
+    return run(
+        target,
+        _("«%(name)s» er trukket tilbake.", name=found.stored_file.original_name),
+        lambda: services.withdraw_material(db.session, meeting, circle, found, actor=current_user),
+    )

@@ -30,11 +30,13 @@ from meetings.permissions import (
 from meetings.readings import shown_readings
 from meetings.services import agenda as agenda_services
 from meetings.services import attendance as attendance_services
+from meetings.services import changes
 from meetings.services import meetings as services
 from meetings.services.changes import can_delete
 from meetings.services.common import oslo_to_utc, to_oslo
-from meetings.services.ical import ICS_MAIL_TYPE, ICS_TYPE, meeting_ics
+from meetings.services.ical import ICS_MAIL_TYPE, ICS_TYPE, REQUEST, meeting_ics
 from meetings.services.materials import visible_materials
+from meetings.views.changes import change_notices
 from meetings.views.common import (
     bp,
     circle_meeting_or_404,
@@ -127,26 +129,38 @@ def edit(slug: str, meeting_id: int) -> Response | str:
     form = _meeting_form(circle, meeting)
     if form.validate_on_submit():
         try:
-            notify = services.update_meeting(
+            edited = changes.edit_meeting(
                 db.session, meeting, circle, actor=current_user, **_form_values(form)
             )
-            recipients = (
-                attendance_services.send_invitation(
-                    db.session, meeting, circle, actor=current_user
-                )[0]
-                if notify and meeting.starts_at > utcnow()
-                else []
-            )
+            if edited.moved:
+                recipients = edited.told
+                notices = change_notices(meeting, circle, recipients, REQUEST)
+            else:
+                recipients = (
+                    attendance_services.send_invitation(
+                        db.session, meeting, circle, actor=current_user
+                    )[0]
+                    if edited.notify and meeting.starts_at > utcnow()
+                    else []
+                )
+                notices = _invitation_notices(meeting, circle, recipients, changed=True)
         except DomainError as exc:
             flash_error(exc)
         else:
-            deliver(_invitation_notices(meeting, circle, recipients, changed=True), circle)
+            deliver(notices, circle)
             db.session.commit()
-            flash_sent(
-                _("Endringene er lagret."),
-                _("Endringsvarsel er sendt til %(n)d.", n=len(recipients)),
-                recipients,
-            )
+            if edited.moved:
+                flash_sent(
+                    _("Møtet er flyttet."),
+                    _("Ny innkalling er sendt til %(n)d.", n=len(recipients)),
+                    recipients,
+                )
+            else:
+                flash_sent(
+                    _("Endringene er lagret."),
+                    _("Endringsvarsel er sendt til %(n)d.", n=len(recipients)),
+                    recipients,
+                )
             return redirect(meeting_url(meeting, circle))
     return render_template("meetings/edit.html", circle=circle, form=form, meeting=meeting)
 

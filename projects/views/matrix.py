@@ -14,12 +14,13 @@ from circle.textdiff import diff_stats, line_diff
 from circle.web import (
     attachment,
     circle_or_404,
+    deleted_meanwhile,
     flash_domain_error,
     require_visible_that,
     run_and_redirect,
 )
 from projects.forms import CellForm, MatrixRowForm
-from projects.models import MatrixColumn
+from projects.models import MatrixColumn, MatrixRow
 from projects.permissions import can_edit_matrix
 from projects.report.docx_out import matrix_docx
 from projects.services import matrix as services
@@ -92,6 +93,15 @@ def matrix_cell(slug: str, row_id: int, column: str) -> Response | tuple[str, in
     """Edit one cell; a save on an outdated base is refused and the difference shown."""
     circle = circle_or_404(slug)
     require_visible_that(can_edit_matrix, circle)
+    if request.method == "POST" and services.get_row(db.session, circle, row_id) is None:
+        gone = deleted_meanwhile(
+            MatrixRow,
+            row_id,
+            _matrix_url(slug),
+            _("Raden er slettet fra matrisen i mellomtiden, så teksten ble ikke lagret."),
+        )
+        if gone is not None:
+            return gone
     row, col = _row_and_column(circle, row_id, column)
     cell = services.get_cell(db.session, row, col)
     form = CellForm()
@@ -147,6 +157,15 @@ def matrix_cell_history(slug: str, row_id: int, column: str) -> str:
     """Every revision of a cell and the difference between any two (?a=&b=)."""
     circle = circle_or_404(slug)
     require_visible_that(can_edit_matrix, circle)
+    if request.method == "POST" and services.get_row(db.session, circle, row_id) is None:
+        gone = deleted_meanwhile(
+            MatrixRow,
+            row_id,
+            _matrix_url(slug),
+            _("Raden er slettet fra matrisen i mellomtiden, så teksten ble ikke lagret."),
+        )
+        if gone is not None:
+            return gone
     row, col = _row_and_column(circle, row_id, column)
     cell = services.get_cell(db.session, row, col)
     revisions = services.cell_revisions(db.session, cell) if cell else []

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from circle.extensions import db
 from circle.i18n import OSLO, local_today
-from circle.web import circle_or_404, require, run_and_redirect
+from circle.web import circle_or_404, deleted_meanwhile, require, run_and_redirect
 from projects.forms import (
     LOG_LABELS,
     PLAN_KIND_LABELS,
@@ -152,6 +152,15 @@ def plan_item_status(slug: str, project_id: int, item_id: int) -> Response:
     """Change a milestone's or task's status."""
     circle, project = editable_project(slug, project_id)
     item = db.session.get(PlanItem, item_id)
+    if item is None and (
+        gone := deleted_meanwhile(
+            PlanItem,
+            item_id,
+            url_for("projects.plan", slug=slug, project_id=project.id),
+            _("Punktet er slettet fra planen i mellomtiden, så statusen ble ikke endret."),
+        )
+    ):
+        return gone
     if item is None or item.project_id != project.id:
         abort(404)
     form = PlanStatusForm()

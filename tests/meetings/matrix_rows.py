@@ -16,6 +16,21 @@ def _m(key: str, suffix: str = "", other: bool = False):  # noqa: ANN202
     return path
 
 
+def _withdraw(meeting: str, material: str, other: bool = False):  # noqa: ANN202
+    """Return a path builder for withdrawing a material in world.extra."""
+    return lambda w: _m(meeting, f"/materials/{w.extra[material].id}/withdraw", other)(w)
+
+
+def _reading(meeting: str, other: bool = False):  # noqa: ANN202
+    """Return a path builder for deleting the first reading of a meeting's first item."""
+
+    def path(w) -> str:  # noqa: ANN001
+        item = w.extra[meeting].items[0]
+        return _m(meeting, f"/agenda/{item.id}/readings/{item.readings[0].id}/delete", other)(w)
+
+    return path
+
+
 def _c(suffix: str, other: bool = False):  # noqa: ANN202
     return lambda w: f"/c/{(w.other if other else w.circle).slug}{suffix}"
 
@@ -26,6 +41,7 @@ STAFF_MEETING = expect(200, outsider=HIDDEN, reference=HIDDEN, unit_leader=HIDDE
 DRAFT = expect(HIDDEN, leader=200, admin=200)
 IN_REVIEW = expect(HIDDEN, participant=200, leader=200, admin=200)  # participant reviews
 ALL_HIDDEN = expect(HIDDEN)
+STAFF_MEETING_POST = expect(302, outsider=HIDDEN, reference=HIDDEN, unit_leader=HIDDEN)
 
 
 def manage_staff_meeting(ok: int = 200) -> dict[str, int]:
@@ -546,10 +562,47 @@ ROWS = [
         ALL_HIDDEN,
         note="another meeting's material",
     ),
+    Row(
+        "meetings.delete_reading",
+        _reading("m_future"),
+        manage_staff_meeting(302),
+        method="POST",
+    ),
+    Row(
+        "meetings.delete_reading",
+        _reading("m_approved"),
+        manage_staff_meeting(302),
+        method="POST",
+        note="approved minutes: a leader gets the message that the agenda is locked",
+    ),
+    Row(
+        "meetings.delete_reading",
+        _reading("m_future", other=True),
+        ALL_HIDDEN,
+        method="POST",
+        note="under the other circle's address",
+    ),
+    *(
+        Row(
+            "meetings.withdraw_material",
+            _withdraw(meeting, material, other=meeting == "other_meeting"),
+            expectation,
+            method="POST",
+            note=note,
+        )
+        for meeting, material, expectation, note in (
+            ("m_future", "own_material", STAFF_MEETING_POST, "the participant's own slides"),
+            ("m_future", "item_material", manage_staff_meeting(302), "someone else's slides"),
+            ("m_draft", "minutes_material", draft(302), "draft minutes material"),
+            ("m_approved", "own_approved", leaders_only(302), "approved minutes, own file"),
+            ("m_future", "minutes_material", ALL_HIDDEN, "another meeting's material"),
+            ("other_meeting", "other_material", other_circle(302), "other circle's meeting"),
+        )
+    ),
 ]
 
 
-def _material(session, meeting, item_id, name: str):  # noqa: ANN001, ANN202
+def _material(session, meeting, item_id, name: str, by=None):  # noqa: ANN001, ANN202
     """A read material with its bytes in storage."""
     import hashlib
     import uuid
@@ -574,7 +627,12 @@ def _material(session, meeting, item_id, name: str):  # noqa: ANN001, ANN202
     )
     session.add(stored)
     session.flush()
-    material = Material(meeting_id=meeting.id, item_id=item_id, stored_file_id=stored.id)
+    material = Material(
+        meeting_id=meeting.id,
+        item_id=item_id,
+        stored_file_id=stored.id,
+        uploaded_by_id=by.id if by is not None else None,
+    )
     session.add(material)
     session.flush()
     return material
@@ -585,7 +643,7 @@ def build(session, world) -> None:  # noqa: ANN001
     from datetime import timedelta
 
     from circle.models import utcnow
-    from meetings.models import ActionItem, AgendaItem, Minutes, MinutesState
+    from meetings.models import ActionItem, AgendaItem, AgendaReading, Minutes, MinutesState
     from meetings.services import attendance, ical, meetings, minutes, workflow
     from meetings.services.actions import add_action
 
@@ -644,6 +702,8 @@ def build(session, world) -> None:  # noqa: ANN001
         session, draft.minutes, circle, actor=leader, what="Utkastoppgave", owner_id=participant.id
     )
     future = meeting(10)
+    for m in (future, approved):
+        m.items[0].readings.append(AgendaReading(title="Rapport", url="https://example.org/r"))
     ref = meeting(12, kind="reference", title="Referansegruppe")
     ref.items.append(AgendaItem(kind="information", title="Orientering", position=0))
     other = meeting(-5, c=world.other, actor=world.members["outsider"], title="Annen")
@@ -668,5 +728,8 @@ def build(session, world) -> None:  # noqa: ANN001
         item_material=_material(session, future, future.items[0].id, "lysark.pdf"),
         minutes_material=_material(session, draft, None, "utkast.pdf"),
         approved_material=_material(session, approved, None, "vedlegg.pdf"),
+        own_material=_material(session, future, future.items[0].id, "mine.pdf", participant),
+        own_approved=_material(session, approved, None, "handout.pdf", participant),
+        other_material=_material(session, other, other.items[0].id, "annen.pdf"),
     )
     session.flush()

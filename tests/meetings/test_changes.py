@@ -320,3 +320,82 @@ def test_the_carry_forward_button_puts_items_on_the_next_agenda(
     assert response.headers["Location"].endswith(_url(people, second))
     page = client.get(_url(people, second)).get_data(as_text=True)
     assert "Husleie" in page and "punkter er satt opp" in page
+
+
+def _edit_form(meeting, start, **changes) -> dict:  # noqa: ANN001
+    local = start.astimezone(ical_oslo())
+    return {
+        "kind": meeting.kind.value,
+        "title": meeting.title,
+        "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (local + (meeting.ends_at - meeting.starts_at)).strftime("%Y-%m-%dT%H:%M"),
+        "place": meeting.place,
+        "address": meeting.address,
+        "host_unit_id": "0",
+        "video_url": meeting.video_url,
+        "theme": meeting.theme,
+    } | changes
+
+
+def test_a_new_time_in_the_edit_form_is_told_as_a_move(
+    client, session, people, make_meeting, login_as, mailbox
+) -> None:
+    """Time and place changed through the ordinary edit form: METHOD:REQUEST with the same UID
+    and SEQUENCE + 1 (not the old PUBLISH change notice), one mail each, the new title in it,
+    and the page remembers where and when it was before."""
+    meeting = _invited(session, people, make_meeting)
+    old_start = meeting.starts_at
+    before = _feed_events(session, people.participant)[meeting.ical_uid]
+    new_start = at(15, hour=12)
+    login_as(people.leader)
+    mailbox.clear()
+    response = client.post(
+        _url(people, meeting, "/edit"),
+        data=_edit_form(meeting, new_start, place="Rådhuset", title="Sirkelmøte i mai"),
+        follow_redirects=True,
+    )
+    assert "Møtet er flyttet." in response.get_data(as_text=True)
+    to = [m["To"] for m in mailbox]
+    assert len(to) == len(set(to)) and people.participant.email in to
+    part, calendar, event = _event_of(mailbox[0])
+    assert part.get_param("method") == "REQUEST" == calendar.method.value
+    assert event.uid.value == before.uid.value
+    assert int(event.sequence.value) == int(before.sequence.value) + 1
+    assert event.dtstart.value == new_start
+    assert event.location.value == "Rådhuset"
+    assert event.summary.value.startswith("Sirkelmøte i mai")
+    assert email.message_from_bytes(mailbox[0].as_bytes())["Subject"].startswith("Flyttet: ")
+    session.expire_all()
+    moved = session.get(Meeting, meeting.id)
+    assert moved.moved_from_starts_at == old_start and moved.moved_from_place == "Høgskolen"
+    assert moved.title == "Sirkelmøte i mai" and not moved.changed_since_notice
+    after = _feed_events(session, people.participant)[meeting.ical_uid]
+    assert int(after.sequence.value) == int(before.sequence.value) + 1
+
+
+def test_the_edit_form_refuses_a_move_into_the_past_and_keeps_title_edits_plain(
+    client, session, people, make_meeting, login_as, mailbox
+) -> None:
+    """Moving an invited meeting into the past through the edit form is refused as on the move
+    page (nothing changes, nothing is sent); a new title alone is no move."""
+    meeting = _invited(session, people, make_meeting)
+    sequence, start = meeting.ical_sequence, meeting.starts_at
+    login_as(people.leader)
+    mailbox.clear()
+    response = client.post(_url(people, meeting, "/edit"), data=_edit_form(meeting, at(-2)))
+    assert "et tidspunkt som har vært" in response.get_data(as_text=True)
+    assert mailbox == []
+    session.expire_all()
+    meeting = session.get(Meeting, meeting.id)
+    assert (meeting.ical_sequence, meeting.starts_at) == (sequence, start)
+    response = client.post(
+        _url(people, meeting, "/edit"),
+        data=_edit_form(meeting, meeting.starts_at, title="Nytt navn"),
+        follow_redirects=True,
+    )
+    assert "Endringene er lagret." in response.get_data(as_text=True)
+    session.expire_all()
+    meeting = session.get(Meeting, meeting.id)
+    assert meeting.title == "Nytt navn" and meeting.moved_from_starts_at is None
+    part, calendar, _event = _event_of(mailbox[0])
+    assert part.get_param("method") != "REQUEST"

@@ -201,3 +201,35 @@ def test_autosave_never_adds_or_removes_tasks(
     )
     assert response.status_code == 200
     assert session.scalar(select(func.count()).select_from(ActionItem)) == 0
+
+
+def test_minutes_cannot_be_started_for_a_cancelled_meeting(
+    client, session, people, make_meeting, login_as
+) -> None:
+    """Posting the editor's URL of a cancelled meeting: the message, no minutes, no revision;
+    opening the editor sends the leader back to the meeting with the same message."""
+    from meetings.models import Minutes
+    from meetings.services.changes import cancel_meeting
+
+    meeting = make_meeting(10)
+    cancel_meeting(session, meeting, people.circle, actor=people.leader)
+    session.commit()
+    item = meeting.items[0]
+    login_as(people.leader)
+    response = client.post(
+        _url(meeting),
+        data={"version": "0", f"notes-{item.id}": "Notater likevel", "evaluation": ""},
+    )
+    assert response.status_code == 422
+    assert "Møtet er avlyst, så det skrives ikke referat fra det." in response.text
+    response = client.post(
+        _url(meeting),
+        data={"version": "0", f"notes-{item.id}": "Autolagret", "evaluation": ""},
+        headers=FETCH,
+    )
+    assert response.status_code == 422 and "avlyst" in response.json["error"]
+    response = client.get(_url(meeting), follow_redirects=True)
+    assert "Møtet er avlyst, så det skrives ikke referat fra det." in response.text
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Minutes)) == 0
+    assert session.scalar(select(func.count()).select_from(MinutesNote)) == 0

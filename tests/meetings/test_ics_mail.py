@@ -23,8 +23,8 @@ def _read(part):  # noqa: ANN001, ANN202
 def test_invitation_ics_declares_charset_and_method_and_keeps_the_name(
     client, session, people, make_meeting, login_as, mailbox
 ) -> None:
-    """charset=utf-8 and method=PUBLISH on the part; "oppfølging" intact; a change notice
-    says "changed" in the mail while the event keeps its name and raises SEQUENCE."""
+    """charset=utf-8 and method=PUBLISH on the part; "oppfølging" intact; a new time is a move:
+    the mail says "moved" (METHOD:REQUEST) while the event keeps its name and raises SEQUENCE."""
     meeting = make_meeting(5, title="Møte om oppfølging")
     meeting.place = "Grünerløkka bydelshus"
     session.commit()
@@ -54,7 +54,8 @@ def test_invitation_ics_declares_charset_and_method_and_keeps_the_name(
     client.post(f"/c/{people.circle.slug}/meetings/{meeting.id}/edit", data=meeting_form)
     assert mailbox, "a change notice is sent"
     notice = email.message_from_bytes(mailbox[0].as_bytes(), policy=email.policy.strict)
-    assert notice["Subject"].startswith("Endret: ")
+    assert notice["Subject"].startswith("Flyttet: ")
+    assert _strict_calendar_part(mailbox[0]).get_param("method") == "REQUEST"
     changed = _read(_strict_calendar_part(mailbox[0])).vevent
     assert changed.summary.value == name
     assert int(changed.sequence.value) > first_sequence

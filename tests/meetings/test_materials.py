@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import io
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
-from circle.models import FileState
+from circle.errors import NotAllowed
+from circle.models import AuditEvent, FileState, Role
 from meetings.models import Material, MeetingKind
+from meetings.services import materials
 from meetings.services.workflow import approve_minutes, send_for_review
 from tests.meetings.conftest import at
 from tests.projects.conftest import FNR, pdf_bytes
@@ -142,3 +145,78 @@ def test_the_meeting_page_costs_the_same_queries_with_one_or_six_materials(
         _attach(client, people, meeting, meeting.items[1].id, pdf_bytes(str(n)), f"f{n}.pdf")
     assert "f4.pdf" in client.get(url).get_data(as_text=True)
     assert count() == one
+
+
+def test_withdrawing_a_material_hides_it_from_all_but_the_leaders(
+    client, session, people, make_meeting, login_as
+) -> None:
+    """The participant who attached the slides withdraws them: gone from the meeting page and
+    the download for participants; leaders still see them, marked withdrawn, and can download;
+    the audit log has it; another participant could not have withdrawn them."""
+    meeting = make_meeting(10)
+    item = meeting.items[0]
+    login_as(people.participant)
+    _attach(client, people, meeting, item.id, pdf_bytes("Lysark"), "mine lysark.pdf")
+    material = session.scalar(select(Material))
+    url = f"/c/{people.circle.slug}/meetings/{meeting.id}"
+    withdraw = f"{url}/materials/{material.id}/withdraw"
+    assert "Trekk tilbake" in client.get(url).get_data(as_text=True)
+    login_as(people.participant2)
+    assert "Trekk tilbake" not in client.get(url).get_data(as_text=True)
+    assert client.post(withdraw).status_code == 403
+    login_as(people.participant)
+    response = client.post(withdraw, follow_redirects=True)
+    assert "«mine lysark.pdf» er trukket tilbake." in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Material, material.id).withdrawn_at is not None
+    event = session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "meeting.material_withdrawn")
+    )
+    assert event.actor_id == people.participant.id and f"material={material.id}" in event.detail
+    for member in (people.participant, people.participant2):
+        login_as(member)
+        assert "mine lysark.pdf" not in client.get(url).get_data(as_text=True)
+        assert client.get(f"{url}/materials/{material.id}").status_code == 404
+        assert client.post(withdraw).status_code == 404  # not theirs to see any more
+    login_as(people.leader)
+    page = client.get(url).get_data(as_text=True)
+    assert "mine lysark.pdf" in page and "trukket tilbake" in page
+    assert client.get(f"{url}/materials/{material.id}").status_code == 200
+    response = client.post(withdraw, follow_redirects=True)
+    assert "Filen er allerede trukket tilbake." in response.get_data(as_text=True)
+    assert (
+        session.scalar(
+            select(func.count()).where(AuditEvent.action == "meeting.material_withdrawn")
+        )
+        == 1
+    )
+
+
+def test_approved_minutes_materials_are_withdrawn_by_leaders_only(
+    client, session, people, held_meeting, login_as
+) -> None:
+    """A handout on approved minutes: its uploader, now a participant, may not withdraw it;
+    a leader may, and keeps it."""
+    meeting = held_meeting()
+    login_as(people.leader2)
+    _attach(client, people, meeting, 0, pdf_bytes("Vedlegg"), "vedlegg.pdf")
+    material = session.scalar(select(Material))
+    send_for_review(session, meeting, people.circle, actor=people.leader, deadline=at(5))
+    approve_minutes(session, meeting, people.circle, actor=people.leader)
+    membership = next(m for m in people.leader2.memberships if m.circle_id == people.circle.id)
+    membership.role = Role.PARTICIPANT
+    session.commit()
+    withdraw = f"/c/{people.circle.slug}/meetings/{meeting.id}/materials/{material.id}/withdraw"
+    login_as(people.leader2)
+    assert client.post(withdraw).status_code == 403
+    session.expire_all()
+    assert session.get(Material, material.id).withdrawn_at is None
+    with pytest.raises(NotAllowed):
+        materials.withdraw_material(session, meeting, people.circle, material, actor=people.leader2)
+    session.rollback()
+    login_as(people.leader)
+    assert client.post(withdraw).status_code == 302
+    session.expire_all()
+    assert session.get(Material, material.id).withdrawn_at is not None
+    minutes_page = client.get(f"/c/{people.circle.slug}/meetings/{meeting.id}/minutes")
+    assert "vedlegg.pdf" in minutes_page.get_data(as_text=True)

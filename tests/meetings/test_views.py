@@ -135,7 +135,7 @@ def test_invitation_mails_have_ics_and_link_only(
         },
     )
     assert response.status_code == 302
-    assert len(mailbox) == 4 and mailbox[0]["Subject"].startswith("Endret: ")
+    assert len(mailbox) == 4 and mailbox[0]["Subject"].startswith("Flyttet: ")
     attachment = next(p for p in mailbox[0].walk() if p.get_filename())
     (event,) = Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1

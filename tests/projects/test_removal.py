@@ -209,3 +209,57 @@ def test_no_route_deletes_minutes_or_the_distribution_log(app) -> None:  # noqa:
     for rule in app.url_map.iter_rules():
         assert not doomed.search(rule.rule), rule.rule
         assert not re.search(r"(delete|remove)_(minutes|distribution)", rule.endpoint)
+
+
+def test_saving_what_a_leader_deleted_meanwhile_says_so(
+    client, login, session, people, make_project
+) -> None:  # noqa: ANN001
+    """The writer has the plan page and a matrix cell open; the leader deletes the plan item
+    and the row; the writer's status change and cell save get a clear message, no 500, and
+    nothing is written (no cell, no audit line for a change)."""
+    project = make_project()
+    item = plan.add_plan_item(
+        session,
+        people.circle,
+        project,
+        actor=people.writer,
+        kind=PlanItemKind.MILESTONE,
+        title="Rutine på plass",
+    )
+    row = matrix.add_row(session, people.circle, actor=people.writer, title="Skole")
+    session.commit()
+    base = f"/c/{people.circle.slug}/projects/{project.id}"
+    cell = f"/c/{people.circle.slug}/matrix/rows/{row.id}/practice"
+    client.post("/logout")
+    login(people.writer)
+    assert client.get(cell).status_code == 200  # the form is open
+    removal.delete_plan_item(session, people.circle, project, item, actor=people.leader)
+    removal.delete_matrix_row(session, people.circle, row, actor=people.leader)
+    session.commit()
+    before = _actions(session)
+    response = client.post(
+        f"{base}/plan/items/{item.id}/status", data={"status": "done"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "Punktet er slettet fra planen i mellomtiden" in response.text
+    response = client.post(
+        cell, data={"body": "Tett oppfølging", "base_revision": "0"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "Raden er slettet fra matrisen i mellomtiden" in response.text
+    from projects.models import MatrixCell
+
+    assert session.scalar(select(func.count()).select_from(MatrixCell)) == 0
+    assert _actions(session) == before
+    # Another project's item is still no one's business: 404, not a message.
+    other = make_project(title="Annet prosjekt")
+    foreign = plan.add_plan_item(
+        session,
+        people.circle,
+        other,
+        actor=people.leader,
+        kind=PlanItemKind.MILESTONE,
+        title="Fremmed",
+    )
+    session.commit()
+    assert client.post(f"{base}/plan/items/{foreign.id}/status").status_code == 404
