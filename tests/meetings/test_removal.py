@@ -78,3 +78,59 @@ def test_a_cancelled_meetings_readings_stay(
     assert "avlyst" in response.get_data(as_text=True)
     session.expire_all()
     assert session.get(AgendaReading, reading_id) is not None
+
+
+def test_saving_an_agenda_item_deleted_meanwhile_says_so(
+    client, session, people, make_meeting, login_as
+) -> None:
+    """One leader has an item's edit form open while another deletes the item: the save says
+    the item is gone and goes back to the agenda; no item comes back, nothing else changes."""
+    from meetings.services.agenda import delete_item
+
+    meeting = make_meeting(10)
+    item = _item_with_readings(session, people, meeting)
+    item_id, before = item.id, len(meeting.items)
+    login_as(people.leader)
+    edit = _url(people, meeting, f"/agenda/{item_id}")
+    assert client.get(edit).status_code == 200
+    delete_item(session, item, people.circle, actor=people.leader2)
+    session.commit()
+    response = client.post(edit, data={"title": "Ettervern, ny tittel", "kind": "discussion"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(_url(people, meeting) + "#agenda")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "slettet fra dagsordenen i mellomtiden" in page
+    session.expire_all()
+    titles = list(
+        session.scalars(select(AgendaItem.title).where(AgendaItem.meeting_id == meeting.id))
+    )
+    assert len(titles) == before - 1 and "Ettervern, ny tittel" not in titles
+    assert session.scalar(select(func.count()).select_from(AgendaReading)) == 0
+    # A participant posting to an id that never existed still gets no hint beyond a refusal.
+    login_as(people.participant)
+    assert client.post(_url(people, meeting, "/agenda/999999")).status_code in {403, 404}
+
+
+def test_ticking_off_an_action_deleted_meanwhile_says_so(
+    client, session, people, held_meeting, login_as
+) -> None:
+    """The action list is open in one tab while the action is removed from the draft minutes
+    in another: ticking it off says it is gone, and no action comes back."""
+    from meetings.models import ActionItem
+    from meetings.services.actions import add_action, delete_action
+
+    meeting = held_meeting()
+    action = add_action(
+        session, meeting.minutes, people.circle, actor=people.leader, what="Sende ut skjema"
+    )
+    session.commit()
+    action_id = action.id
+    delete_action(session, action, people.circle, actor=people.leader)
+    session.commit()
+    login_as(people.leader)
+    response = client.post(f"/c/{people.circle.slug}/actions/{action_id}/toggle")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Oppgaven er slettet fra referatet i mellomtiden" in page
+    session.expire_all()
+    assert session.get(ActionItem, action_id) is None
