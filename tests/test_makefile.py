@@ -19,9 +19,20 @@ def _run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> list[
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     log = tmp_path / "calls.log"
+    # The server stand-in runs until the worker stand-in (started in the background before it)
+    # has logged its call, at most 10 s, as a real server would: make stops the worker when the
+    # server ends, and on a busy machine an instant exit would stop it before it ran.
+    wait = (
+        f'case "$*" in *" run --host "*) i=0; '
+        f'while ! grep -q " worker" "{log}" && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done;; '
+        "esac\n"
+    )
     for tool in ("flask", "pybabel"):
         stub = bin_dir / tool
-        stub.write_text(f'#!/bin/sh\necho "{tool} BASE_URL=$BASE_URL $*" >> "{log}"\n')
+        stub.write_text(
+            f'#!/bin/sh\necho "{tool} BASE_URL=$BASE_URL $*" >> "{log}"\n'
+            + (wait if tool == "flask" else "")
+        )
         stub.chmod(0o755)
     stamp = tmp_path / "installed"
     stamp.write_text("")
