@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from circle.search import backend_name
 from library.models import Report, ReportPage, ready_report_clause
 from library.search import Fingerprint, ReportDoc, SearchBackend, fingerprint
 
@@ -26,20 +27,6 @@ log = logging.getLogger(__name__)
 _EXT_KEY = "library_search_backend"
 _lock = threading.Lock()
 LOCK_TIMEOUT = 30.0
-
-
-BACKENDS = ("whoosh", "postgresql")
-
-
-def backend_name(app: Flask) -> str:
-    """Return SEARCH_BACKEND, or the default for the database: postgresql on PostgreSQL."""
-    name = (app.config.get("SEARCH_BACKEND") or "").strip().lower()
-    if not name:
-        url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
-        name = "postgresql" if url.startswith(("postgresql", "postgres:")) else "whoosh"
-    if name not in BACKENDS:
-        raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
-    return name
 
 
 def get_backend(app: Flask | None = None) -> SearchBackend:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from library.search.analysis import PREFIX_BOOST
+from circle.search.analysis import PREFIX_BOOST
 from library.search.matching import (
     K1,
     W_AUTHOR,

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from html import escape
 
-from library.search.analysis import WORD_RE, stemmer, stopwords
+from circle.search.analysis import WORD_RE, stemmer, stopwords
 
 SNIPPET_CHARS = 240
 _WORD_TAIL = r"[^\W_]*"
