@@ -23,6 +23,7 @@ from circle.search.analysis import (
     linking_s_variants,
     stemmer,
 )
+from circle.search.pgtext import tsq, tsvector_literal
 from circle.search.query import ParsedQuery, parse_query
 from library.search import (
     Fingerprint,
@@ -45,7 +46,7 @@ from library.search.engine import (
     surface_word,
 )
 from library.search.matching import K1, Plan, PlanCompiler, Unit
-from library.search.pg_query import SqlPlan, tsq, tsvector_literal
+from library.search.pg_query import SqlPlan
 from library.search.pg_tables import search_page, search_report, search_term
 from library.search.view import ReportInfo, facet_counts, filter_checks
 
