@@ -150,6 +150,23 @@ class SearchSource:
         return f"{self.kind}:{ref_id}"
 
 
+@dataclass(frozen=True)
+class SearchIndex:
+    """A search an area keeps in its own index (the library's reports).
+
+    `flask search reindex` calls ``rebuild(session)`` (returns how many it indexed); the site
+    search page shows ``count(session, member, circle, text)`` (matches the member may see)
+    with a link to ``url(circle, text)``, the area's own search page.
+    """
+
+    kind: str
+    label: Any
+    rebuild: Callable[[Session], int]
+    count: Callable[[Session, Any, Any, str], int]
+    url: Callable[[Any, str], str]
+    order: int = 10
+
+
 @dataclass
 class Hooks:
     """Everything the areas have registered with one app."""
@@ -174,6 +191,7 @@ class Hooks:
     member_deactivated: list[Callable[[Session, Any], None]] = field(default_factory=list)
     periodic: list[PeriodicSpec] = field(default_factory=list)
     search_sources: dict[str, SearchSource] = field(default_factory=dict)
+    search_indexes: dict[str, SearchIndex] = field(default_factory=dict)
 
 
 def hooks(app: Flask) -> Hooks:
@@ -248,14 +266,20 @@ def register_periodic(
     hooks(app).periodic.append(PeriodicSpec(name, kind, dict(schedule), dict(payload or {})))
 
 
-def register_search_source(app: Flask, source: SearchSource) -> None:
+def register_search_source(app: Flask, *sources: SearchSource) -> None:
     """Let the site search find an area's entries (each kind once)."""
     registered = hooks(app).search_sources
-    if source.kind in registered and registered[source.kind] != source:
-        raise ValueError(f"search source {source.kind!r} is registered already")
-    if ":" in source.kind:
-        raise ValueError("a search source's kind must not contain ':'")
-    registered[source.kind] = source
+    for source in sources:
+        if source.kind in registered and registered[source.kind] != source:
+            raise ValueError(f"search source {source.kind!r} is registered already")
+        if ":" in source.kind:
+            raise ValueError("a search source's kind must not contain ':'")
+        registered[source.kind] = source
+
+
+def register_search_index(app: Flask, index: SearchIndex) -> None:
+    """Let `flask search reindex` rebuild an area's own index and the site search count it."""
+    hooks(app).search_indexes[index.kind] = index
 
 
 def search_sources(app: Flask) -> list[SearchSource]:

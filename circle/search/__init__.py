@@ -4,7 +4,11 @@ in `library.search`, everything else the circle shares in `circle.search.site`).
 
 from __future__ import annotations
 
-from flask import Flask
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app
 
 BACKENDS = ("whoosh", "postgresql")
 
@@ -18,3 +22,18 @@ def backend_name(app: Flask) -> str:
     if name not in BACKENDS:
         raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
     return name
+
+
+_lock = threading.Lock()
+
+
+def per_app(app: Flask | None, key: str, make: Callable[[Flask], Any]) -> Any:
+    """Return the app's one object under ``key`` (a backend), made on first use."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get(key)
+    if found is None:
+        with _lock:
+            found = app.extensions.get(key)
+            if found is None:
+                found = app.extensions[key] = make(app)
+    return found
