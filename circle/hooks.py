@@ -123,6 +123,13 @@ class SearchEntry:
     url: str
     date: date | None = None
 
+    @classmethod
+    def of(  # noqa: PLR0913 - the entry's fields, in order
+        cls, kind: str, ref_id: int, circle_id: int, title: str, body: str, url: str, day: date
+    ) -> SearchEntry:
+        """Return the entry of row ``ref_id`` of a source (its key is "<kind>:<ref_id>")."""
+        return cls(kind, f"{kind}:{ref_id}", circle_id, title, body, url, day)
+
 
 @dataclass(frozen=True)
 class SearchSource:

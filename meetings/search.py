@@ -52,19 +52,19 @@ def minutes_entries(session: Session, item_ids: Iterable[int] | None) -> Iterato
             body = "\n\n".join(t for t in (note.notes, note.decision) if t and t.strip())
             if not body:
                 continue
-            yield SearchEntry(
-                kind=MINUTES,
-                key=f"{MINUTES}:{item.id}",
-                circle_id=meeting.circle_id,
-                title=f"{meeting.title} – {item.title}",
-                body=body,
-                url=place_url(
+            yield SearchEntry.of(
+                MINUTES,
+                item.id,
+                meeting.circle_id,
+                f"{meeting.title} – {item.title}",
+                body,
+                place_url(
                     "meetings.minutes",
                     f"item-{item.id}",
                     slug=meeting.circle.slug,
                     meeting_id=meeting.id,
                 ),
-                date=meeting.starts_at.date(),
+                meeting.starts_at.date(),
             )
 
 
@@ -98,16 +98,16 @@ def agenda_entries(session: Session, meeting_ids: Iterable[int] | None) -> Itera
             for item in meeting.items:
                 lines.append(item.title)
                 lines += [t for t in (item.description, item.preparation) if t and t.strip()]
-            yield SearchEntry(
-                kind=AGENDA,
-                key=f"{AGENDA}:{meeting.id}",
-                circle_id=meeting.circle_id,
-                title=meeting.title,
-                body="\n".join(lines),
-                url=place_url(
+            yield SearchEntry.of(
+                AGENDA,
+                meeting.id,
+                meeting.circle_id,
+                meeting.title,
+                "\n".join(lines),
+                place_url(
                     "meetings.show", "agenda", slug=meeting.circle.slug, meeting_id=meeting.id
                 ),
-                date=meeting.starts_at.date(),
+                meeting.starts_at.date(),
             )
 
 

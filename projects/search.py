@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from circle.hooks import SearchEntry, SearchSource, register_search_source
 from circle.models import Circle
-from circle.search.site import place_url, split_key
+from circle.search.site import ids_clause, place_url, split_key
 from projects.models import ProgressUpdate, Project, ProjectSection
 from projects.permissions import can_see_shared, can_see_update, can_see_workspace
 
@@ -26,16 +26,12 @@ WRITEUP = "writeup"
 UPDATE = "update"
 
 
-def _in(column: Any, ids: Iterable[int] | None) -> Any:
-    return column.in_(list(ids)) if ids is not None else column.isnot(None)
-
-
 def writeup_entries(session: Session, ids: Iterable[int] | None) -> Iterator[SearchEntry]:
     """Yield one entry per project: its summary and the text of its write-up's sections."""
     rows = session.execute(
         select(Project, Circle.slug)
         .join(Circle, Circle.id == Project.circle_id)
-        .where(_in(Project.id, ids))
+        .where(ids_clause(Project.id, ids))
         .order_by(Project.id)
     )
     rows = list(rows)
@@ -50,14 +46,14 @@ def writeup_entries(session: Session, ids: Iterable[int] | None) -> Iterator[Sea
             bodies[project_id].append(body)
     for project, slug in rows:
         parts = [project.summary, *bodies[project.id]]
-        yield SearchEntry(
-            kind=WRITEUP,
-            key=f"{WRITEUP}:{project.id}",
-            circle_id=project.circle_id,
-            title=project.title,
-            body="\n\n".join(p for p in parts if p and p.strip()),
-            url=place_url("projects.workspace", "writeup", slug=slug, project_id=project.id),
-            date=project.last_activity_at.date(),
+        yield SearchEntry.of(
+            WRITEUP,
+            project.id,
+            project.circle_id,
+            project.title,
+            "\n\n".join(p for p in parts if p and p.strip()),
+            place_url("projects.workspace", "writeup", slug=slug, project_id=project.id),
+            project.last_activity_at.date(),
         )
 
 
@@ -87,20 +83,20 @@ def update_entries(session: Session, ids: Iterable[int] | None) -> Iterator[Sear
         select(ProgressUpdate, Project, Circle.slug)
         .join(Project, Project.id == ProgressUpdate.project_id)
         .join(Circle, Circle.id == Project.circle_id)
-        .where(_in(ProgressUpdate.id, ids), ProgressUpdate.published_at.isnot(None))
+        .where(ids_clause(ProgressUpdate.id, ids), ProgressUpdate.published_at.isnot(None))
         .order_by(ProgressUpdate.id)
     )
     for update, project, slug in rows:
-        yield SearchEntry(
-            kind=UPDATE,
-            key=f"{UPDATE}:{update.id}",
-            circle_id=project.circle_id,
-            title=project.title,
-            body=update.body,
-            url=place_url(
+        yield SearchEntry.of(
+            UPDATE,
+            update.id,
+            project.circle_id,
+            project.title,
+            update.body,
+            place_url(
                 "projects.update_detail", slug=slug, project_id=project.id, update_id=update.id
             ),
-            date=(update.published_at or update.created_at).date(),
+            (update.published_at or update.created_at).date(),
         )
 
 

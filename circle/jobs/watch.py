@@ -39,9 +39,12 @@ def watch_changes(
     _watchers[name] = Watcher(name, collect, job, payload)
     if _listening:
         return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
+    for name, fn in (
+        ("after_flush", _after_flush),
+        ("before_commit", _before_commit),
+        ("after_rollback", _after_rollback),
+    ):
+        event.listen(Session, name, fn)
     _listening = True
 
 

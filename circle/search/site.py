@@ -245,3 +245,8 @@ def place_url(endpoint: str, anchor: str = "", **values: Any) -> str:
         with current_app.test_request_context("/"):
             path = url_for(endpoint, **values)
     return f"{path}#{anchor}" if anchor else path
+
+
+def ids_clause(column: Any, ids: Iterable[int] | None) -> Any:
+    """Return ``column IN ids``, or a clause every row meets when ids is None (all rows)."""
+    return column.in_(list(ids)) if ids is not None else column.isnot(None)

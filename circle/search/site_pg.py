@@ -25,6 +25,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
 )
@@ -99,7 +100,9 @@ def _values(entry: SearchEntry) -> dict[str, object]:
 
 def _bound_values() -> dict[str, object]:
     values: dict[str, object] = {c: bindparam("p_" + c) for c in _row_columns()}
-    title = func.setweight(cast(bindparam("p_title_tsv"), postgresql.TSVECTOR), literal("A"))
+    title = func.setweight(
+        cast(bindparam("p_title_tsv"), postgresql.TSVECTOR), literal_column("'A'")
+    )
     values["tsv"] = title.op("||")(cast(bindparam("p_body_tsv"), postgresql.TSVECTOR))
     return values
 
@@ -144,7 +147,7 @@ class PostgresSiteBackend:
         """Return each indexed key with its digest."""
         t = search_entry
         with self.engine.connect() as conn:
-            return dict(conn.execute(select(t.c.key, t.c.digest)))
+            return {key: digest for key, digest in conn.execute(select(t.c.key, t.c.digest))}
 
     def match(
         self, plan: SitePlan, circle_id: int, visible: dict[str, frozenset[int]]

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, joinedload
 
 from circle.hooks import SearchEntry, SearchSource, register_search_source
-from circle.search.site import place_url
+from circle.search.site import ids_clause, place_url
 from circle.threads.models import Post, Thread
 
 THREAD = "thread"
@@ -23,22 +23,18 @@ POST = "post"
 MAX_THREADS = 100_000
 
 
-def _in(column: Any, ids: Iterable[int] | None) -> Any:
-    return column.in_(list(ids)) if ids is not None else column.isnot(None)
-
-
 def thread_entries(session: Session, ids: Iterable[int] | None) -> Iterator[SearchEntry]:
     """Yield one entry per thread: its title and, once resolved, its resolution."""
-    query = select(Thread).where(_in(Thread.id, ids)).options(joinedload(Thread.circle))
+    query = select(Thread).where(ids_clause(Thread.id, ids)).options(joinedload(Thread.circle))
     for thread in session.scalars(query.order_by(Thread.id)):
-        yield SearchEntry(
-            kind=THREAD,
-            key=f"{THREAD}:{thread.id}",
-            circle_id=thread.circle_id,
-            title=thread.title,
-            body=thread.resolution or "",
-            url=place_url("threads.show", slug=thread.circle.slug, thread_id=thread.id),
-            date=thread.created_at.date(),
+        yield SearchEntry.of(
+            THREAD,
+            thread.id,
+            thread.circle_id,
+            thread.title,
+            thread.resolution or "",
+            place_url("threads.show", slug=thread.circle.slug, thread_id=thread.id),
+            thread.created_at.date(),
         )
 
 
@@ -47,21 +43,21 @@ def post_entries(session: Session, ids: Iterable[int] | None) -> Iterator[Search
     query = (
         select(Post)
         .join(Thread, Thread.id == Post.thread_id)
-        .where(_in(Post.id, ids), Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+        .where(ids_clause(Post.id, ids), Post.deleted_at.is_(None), Post.hidden_at.is_(None))
         .options(joinedload(Post.thread).joinedload(Thread.circle))
     )
     for post in session.scalars(query.order_by(Post.id)):
         thread = post.thread
-        yield SearchEntry(
-            kind=POST,
-            key=f"{POST}:{post.id}",
-            circle_id=thread.circle_id,
-            title=thread.title,
-            body=post.body,
-            url=place_url(
+        yield SearchEntry.of(
+            POST,
+            post.id,
+            thread.circle_id,
+            thread.title,
+            post.body,
+            place_url(
                 "threads.show", f"post-{post.id}", slug=thread.circle.slug, thread_id=thread.id
             ),
-            date=post.created_at.date(),
+            post.created_at.date(),
         )
 
 
