@@ -153,3 +153,24 @@ def test_reindex_and_check_agree(world, app, session, runner) -> None:  # noqa: 
     assert "site: reindexed" in result.output and "report: reindexed" in result.output
     with app.app_context():
         assert site_index_problems(session) == []
+
+
+def test_the_demo_is_indexed(app, client) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from circle.extensions import db
+    from circle.models import Circle
+    from tests.pages import ROLES, load_demo_world, sign_in
+
+    load_demo_world(app)
+    with app.app_context():
+        slug = db.session.scalars(select(Circle.slug).order_by(Circle.id)).first()
+    sign_in(client, ROLES["participant"])
+    html = client.get(f"/c/{slug}/search", query_string={"q": "prioriterte temaer"}).get_data(
+        as_text=True
+    )
+    assert 'data-kind="minutes"' in html and "<mark>prioriterte</mark> <mark>temaer</mark>" in html
+    html = client.get(f"/c/{slug}/search", query_string={"q": "overføringsmøte"}).get_data(
+        as_text=True
+    )
+    assert 'data-kind="post"' in html or 'data-kind="thread"' in html
