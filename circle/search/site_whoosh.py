@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from whoosh import fields, index
 from whoosh import query as wq
 from whoosh.index import FileIndex
+from whoosh.searching import Searcher
 
 from circle.hooks import SearchEntry
 from circle.search.analysis import PREFIX_BOOST, NorwegianText
@@ -80,6 +82,25 @@ class WhooshSiteBackend:
 
     def __init__(self, root: Path, lock_timeout: float = 30.0) -> None:
         self.store = IndexStore(Path(root), lock_timeout)
+        self._lock = threading.Lock()
+        self._refs: tuple[tuple[str, int], dict[int, tuple[str, int]]] | None = None
+
+    def _doc_refs(self, ix: FileIndex, searcher: Searcher) -> dict[int, tuple[str, int]]:
+        """Return (kind, id) of every document number, read from the key terms once per
+        generation of the index (so a search never reads stored fields to filter)."""
+        generation = (str(ix.storage.folder), ix.latest_generation())
+        with self._lock:
+            if self._refs is not None and self._refs[0] == generation:
+                return self._refs[1]
+        reader = searcher.reader()
+        refs = {}
+        for term in reader.lexicon("key"):
+            ref = split_key(term.decode("utf-8"))
+            for docnum in reader.postings("key", term).all_ids():
+                refs[docnum] = ref
+        with self._lock:
+            self._refs = (generation, refs)
+        return refs
 
     def _open(self) -> FileIndex | None:
         folder = self.store.current()
@@ -157,13 +178,17 @@ class WhooshSiteBackend:
         ix = self._open()
         if ix is None:
             return []
-        out = []
         with ix.searcher() as searcher:
-            for hit in searcher.search(whoosh_query(plan, circle_id), limit=None):
-                kind, ref = split_key(hit["key"])
-                if ref in visible.get(kind, frozenset()):
-                    out.append((hit["key"], float(hit.score or 0.0)))
-        return out
+            refs = self._doc_refs(ix, searcher)
+            allowed = {d for d, (kind, ref) in refs.items() if ref in visible.get(kind, ())}
+            if not allowed:
+                return []
+            found = searcher.search(whoosh_query(plan, circle_id), limit=None, filter=allowed)
+            return [
+                (f"{refs[d][0]}:{refs[d][1]}", float(score or 0.0))
+                for d, score in found.items()
+                if d in refs
+            ]
 
     def load(self, keys: list[str]) -> dict[str, StoredEntry]:
         """Return the stored entries of these keys."""

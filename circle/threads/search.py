@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, joinedload
@@ -66,8 +66,12 @@ def visible_thread_ids(session: Session, member: Any, circle: Any) -> set[int]:
     from circle.threads.lookup import subject_lookup
     from circle.threads.services.threads import visible_threads
 
-    rows = visible_threads(session, circle, member, subject_lookup(), limit=MAX_THREADS)
-    return {row.thread.id for row in rows}
+    key = ("_search_visible_threads", getattr(member, "id", None), circle.id)
+    cache = g.setdefault("_search_visible", {}) if has_app_context() else {}
+    if key not in cache:  # the thread and post sources ask in the same search
+        rows = visible_threads(session, circle, member, subject_lookup(), limit=MAX_THREADS)
+        cache[key] = {row.thread.id for row in rows}
+    return cache[key]
 
 
 def visible_post_ids(session: Session, member: Any, circle: Any) -> set[int]:
