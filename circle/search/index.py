@@ -23,6 +23,7 @@ from circle.hooks import (
     SearchSource,
     app_for_session,
     hooks,
+    register_after_restore,
     register_check,
     register_job,
     search_sources,
@@ -169,6 +170,13 @@ def rebuild_everything(session: Session) -> dict[str, int]:
     return counts
 
 
+def _rebuild_after_restore() -> None:
+    """Rebuild the site index from the restored database (the index is not backed up)."""
+    from circle.extensions import db
+
+    rebuild_site_index(db.session)
+
+
 def init_site_index(app: Flask) -> None:
     """Register the index job, the watcher, the check and the `flask search` commands."""
     from circle.search import site_pg  # noqa: F401  (register the table with the metadata)
@@ -176,6 +184,7 @@ def init_site_index(app: Flask) -> None:
 
     register_job(app, SITE_JOB, index_job, max_attempts=20, lease_seconds=600)
     register_check(app, "search", site_index_problems, repair_site_index)
+    register_after_restore(app, _rebuild_after_restore)
     watch_changes("search.site", changed_keys, SITE_JOB, lambda keys: {"keys": keys})
     app.cli.add_command(search_cli)
 
