@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from circle.extensions import db
 from circle.hooks import hooks
 from circle.inputs import parse_int
 from circle.search.index import site_results
 from circle.search.query import MAX_QUERY_CHARS
+from circle.search.snippets import snippet_html
 from circle.web import circle_or_404
 
 bp = Blueprint("search", __name__)
-
-
-def _snippet(html: str) -> Markup:
-    # Snippets are escaped text with <mark> around the hits (circle.search.snippets).
-    return Markup(html)  # noqa: S704 - built from escaped text and <mark> only
 
 
 @bp.get("/c/<slug>/search")
 @login_required
 def index(slug: str) -> str:
     """Search approved minutes, agendas, threads, posts, project texts and reports at once."""
-    from flask import current_app
-
     circle = circle_or_404(slug)
     text = request.args.get("q") or ""
     kind = (request.args.get("kind") or "").strip() or None
@@ -55,7 +48,7 @@ def index(slug: str) -> str:
         circle=circle,
         results=results,
         others=others,
-        snippet=_snippet,
+        snippet=snippet_html,
         page_url=page_url,
         max_chars=MAX_QUERY_CHARS,
     )
