@@ -107,6 +107,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from circle.logs import install_log_scrubbing
     from circle.mail import init_mail
     from circle.members.views import bp as members_bp
+    from circle.search.index import init_site_index
+    from circle.search.views import bp as search_bp
     from circle.security import SecureWhenHttpsSessionInterface, init_security
     from circle.templating import init_templating
     from circle.text import render_markdown
@@ -158,17 +160,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     app.jinja_env.filters["markdown"] = render_markdown
 
-    for blueprint in (auth_bp, circles_bp, members_bp, themes_bp):
+    for blueprint in (auth_bp, circles_bp, members_bp, themes_bp, search_bp):
         app.register_blueprint(blueprint)
     init_home(app)
     register_nav_item(app, 10, "members.directory", lazy_gettext("Deltakere"))
     register_nav_item(app, 90, "themes.index", lazy_gettext("Temaer"))
+    register_nav_item(app, 95, "search.index", lazy_gettext("Søk"))
     register_home_panel(app, 90, themes_home_panel)
     circle_cli.register(app)
     init_jobs(app)
     init_files(app)
     init_mail(app)
     init_reset_mail(app)
+    init_site_index(app)
     for area in _areas():
         area.init_app(app)
     # After the areas: they register notification kinds and add routes to its blueprint.

@@ -23,9 +23,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from circle.documents.text import paginate_plain_text  # noqa: E402
+from circle.search.analysis import analyze  # noqa: E402
+from circle.search.query import parse_query  # noqa: E402
 from library.search import ReportDoc, SearchQuery  # noqa: E402
-from library.search.analysis import analyze  # noqa: E402
-from library.search.query import parse_query  # noqa: E402
 from library.search.whoosh_backend import WhooshBackend  # noqa: E402
 
 BYTES_PER_REPORT = 305_000  # 200 reports -> just over 60 MB of text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask import Flask
@@ -109,6 +110,70 @@ class FileConsumer:
     allowed: frozenset[str] | None = None
 
 
+@dataclass(frozen=True)
+class SearchEntry:
+    """One thing the site search finds: ``key`` is "<kind>:<id>" and never changes; ``url`` is
+    the exact place (an agenda item's or a post's anchor); ``body`` is plain or Markdown text."""
+
+    kind: str
+    key: str
+    circle_id: int
+    title: str
+    body: str
+    url: str
+    date: date | None = None
+
+    @classmethod
+    def of(  # noqa: PLR0913 - the entry's fields, in order
+        cls, kind: str, ref_id: int, circle_id: int, title: str, body: str, url: str, day: date
+    ) -> SearchEntry:
+        """Return the entry of row ``ref_id`` of a source (its key is "<kind>:<ref_id>")."""
+        return cls(kind, f"{kind}:{ref_id}", circle_id, title, body, url, day)
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """An area's contribution to the site search.
+
+    ``documents(session, ids)`` returns the entries that may be indexed for these source ids
+    (all of them for None): never a draft or anything removed. An id it does not return is
+    removed from the index. ``visible(session, member, circle)`` returns the ids the member
+    may see in that circle now, by the area's own permission rules; nothing else is matched,
+    counted or shown. ``changed(session, obj)`` returns the source ids a changed, new or
+    deleted row affects (called for every row a flush touches). ``link(entry, member,
+    circle)`` may point a member to another page than ``entry.url`` (e.g. a shared view).
+    """
+
+    kind: str
+    label: Any
+    documents: Callable[[Session, Iterable[int] | None], Iterable[SearchEntry]]
+    visible: Callable[[Session, Any, Any], Iterable[int]]
+    changed: Callable[[Session, Any], Iterable[int]]
+    order: int = 50
+    link: Callable[[SearchEntry, Any, Any], str] | None = None
+
+    def key(self, ref_id: int) -> str:
+        """Return the index key of this source's row."""
+        return f"{self.kind}:{ref_id}"
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """A search an area keeps in its own index (the library's reports).
+
+    `flask search reindex` calls ``rebuild(session)`` (returns how many it indexed); the site
+    search page shows ``count(session, member, circle, text)`` (matches the member may see)
+    with a link to ``url(circle, text)``, the area's own search page.
+    """
+
+    kind: str
+    label: Any
+    rebuild: Callable[[Session], int]
+    count: Callable[[Session, Any, Any, str], int]
+    url: Callable[[Any, str], str]
+    order: int = 10
+
+
 @dataclass
 class Hooks:
     """Everything the areas have registered with one app."""
@@ -132,6 +197,8 @@ class Hooks:
     # member) ends whatever access an area holds for the member (feed tokens, ...).
     member_deactivated: list[Callable[[Session, Any], None]] = field(default_factory=list)
     periodic: list[PeriodicSpec] = field(default_factory=list)
+    search_sources: dict[str, SearchSource] = field(default_factory=dict)
+    search_indexes: dict[str, SearchIndex] = field(default_factory=dict)
 
 
 def hooks(app: Flask) -> Hooks:
@@ -204,6 +271,27 @@ def register_periodic(
 ) -> None:
     """Enqueue a job of this kind on a schedule (once per time slot, however many workers run)."""
     hooks(app).periodic.append(PeriodicSpec(name, kind, dict(schedule), dict(payload or {})))
+
+
+def register_search_source(app: Flask, *sources: SearchSource) -> None:
+    """Let the site search find an area's entries (each kind once)."""
+    registered = hooks(app).search_sources
+    for source in sources:
+        if source.kind in registered and registered[source.kind] != source:
+            raise ValueError(f"search source {source.kind!r} is registered already")
+        if ":" in source.kind:
+            raise ValueError("a search source's kind must not contain ':'")
+        registered[source.kind] = source
+
+
+def register_search_index(app: Flask, index: SearchIndex) -> None:
+    """Let `flask search reindex` rebuild an area's own index and the site search count it."""
+    hooks(app).search_indexes[index.kind] = index
+
+
+def search_sources(app: Flask) -> list[SearchSource]:
+    """Return the registered search sources in their order."""
+    return sorted(hooks(app).search_sources.values(), key=lambda s: (s.order, s.kind))
 
 
 def register_file_consumer(

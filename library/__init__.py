@@ -109,16 +109,19 @@ def _register_hooks(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the area's blueprint, menu items, home-page panels, CLI and demo data."""
+    from flask import url_for
     from flask_babel import lazy_gettext as _l
 
     import library.models  # noqa: F401  (register the tables with the metadata)
     from circle.hooks import (
+        SearchIndex,
         register_after_restore,
         register_check,
         register_demo_loader,
         register_file_consumer,
         register_home_panel,
         register_nav_item,
+        register_search_index,
     )
     from circle.notifications.kinds import register_kind
     from library.cli import library_cli
@@ -151,11 +154,44 @@ def init_app(app: Flask) -> None:
     )
     register_after_restore(app, _rebuild_after_restore)
     _register_hooks(app)
+    register_search_index(
+        app,
+        SearchIndex(
+            kind="report",
+            label=_l("Rapport"),
+            rebuild=_rebuild_reports,
+            count=_count_reports,
+            url=lambda circle, text: url_for("library.index", slug=circle.slug, q=text),
+        ),
+    )
 
 
 def _rebuild_after_restore() -> None:
     """Rebuild the search index from the restored database (the index is not backed up)."""
     from circle.extensions import db
+
+    _rebuild_reports(db.session)
+
+
+def _rebuild_reports(session: Any) -> int:
+    """Rebuild the reports' index (`flask search reindex`); return how many reports."""
     from library.index import get_backend, rebuild_index
 
-    rebuild_index(db.session, get_backend())
+    return rebuild_index(session, get_backend())
+
+
+def _count_reports(session: Any, member: Any, circle: Any, text: str) -> int:
+    """Return how many reports the member sees on this circle's pages match the text."""
+    from library.index import get_backend
+    from library.permissions import scope_circle_ids
+    from library.services.search import search_library
+
+    found = search_library(
+        session,
+        get_backend(),
+        visible=scope_circle_ids(member, circle),
+        text=text,
+        per_page=1,
+        pages_per_report=0,
+    )
+    return found.total

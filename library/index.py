@@ -10,48 +10,26 @@ been read are indexed.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from circle.search import backend_name, per_app
 from library.models import Report, ReportPage, ready_report_clause
 from library.search import Fingerprint, ReportDoc, SearchBackend, fingerprint
 
 log = logging.getLogger(__name__)
 
 _EXT_KEY = "library_search_backend"
-_lock = threading.Lock()
 LOCK_TIMEOUT = 30.0
-
-
-BACKENDS = ("whoosh", "postgresql")
-
-
-def backend_name(app: Flask) -> str:
-    """Return SEARCH_BACKEND, or the default for the database: postgresql on PostgreSQL."""
-    name = (app.config.get("SEARCH_BACKEND") or "").strip().lower()
-    if not name:
-        url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
-        name = "postgresql" if url.startswith(("postgresql", "postgres:")) else "whoosh"
-    if name not in BACKENDS:
-        raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
-    return name
 
 
 def get_backend(app: Flask | None = None) -> SearchBackend:
     """Return the app's search backend: one per app, so one per process."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    backend = app.extensions.get(_EXT_KEY)
-    if backend is None:
-        with _lock:
-            backend = app.extensions.get(_EXT_KEY)
-            if backend is None:
-                backend = app.extensions[_EXT_KEY] = _make_backend(app)
-    return backend
+    return per_app(app, _EXT_KEY, _make_backend)
 
 
 def _make_backend(app: Flask) -> SearchBackend:

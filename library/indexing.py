@@ -1,9 +1,8 @@
 """The search index follows the database: every change to a report queues its index job.
 
-A session hook notes each report whose row, pages or themes a transaction changes, and queues
-one "library.index" job in that same transaction, so no view or command can forget it, a
-rollback queues nothing, and a crash after the commit leaves the job to run. The job brings the
-index in line with the database for those reports and is retried until that succeeds.
+A watcher (circle.jobs.watch) notes each report whose row, pages or themes a transaction
+changes and queues one "library.index" job in that same transaction. The job brings the index
+in line with the database for those reports and is retried until that succeeds.
 """
 
 from __future__ import annotations
@@ -11,28 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from circle.hooks import register_job, register_periodic
-from circle.jobs import enqueue
+from circle.jobs.watch import watch_changes
 from circle.themes.models import Theme
 from library.models import Report, ReportPage, report_theme
 
 INDEX_JOB = "library.index"
 COMPACT_JOB = "library.compact"
 COMPACT_MIN_SEGMENTS = 20
-_CHANGED_KEY = "library.changed_reports"
-_listening = False
 
 
 class IndexUpdateFailed(RuntimeError):
     """Some reports could not be written to the index; the job is tried again."""
-
-
-def _note(session: Session, ids: set[int]) -> None:
-    if ids:
-        session.info.setdefault(_CHANGED_KEY, set()).update(ids)
 
 
 def _changed_reports(session: Session) -> set[int]:
@@ -55,24 +47,6 @@ def _changed_reports(session: Session) -> set[int]:
     return ids
 
 
-def _after_flush(session: Session, _context: Any) -> None:
-    _note(session, _changed_reports(session))
-
-
-def _before_commit(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint: the outer commit queues the job
-        return
-    if session.dirty or session.new or session.deleted:
-        session.flush()  # new reports get their ids before the job is written
-    ids = session.info.pop(_CHANGED_KEY, None)
-    if ids:
-        enqueue(session, INDEX_JOB, {"report_ids": sorted(ids)})
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_CHANGED_KEY, None)
-
-
 def index_reports_job(session: Session, payload: dict[str, Any]) -> None:
     """The job: write these reports (or their removal) to the index; fail to be retried."""
     from library.index import sync_reports
@@ -93,13 +67,7 @@ def compact_index_job(_session: Session, payload: dict[str, Any]) -> None:
 
 def init_indexing(app: Flask) -> None:
     """Register the index jobs and watch sessions for report changes."""
-    global _listening
     register_job(app, INDEX_JOB, index_reports_job, max_attempts=20, lease_seconds=600)
     register_job(app, COMPACT_JOB, compact_index_job, max_attempts=3, lease_seconds=1800)
     register_periodic(app, "library-compact", COMPACT_JOB, {"minute": "30", "hour": "3"})
-    if _listening:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
-    _listening = True
+    watch_changes("library.reports", _changed_reports, INDEX_JOB, lambda ids: {"report_ids": ids})

@@ -135,6 +135,9 @@ def init_app(app: Flask) -> None:
     register_nav_item(app, 20, "meetings.index", _l("Møter"))
     register_home_panel(app, 10, home_panel)
     register_demo_loader(app, load_demo_meetings)
+    from meetings.search import register_search
+
+    register_search(app)
     app.cli.add_command(meetings_cli)
     register_report_section(app, meeting_series_section, order=20)
     on_member_deactivated(app, end_feed_token)

@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
     register_nav_item(app, 30, "projects.index", _l("Prosjekter"))
     register_home_panel(app, 20, home_panel)
     register_demo_loader(app, load_demo_projects)
+    from projects.search import register_search
+
+    register_search(app)
     register_subjects(app)
     register_file_consumer(app, PROJECT_FILES, on_ready=file_ready, on_refused=file_refused)
     register_task_source(app, my_plan_items)

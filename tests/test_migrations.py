@@ -111,6 +111,25 @@ def _fill_every_table(engine) -> dict[str, int]:  # noqa: ANN001
     return counts
 
 
+def test_migrating_in_process_leaves_the_apps_loggers_on(tmp_path):
+    """Alembic's logging set-up must not switch off the loggers the app made before it (a
+    migration run from a script or a test would silence mail and job logs after it)."""
+    import logging
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'logs.db'}",
+            "DATA_DIR": str(tmp_path),
+            "SECRET_KEY": "x",
+            "TESTING": True,
+        }
+    )
+    mail_log = logging.getLogger("circle.mail")
+    with app.app_context():
+        upgrade()
+    assert not mail_log.disabled
+
+
 def test_every_revision_upgrades_a_database_that_holds_data(tmp_path):
     """Each revision after the first runs on a database with a row in every table, keeps the
     rows, and leaves no NULL in a NOT NULL column (server defaults or a backfill)."""

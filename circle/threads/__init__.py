@@ -36,6 +36,9 @@ def init_app(app: Flask) -> None:
     register_nav_item(app, 50, "threads.index", _l("Innspill"))
     register_home_panel(app, 40, home_panel)
     register_demo_loader(app, load_demo)
+    from circle.threads.search import register_search
+
+    register_search(app)
     app.cli.add_command(notifications)
     init_delivery(app)
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from whoosh import query as wq
 
+from circle.search.analysis import PREFIX_BOOST, stemmer
+from circle.search.query import Clause, ParsedQuery, parse_query
+from circle.search.snippets import Highlighter
 from library.search import PageHit, ReportHit, SearchQuery, SearchResult
-from library.search.analysis import PREFIX_BOOST, stemmer
 from library.search.matching import Plan, QueryMatcher, Unit
-from library.search.query import Clause, ParsedQuery, parse_query
-from library.search.snippets import Highlighter
 from library.search.view import ReportInfo
 
 MAX_PER_PAGE = 100

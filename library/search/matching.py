@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice, product
 
-from library.search.analysis import (
+from circle.search.analysis import (
     PREFIX_BOOST,
     PREFIX_MAX_EXPANSIONS,
     PREFIX_MIN_LENGTH,
@@ -20,7 +20,7 @@ from library.search.analysis import (
     linking_s_variants,
     stemmer,
 )
-from library.search.query import ParsedQuery, Term, parse_year
+from circle.search.query import ParsedQuery, Term, parse_year
 from library.search.view import IndexData, ReportInfo
 
 # Report-level scoring weights: a word in the title or keywords says more about a report than

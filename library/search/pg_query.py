@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from library.search.analysis import PREFIX_BOOST
+from circle.search.analysis import PREFIX_BOOST
+from circle.search.pgtext import tsq
 from library.search.matching import (
     K1,
     W_AUTHOR,
@@ -18,9 +18,6 @@ from library.search.matching import (
     Unit,
 )
 
-MAX_POSITION = 16383  # PostgreSQL keeps positions 1..16383
-MAX_POSITIONS_PER_TERM = 256
-MAX_LEXEME_BYTES = 2000
 PHRASE_PAGE_BONUS = 0.5
 # ts_rank normalisation 1: divide by 1 + log(document length), as BM25 favours short pages.
 RANK_NORM = 1
@@ -32,29 +29,6 @@ class _Vocabulary(Protocol):
     def idf(self, term: str) -> float: ...
 
     def unit_holds(self, unit: Unit, rid: int) -> bool: ...
-
-
-def tsq(term: str) -> str:
-    """Return a lexeme quoted for tsquery or tsvector input."""
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def tsvector_literal(terms: Iterable[str] = (), counts: dict[str, int] | None = None) -> str:
-    """Return tsvector input text for analysed terms (with positions) or term counts."""
-    positions: defaultdict[str, list[int]] = defaultdict(list)
-    if counts is not None:
-        for term, n in counts.items():
-            positions[term] = list(range(1, min(n, MAX_POSITIONS_PER_TERM) + 1))
-    for i, term in enumerate(terms, 1):
-        plist = positions[term]
-        if len(plist) < MAX_POSITIONS_PER_TERM:
-            plist.append(min(i, MAX_POSITION))
-    parts = []
-    for term, plist in positions.items():
-        if not term or len(term.encode("utf-8")) > MAX_LEXEME_BYTES:
-            continue
-        parts.append(tsq(term) + ":" + ",".join(map(str, sorted(set(plist)))))
-    return " ".join(parts)
 
 
 def _any(queries: Iterable[str]) -> str:

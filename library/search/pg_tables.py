@@ -8,21 +8,9 @@ from sqlalchemy.types import TypeDecorator
 
 from circle.extensions import db
 from circle.identity import exempt
+from circle.search.pgtext import TSVector
 
 _COPY = exempt("a copy of report text and metadata the guard scanned when they were saved")
-
-
-class TSVector(TypeDecorator):
-    """A tsvector on PostgreSQL; plain text elsewhere, where the table stays unused."""
-
-    impl = Text
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect):  # noqa: ANN001, ANN201
-        """Return TSVECTOR on PostgreSQL."""
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.TSVECTOR())
-        return dialect.type_descriptor(Text())
 
 
 class JSONDoc(TypeDecorator):

@@ -1,6 +1,6 @@
 """PostgreSQL full-text search backend: the same interface and query language as Whoosh.
 
-Pages and metadata are analysed by library.search.analysis (the same Norwegian stems,
+Pages and metadata are analysed by circle.search.analysis (the same Norwegian stems,
 compounds and linking-s spellings as the Whoosh backend), stored as tsvectors with positions
 and searched with tsquery (``|``, ``&``, ``!``, ``<->`` for phrases). The vocabulary table
 serves compounds, spellings and "Mente du" (pg_trgm), always limited to the visible reports.
@@ -16,6 +16,15 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.engine import Connection
 
+from circle.search.analysis import (
+    PREFIX_BOOST,
+    PREFIX_MAX_EXPANSIONS,
+    analyze,
+    linking_s_variants,
+    stemmer,
+)
+from circle.search.pgtext import tsq, tsvector_literal
+from circle.search.query import ParsedQuery, parse_query
 from library.search import (
     Fingerprint,
     PageHit,
@@ -24,13 +33,6 @@ from library.search import (
     SearchQuery,
     SearchResult,
     report_meta,
-)
-from library.search.analysis import (
-    PREFIX_BOOST,
-    PREFIX_MAX_EXPANSIONS,
-    analyze,
-    linking_s_variants,
-    stemmer,
 )
 from library.search.engine import (
     MAX_PAGES_PER_REPORT,
@@ -44,9 +46,8 @@ from library.search.engine import (
     surface_word,
 )
 from library.search.matching import K1, Plan, PlanCompiler, Unit
-from library.search.pg_query import SqlPlan, tsq, tsvector_literal
+from library.search.pg_query import SqlPlan
 from library.search.pg_tables import search_page, search_report, search_term
-from library.search.query import ParsedQuery, parse_query
 from library.search.view import ReportInfo, facet_counts, filter_checks
 
 SUGGEST_CANDIDATES = 400

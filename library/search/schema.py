@@ -13,7 +13,7 @@ from whoosh.matching import ReadTooFar
 from whoosh.system import pack_uint
 from whoosh.writing import PostingPool, SegmentWriter
 
-from library.search.analysis import NorwegianAnalyzer, NorwegianText, analyze
+from circle.search.analysis import NorwegianAnalyzer, NorwegianText, analyze
 
 # Page documents carry rid, page, text and content; one "meta" document per report carries
 # the report's metadata and its whole vocabulary (rterms), so that matching, totals and facets

@@ -13,8 +13,8 @@ from typing import Any
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from circle.search.query import parse_year
 from library.search import FACET_FIELDS, Fingerprint
-from library.search.query import parse_year
 from library.search.schema import KIND_META
 
 log = logging.getLogger(__name__)

@@ -17,11 +17,11 @@ from typing import Any
 from whoosh import index
 from whoosh.index import EmptyIndexError, FileIndex
 
+from circle.search.analysis import analyze, whoosh_language
+from circle.search.storage import IndexStore
 from library.search import Fingerprint, ReportDoc, SearchQuery, SearchResult, report_meta
-from library.search.analysis import analyze, whoosh_language
 from library.search.engine import IndexView
 from library.search.schema import KIND_META, FastSegmentWriter, make_schema
-from library.search.storage import IndexStore
 
 log = logging.getLogger(__name__)
 

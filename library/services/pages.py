@@ -15,10 +15,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from circle.search.analysis import PREFIX_MIN_LENGTH, analyze
+from circle.search.query import parse_query
+from circle.search.snippets import Highlighter
 from library.models import Report, ReportPage
-from library.search.analysis import PREFIX_MIN_LENGTH, analyze
-from library.search.query import parse_query
-from library.search.snippets import Highlighter
 
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _SPACE_RE = re.compile(r"[ \t\r\f\v]+")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -28,7 +26,6 @@ FACET_LABELS = {
     "theme": _l("Tema"),
     "language": _l("Språk"),
 }
-_MARK_RE = re.compile(r"</?mark>")
 
 
 @dataclass
@@ -68,18 +65,6 @@ class LibraryResults:
     def page_count(self) -> int:
         """Return how many result pages there are."""
         return max(1, math.ceil(self.total / self.per_page))
-
-
-def snippet_html(snippet: str) -> Markup:
-    """Return a backend snippet as markup, after checking it holds no tag but <mark>.
-
-    The backend escapes page text and adds only <mark> and </mark>; anything else means the
-    snippet did not come from it, so it is escaped whole instead.
-    """
-    rest = _MARK_RE.sub("", snippet)
-    if "<" in rest or ">" in rest or snippet.count("<mark>") != snippet.count("</mark>"):
-        return escape(snippet)
-    return Markup(snippet)  # noqa: S704 - checked above: escaped text and <mark> only
 
 
 def clean_filters(raw: dict[str, Any]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from circle.extensions import db
 from circle.files import download_response
 from circle.inputs import parse_int
 from circle.models import Circle
+from circle.search.snippets import snippet_html
 from circle.storage import get_storage
 from circle.web import circle_or_404, flash_domain_error, require
 from library.forms import AddToListForm, ReportForm
@@ -79,7 +80,7 @@ def index(slug: str) -> str:
         args=args,
         facet_labels=search_services.FACET_LABELS,
         help_examples=HELP_EXAMPLES,
-        snippet_html=search_services.snippet_html,
+        snippet_html=snippet_html,
         opens_at_page=page_services.opens_at_page,
         search_url=lambda **changes: search_url(circle.slug, **changes),
         export_url=lambda fmt: search_url(circle.slug, "library.export_results", fmt=fmt),
@@ -142,7 +143,7 @@ def show(slug: str, report_id: int) -> Response | str:
         apa=citations.apa(report),
         apa_html=citations.apa_html(report),
         in_text=citations.apa_in_text(report),
-        snippet_html=search_services.snippet_html,
+        snippet_html=snippet_html,
         opens_at_page=page_services.opens_at_page(report),
         themes=[t for t in report.themes if t.circle_id == circle.id],
         type_label=services.DOCUMENT_TYPE_LABELS[report.document_type],

@@ -374,6 +374,13 @@ ROWS = [
     ),
     # themes
     Row("themes.index", lambda w: f"/c/{w.circle.slug}/themes", circle_view()),
+    Row("search.index", lambda w: f"/c/{w.circle.slug}/search?q=referat", circle_view()),
+    Row(
+        "search.index",
+        lambda w: f"/c/{w.other.slug}/search?q=referat",
+        other_circle(),
+        note="other circle",
+    ),
     Row("themes.index", lambda w: f"/c/{w.other.slug}/themes", other_circle(), note="other circle"),
     Row(
         "themes.propose",

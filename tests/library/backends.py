@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from library.search import SearchBackend
 
@@ -20,20 +21,13 @@ def pg_url() -> str | None:
     return url if url.startswith("postgresql") else None
 
 
-def new_backend(kind: str, folder: Path) -> SearchBackend:
-    """Return an empty backend of this kind; the PostgreSQL one gets a schema of its own."""
-    if kind == "whoosh":
-        from library.search.whoosh_backend import WhooshBackend
-
-        return WhooshBackend(folder / "index")
+def pg_schema_engine(tables: list) -> Engine:  # noqa: ANN001
+    """Return an engine on a schema of its own holding these tables (skip without PostgreSQL)."""
     url = pg_url()
     if url is None:
         pytest.skip("the PostgreSQL search backend needs TEST_DATABASE_URL=postgresql://...")
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
-
-    from library.search.pg_tables import search_report
-    from library.search.postgres_backend import TABLES, PostgresBackend
 
     schema = f"search_contract_{os.getpid()}_{next(_schemas)}"
     with create_engine(url, poolclass=NullPool).begin() as conn:
@@ -46,8 +40,19 @@ def new_backend(kind: str, folder: Path) -> SearchBackend:
     # Created through the schema map: with search_path alone, tables of the same name in
     # public (made by the app fixture) would count as present already.
     with engine.execution_options(schema_translate_map={None: schema}).begin() as conn:
-        search_report.metadata.create_all(conn, tables=list(TABLES))
-    return PostgresBackend(engine)
+        tables[0].metadata.create_all(conn, tables=list(tables))
+    return engine
+
+
+def new_backend(kind: str, folder: Path) -> SearchBackend:
+    """Return an empty backend of this kind; the PostgreSQL one gets a schema of its own."""
+    if kind == "whoosh":
+        from library.search.whoosh_backend import WhooshBackend
+
+        return WhooshBackend(folder / "index")
+    from library.search.postgres_backend import TABLES, PostgresBackend
+
+    return PostgresBackend(pg_schema_engine(list(TABLES)))
 
 
 @pytest.fixture(params=BACKENDS)

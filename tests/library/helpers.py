@@ -243,7 +243,7 @@ def whoosh_only(app) -> None:  # noqa: ANN001
     """Skip a test about the Whoosh index's own files when the app searches in PostgreSQL."""
     import pytest
 
-    from library.index import backend_name
+    from circle.search import backend_name
 
     if backend_name(app) != "whoosh":
         pytest.skip("about the Whoosh index's segments and files; PostgreSQL has none")

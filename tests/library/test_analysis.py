@@ -9,7 +9,7 @@ import pytest
 from whoosh import formats, index
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from library.search.analysis import (
+from circle.search.analysis import (
     PREFIX_MAX_EXPANSIONS,
     NorwegianAnalyzer,
     _encode_positions,
@@ -17,9 +17,9 @@ from library.search.analysis import (
     compound_expansions,
     whoosh_language,
 )
-from library.search.query import Clause, Term, parse_query, parse_year
+from circle.search.query import Clause, Term, parse_query, parse_year
+from circle.search.snippets import Highlighter
 from library.search.schema import FastSegmentWriter, _LeafMatcher, make_schema
-from library.search.snippets import Highlighter
 from library.search.whoosh_backend import add_report
 from tests.library.helpers import report, small_library
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from circle.search.analysis import linking_s_variants
 from library.search import SearchQuery, SearchResult
-from library.search.analysis import linking_s_variants
 from library.search.whoosh_backend import WhooshBackend
 from tests.library.backends import BACKENDS, new_backend
 from tests.library.factories import add_report_directly, lib  # noqa: F401  (lib is a fixture)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from circle.search.storage import IndexBusyError, IndexStore
 from library.search import ReportDoc, SearchQuery
-from library.search.storage import IndexBusyError, IndexStore
 from library.search.whoosh_backend import WhooshBackend
 from tests.library.helpers import (
     EVERY_ID,

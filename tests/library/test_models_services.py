@@ -8,6 +8,7 @@ from sqlalchemy import event, select, update
 
 from circle.errors import DomainError, NotAllowed
 from circle.extensions import db
+from circle.search.snippets import snippet_html
 from circle.storage import get_storage
 from circle.themes.models import Theme
 from library.models import DocumentType, Report
@@ -20,7 +21,7 @@ from library.permissions import (
     visible_circle_ids,
 )
 from library.services import reports as services
-from library.services.search import search_library, snippet_html
+from library.services.search import search_library
 from tests.library.factories import (  # noqa: F401  (lib is a fixture)
     IDENTITY_NUMBER,
     add_report_directly,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from circle.search.analysis import analyze
+from circle.search.snippets import Highlighter
 from library.search import SearchQuery, SearchResult
-from library.search.analysis import analyze
-from library.search.snippets import Highlighter
 from library.search.whoosh_backend import WhooshBackend
 from tests.library.backends import BACKENDS, new_backend
 from tests.library.helpers import EVERY_ID, report

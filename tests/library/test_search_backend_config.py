@@ -6,7 +6,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from library.index import backend_name, get_backend, release_backend
+from circle.search import backend_name
+from library.index import get_backend, release_backend
 from library.search import ReportDoc, SearchQuery
 
 

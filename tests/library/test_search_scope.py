@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from circle.search.analysis import PREFIX_MAX_EXPANSIONS
 from library.search import SearchBackend, SearchQuery, fingerprint
-from library.search.analysis import PREFIX_MAX_EXPANSIONS
 from library.search.whoosh_backend import WhooshBackend
 from tests.library.helpers import report
 

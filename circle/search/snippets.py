@@ -7,11 +7,15 @@ import unicodedata
 from collections.abc import Iterable
 from html import escape
 
-from library.search.analysis import WORD_RE, stemmer, stopwords
+from markupsafe import Markup
+from markupsafe import escape as escape_markup
+
+from circle.search.analysis import WORD_RE, stemmer, stopwords
 
 SNIPPET_CHARS = 240
 _WORD_TAIL = r"[^\W_]*"
 _SPACE_RE = re.compile(r"\s")
+_MARK_RE = re.compile(r"</?mark>")
 
 
 class Highlighter:
@@ -184,3 +188,15 @@ def _plain(text: str, lo: int, width: int) -> str:
     hi = _cut_right(text, min(len(text), lo + width))
     body = escape(_squash(text[lo:hi]).strip())
     return body + ("…" if hi < len(text) else "")
+
+
+def snippet_html(snippet: str) -> Markup:
+    """Return a backend snippet as markup, after checking it holds no tag but <mark>.
+
+    The backend escapes page text and adds only <mark> and </mark>; anything else means the
+    snippet did not come from it, so it is escaped whole instead.
+    """
+    rest = _MARK_RE.sub("", snippet)
+    if "<" in rest or ">" in rest or snippet.count("<mark>") != snippet.count("</mark>"):
+        return escape_markup(snippet)
+    return Markup(snippet)  # noqa: S704 - checked above: escaped text and <mark> only
