@@ -85,6 +85,9 @@ search_term = Table(
     Column("report_id", Integer, primary_key=True, autoincrement=False),
     Column("count", Integer, nullable=False),
     Index("ix_search_term_report_id", "report_id"),
+    # The count in the index: a search reads its words' rows by index-only scans (the rows of
+    # one term lie scattered over the table, one report after another).
+    Index("ix_search_term_counts", "term", "report_id", postgresql_include=["count"]),
     Index(
         "ix_search_term_trgm",
         "term",

@@ -89,7 +89,8 @@ class PostgresBackend:
         """Write every report afresh, then drop the reports that are gone.
 
         Each report is replaced in its own transaction, so searches meanwhile always see
-        whole reports, and writes by other processes are never lost.
+        whole reports, and writes by other processes are never lost. The tables are
+        vacuumed and analysed at the end.
         """
         seen: set[int] = set()
         for doc in docs:
@@ -101,6 +102,10 @@ class PostgresBackend:
                 progress(len(seen))
         for rid in self.report_ids() - seen:
             self.delete_report(rid)
+        # Fresh statistics and visibility map now rather than when autovacuum comes round:
+        # searches read the vocabulary by index-only scans.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE) search_report, search_page, search_term")
 
     def compact(self) -> None:
         """Nothing to merge: PostgreSQL maintains its indexes itself (autovacuum)."""
@@ -221,7 +226,6 @@ class _Search(PlanCompiler):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.reports: dict[int, ReportInfo] = {}
-        self._df: dict[str, int] = {}
         self._n = 0
         self._avg = 1.0
         self._held_cache: set[str] = set()
@@ -302,22 +306,17 @@ class _Search(PlanCompiler):
         self, fieldname: str, stems: tuple[str, ...], scope: frozenset[int] | None
     ) -> tuple[str, ...]:
         """Return the compounds starting with ``stems`` most visible reports hold."""
-        stems = tuple(s for s in stems if len(s) >= 5)
-        if not stems:
-            return ()
-        # A range of the byte-ordered key per first part: an index scan, unlike LIKE 'x%'
-        # with a bound pattern.
-        ranges = " OR ".join(f"(term > :lo{i} AND term < :hi{i})" for i in range(len(stems)))
-        sql = text(
-            f"SELECT term FROM search_term WHERE ({ranges})"  # noqa: S608 - placeholders only
-            " AND count > 0 AND report_id = ANY(:scope)"
-            " GROUP BY term ORDER BY count(*) DESC, term LIMIT :n"
-        )
-        params: dict[str, Any] = {"scope": _ids(scope), "n": PREFIX_MAX_EXPANSIONS}
-        for i, stem in enumerate(stems):
-            params[f"lo{i}"] = stem
-            params[f"hi{i}"] = stem + "\U0010ffff"
-        return tuple(self.conn.scalars(sql, params))
+        return _expansions_of(self.conn, [stems], scope)[0]
+
+    def _prefetch_expansions(self, units: list[Unit]) -> None:
+        """Look up the compounds of every unit that expands in one query, not one per unit."""
+        todo = [u for u in units if u.expand and u.expansions is None]
+        scopes = {u.scope for u in todo}
+        if len(todo) < 2 or len(scopes) != 1:
+            return  # one unit (or none): fetched when first needed, as before
+        found = _expansions_of(self.conn, [u.terms for u in todo], scopes.pop())
+        for u, terms in zip(todo, found, strict=True):
+            u.expansions = terms
 
     # Matching and ranking.
 
@@ -325,42 +324,13 @@ class _Search(PlanCompiler):
         """Return a score per allowed report matching every positive clause and no negative."""
         if plan.empty or not allowed:
             return {}
-        self._load_stats(plan)
+        units = [u for c in (*plan.positive, *plan.negative) for u in c]
+        self._prefetch_expansions(units)
+        terms = {t for u in units for t in (*u.all_terms(), *self.expansions(u))}
         sql = SqlPlan(self)
-        where = sql.report_where(plan)
-        score = sql.report_score(plan)
-        stmt = text(
-            "WITH hit AS (SELECT r.report_id FROM search_report r"  # noqa: S608 - binds only
-            f" WHERE r.report_id = ANY(:allowed) AND {where})"
-            f" SELECT r.report_id, {score} FROM search_report r JOIN hit USING (report_id)"
-        )
-        params = {**sql.params, "allowed": sorted(allowed), "avg_length": self._avg}
+        stmt = text(sql.matching_sql(plan, sorted(terms)))
+        params = {**sql.params, "allowed": sorted(allowed), "avg_length": self._avg, "n": self._n}
         return {rid: float(s) for rid, s in self.conn.execute(stmt, params)}
-
-    def _load_stats(self, plan: Plan) -> None:
-        """Fetch how many reports hold each term of the plan (for idf), once per search."""
-        terms = {
-            t
-            for c in plan.positive
-            for u in c
-            for t in (*u.all_terms(), *self.expansions(u))
-            if t not in self._df
-        }
-        if terms:
-            rows = self.conn.execute(
-                text(
-                    "SELECT term, count(*) FROM search_term WHERE term = ANY(:terms)"
-                    " AND count > 0 GROUP BY term"
-                ),
-                {"terms": sorted(terms)},
-            )
-            self._df.update(dict.fromkeys(terms, 0))
-            self._df.update(dict(rows.all()))
-
-    def idf(self, term: str) -> float:
-        """Return BM25's idf of a term over all indexed reports."""
-        df = self._df.get(term, 0)
-        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def best_pages(self, plan: Plan, rids: list[int], per_report: int) -> dict[int, list[PageHit]]:
         """Return the best pages of each report with snippets, phrases honoured."""
@@ -506,6 +476,35 @@ class _Search(PlanCompiler):
 
 def _ids(scope: frozenset[int] | None) -> list[int]:
     return sorted(scope or ())
+
+
+def _expansions_of(
+    conn: Connection, stem_sets: list[tuple[str, ...]], scope: frozenset[int] | None
+) -> list[tuple[str, ...]]:
+    """Return, per set of first parts, the compounds most reports in ``scope`` hold."""
+    parts, params = [], {"scope": _ids(scope), "n": PREFIX_MAX_EXPANSIONS}
+    for k, stems in enumerate(stem_sets):
+        stems = tuple(s for s in stems if len(s) >= 5)
+        if not stems:
+            continue
+        # A range of the byte-ordered key per first part: an index scan, unlike LIKE 'x%'
+        # with a bound pattern.
+        ranges = []
+        for i, stem in enumerate(stems):
+            params[f"lo{k}_{i}"] = stem
+            params[f"hi{k}_{i}"] = stem + "\U0010ffff"
+            ranges.append(f"(term > :lo{k}_{i} AND term < :hi{k}_{i})")
+        parts.append(
+            f"(SELECT {k} AS k, term, count(*) AS c FROM search_term"  # noqa: S608 - binds only
+            f" WHERE ({' OR '.join(ranges)}) AND count > 0 AND report_id = ANY(:scope)"
+            " GROUP BY term ORDER BY count(*) DESC, term LIMIT :n)"
+        )
+    found: list[list[tuple[int, str]]] = [[] for _ in stem_sets]
+    if parts:
+        for k, term, c in conn.execute(text(" UNION ALL ".join(parts)), params):
+            found[k].append((-c, term))
+    # Python orders str by code point, which is the byte order of the C collation.
+    return [tuple(t for _, t in sorted(rows)) for rows in found]
 
 
 def _infos(conn: Connection, visible: frozenset[int]) -> dict[int, ReportInfo]:
