@@ -34,6 +34,11 @@ def test_upgrade_builds_the_models_schema(tmp_path):
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
+        if db.engine.dialect.name == "postgresql":
+            from tests.library.test_search_backend_config import tsv_storage
+
+            with db.engine.connect() as conn:
+                assert tsv_storage(conn) == "m", "search_page.tsv should be kept in the row"
         downgrade(revision="base")
         remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set(), f"downgrade left tables behind: {remaining}"

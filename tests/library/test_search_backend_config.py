@@ -65,3 +65,25 @@ def test_postgresql_backend_writes_rows_idempotently(app: Flask) -> None:
         backend.rebuild(iter([]))
         for table in (search_report, search_page, search_term):
             assert db.session.scalar(select(func.count()).select_from(table)) == 0
+
+
+def tsv_storage(conn) -> str:  # noqa: ANN001
+    """Return how PostgreSQL stores search_page.tsv: 'm' keeps it in the row."""
+    from sqlalchemy import text
+
+    return conn.scalar(
+        text(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'search_page'::regclass AND attname = 'tsv'"
+        )
+    )
+
+
+def test_postgresql_page_vectors_stay_in_the_row(app: Flask) -> None:
+    """Matching and ranking read every candidate page's vector: not from TOAST chunks."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the PostgreSQL pass runs this (TEST_DATABASE_URL=postgresql://...)")
+    from circle.extensions import db
+
+    with app.app_context():
+        assert tsv_storage(db.session) == "m"
