@@ -138,9 +138,18 @@ class PostgresBackend:
                 )
             return out
 
+    def _reading(self) -> Connection:
+        """Return a connection for a search: every statement reads committed rows by itself.
+
+        Without a transaction block there is no BEGIN and no ROLLBACK to wait for: two of a
+        search's round trips. Under READ COMMITTED the statements of a transaction each take
+        a fresh snapshot anyway, so what a search sees is the same.
+        """
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Return the reports matching a query, limited to ``query.visible_report_ids``."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return _Search(conn).run(query)
 
     def related(
@@ -149,7 +158,7 @@ class PostgresBackend:
         """Return ids of reports among ``visible_report_ids`` sharing distinctive words."""
         if report_id not in visible_report_ids or limit <= 0:
             return []
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return _related(conn, report_id, visible_report_ids, limit)
 
 

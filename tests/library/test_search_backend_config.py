@@ -87,3 +87,30 @@ def test_postgresql_page_vectors_stay_in_the_row(app: Flask) -> None:
 
     with app.app_context():
         assert tsv_storage(db.session) == "m"
+
+
+def test_postgresql_search_leaves_the_pool_transactional(app: Flask) -> None:
+    """A search reads without a transaction block; the connection's next user gets one."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL pass runs this (TEST_DATABASE_URL=postgresql://...)")
+    from sqlalchemy import create_engine
+
+    from library.search.postgres_backend import PostgresBackend
+
+    with app.app_context():
+        get_backend(app).index_report(ReportDoc(id=42, title="Bolig", pages=["Om bolig."]))
+    engine = create_engine(url, pool_size=1, max_overflow=0)  # one connection, reused
+    backend = PostgresBackend(engine)
+    try:
+        with backend._reading() as conn:
+            assert conn.connection.dbapi_connection.autocommit is True
+        assert backend.search(SearchQuery("bolig", frozenset({42}))).total == 1
+        assert backend.related(42, frozenset({42})) == []
+        with engine.connect() as conn:
+            assert conn.connection.dbapi_connection.autocommit is False
+            conn.exec_driver_sql("SELECT 1")
+            assert conn.connection.dbapi_connection.info.transaction_status != 0  # in a block
+        backend.delete_report(42)
+    finally:
+        engine.dispose()
