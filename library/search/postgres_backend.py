@@ -239,6 +239,8 @@ class _Search(PlanCompiler):
         self._avg = 1.0
         self._held_cache: set[str] = set()
         self._asked: set[str] = set()
+        # Spellings asked about with the first statement, by scope: (asked, held).
+        self._known: dict[frozenset[int] | None, tuple[set[str], set[str]]] = {}
 
     def run(self, sq: SearchQuery) -> SearchResult:
         """Run a search for one member."""
@@ -246,16 +248,23 @@ class _Search(PlanCompiler):
         page_no = max(1, int(sq.page))
         per_report = max(0, min(int(sq.pages_per_report), MAX_PAGES_PER_REPORT))
         checks = filter_checks(sq.filters)
-        self.reports, self._n, self._avg = _infos_and_stats(self.conn, sq.visible_report_ids)
+        parsed = parse_query(sq.text) if (sq.text or "").strip() else None
+        wanted = _spellings(parsed) if parsed is not None else set()
+        # The report data and the visible vocabulary's spellings come in one round trip.
+        self.reports, self._n, self._avg, held = _infos_and_stats(
+            self.conn, sq.visible_report_ids, wanted
+        )
         visible = frozenset(self.reports)
+        if wanted:
+            # search_term holds rows of indexed reports only: the same as asking within visible.
+            self._known[visible] = (wanted, held)
         allowed = {r for r, i in self.reports.items() if all(c(i) for c in checks)}
         if sq.report_id is not None:
             return self._inside(sq, allowed, visible, page_no, per_page)
-        if not (sq.text or "").strip():
+        if parsed is None:
             ranked = sorted(allowed, key=lambda r: (-(self.reports[r].year or 0), -r))
             hits = [ReportHit(r, 0.0, []) for r in _slice(ranked, page_no, per_page)]
             return SearchResult(len(allowed), hits, self.facets(allowed), None)
-        parsed = parse_query(sq.text)
         plan = self.compile(parsed, visible)
         scores = self.matching(plan, allowed)
         suggestion = None
@@ -280,15 +289,11 @@ class _Search(PlanCompiler):
 
     def compile(self, parsed: ParsedQuery, scope: frozenset[int] | None = None) -> Plan:
         """Compile a query, fetching every candidate spelling's presence in one query."""
-        st = stemmer()
-        wanted: set[str] = set()
-        for clause in parsed.clauses:
-            for term in clause.terms:
-                for stem in analyze(term.text):
-                    for alt, head in linking_s_variants(stem):
-                        wanted.update((alt, head, st(head)))
-        self._held_cache = self._held(wanted, scope) if wanted else set()
-        self._asked = wanted
+        wanted = _spellings(parsed)
+        asked, held = self._known.get(scope, (set(), set()))
+        if not wanted <= asked:
+            asked, held = wanted, self._held(wanted, scope) if wanted else set()
+        self._held_cache, self._asked = held, asked
         return super().compile(parsed, scope)
 
     def _other_spellings(
@@ -487,6 +492,18 @@ def _ids(scope: frozenset[int] | None) -> list[int]:
     return sorted(scope or ())
 
 
+def _spellings(parsed: ParsedQuery) -> set[str]:
+    """Return every linking-s spelling (and its head) the compiler may ask about."""
+    st = stemmer()
+    wanted: set[str] = set()
+    for clause in parsed.clauses:
+        for term in clause.terms:
+            for stem in analyze(term.text):
+                for alt, head in linking_s_variants(stem):
+                    wanted.update((alt, head, st(head)))
+    return wanted
+
+
 def _expansions_of(
     conn: Connection, stem_sets: list[tuple[str, ...]], scope: frozenset[int] | None
 ) -> list[tuple[str, ...]]:
@@ -522,18 +539,26 @@ def _infos(conn: Connection, visible: frozenset[int]) -> dict[int, ReportInfo]:
 
 
 def _infos_and_stats(
-    conn: Connection, visible: frozenset[int]
-) -> tuple[dict[int, ReportInfo], int, float]:
-    """Return the visible reports' facet data, and how many reports there are (and how long)."""
+    conn: Connection, visible: frozenset[int], terms: set[str] | None = None
+) -> tuple[dict[int, ReportInfo], int, float, set[str]]:
+    """Return the visible reports' facet data, how many reports there are (and how long),
+    and which of ``terms`` the visible reports' vocabulary holds."""
     stmt = text(
-        "SELECT r.report_id, r.year, r.facets, s.n, s.avg FROM"
-        " (SELECT count(*) AS n, coalesce(avg(length), 0) AS avg FROM search_report) s"
+        "SELECT r.report_id, r.year, r.facets, s.n, s.avg,"
+        " CASE WHEN row_number() OVER () = 1 THEN s.held END FROM"
+        " (SELECT count(*) AS n, coalesce(avg(length), 0) AS avg, ARRAY(SELECT DISTINCT term"
+        " FROM search_term WHERE term = ANY(CAST(:terms AS text[])) AND report_id = ANY(:ids))"
+        " AS held FROM search_report) s"
         " LEFT JOIN search_report r ON r.report_id = ANY(:ids)"
     )
     out = {}
     n, avg = 0, 0.0
-    for rid, year, facets, total, mean in conn.execute(stmt, {"ids": sorted(visible)}):
+    found: set[str] = set()
+    params = {"ids": sorted(visible), "terms": sorted(terms or ())}
+    for rid, year, facets, total, mean, held in conn.execute(stmt, params):
         n, avg = total, mean
+        if held is not None:
+            found.update(held)
         if rid is None:
             continue
         out[rid] = ReportInfo(
@@ -545,7 +570,7 @@ def _infos_and_stats(
             language=facets.get("language") or "",
             themes=tuple(facets.get("themes") or ()),
         )
-    return out, max(int(n), 1), max(float(avg), 1.0)
+    return out, max(int(n), 1), max(float(avg), 1.0), found
 
 
 def _related(conn: Connection, rid: int, visible: frozenset[int], limit: int) -> list[int]:

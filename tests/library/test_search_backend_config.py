@@ -114,3 +114,36 @@ def test_postgresql_search_leaves_the_pool_transactional(app: Flask) -> None:
         backend.delete_report(42)
     finally:
         engine.dispose()
+
+
+def test_postgresql_search_round_trips(app: Flask) -> None:
+    """A word search with snippets is four statements: reports and spellings, compounds,
+    scores, and the shown reports' best pages."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the PostgreSQL pass runs this (TEST_DATABASE_URL=postgresql://...)")
+    from sqlalchemy import event
+
+    # Enough reports hold the word itself that "Mente du" is not asked, and one a compound.
+    docs = [
+        ReportDoc(id=rid, title="Rapport", pages=["Om ettervernet.", "Om ettervernstiltak."])
+        for rid in range(43, 47)
+    ]
+    with app.app_context():
+        backend = get_backend(app)
+        for doc in docs:
+            backend.index_report(doc)
+        statements: list[str] = []
+
+        def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+            statements.append(statement)
+
+        event.listen(backend.engine, "before_cursor_execute", count)
+        try:
+            result = backend.search(SearchQuery("ettervern", frozenset(range(43, 47))))
+        finally:
+            event.remove(backend.engine, "before_cursor_execute", count)
+        assert result.total == 4
+        assert all(h.pages for h in result.hits)
+        assert len(statements) == 4, statements
+        for doc in docs:
+            backend.delete_report(doc.id)
