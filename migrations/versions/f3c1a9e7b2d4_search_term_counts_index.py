@@ -11,7 +11,7 @@ which does not compress): STORAGE MAIN keeps it in the row instead of in TOAST c
 of the buffers read. Rows written before keep their old layout until `flask library reindex`.
 
 Revision ID: f3c1a9e7b2d4
-Revises: f3b9d6a2c8e1
+Revises: b3d5f7a9c1e2
 Create Date: 2026-12-02 10:40:00.000000
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "f3c1a9e7b2d4"
-down_revision = "f3b9d6a2c8e1"
+down_revision = "b3d5f7a9c1e2"
 branch_labels = None
 depends_on = None
 
