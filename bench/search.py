@@ -350,9 +350,6 @@ def run_backend(
     backend.rebuild(iter(docs))  # a generator, as from the database
     index_s, index_cpu = time.perf_counter() - t0, time.process_time() - c0
     log(f"{kind} rebuild: {index_s:.1f} s ({index_cpu:.1f} s CPU), {mb / index_s:.2f} MB/s")
-    if kind == "postgresql":
-        with backend.engine.begin() as conn:  # fresh statistics, as autovacuum would give
-            conn.exec_driver_sql("ANALYZE search_report, search_page, search_term")
 
     # One report per writer, as uploads do, into a separate index.
     sample = docs[: max(1, min(5, len(docs)))]

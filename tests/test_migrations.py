@@ -34,6 +34,11 @@ def test_upgrade_builds_the_models_schema(tmp_path):
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
+        if db.engine.dialect.name == "postgresql":
+            from tests.library.test_search_backend_config import tsv_storage
+
+            with db.engine.connect() as conn:
+                assert tsv_storage(conn) == "m", "search_page.tsv should be kept in the row"
         downgrade(revision="base")
         remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set(), f"downgrade left tables behind: {remaining}"
@@ -104,8 +109,17 @@ def _fill_every_table(engine) -> dict[str, int]:  # noqa: ANN001
                 for column in table.columns
                 if column not in own_id  # a table's own id is the database's to give
             }
-            # A key the database does not generate (the search tables' report_id) needs a value.
-            row.update({c.name: 1 for c in own_id if c.autoincrement is False})
+            # A key the database does not generate (the search tables' report_id, a text key
+            # such as search_entry.key) needs a value.
+            from sqlalchemy import types
+
+            row.update(
+                {
+                    c.name: _value({"name": c.name, "type": c.type}, None)
+                    for c in own_id
+                    if c.autoincrement is False or not isinstance(c.type, types.Integer)
+                }
+            )
             conn.execute(insert(table).values(**row))
             counts[table.name] = 1
     return counts

@@ -26,8 +26,6 @@ RANK_NORM = 1
 class _Vocabulary(Protocol):
     def expansions(self, unit: Unit) -> tuple[str, ...]: ...
 
-    def idf(self, term: str) -> float: ...
-
     def unit_holds(self, unit: Unit, rid: int) -> bool: ...
 
 
@@ -52,6 +50,8 @@ class SqlPlan:
         self.vocabulary = vocabulary
         self.expanded = expanded
         self.params: dict[str, Any] = {}
+        # The per-report BM25 sums the score reads from ``bm`` (see ``matching_sql``).
+        self.sums: list[str] = []
 
     def q(self, query: str) -> str:
         """Bind a tsquery text and return the SQL expression for it."""
@@ -131,30 +131,73 @@ class SqlPlan:
 
     def in_text(self, terms: Iterable[str]) -> str:
         """Return whether report ``r``'s pages hold any of the terms (from the vocabulary)."""
-        # IN (subquery) is evaluated once, by the (term, report_id) key, for all reports.
+        # IN (subquery) is hashed once over the plan's term rows (``tt``), for all reports.
         return (
-            "r.report_id IN (SELECT t.report_id FROM search_term t"  # noqa: S608
-            f" WHERE t.term = ANY({self.bind(list(dict.fromkeys(terms)))}) AND t.count > 0)"
+            "r.report_id IN (SELECT t.report_id FROM tt t"  # noqa: S608
+            f" WHERE t.term = ANY({self.bind(list(dict.fromkeys(terms)))}))"
         )
 
     def content_bm25(self, terms: Iterable[str], boost: float = 1.0) -> str:
-        """Return BM25 of the terms over each report's whole text, as the Whoosh backend."""
+        """Return BM25 of the terms over each report's whole text, as the Whoosh backend.
+
+        Every unit's sum is one aggregate of the same grouped pass over the plan's term rows
+        (``bm``), not a subquery per report.
+        """
         terms = list(dict.fromkeys(terms))
         if not terms:
             return "0"
-        names = self.bind(terms)
-        idfs = self.bind([self.vocabulary.idf(t) for t in terms])
+        name = f"s{len(self.sums)}"
+        self.sums.append(
+            f"sum(CASE WHEN t.term = ANY({self.bind(terms)}) THEN v.idf * t.count * {K1 + 1}"
+            f" / (t.count + {K1} * ({1 - B} + {B} * h.length / :avg_length)) END) AS {name}"
+        )
+        return f"{boost} * coalesce(bm.{name}, 0)"
+
+    def idf(self, stems: Iterable[str]) -> str:
+        """Return the largest idf among the stems (from ``idf``), 1 without stems."""
+        stems = list(dict.fromkeys(stems))
+        if not stems:
+            return "1.0"
         return (
-            f"{boost} * coalesce((SELECT sum(v.idf * t.count * {K1 + 1} / (t.count + {K1}"  # noqa: S608
-            f" * ({1 - B} + {B} * r.length / :avg_length))) FROM search_term t"
-            f" JOIN unnest(CAST({names} AS text[]), CAST({idfs} AS float8[])) AS v(term, idf)"
-            " ON t.term = v.term WHERE t.report_id = r.report_id), 0)"
+            "coalesce((SELECT max(v.idf) FROM idf v"  # noqa: S608 - placeholders only
+            f" WHERE v.term = ANY({self.bind(stems)})), 1.0)"
         )
 
     def _field_bonus(self, column: str, query: str, weight: float, stems: Iterable[str]) -> str:
         # A short field holding the word scores about its idf, as BM25 gives it.
-        idf = max((self.vocabulary.idf(s) for s in stems), default=1.0)
-        return f"{weight * idf:.4f} * (coalesce({column} @@ {self.q(query)}, false))::int"
+        idf = self.idf(stems)
+        return f"{weight} * {idf} * (coalesce({column} @@ {self.q(query)}, false))::int"
+
+    def matching_sql(self, plan: Plan, terms: list[str]) -> str:
+        """Return one statement scoring every report in ``:allowed`` that matches the plan.
+
+        The plan's vocabulary rows (``terms``: every spelling and compound of every unit) are
+        read once; how many reports hold each term (for idf over ``:n`` reports), which
+        reports hold a word and the BM25 sums all come from those rows.
+        """
+        where = self.report_where(plan)
+        score = self.report_score(plan)
+        names = self.bind(terms)
+        sql = (
+            "WITH tt AS MATERIALIZED (SELECT t.term, t.report_id, t.count"  # noqa: S608
+            f" FROM search_term t WHERE t.term = ANY({names}) AND t.count > 0),"
+            " idf AS MATERIALIZED (SELECT v.term, ln(1 + (CAST(:n AS float8) - coalesce(d.df, 0)"
+            " + 0.5) / (coalesce(d.df, 0) + 0.5)) AS idf"
+            f" FROM unnest(CAST({names} AS text[])) AS v(term)"
+            " LEFT JOIN (SELECT term, count(*) AS df FROM tt GROUP BY term) d ON d.term = v.term),"
+            " hit AS MATERIALIZED (SELECT r.report_id, r.length FROM search_report r"
+            f" WHERE r.report_id = ANY(:allowed) AND {where})"
+        )
+        if self.sums:
+            sql += (
+                f", bm AS (SELECT t.report_id, {', '.join(self.sums)} FROM tt t"  # noqa: S608
+                " JOIN idf v ON v.term = t.term JOIN hit h ON h.report_id = t.report_id"
+                " GROUP BY t.report_id)"
+            )
+        sql += f" SELECT r.report_id, {score} FROM search_report r JOIN hit USING (report_id)"  # noqa: S608
+        if self.sums:
+            sql += " LEFT JOIN bm USING (report_id)"
+        return sql
 
     def _unit_score(self, u: Unit) -> str:
         if u.kind == "word":

@@ -58,6 +58,17 @@ search_page = Table(
     Index("ix_search_page_tsv", "tsv", postgresql_using="gin"),
 )
 
+# A page's term vector stays in its row (about 2.5 kB; it does not compress), rather than
+# in TOAST chunks found through the TOAST index: every match, phrase check and page rank
+# reads it, a tenth of the buffers. The body, read only for the pages shown, goes out instead.
+event.listen(
+    search_page,
+    "after_create",
+    DDL("ALTER TABLE search_page ALTER COLUMN tsv SET STORAGE MAIN").execute_if(
+        dialect="postgresql"
+    ),
+)
+
 # The vocabulary per report: linking-s spellings, compounds and "Mente du" are looked up
 # only among the terms of reports the member may see. The term is compared byte-wise (C
 # collation) so the primary key serves prefix lookups.
@@ -73,6 +84,9 @@ search_term = Table(
     Column("report_id", Integer, primary_key=True, autoincrement=False),
     Column("count", Integer, nullable=False),
     Index("ix_search_term_report_id", "report_id"),
+    # The count in the index: a search reads its words' rows by index-only scans (the rows of
+    # one term lie scattered over the table, one report after another).
+    Index("ix_search_term_counts", "term", "report_id", postgresql_include=["count"]),
     Index(
         "ix_search_term_trgm",
         "term",

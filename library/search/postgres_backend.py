@@ -90,7 +90,8 @@ class PostgresBackend:
         """Write every report afresh, then drop the reports that are gone.
 
         Each report is replaced in its own transaction, so searches meanwhile always see
-        whole reports, and writes by other processes are never lost.
+        whole reports, and writes by other processes are never lost. The tables are
+        vacuumed and analysed at the end.
         """
         seen: set[int] = set()
         for doc in docs:
@@ -102,6 +103,10 @@ class PostgresBackend:
                 progress(len(seen))
         for rid in self.report_ids() - seen:
             self.delete_report(rid)
+        # Fresh statistics and visibility map now rather than when autovacuum comes round:
+        # searches read the vocabulary by index-only scans.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE) search_report, search_page, search_term")
 
     def compact(self) -> None:
         """Nothing to merge: PostgreSQL maintains its indexes itself (autovacuum)."""
@@ -134,9 +139,18 @@ class PostgresBackend:
                 )
             return out
 
+    def _reading(self) -> Connection:
+        """Return a connection for a search: every statement reads committed rows by itself.
+
+        Without a transaction block there is no BEGIN and no ROLLBACK to wait for: two of a
+        search's round trips. Under READ COMMITTED the statements of a transaction each take
+        a fresh snapshot anyway, so what a search sees is the same.
+        """
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Return the reports matching a query, limited to ``query.visible_report_ids``."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return _Search(conn).run(query)
 
     def related(
@@ -145,7 +159,7 @@ class PostgresBackend:
         """Return ids of reports among ``visible_report_ids`` sharing distinctive words."""
         if report_id not in visible_report_ids or limit <= 0:
             return []
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return _related(conn, report_id, visible_report_ids, limit)
 
 
@@ -222,11 +236,12 @@ class _Search(PlanCompiler):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.reports: dict[int, ReportInfo] = {}
-        self._df: dict[str, int] = {}
         self._n = 0
         self._avg = 1.0
         self._held_cache: set[str] = set()
         self._asked: set[str] = set()
+        # Spellings asked about with the first statement, by scope: (asked, held).
+        self._known: dict[frozenset[int] | None, tuple[set[str], set[str]]] = {}
 
     def run(self, sq: SearchQuery) -> SearchResult:
         """Run a search for one member."""
@@ -234,16 +249,23 @@ class _Search(PlanCompiler):
         page_no = max(1, int(sq.page))
         per_report = max(0, min(int(sq.pages_per_report), MAX_PAGES_PER_REPORT))
         checks = filter_checks(sq.filters)
-        self.reports, self._n, self._avg = _infos_and_stats(self.conn, sq.visible_report_ids)
+        parsed = parse_query(sq.text) if (sq.text or "").strip() else None
+        wanted = _spellings(parsed) if parsed is not None else set()
+        # The report data and the visible vocabulary's spellings come in one round trip.
+        self.reports, self._n, self._avg, held = _infos_and_stats(
+            self.conn, sq.visible_report_ids, wanted
+        )
         visible = frozenset(self.reports)
+        if wanted:
+            # search_term holds rows of indexed reports only: the same as asking within visible.
+            self._known[visible] = (wanted, held)
         allowed = {r for r, i in self.reports.items() if all(c(i) for c in checks)}
         if sq.report_id is not None:
             return self._inside(sq, allowed, visible, page_no, per_page)
-        if not (sq.text or "").strip():
+        if parsed is None:
             ranked = sorted(allowed, key=lambda r: (-(self.reports[r].year or 0), -r))
             hits = [ReportHit(r, 0.0, []) for r in _slice(ranked, page_no, per_page)]
             return SearchResult(len(allowed), hits, self.facets(allowed), None)
-        parsed = parse_query(sq.text)
         plan = self.compile(parsed, visible)
         scores = self.matching(plan, allowed)
         suggestion = None
@@ -268,15 +290,11 @@ class _Search(PlanCompiler):
 
     def compile(self, parsed: ParsedQuery, scope: frozenset[int] | None = None) -> Plan:
         """Compile a query, fetching every candidate spelling's presence in one query."""
-        st = stemmer()
-        wanted: set[str] = set()
-        for clause in parsed.clauses:
-            for term in clause.terms:
-                for stem in analyze(term.text):
-                    for alt, head in linking_s_variants(stem):
-                        wanted.update((alt, head, st(head)))
-        self._held_cache = self._held(wanted, scope) if wanted else set()
-        self._asked = wanted
+        wanted = _spellings(parsed)
+        asked, held = self._known.get(scope, (set(), set()))
+        if not wanted <= asked:
+            asked, held = wanted, self._held(wanted, scope) if wanted else set()
+        self._held_cache, self._asked = held, asked
         return super().compile(parsed, scope)
 
     def _other_spellings(
@@ -303,22 +321,17 @@ class _Search(PlanCompiler):
         self, fieldname: str, stems: tuple[str, ...], scope: frozenset[int] | None
     ) -> tuple[str, ...]:
         """Return the compounds starting with ``stems`` most visible reports hold."""
-        stems = tuple(s for s in stems if len(s) >= 5)
-        if not stems:
-            return ()
-        # A range of the byte-ordered key per first part: an index scan, unlike LIKE 'x%'
-        # with a bound pattern.
-        ranges = " OR ".join(f"(term > :lo{i} AND term < :hi{i})" for i in range(len(stems)))
-        sql = text(
-            f"SELECT term FROM search_term WHERE ({ranges})"  # noqa: S608 - placeholders only
-            " AND count > 0 AND report_id = ANY(:scope)"
-            " GROUP BY term ORDER BY count(*) DESC, term LIMIT :n"
-        )
-        params: dict[str, Any] = {"scope": _ids(scope), "n": PREFIX_MAX_EXPANSIONS}
-        for i, stem in enumerate(stems):
-            params[f"lo{i}"] = stem
-            params[f"hi{i}"] = stem + "\U0010ffff"
-        return tuple(self.conn.scalars(sql, params))
+        return _expansions_of(self.conn, [stems], scope)[0]
+
+    def _prefetch_expansions(self, units: list[Unit]) -> None:
+        """Look up the compounds of every unit that expands in one query, not one per unit."""
+        todo = [u for u in units if u.expand and u.expansions is None]
+        scopes = {u.scope for u in todo}
+        if len(todo) < 2 or len(scopes) != 1:
+            return  # one unit (or none): fetched when first needed, as before
+        found = _expansions_of(self.conn, [u.terms for u in todo], scopes.pop())
+        for u, terms in zip(todo, found, strict=True):
+            u.expansions = terms
 
     # Matching and ranking.
 
@@ -326,42 +339,13 @@ class _Search(PlanCompiler):
         """Return a score per allowed report matching every positive clause and no negative."""
         if plan.empty or not allowed:
             return {}
-        self._load_stats(plan)
+        units = [u for c in (*plan.positive, *plan.negative) for u in c]
+        self._prefetch_expansions(units)
+        terms = {t for u in units for t in (*u.all_terms(), *self.expansions(u))}
         sql = SqlPlan(self)
-        where = sql.report_where(plan)
-        score = sql.report_score(plan)
-        stmt = text(
-            "WITH hit AS (SELECT r.report_id FROM search_report r"  # noqa: S608 - binds only
-            f" WHERE r.report_id = ANY(:allowed) AND {where})"
-            f" SELECT r.report_id, {score} FROM search_report r JOIN hit USING (report_id)"
-        )
-        params = {**sql.params, "allowed": sorted(allowed), "avg_length": self._avg}
+        stmt = text(sql.matching_sql(plan, sorted(terms)))
+        params = {**sql.params, "allowed": sorted(allowed), "avg_length": self._avg, "n": self._n}
         return {rid: float(s) for rid, s in self.conn.execute(stmt, params)}
-
-    def _load_stats(self, plan: Plan) -> None:
-        """Fetch how many reports hold each term of the plan (for idf), once per search."""
-        terms = {
-            t
-            for c in plan.positive
-            for u in c
-            for t in (*u.all_terms(), *self.expansions(u))
-            if t not in self._df
-        }
-        if terms:
-            rows = self.conn.execute(
-                text(
-                    "SELECT term, count(*) FROM search_term WHERE term = ANY(:terms)"
-                    " AND count > 0 GROUP BY term"
-                ),
-                {"terms": sorted(terms)},
-            )
-            self._df.update(dict.fromkeys(terms, 0))
-            self._df.update(dict(rows.all()))
-
-    def idf(self, term: str) -> float:
-        """Return BM25's idf of a term over all indexed reports."""
-        df = self._df.get(term, 0)
-        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def best_pages(self, plan: Plan, rids: list[int], per_report: int) -> dict[int, list[PageHit]]:
         """Return the best pages of each report with snippets, phrases honoured."""
@@ -509,24 +493,73 @@ def _ids(scope: frozenset[int] | None) -> list[int]:
     return sorted(scope or ())
 
 
+def _spellings(parsed: ParsedQuery) -> set[str]:
+    """Return every linking-s spelling (and its head) the compiler may ask about."""
+    st = stemmer()
+    wanted: set[str] = set()
+    for clause in parsed.clauses:
+        for term in clause.terms:
+            for stem in analyze(term.text):
+                for alt, head in linking_s_variants(stem):
+                    wanted.update((alt, head, st(head)))
+    return wanted
+
+
+def _expansions_of(
+    conn: Connection, stem_sets: list[tuple[str, ...]], scope: frozenset[int] | None
+) -> list[tuple[str, ...]]:
+    """Return, per set of first parts, the compounds most reports in ``scope`` hold."""
+    parts, params = [], {"scope": _ids(scope), "n": PREFIX_MAX_EXPANSIONS}
+    for k, stems in enumerate(stem_sets):
+        stems = tuple(s for s in stems if len(s) >= 5)
+        if not stems:
+            continue
+        # A range of the byte-ordered key per first part: an index scan, unlike LIKE 'x%'
+        # with a bound pattern.
+        ranges = []
+        for i, stem in enumerate(stems):
+            params[f"lo{k}_{i}"] = stem
+            params[f"hi{k}_{i}"] = stem + "\U0010ffff"
+            ranges.append(f"(term > :lo{k}_{i} AND term < :hi{k}_{i})")
+        parts.append(
+            f"(SELECT {k} AS k, term, count(*) AS c FROM search_term"  # noqa: S608 - binds only
+            f" WHERE ({' OR '.join(ranges)}) AND count > 0 AND report_id = ANY(:scope)"
+            " GROUP BY term ORDER BY count(*) DESC, term LIMIT :n)"
+        )
+    found: list[list[tuple[int, str]]] = [[] for _ in stem_sets]
+    if parts:
+        for k, term, c in conn.execute(text(" UNION ALL ".join(parts)), params):
+            found[k].append((-c, term))
+    # Python orders str by code point, which is the byte order of the C collation.
+    return [tuple(t for _, t in sorted(rows)) for rows in found]
+
+
 def _infos(conn: Connection, visible: frozenset[int]) -> dict[int, ReportInfo]:
     """Return what facets and filters need about the indexed reports among ``visible``."""
     return _infos_and_stats(conn, visible)[0]
 
 
 def _infos_and_stats(
-    conn: Connection, visible: frozenset[int]
-) -> tuple[dict[int, ReportInfo], int, float]:
-    """Return the visible reports' facet data, and how many reports there are (and how long)."""
+    conn: Connection, visible: frozenset[int], terms: set[str] | None = None
+) -> tuple[dict[int, ReportInfo], int, float, set[str]]:
+    """Return the visible reports' facet data, how many reports there are (and how long),
+    and which of ``terms`` the visible reports' vocabulary holds."""
     stmt = text(
-        "SELECT r.report_id, r.year, r.facets, s.n, s.avg FROM"
-        " (SELECT count(*) AS n, coalesce(avg(length), 0) AS avg FROM search_report) s"
+        "SELECT r.report_id, r.year, r.facets, s.n, s.avg,"
+        " CASE WHEN row_number() OVER () = 1 THEN s.held END FROM"
+        " (SELECT count(*) AS n, coalesce(avg(length), 0) AS avg, ARRAY(SELECT DISTINCT term"
+        " FROM search_term WHERE term = ANY(CAST(:terms AS text[])) AND report_id = ANY(:ids))"
+        " AS held FROM search_report) s"
         " LEFT JOIN search_report r ON r.report_id = ANY(:ids)"
     )
     out = {}
     n, avg = 0, 0.0
-    for rid, year, facets, total, mean in conn.execute(stmt, {"ids": sorted(visible)}):
+    found: set[str] = set()
+    params = {"ids": sorted(visible), "terms": sorted(terms or ())}
+    for rid, year, facets, total, mean, held in conn.execute(stmt, params):
         n, avg = total, mean
+        if held is not None:
+            found.update(held)
         if rid is None:
             continue
         out[rid] = ReportInfo(
@@ -538,7 +571,7 @@ def _infos_and_stats(
             language=facets.get("language") or "",
             themes=tuple(facets.get("themes") or ()),
         )
-    return out, max(int(n), 1), max(float(avg), 1.0)
+    return out, max(int(n), 1), max(float(avg), 1.0), found
 
 
 def _related(conn: Connection, rid: int, visible: frozenset[int], limit: int) -> list[int]:
