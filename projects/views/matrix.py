@@ -157,15 +157,6 @@ def matrix_cell_history(slug: str, row_id: int, column: str) -> str:
     """Every revision of a cell and the difference between any two (?a=&b=)."""
     circle = circle_or_404(slug)
     require_visible_that(can_edit_matrix, circle)
-    if request.method == "POST" and services.get_row(db.session, circle, row_id) is None:
-        gone = deleted_meanwhile(
-            MatrixRow,
-            row_id,
-            _matrix_url(slug),
-            _("Raden er slettet fra matrisen i mellomtiden, så teksten ble ikke lagret."),
-        )
-        if gone is not None:
-            return gone
     row, col = _row_and_column(circle, row_id, column)
     cell = services.get_cell(db.session, row, col)
     revisions = services.cell_revisions(db.session, cell) if cell else []
