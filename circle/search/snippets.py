@@ -18,6 +18,15 @@ _SPACE_RE = re.compile(r"\s")
 _MARK_RE = re.compile(r"</?mark>")
 
 
+def _words_starting(starts: list[str]) -> re.Pattern[str] | None:
+    """Return a regex for whole words that begin with one of ``starts`` (longest first), or None."""
+    if not starts:
+        return None
+    return re.compile(
+        r"(?<![^\W_])(?:" + "|".join(map(re.escape, starts)) + ")" + _WORD_TAIL, re.IGNORECASE
+    )
+
+
 class Highlighter:
     """Find query words in page text by stem, or by compound prefix for long stems.
 
@@ -44,25 +53,11 @@ class Highlighter:
             self._by_first.setdefault(phrase[0], []).append(phrase)
         self._longest = max((len(p) for p in self.phrases), default=0)
         firsts = sorted(self._by_first, key=len, reverse=True)
-        self._phrase_re = (
-            re.compile(
-                r"(?<![^\W_])(?:" + "|".join(map(re.escape, firsts)) + ")" + _WORD_TAIL,
-                re.IGNORECASE,
-            )
-            if firsts
-            else None
-        )
+        self._phrase_re = _words_starting(firsts)
         starts = sorted(self.stems | set(self.prefixes), key=len, reverse=True)
         # A Norwegian Snowball stem is always a prefix of its word, so a regex over the stems
         # finds every candidate word at C speed; only those words are stemmed and checked.
-        self._re = (
-            re.compile(
-                r"(?<![^\W_])(?:" + "|".join(map(re.escape, starts)) + ")" + _WORD_TAIL,
-                re.IGNORECASE,
-            )
-            if starts
-            else None
-        )
+        self._re = _words_starting(starts)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """Return ``(start, end, key)`` of each matching word or phrase in ``text``, in order."""
