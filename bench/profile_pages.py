@@ -1,6 +1,6 @@
 """Profile the benchmark's pages in one process with cProfile and the Flask test client.
 
-Usage: python bench/profile_pages.py [--requests 30] [--top 25] [--data DIR]
+Usage: python bench/profile_pages.py [--requests 30] [--top 25] [--data DIR] [--no-profile]
 
 Builds the demo in a fresh data folder (or reuses --data), signs in as bench/pages.py does,
 warms each page once, then profiles --requests requests per page and prints the per-page warm
@@ -44,6 +44,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--data", type=Path, help="reuse a data folder made by an earlier run")
+    parser.add_argument(
+        "--no-profile", action="store_true", help="only time the pages (a profiler doubles them)"
+    )
     args = parser.parse_args()
     folder = args.data or Path(tempfile.mkdtemp(prefix="pages-profile-"))
     env = _environment(folder)
@@ -79,7 +82,8 @@ def main() -> None:
         # CPU time as well as wall time: on a loaded machine the wall time mostly measures
         # the other processes, the CPU time what this page costs.
         started, cpu = time.perf_counter(), time.process_time()
-        profile.enable()
+        if not args.no_profile:
+            profile.enable()
         for _ in range(args.requests):
             answer = clients[who].get(path)
         profile.disable()
@@ -90,7 +94,7 @@ def main() -> None:
             f"{name:<18} {took:6.1f} ms wall {cpu_ms:6.1f} ms CPU "
             f"{statements['n'] // args.requests:3d} queries"
         )
-    for order in ("cumulative", "tottime"):
+    for order in () if args.no_profile else ("cumulative", "tottime"):
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats(order).print_stats(args.top)
         print(out.getvalue())
