@@ -4,7 +4,8 @@ Usage: python bench/profile_pages.py [--requests 30] [--top 25] [--data DIR] [--
 
 Builds the demo in a fresh data folder (or reuses --data), signs in as bench/pages.py does,
 warms each page once, then profiles --requests requests per page and prints the per-page warm
-time and SQL queries, and the top of the profile by cumulative and by own time.
+time, SQL queries and Python function calls (steady on a busy machine), and the top of the
+profile by cumulative and by own time.
 """
 
 from __future__ import annotations
@@ -90,9 +91,16 @@ def main() -> None:
         took = (time.perf_counter() - started) / args.requests * 1000
         cpu_ms = (time.process_time() - cpu) / args.requests * 1000
         assert answer.status_code == 200, (name, answer.status_code)
+        # Python function calls for one more request: unlike times, the same on a busy machine,
+        # so a change can be judged while other work runs.
+        one = cProfile.Profile()
+        one.enable()
+        clients[who].get(path)
+        one.disable()
+        calls = pstats.Stats(one).total_calls
         print(
             f"{name:<18} {took:6.1f} ms wall {cpu_ms:6.1f} ms CPU "
-            f"{statements['n'] // args.requests:3d} queries"
+            f"{statements['n'] // args.requests:3d} queries {calls:7d} calls"
         )
     for order in () if args.no_profile else ("cumulative", "tottime"):
         out = io.StringIO()

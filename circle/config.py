@@ -61,8 +61,12 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "OUTBOX_DIR": str(data_dir / "outbox"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # hide_parameters: a database error's message (which may reach a log) never carries the
-        # values of the statement, such as the text of a post.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # values of the statement, such as the text of a post. A pre-ping (one round trip per
+        # request) only helps with a server that can drop connections; SQLite's file cannot.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": not database_url.startswith("sqlite"),
+            "hide_parameters": True,
+        },
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "100")) * MB,
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_SERVER": mail_server,

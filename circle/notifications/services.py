@@ -9,9 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, false, func, or_, select, true, update
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -105,21 +118,26 @@ def record_notification(
 
 def visible_clause(member: Any) -> ColumnElement[bool]:
     """SQL condition on Notification (outer-joined to Thread): the member still sees it."""
-    from circle.threads.services.notifications import visible_clause as thread_visible
-
     if is_admin(member):
         return true()
     if member is None or not getattr(member, "is_authenticated", False) or not member.active:
         return false()
+    return _visible_to(member.id)
+
+
+def _visible_to(member_id: Any) -> ColumnElement[bool]:
+    """visible_clause for an active member who is not an administrator, by id or parameter."""
+    from circle.threads.services.notifications import audience_clause
+
     in_circle = or_(
         Notification.circle_id.is_(None),
         exists().where(
-            Membership.member_id == member.id, Membership.circle_id == Notification.circle_id
+            Membership.member_id == member_id, Membership.circle_id == Notification.circle_id
         ),
     )
     return or_(
         and_(Notification.thread_id.is_(None), in_circle),
-        and_(Notification.thread_id.is_not(None), thread_visible(member)),
+        and_(Notification.thread_id.is_not(None), audience_clause(member_id)),
     )
 
 
@@ -131,12 +149,27 @@ def _mine(query: Any, member: Member) -> Any:
     )
 
 
+@cache
+def _unread_statement(admin: bool) -> Select[tuple[int]]:
+    """The bell's COUNT, built once: every page runs it, and building it cost more than running it."""
+    from circle.threads.models import Thread
+
+    member_id = bindparam("member_id")
+    query = (
+        select(func.count(Notification.id))
+        .select_from(Notification)
+        .outerjoin(Thread, Thread.id == Notification.thread_id)
+        .where(Notification.member_id == member_id, Notification.read_at.is_(None))
+    )
+    return query if admin else query.where(_visible_to(member_id))
+
+
 def unread_count(session: Session, member: Any) -> int:
     """Return the member's unread notifications that they still see (one query)."""
-    if member is None or not getattr(member, "is_authenticated", False):
+    if member is None or not getattr(member, "is_authenticated", False) or not member.active:
         return 0
-    query = _mine(select(func.count(Notification.id)).select_from(Notification), member)
-    return session.scalar(query.where(Notification.read_at.is_(None))) or 0
+    statement = _unread_statement(is_admin(member))
+    return session.scalar(statement, {"member_id": member.id}) or 0
 
 
 def list_notifications(

@@ -576,3 +576,17 @@ def test_post_count_is_counted_in_sql_so_concurrent_posts_both_count(app, sessio
     session.expire_all()
     assert session.get(Thread, thread.id).post_count == 3
     assert _count(session, Post) == 3
+
+
+def test_bell_statement_built_once_counts_each_members_own(session, people) -> None:
+    """The bell's COUNT is one statement with the member as a parameter: no count leaks."""
+    _thread(session, people, Audience.LEADERS, actor=people.admin)
+    _thread(session, people, Audience.CIRCLE, actor=people.admin)
+    assert bell.unread_count(session, people.leader) == 2
+    assert bell.unread_count(session, people.participant) == 1
+    assert bell.unread_count(session, people.reference) == 0
+    assert bell.unread_count(session, people.outsider) == 0
+    assert bell.unread_count(session, people.leader) == 2
+    people.leader.active = False
+    session.commit()
+    assert bell.unread_count(session, people.leader) == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, exists, false, or_, select, true, update
 from sqlalchemy.orm import Session
@@ -40,6 +41,14 @@ def visible_clause(member: Member) -> ColumnElement[bool]:
         return true()
     if member is None or not getattr(member, "is_authenticated", False) or not member.active:
         return false()
+    return audience_clause(member.id)
+
+
+def audience_clause(member_id: Any) -> ColumnElement[bool]:
+    """SQL condition: member `member_id` (a value or a bound parameter) is in Thread's audience.
+
+    Only for an active member who is not an administrator (visible_clause decides that).
+    """
     by_audience = or_(
         *[
             and_(Thread.audience == audience, Membership.role.in_([Role(r) for r in roles]))
@@ -47,7 +56,7 @@ def visible_clause(member: Member) -> ColumnElement[bool]:
         ]
     )
     return exists().where(
-        Membership.member_id == member.id, Membership.circle_id == Thread.circle_id, by_audience
+        Membership.member_id == member_id, Membership.circle_id == Thread.circle_id, by_audience
     )
 
 
