@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_decimal, get_locale, get_translations
@@ -86,6 +88,12 @@ def _pattern(kind: str, language: str) -> str:
     return _PATTERNS[language].get(kind, kind)
 
 
+@lru_cache(maxsize=8)
+def _babel_locale(language: str) -> Locale:
+    # Babel parses a locale given by name on every call; a page formats dozens of dates.
+    return Locale.parse(language)
+
+
 def format_when(value: datetime | None, kind: str = "datetime", locale: str | None = None) -> str:
     """Return a time in Oslo for the active locale (or ``locale``, for documents of record).
 
@@ -95,7 +103,7 @@ def format_when(value: datetime | None, kind: str = "datetime", locale: str | No
         return ""
     language = _language(locale)
     return babel_dates.format_datetime(
-        to_local(value), _pattern(kind, language), tzinfo=OSLO, locale=language
+        to_local(value), _pattern(kind, language), tzinfo=OSLO, locale=_babel_locale(language)
     )
 
 
@@ -106,7 +114,7 @@ def format_day(value: date | datetime | None, kind: str = "date", locale: str | 
     if isinstance(value, datetime):
         value = to_local(value).date()
     language = _language(locale)
-    return babel_dates.format_date(value, _pattern(kind, language), locale=language)
+    return babel_dates.format_date(value, _pattern(kind, language), locale=_babel_locale(language))
 
 
 def format_clock(value: datetime | time | None) -> str:
@@ -115,7 +123,7 @@ def format_clock(value: datetime | time | None) -> str:
         return ""
     if isinstance(value, datetime):
         return format_when(value, "HH:mm")
-    return babel_dates.format_time(value, "HH:mm", locale=_language(None))
+    return babel_dates.format_time(value, "HH:mm", locale=_babel_locale(_language(None)))
 
 
 def format_number(value: float | int, digits: int = 1) -> str:
