@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from circle.audit import record_event
@@ -41,12 +42,18 @@ def get_circle_by_slug(session: Session, slug: str, *, structure: bool = False) 
     them eagerly cost four queries on each page. With it they come joined in one query (a
     circle has a handful of each, so the product of rows stays small).
     """
-    stmt = select(Circle).where(Circle.slug == slug)
+    return session.execute(_circle_by_slug(structure), {"slug": slug}).unique().scalar_one_or_none()
+
+
+@cache
+def _circle_by_slug(structure: bool) -> Select[tuple[Circle]]:
+    # Built once per variant: nearly every page starts with it.
+    stmt = select(Circle).where(Circle.slug == bindparam("slug"))
     if structure:
         stmt = stmt.options(
             joinedload(Circle.phases), joinedload(Circle.questions), joinedload(Circle.units)
         )
-    return session.execute(stmt).unique().scalar_one_or_none()
+    return stmt
 
 
 def list_circles_for(session: Session, member: Member) -> list[Circle]:
