@@ -29,6 +29,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert
@@ -140,9 +141,14 @@ class PostgresSiteBackend:
                 conn.execute(delete(search_entry).where(search_entry.c.key.in_(keys)))
 
     def rebuild(self, entries: Iterable[SearchEntry]) -> int:
-        """Replace every row in one transaction (readers see the old rows until it commits)."""
-        rows = [_row(e) for e in entries]
+        """Replace every row in one transaction (readers see the old rows until it commits).
+
+        Writers wait for it: the table is locked before the entries are read, so an upsert or
+        delete of a `search.index` job meanwhile lands after the new rows, never under them.
+        """
         with self.engine.begin() as conn:
+            conn.execute(text("LOCK TABLE search_entry IN SHARE ROW EXCLUSIVE MODE"))
+            rows = [_row(e) for e in entries]
             conn.execute(delete(search_entry))
             if rows:
                 conn.execute(search_entry.insert().values(_bound_values()), rows)

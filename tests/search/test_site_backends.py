@@ -185,3 +185,46 @@ def test_a_word_gone_from_an_entry_is_not_suggested(backend) -> None:  # noqa: A
     assert _searched(backend).suggest("ungdommne", 0) is None
     backend.delete(["post:1"])
     assert _searched(backend, {"post": frozenset({1})}).suggest("etervern", 0) is None
+
+
+def test_postgres_writes_during_a_rebuild_wait_for_it_and_survive(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from circle.search.site_pg import PostgresSiteBackend
+
+    backend = _backend("postgresql", tmp_path)  # skips without PostgreSQL
+    backend.rebuild(ENTRIES)
+    other = PostgresSiteBackend(backend.engine)  # a worker's job, on its own connection
+    changed = _entry("post", 2, "Endret under byggingen, om hybelen.")
+    writers: list[threading.Thread] = []
+
+    def write() -> None:
+        other.upsert([changed])
+        other.delete(["minutes:3"])
+
+    def entries():  # noqa: ANN202
+        yield from ENTRIES[:3]  # read before the job ran: post 2's old text, minutes 3
+        writer = threading.Thread(target=write)
+        writer.start()
+        writers.append(writer)
+        deadline = time.monotonic() + 30
+        with backend.engine.connect() as conn:  # until the job waits for the rebuild's lock
+            while not conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND query LIKE 'INSERT INTO search_entry%'"
+                )
+            ):
+                assert time.monotonic() < deadline, "the job never waited for the rebuild"
+                time.sleep(0.01)
+        yield from ENTRIES[3:]
+
+    assert backend.rebuild(entries()) == len(ENTRIES)
+    writers[0].join(30)
+    assert not writers[0].is_alive()
+    assert _found(backend, "hybel") == {"post:2"}
+    assert _found(backend, "ungdom") == set()
+    assert "minutes:3" not in backend.digests()
