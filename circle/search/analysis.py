@@ -38,6 +38,8 @@ LINK_PART_MIN = 3
 # First parts that end in an s of their own, which the stemmer drops as if it were an ending
 # ("kurs" and "kur" both stem to "kur"): "kursdag" and "kurdag" are different words.
 OWN_S_PARTS = frozenset({"kur", "kor", "hal", "pul", "san", "ver"})
+# A phrase of several compounds written both ways is looked up in at most this many spellings.
+MAX_SPELLINGS = 8
 
 _VOWELS = frozenset("aeiouyæøå")
 _STEM_CACHE_LIMIT = 300_000
@@ -149,6 +151,31 @@ def linking_s_variants(stem: str) -> tuple[tuple[str, str], ...]:
             if stem[:i] not in OWN_S_PARTS:
                 out.append((stem[:i] + stem[i + 1 :], stem[:i]))
     return tuple(out)
+
+
+def spelling_lookups(stems: Iterable[str]) -> set[str]:
+    """Return every term `held_spellings` may ask about for these stems (spellings, heads)."""
+    st = stemmer()
+    wanted: set[str] = set()
+    for stem in stems:
+        for alt, head in linking_s_variants(stem):
+            wanted.update((alt, head, st(head)))
+    return wanted
+
+
+def held_spellings(stem: str, held: Callable[[str], bool]) -> tuple[str, ...]:
+    """Return the spellings of ``stem`` with its linking s added or dropped that count.
+
+    A spelling counts when ``held`` (the searcher's visible vocabulary) has it and its first
+    part too, so that the s sits where two words meet: "fokusgruppe" never becomes
+    "fokugruppe", as "foku" is no word.
+    """
+    st = stemmer()
+    return tuple(
+        alt
+        for alt, head in linking_s_variants(stem)
+        if held(alt) and (held(head) or held(st(head)))
+    )
 
 
 class NorwegianAnalyzer(Analyzer):

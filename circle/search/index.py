@@ -166,6 +166,9 @@ def rebuild_everything(session: Session) -> dict[str, int]:
     if app is not None:
         for kind, index in sorted(hooks(app).search_indexes.items(), key=lambda i: i[1].order):
             counts[kind] = index.rebuild(session)
+    # End the read transaction: the site rebuild must read the database as it is once its
+    # journal is open, not as it was before the reports' rebuild began.
+    session.commit()
     counts["site"] = rebuild_site_index(session)
     return counts
 

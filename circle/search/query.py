@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Users type Norwegian field names as often as English ones.
@@ -81,8 +82,12 @@ def parse_year(value: str) -> tuple[int, int] | None:
     return (min(first, last), max(first, last))
 
 
-def parse_query(text: str) -> ParsedQuery:
-    """Parse a query string into AND-ed clauses of OR-ed terms."""
+def parse_query(text: str, fields: Mapping[str, str] = FIELD_ALIASES) -> ParsedQuery:
+    """Parse a query string into AND-ed clauses of OR-ed terms.
+
+    ``fields`` maps the field names a search knows (lower case) to its own names; any other
+    name before a colon is searched as typed.
+    """
     clauses: list[Clause] = []
     join_next = False
     negate_next = False
@@ -101,7 +106,7 @@ def parse_query(text: str) -> ParsedQuery:
             if word in NOT_WORDS:
                 negate_next = True
                 continue
-        field = FIELD_ALIASES.get(field_name.lower()) if field_name else None
+        field = fields.get(field_name.lower()) if field_name else None
         if field_name and field is None:
             # "http:", "kl:" and the like are not fields: search the text as typed.
             word = f"{field_name}:{word}" if word is not None else None
@@ -119,3 +124,18 @@ def parse_query(text: str) -> ParsedQuery:
         if len(clauses) >= MAX_CLAUSES:
             break
     return ParsedQuery(tuple(clauses))
+
+
+def query_text(parsed: ParsedQuery, replacements: Mapping[str, str]) -> str:
+    """Return query text for ``parsed`` with the terms in ``replacements`` written anew."""
+    return " ".join(_clause_text(c, replacements) for c in parsed.clauses)
+
+
+def _clause_text(clause: Clause, replacements: Mapping[str, str]) -> str:
+    parts = []
+    for t in clause.terms:
+        value = replacements.get(t.text, t.text)
+        value = f'"{value}"' if t.quoted else value
+        parts.append(f"{t.field}:{value}" if t.field else value)
+    text = " OR ".join(parts)
+    return f"-{text}" if clause.negated else text

@@ -8,6 +8,7 @@ On SQLite the table exists but stays empty.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert
@@ -60,10 +62,14 @@ search_entry = Table(
 
 
 def _alt_tsquery(alt: Alt) -> str:
-    if len(alt) > 1:
-        return "(" + " <-> ".join(tsq(s) for s in alt) + ")"
-    stem = alt[0]
-    return tsq(stem) + (":*" if SitePlan.prefix(stem) else "")
+    # Titles are weight A in the row's tsvector: "title:" asks for that weight only.
+    weight = "A" if alt.title_only else ""
+    if len(alt.stems) > 1:
+        part = ":" + weight if weight else ""
+        return "(" + " <-> ".join(tsq(s) + part for s in alt.stems) + ")"
+    if alt.prefix:
+        return tsq(alt.stems[0]) + ":*" + weight
+    return tsq(alt.stems[0]) + (":" + weight if weight else "")
 
 
 def plan_tsquery(plan: SitePlan) -> str:
@@ -135,9 +141,14 @@ class PostgresSiteBackend:
                 conn.execute(delete(search_entry).where(search_entry.c.key.in_(keys)))
 
     def rebuild(self, entries: Iterable[SearchEntry]) -> int:
-        """Replace every row in one transaction (readers see the old rows until it commits)."""
-        rows = [_row(e) for e in entries]
+        """Replace every row in one transaction (readers see the old rows until it commits).
+
+        Writers wait for it: the table is locked before the entries are read, so an upsert or
+        delete of a `search.index` job meanwhile lands after the new rows, never under them.
+        """
         with self.engine.begin() as conn:
+            conn.execute(text("LOCK TABLE search_entry IN SHARE ROW EXCLUSIVE MODE"))
+            rows = [_row(e) for e in entries]
             conn.execute(delete(search_entry))
             if rows:
                 conn.execute(search_entry.insert().values(_bound_values()), rows)
@@ -154,23 +165,71 @@ class PostgresSiteBackend:
     ) -> list[tuple[str, float]]:
         """Return (key, score) of matching entries among the visible ones."""
         t = search_entry
-        allowed = [
-            and_(
-                t.c.kind == kind,
-                t.c.ref_id
-                == any_(bindparam(f"ids_{kind}", sorted(ids), postgresql.ARRAY(Integer))),
-            )
-            for kind, ids in visible.items()
-            if ids
-        ]
-        if not allowed:
+        allowed = _allowed(visible)
+        if allowed is None:
             return []
         q = cast(literal(plan_tsquery(plan)), postgresql.TSQUERY)
         stmt = select(t.c.key, func.ts_rank(t.c.tsv, q)).where(
-            t.c.circle_id == circle_id, t.c.tsv.op("@@")(q), or_(false(), *allowed)
+            t.c.circle_id == circle_id, t.c.tsv.op("@@")(q), allowed
         )
         with self.engine.connect() as conn:
             return [(key, float(score)) for key, score in conn.execute(stmt)]
+
+    def present_terms(
+        self, terms: set[str], circle_id: int, visible: dict[str, frozenset[int]]
+    ) -> set[str]:
+        """Return those of ``terms`` that a title or text of a visible entry holds."""
+        allowed = _allowed(visible)
+        if allowed is None or not terms:
+            return set()
+        t = search_entry
+        asked = sorted(terms)
+        words = (
+            func.unnest(bindparam("terms", asked, postgresql.ARRAY(Text)))
+            .table_valued("word")
+            .render_derived(name="asked")
+        )
+        held = (
+            select(literal(1))
+            .where(
+                t.c.circle_id == circle_id,
+                t.c.tsv.op("@@")(cast(func.quote_literal(words.c.word), postgresql.TSQUERY)),
+                allowed,
+            )
+            .exists()
+        )
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(words.c.word).where(held)))
+
+    def near_terms(
+        self, stem: str, maxdist: int, circle_id: int, visible: dict[str, frozenset[int]]
+    ) -> list[tuple[str, int]]:
+        """Return (term, visible entries holding it) of near terms in the visible vocabulary."""
+        allowed = _allowed(visible)
+        if allowed is None:
+            return []
+        t = search_entry
+        lexemes = (
+            func.unnest(t.c.tsv)
+            .table_valued("lexeme", "positions", "weights")
+            .render_derived(name="lexemes")
+        )
+        word = lexemes.c.lexeme
+        stmt = (
+            select(word, func.count())
+            .select_from(t)
+            .join(lexemes, literal(True))
+            .where(
+                t.c.circle_id == circle_id,
+                allowed,
+                word.startswith(stem[:2], autoescape=True),
+                func.abs(func.length(word) - len(stem)) <= maxdist,
+                word != stem,
+            )
+            .group_by(word)
+        )
+        with self.engine.connect() as conn:
+            return [(w, int(n)) for w, n in conn.execute(stmt)]
 
     def load(self, keys: list[str]) -> dict[str, StoredEntry]:
         """Return the stored entries of these keys."""
@@ -181,6 +240,20 @@ class PostgresSiteBackend:
         with self.engine.connect() as conn:
             rows = conn.execute(stmt.where(t.c.key.in_(keys)))
             return {row[0]: StoredEntry(*row) for row in rows}
+
+
+def _allowed(visible: dict[str, frozenset[int]]) -> Any:
+    """Return the clause a visible entry meets, or None when the searcher sees nothing."""
+    t = search_entry
+    kinds = [
+        and_(
+            t.c.kind == kind,
+            t.c.ref_id == any_(bindparam(f"ids_{kind}", sorted(ids), postgresql.ARRAY(Integer))),
+        )
+        for kind, ids in visible.items()
+        if ids
+    ]
+    return or_(false(), *kinds) if kinds else None
 
 
 def _row_columns() -> tuple[str, ...]:

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
 
-from circle.search.analysis import PREFIX_BOOST, stemmer
-from circle.search.query import Clause, ParsedQuery, parse_query
+from circle.search.analysis import PREFIX_BOOST
+from circle.search.query import ParsedQuery, parse_query, query_text
 from circle.search.snippets import Highlighter
+from circle.search.spelling import (
+    SPELL_SCAN_LIMIT,
+    SUGGEST_BELOW,
+    best_correction,
+    correction_limits,
+    edit_distance,
+    surface_word,
+)
 from library.search import PageHit, ReportHit, SearchQuery, SearchResult
 from library.search.matching import Plan, QueryMatcher, Unit
 from library.search.view import ReportInfo
 
 MAX_PER_PAGE = 100
 MAX_PAGES_PER_REPORT = 20
-SUGGEST_BELOW = 3
 RELATED_TERMS = 25
-SPELL_SCAN_LIMIT = 20_000
 
 
 class IndexView(QueryMatcher):
@@ -180,7 +184,7 @@ class IndexView(QueryMatcher):
                     replacements[u.source.text] = better
         if not replacements:
             return None
-        text = " ".join(_term_text(c, replacements) for c in parsed.clauses)
+        text = query_text(parsed, replacements)
         new_plan = self.compile(
             parse_query(text), self.scope(allowed if visible is None else visible)
         )
@@ -190,30 +194,25 @@ class IndexView(QueryMatcher):
 
     def _correct(self, unit: Unit, allowed: set[int], own: int) -> str | None:
         stem = unit.stems[0]
-        if len(stem) < 4 or not stem.isalpha():
+        limits = correction_limits(stem, own)
+        if limits is None:
             return None
-        # A word that does occur is rarely a typo: only offer a near twin that is far more
-        # common. A word found nowhere may be up to two edits off.
-        maxdist = 1 if own or len(stem) <= 5 else 2
-        need = max(SUGGEST_BELOW, 10 * own) if own else 1
-        best: tuple[int, int, str] | None = None
-        for cand in self._near_terms(stem, maxdist):
-            seen = len(self._meta_rids("rterms", cand) & allowed)
-            if seen < need:
-                continue
-            key = (_distance(stem, cand), -seen, cand)
-            if best is None or key < best:
-                best = key
+        maxdist, need = limits
+        candidates = (
+            (cand, len(self._meta_rids("rterms", cand) & allowed))
+            for cand in self._near_terms(stem, maxdist)
+        )
+        best = best_correction(stem, candidates, maxdist, need)
         if best is None:
             return None
-        return self._surface(best[2], unit.words[0] if unit.words else stem, allowed)
+        return self._surface(best, unit.words[0] if unit.words else stem, allowed)
 
     def _near_terms(self, stem: str, maxdist: int) -> Iterator[str]:
         """Yield index terms within ``maxdist`` edits that share the first two letters."""
         # Typos rarely hit the first two letters; requiring them keeps the scan short.
         for cand in islice(self.terms_with_prefix("rterms", stem[:2]), SPELL_SCAN_LIMIT):
             if cand != stem and abs(len(cand) - len(stem)) <= maxdist:
-                if _distance(stem, cand, maxdist) <= maxdist:
+                if edit_distance(stem, cand, maxdist) <= maxdist:
                     yield cand
 
     def _surface(self, stem: str, typed: str, allowed: set[int]) -> str:
@@ -259,19 +258,6 @@ class IndexView(QueryMatcher):
         return [-r for _, r in reversed(ranked[-limit:])]
 
 
-def surface_word(stem: str, typed: str, texts: Iterable[str]) -> str:
-    """Return a word of ``texts`` whose stem is ``stem``, the closest to what was typed."""
-    st = stemmer()
-    found: Counter[str] = Counter()
-    pattern = re.compile(r"(?<![^\W_])" + re.escape(stem) + r"[^\W_]*", re.IGNORECASE)
-    for text in texts:
-        found.update(w.lower() for w in pattern.findall(text) if st(w.lower()) == stem)
-    if found:
-        return min(found, key=lambda w: (_distance(w, typed), -found[w], w))
-    guess = stem + typed[len(st(typed)) :]
-    return guess if st(guess) == stem else stem
-
-
 def _page_unit_query(u: Unit, expansions: tuple[str, ...]) -> wq.Query:
     if u.kind == "phrase":
         phrases: list[wq.Query] = [wq.Phrase("content", list(p)) for p in u.spellings()]
@@ -300,32 +286,3 @@ def _highlighter(plan: Plan) -> Highlighter:
 def _slice(items: list[Any], page_no: int, per_page: int) -> list[Any]:
     start = (page_no - 1) * per_page
     return items[start : start + per_page]
-
-
-def _term_text(clause: Clause, replacements: dict[str, str]) -> str:
-    parts = []
-    for t in clause.terms:
-        value = replacements.get(t.text, t.text)
-        value = f'"{value}"' if t.quoted else value
-        parts.append(f"{t.field}:{value}" if t.field else value)
-    text = " OR ".join(parts)
-    return f"-{text}" if clause.negated else text
-
-
-def _distance(a: str, b: str, limit: int | None = None) -> int:
-    """Return the edit distance counting a swap of neighbours as one edit (OSA)."""
-    if a == b:
-        return 0
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                d = min(d, prev2[j - 2] + 1)
-            cur.append(d)
-        if limit is not None and min(cur) > limit:
-            return limit + 1  # every alignment is already too far apart
-        prev2, prev = prev, cur
-    return prev[-1]

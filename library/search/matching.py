@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from itertools import chain, islice, product
 
 from circle.search.analysis import (
+    MAX_SPELLINGS,
     PREFIX_BOOST,
     PREFIX_MAX_EXPANSIONS,
     PREFIX_MIN_LENGTH,
     PREFIX_SCAN_LIMIT,
     analyze,
     compound_expansions,
-    linking_s_variants,
-    stemmer,
+    held_spellings,
 )
 from circle.search.query import ParsedQuery, Term, parse_year
 from library.search.view import IndexData, ReportInfo
@@ -28,8 +28,6 @@ from library.search.view import IndexData, ReportInfo
 W_CONTENT, W_TITLE, W_KEYWORDS, W_AUTHOR, W_PUBLISHER = 1.0, 3.0, 2.0, 2.0, 1.0
 W_PHRASE_PAGE = 2.0
 K1, B = 1.2, 0.75
-# A phrase of several compounds written both ways is looked up in at most this many spellings.
-MAX_SPELLINGS = 8
 # Where the other spelling of a compound (linking s) is looked up, per kind of unit.
 SPELLING_FIELDS = {
     "word": ("rterms", "title", "keywords"),
@@ -157,21 +155,9 @@ class PlanCompiler:
     def _other_spellings(
         self, stem: str, fields: tuple[str, ...], scope: frozenset[int] | None
     ) -> tuple[str, ...]:
-        """Return the spellings of ``stem`` with its linking s added or dropped that count.
-
-        A spelling counts when a visible report holds it and its first part is a word of its
-        own there too, so that the s sits where two words meet: "fokusgruppe" never becomes
-        "fokugruppe", as "foku" is no word.
-        """
-        out = []
-        st = stemmer()
-        for alt, head in linking_s_variants(stem):
-            if not any(self.has_term(f, alt, scope) for f in fields):
-                continue
-            heads = {head, st(head)}
-            if any(self.has_term(f, h, scope) for f in fields for h in heads):
-                out.append(alt)
-        return tuple(out)
+        """Return the spellings of ``stem`` with its linking s added or dropped that count
+        (a visible report holds the spelling and its first part, in one of ``fields``)."""
+        return held_spellings(stem, lambda t: any(self.has_term(f, t, scope) for f in fields))
 
     def expansions(self, unit: Unit) -> tuple[str, ...]:
         """Return the compounds a unit's word may start (computed once, when first needed)."""

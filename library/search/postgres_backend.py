@@ -20,11 +20,17 @@ from circle.search.analysis import (
     PREFIX_BOOST,
     PREFIX_MAX_EXPANSIONS,
     analyze,
-    linking_s_variants,
-    stemmer,
+    held_spellings,
+    spelling_lookups,
 )
 from circle.search.pgtext import tsq, tsvector_literal
-from circle.search.query import ParsedQuery, parse_query
+from circle.search.query import ParsedQuery, parse_query, query_text
+from circle.search.spelling import (
+    SUGGEST_BELOW,
+    best_correction,
+    correction_limits,
+    surface_word,
+)
 from library.search import (
     Fingerprint,
     PageHit,
@@ -38,12 +44,8 @@ from library.search.engine import (
     MAX_PAGES_PER_REPORT,
     MAX_PER_PAGE,
     RELATED_TERMS,
-    SUGGEST_BELOW,
-    _distance,
     _highlighter,
     _slice,
-    _term_text,
-    surface_word,
 )
 from library.search.matching import K1, Plan, PlanCompiler, Unit
 from library.search.pg_query import SqlPlan
@@ -300,15 +302,11 @@ class _Search(PlanCompiler):
     def _other_spellings(
         self, stem: str, fields: tuple[str, ...], scope: frozenset[int] | None
     ) -> tuple[str, ...]:
-        variants = linking_s_variants(stem)
-        if not variants:
+        wanted = spelling_lookups((stem,))
+        if not wanted:
             return ()
-        st = stemmer()
-        wanted = {alt for alt, _ in variants} | {
-            h for _, head in variants for h in (head, st(head))
-        }
         held = self._held_cache if wanted <= self._asked else self._held(wanted, scope)
-        return tuple(alt for alt, head in variants if alt in held and ({head, st(head)} & held))
+        return held_spellings(stem, held.__contains__)
 
     def _held(self, terms: set[str], scope: frozenset[int] | None) -> set[str]:
         sql = text(
@@ -440,17 +438,17 @@ class _Search(PlanCompiler):
                     replacements[u.source.text] = better
         if not replacements:
             return None
-        new_text = " ".join(_term_text(c, replacements) for c in parsed.clauses)
+        new_text = query_text(parsed, replacements)
         if len(self.matching(self.compile(parse_query(new_text), visible), allowed)) <= total:
             return None
         return new_text
 
     def _correct(self, unit: Unit, allowed: set[int], own: int) -> str | None:
         stem = unit.stems[0]
-        if len(stem) < 4 or not stem.isalpha() or not allowed:
+        limits = correction_limits(stem, own)
+        if limits is None or not allowed:
             return None
-        maxdist = 1 if own or len(stem) <= 5 else 2
-        need = max(SUGGEST_BELOW, 10 * own) if own else 1
+        maxdist, need = limits
         # pg_trgm ranks the visible vocabulary sharing the first two letters; the edit
         # distance then decides, as in the Whoosh backend.
         stmt = text(
@@ -470,13 +468,12 @@ class _Search(PlanCompiler):
                 "n": SUGGEST_CANDIDATES,
             },
         )
-        best: tuple[int, int, str, int] | None = None
-        for cand, seen, first in rows:
-            if seen < need or _distance(stem, cand, maxdist) > maxdist:
-                continue
-            key = (_distance(stem, cand), -seen, cand, first)
-            if best is None or key < best:
-                best = key
+        first: dict[str, int] = {}
+        seen: list[tuple[str, int]] = []
+        for cand, count, rid in rows:
+            first[cand] = rid
+            seen.append((cand, count))
+        best = best_correction(stem, seen, maxdist, need)
         if best is None:
             return None
         bodies = self.conn.scalars(
@@ -484,9 +481,9 @@ class _Search(PlanCompiler):
                 "SELECT body FROM search_page WHERE report_id = :rid"
                 " AND tsv @@ CAST(:q AS tsquery) ORDER BY page LIMIT 3"
             ),
-            {"rid": best[3], "q": tsq(best[2])},
+            {"rid": first[best], "q": tsq(best)},
         )
-        return surface_word(best[2], unit.words[0] if unit.words else stem, list(bodies))
+        return surface_word(best, unit.words[0] if unit.words else stem, list(bodies))
 
 
 def _ids(scope: frozenset[int] | None) -> list[int]:
@@ -495,14 +492,9 @@ def _ids(scope: frozenset[int] | None) -> list[int]:
 
 def _spellings(parsed: ParsedQuery) -> set[str]:
     """Return every linking-s spelling (and its head) the compiler may ask about."""
-    st = stemmer()
-    wanted: set[str] = set()
-    for clause in parsed.clauses:
-        for term in clause.terms:
-            for stem in analyze(term.text):
-                for alt, head in linking_s_variants(stem):
-                    wanted.update((alt, head, st(head)))
-    return wanted
+    return spelling_lookups(
+        stem for clause in parsed.clauses for term in clause.terms for stem in analyze(term.text)
+    )
 
 
 def _expansions_of(

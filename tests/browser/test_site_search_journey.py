@@ -1,6 +1,7 @@
 """Journey in headless Chromium: a participant finds a decision in approved minutes through the
 search box and opens the agenda item; a reference-group member searching the same words does
-not see the leaders-only thread that also holds them; the page fits a phone."""
+not see the leaders-only thread that also holds them; a misspelt word gets "Mente du"; the page
+fits a phone."""
 
 from __future__ import annotations
 
@@ -69,3 +70,13 @@ def test_minutes_are_found_and_leaders_threads_stay_hidden(
     page.reload()
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 390, f"the search page is {wide} px wide on a phone"
+
+    # A misspelt word: "Mente du" offers the spelling of a visible entry, on a phone too.
+    page.goto(f"{home}/search?q=referansgruppen")
+    suggestion = page.locator(".suggestion a")
+    expect(suggestion).to_have_text("referansegruppen")
+    with page.expect_navigation():
+        suggestion.click()
+    expect(page.locator(".search-results")).to_contain_text("Spørsmål til referansegruppen")
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 390, f"the search page with a suggestion is {wide} px wide on a phone"

@@ -174,3 +174,67 @@ def test_the_demo_is_indexed(app, client) -> None:  # noqa: ANN001
         as_text=True
     )
     assert 'data-kind="post"' in html or 'data-kind="thread"' in html
+
+
+def test_did_you_mean_offers_a_visible_word(world, find, client, login) -> None:  # noqa: ANN001
+    found = find(world.participant, world.circle, "etervern")
+    assert found.total == 0
+    assert found.suggestion == "ettervern"
+    login(world.participant)
+    html = client.get(f"/c/{world.circle.slug}/search", query_string={"q": "etervern"}).get_data(
+        as_text=True
+    )
+    assert "Mente du" in html
+    assert f'href="/c/{world.circle.slug}/search?q=ettervern"' in html
+    html = client.get(f"/c/{world.circle.slug}/search", query_string={"q": "ettervern"}).get_data(
+        as_text=True
+    )
+    assert "Mente du" not in html
+
+
+def test_did_you_mean_never_offers_a_word_of_unapproved_minutes(world, find) -> None:  # noqa: ANN001
+    for member in (world.leader, world.participant, world.reference):
+        for typo, word in (("hemmeligsk", "hemmeligsak"), ("vurderingsak", "vurderingssak")):
+            assert word not in (find(member, world.circle, typo).suggestion or ""), member.name
+
+
+def test_did_you_mean_keeps_a_leaders_only_thread_to_leaders(world, find, client, login) -> None:  # noqa: ANN001
+    assert find(world.leader, world.circle, "intrnt").suggestion == "internt"
+    for member in (world.reference, world.participant, world.unit_leader):
+        assert find(member, world.circle, "intrnt").suggestion is None, member.name
+    login(world.reference)
+    html = client.get(f"/c/{world.circle.slug}/search", query_string={"q": "intrnt"}).get_data(
+        as_text=True
+    )
+    assert "Mente du" not in html and "internt" not in html
+
+
+def test_did_you_mean_stays_in_its_circle(world, find) -> None:  # noqa: ANN001
+    assert find(world.other_leader, world.other, "fremmd").suggestion == "fremmed"
+    for member in (world.leader, world.participant):
+        assert find(member, world.circle, "fremmd").suggestion is None
+    # a member of the other circle searching on this circle's page sees nothing of either
+    assert find(world.other_leader, world.circle, "fremmd").suggestion is None
+
+
+def test_a_linking_s_spelling_finds_the_compound(world, find, session) -> None:  # noqa: ANN001
+    from circle.threads.services.posts import add_post
+
+    # "kvalitetløftet" has no s; the minutes write "kvalitetsløftet". The s counts only once
+    # a visible entry holds the first part "kvalitet" as a word of its own.
+    assert _counts(find(world.participant, world.circle, "kvalitetløftet"))["minutes"] == 0
+    add_post(session, world.reference_thread, actor=world.reference, body="Kvaliteten må opp.")
+    session.commit()
+    found = find(world.participant, world.circle, "kvalitetløftet")
+    assert _counts(found)["minutes"] == 1
+    assert "<mark>kvalitetsløftet</mark>" in next(
+        h.snippet for h in found.hits if h.kind == "minutes"
+    )
+
+
+def test_title_field_searches_titles_only(world, find) -> None:  # noqa: ANN001
+    found = find(world.reference, world.circle, "title:referansegruppen")
+    assert {h.title for h in found.hits} == {"Spørsmål til referansegruppen"}
+    assert find(world.reference, world.circle, "title:bostøtten").total == 0  # in the text
+    assert find(world.reference, world.circle, "bostøtten").total >= 1
+    assert find(world.leader, world.circle, "tittel:sirkelmøte").total >= 1
