@@ -141,14 +141,6 @@ def _visible_to(member_id: Any) -> ColumnElement[bool]:
     )
 
 
-def _mine(query: Any, member: Member) -> Any:
-    from circle.threads.models import Thread
-
-    return query.outerjoin(Thread, Thread.id == Notification.thread_id).where(
-        Notification.member_id == member.id, visible_clause(member)
-    )
-
-
 @cache
 def _unread_statement(admin: bool) -> Select[tuple[int]]:
     """The bell's COUNT, built once: every page runs it, and building it cost more than running it."""
@@ -180,19 +172,32 @@ def list_notifications(
     limit: int = 50,
 ) -> list[Notification]:
     """Return the member's latest notifications that they still see, newest first."""
-    rows = list(
-        session.scalars(
-            _mine(select(Notification), member)
-            .options(
-                joinedload(Notification.circle),
-                joinedload(Notification.actor),
-                joinedload(Notification.thread),
-            )
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        )
-    )
+    if member is None or not getattr(member, "is_authenticated", False) or not member.active:
+        return []
+    statement = _list_statement(is_admin(member), limit)
+    rows = list(session.scalars(statement, {"member_id": member.id}))
     return [row for row in rows if keep is None or keep(row)]
+
+
+@cache
+def _list_statement(admin: bool, limit: int) -> Select[tuple[Notification]]:
+    """The list's query, built once per variant (as the bell's count is)."""
+    from circle.threads.models import Thread
+
+    member_id = bindparam("member_id")
+    query = (
+        select(Notification)
+        .outerjoin(Thread, Thread.id == Notification.thread_id)
+        .where(Notification.member_id == member_id)
+        .options(
+            joinedload(Notification.circle),
+            joinedload(Notification.actor),
+            joinedload(Notification.thread),
+        )
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    return query if admin else query.where(_visible_to(member_id))
 
 
 def mark_all_read(session: Session, member: Member, *, now: datetime | None = None) -> int:
