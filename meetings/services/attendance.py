@@ -180,28 +180,25 @@ class Coming:
 
 def coming(session: Session, meeting: Meeting, *, details: bool) -> list[Coming]:
     """Return who said they will come, by name; details adds the unit or organisation."""
+    # Plain rows (names only, the unit joined): no ORM objects or extra unit query per page.
     rows = session.execute(
-        select(Member, Membership)
+        select(Member.name, Unit.name, Membership.organisation)
         .join(Rsvp, Rsvp.member_id == Member.id)
         .join(
             Membership,
             (Membership.member_id == Member.id) & (Membership.circle_id == meeting.circle_id),
         )
+        .outerjoin(Unit, Unit.id == Membership.unit_id)
         .where(
             Rsvp.meeting_id == meeting.id,
             Rsvp.answer == RsvpAnswer.ATTENDING,
             Member.active.is_(True),
         )
-        .options(selectinload(Membership.unit))
         .order_by(Member.name, Member.id)
     )
-    result = []
-    for member, membership in rows:
-        where = ""
-        if details:
-            where = membership.unit.name if membership.unit else (membership.organisation or "")
-        result.append(Coming(member.name, where))
-    return result
+    if not details:
+        return [Coming(name, "") for name, _unit, _organisation in rows]
+    return [Coming(name, unit or organisation or "") for name, unit, organisation in rows]
 
 
 def my_rsvp(session: Session, meeting: Meeting, member: Member) -> Rsvp | None:
@@ -274,6 +271,50 @@ def attendance_register(session: Session, meeting: Meeting) -> list[RegisterGrou
             rows[member_id] = RegisterRow(
                 record.member, record.unit, record.status, rsvps.get(member_id)
             )
+    return _group(rows.values())
+
+
+@dataclass(frozen=True)
+class Named:
+    """A member or unit as the minutes name them: id and name only."""
+
+    id: int
+    name: str
+
+
+def attendance_names(session: Session, meeting: Meeting) -> list[RegisterGroup]:
+    """Return the register by unit as attendance_register does, with names and statuses only.
+
+    For pages that print who was there (the minutes): two plain-row queries, no answers to
+    the invitation and no ORM objects; each row's member and unit are Named.
+    """
+    recorded: dict[int, tuple[str, Named | None, AttendanceStatus]] = {}
+    for member_id, name, status, unit_id, unit_name in session.execute(
+        select(Attendance.member_id, Member.name, Attendance.status, Unit.id, Unit.name)
+        .join(Member, Member.id == Attendance.member_id)
+        .outerjoin(Unit, Unit.id == Attendance.unit_id)
+        .where(Attendance.meeting_id == meeting.id)
+    ):
+        recorded[member_id] = (name, Named(unit_id, unit_name) if unit_id else None, status)
+    rows: dict[int, RegisterRow] = {}
+    for member_id, name, unit_id, unit_name in session.execute(
+        select(Membership.member_id, Member.name, Unit.id, Unit.name)
+        .join(Member, Membership.member_id == Member.id)
+        .outerjoin(Unit, Unit.id == Membership.unit_id)
+        .where(
+            Membership.circle_id == meeting.circle_id,
+            Member.active.is_(True),
+            Membership.role.in_(list(AUDIENCE[meeting.kind])),
+        )
+        .order_by(Member.name, Member.id)
+    ):
+        record = recorded.get(member_id)
+        unit = record[1] if record else (Named(unit_id, unit_name) if unit_id else None)
+        status = record[2] if record else None
+        rows[member_id] = RegisterRow(Named(member_id, name), unit, status, None)  # type: ignore[arg-type]
+    for member_id, (name, unit, status) in recorded.items():
+        if member_id not in rows:
+            rows[member_id] = RegisterRow(Named(member_id, name), unit, status, None)  # type: ignore[arg-type]
     return _group(rows.values())
 
 

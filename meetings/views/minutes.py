@@ -41,7 +41,7 @@ from meetings.services import actions as action_services
 from meetings.services import minutes as services
 from meetings.services import workflow
 from meetings.services.agenda import running_times
-from meetings.services.attendance import ATTENDANCE_LABELS, attendance_register
+from meetings.services.attendance import ATTENDANCE_LABELS, attendance_names
 from meetings.services.common import oslo_to_utc
 from meetings.views.common import (
     absolute,
@@ -99,7 +99,7 @@ def minutes(slug: str, meeting_id: int) -> str:
         minutes=record,
         rows=running_times(meeting).rows,
         notes=services.notes_by_item(record),
-        attendance=attendance_register(db.session, meeting),
+        attendance=attendance_names(db.session, meeting),
         actions=services.load_actions(db.session, record),
         comments=services.comments_for(db.session, record) if trail else [],
         trail=trail,
@@ -137,7 +137,7 @@ def print_minutes(slug: str, meeting_id: int) -> str:
         minutes=meeting.minutes,
         rows=running_times(meeting).rows,
         notes=services.notes_by_item(meeting.minutes),
-        attendance=attendance_register(db.session, meeting),
+        attendance=attendance_names(db.session, meeting),
         actions=services.load_actions(db.session, meeting.minutes),
         state_labels=workflow.STATE_LABELS,
         action_labels=action_services.STATUS_LABELS,

@@ -19,10 +19,7 @@ from projects.forms import (
     PLAN_KIND_LABELS,
     PLAN_STATUS_LABELS,
     LogForm,
-    MeetingForm,
-    PlanItemForm,
     ProjectForm,
-    ReadyForm,
     ShareForm,
     UpdateForm,
     UploadForm,
@@ -143,11 +140,8 @@ def workspace(slug: str, project_id: int) -> str:
     """The project's workspace: write-up, products and files, log, plan, updates."""
     circle, project = workspace_project(slug, project_id)
     ws = services.workspace(db.session, circle, project)
-    upload_form = UploadForm()
-    plan_form = PlanItemForm()
-    plan_form.owner.choices = [(0, _("Ingen"))] + [
-        (pm.member_id, pm.member.name) for pm in project.members
-    ]
+    # Only the forms the page shows: the plan, meeting, ready and share forms live on other
+    # pages (or are written out by hand in the template), so building them here was wasted.
     return render_template(
         "projects/workspace.html",
         circle=circle,
@@ -159,14 +153,10 @@ def workspace(slug: str, project_id: int) -> str:
         log_labels=LOG_LABELS,
         plan_kind_labels=PLAN_KIND_LABELS,
         plan_status_labels=PLAN_STATUS_LABELS,
-        upload_form=upload_form,
+        upload_form=UploadForm(),
         accepted_types=describe_types(),
         log_form=LogForm(happened_on=local_today()),
-        plan_form=plan_form,
-        meeting_form=MeetingForm(),
         update_form=UpdateForm(),
-        ready_form=ReadyForm(),
-        share_form=ShareForm(),
         is_leader=role_in(current_user, circle) == Role.LEADER,
         can_archive=can_archive_project(current_user, circle, project),
         withdrawn=withdrawn_files(db.session, project)

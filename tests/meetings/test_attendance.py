@@ -150,6 +150,29 @@ def test_register_defaults_from_answers_and_records(session, people, make_meetin
         )
 
 
+def test_register_names_match_the_register(session, people, make_meeting) -> None:
+    """The minutes' names-only register groups and orders as the full register does."""
+    meeting = make_meeting(-1)
+
+    def shape(groups: list) -> list:
+        return [
+            (g.unit.id if g.unit else None, g.unit.name if g.unit else None)
+            + tuple((r.member.id, r.member.name, r.status) for r in g.rows)
+            for g in groups
+        ]
+
+    attendance.record_attendance(
+        session,
+        meeting,
+        people.circle,
+        actor=people.leader,
+        statuses={people.participant.id: "present", people.leader2.id: "absent"},
+    )
+    full = shape(attendance.attendance_register(session, meeting))
+    assert shape(attendance.attendance_names(session, meeting)) == full
+    assert {s for g in full for *_rest, s in g[2:]} >= {AttendanceStatus.PRESENT, None}
+
+
 def test_register_starts_from_the_answers(session, people, make_meeting) -> None:
     """Coming: present; forfall: excused; no answer: unmarked."""
     meeting = make_meeting(1)
