@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from circle.models import Circle, Role
@@ -14,6 +15,8 @@ AUDIENCE: dict[MeetingKind, frozenset[Role]] = {
     MeetingKind.SEMINAR: frozenset({Role.LEADER, Role.PARTICIPANT}),
     MeetingKind.REFERENCE: frozenset({Role.LEADER, Role.REFERENCE, Role.UNIT_LEADER}),
 }
+# Minutes in these states are public to the circle (Minutes.is_public).
+PUBLIC_STATES = frozenset({MinutesState.APPROVED, MinutesState.DISTRIBUTED})
 # The reference group's meetings also show to participants: they report there on the projects.
 VIEWERS: dict[MeetingKind, frozenset[Role]] = {
     MeetingKind.CIRCLE: AUDIENCE[MeetingKind.CIRCLE],
@@ -56,11 +59,29 @@ def is_reviewer(member: Any, minutes: Minutes) -> bool:
 
 def can_view_minutes(member: Any, minutes: Minutes, circle: Circle) -> bool:
     """Approved minutes: the whole circle; drafts: leaders; in review: also the reviewers."""
-    if minutes.circle_id != circle.id or not can_view_circle(member, circle):
+    return can_view_minutes_in_state(
+        member,
+        circle,
+        minutes_circle_id=minutes.circle_id,
+        state=minutes.state,
+        reviewing=lambda: is_reviewer(member, minutes),
+    )
+
+
+def can_view_minutes_in_state(
+    member: Any,
+    circle: Circle,
+    *,
+    minutes_circle_id: int,
+    state: MinutesState,
+    reviewing: Callable[[], bool],
+) -> bool:
+    """can_view_minutes for minutes known by circle and state; reviewing() is asked last."""
+    if minutes_circle_id != circle.id or not can_view_circle(member, circle):
         return False
-    if minutes.is_public or can_manage_circle(member, circle):
+    if state in PUBLIC_STATES or can_manage_circle(member, circle):
         return True
-    return minutes.state == MinutesState.REVIEW and is_reviewer(member, minutes)
+    return state == MinutesState.REVIEW and reviewing()
 
 
 def can_view_review_trail(member: Any, minutes: Minutes, circle: Circle) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from circle.audit import record_event
 from circle.errors import DomainError, NotAllowed
 from circle.inputs import ensure_single_line, is_safe_link, looks_like_link
 from circle.models import Circle, Member
+from circle.permissions import as_member
 from meetings.models import (
     ActionItem,
     ActionStatus,
@@ -26,8 +27,9 @@ from meetings.models import (
     Meeting,
     MeetingKind,
     Minutes,
+    Reviewer,
 )
-from meetings.permissions import can_manage_meetings, can_view_action
+from meetings.permissions import can_manage_meetings, can_view_minutes_in_state
 from meetings.services.common import check_length, guard_text
 
 KIND_LABELS = {
@@ -169,11 +171,92 @@ def open_actions_before(session: Session, meeting: Meeting) -> list[ActionItem]:
     )
 
 
+def postponed_from_numbers(session: Session, items: list[AgendaItem]) -> dict[int, int]:
+    """Return, for the postponed items' earlier items, the number of the meeting they were on."""
+    ids = {
+        i.postponed_from_id
+        for i in items
+        if i.origin == ItemOrigin.POSTPONED and i.postponed_from_id is not None
+    }
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(AgendaItem.id, Meeting.number)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(AgendaItem.id.in_(ids))
+    )
+    return {item_id: number for item_id, number in rows}
+
+
+@dataclass(frozen=True)
+class ReviewAction:
+    """An open action item as the review item lists it."""
+
+    what: str
+    owner_name: str | None  # None: nobody is responsible
+    due_on: date | None
+    meeting_number: int
+
+
 def actions_for_review(
     session: Session, meeting: Meeting, circle: Circle, member: Any
-) -> list[ActionItem]:
+) -> list[ReviewAction]:
     """Return the open action items shown under the meeting's review item, as member sees them."""
-    return [a for a in open_actions_before(session, meeting) if can_view_action(member, a, circle)]
+    # The same items as open_actions_before, as plain rows: the review item shows four values.
+    rows = session.execute(
+        select(
+            ActionItem.circle_id,
+            ActionItem.what,
+            Member.name,
+            ActionItem.due_on,
+            Meeting.number,
+            Minutes.id,
+            Minutes.circle_id,
+            Minutes.state,
+        )
+        .join(Minutes, ActionItem.minutes_id == Minutes.id)
+        .join(Meeting, Minutes.meeting_id == Meeting.id)
+        .outerjoin(Member, Member.id == ActionItem.owner_id)
+        .where(
+            ActionItem.circle_id == meeting.circle_id,
+            ActionItem.status == ActionStatus.OPEN,
+            Meeting.starts_at < meeting.starts_at,
+        )
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+    ).all()
+    reviewing: set[int] | None = None
+
+    def reviews(minutes_id: int) -> bool:
+        # Asked only for minutes in review that the member does not lead: one query at most.
+        nonlocal reviewing
+        if reviewing is None:
+            me = as_member(member)
+            reviewing = (
+                set(
+                    session.scalars(
+                        select(Reviewer.minutes_id).where(
+                            Reviewer.member_id == me.id,
+                            Reviewer.minutes_id.in_({r[5] for r in rows}),
+                        )
+                    )
+                )
+                if me is not None
+                else set()
+            )
+        return minutes_id in reviewing
+
+    return [
+        ReviewAction(what, owner, due_on, number)
+        for action_circle, what, owner, due_on, number, minutes_id, minutes_circle, state in rows
+        if action_circle == circle.id
+        and can_view_minutes_in_state(
+            member,
+            circle,
+            minutes_circle_id=minutes_circle,
+            state=state,
+            reviewing=lambda m=minutes_id: reviews(m),
+        )
+    ]
 
 
 def _copy_postponed(item: AgendaItem, position: int) -> AgendaItem:

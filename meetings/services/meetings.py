@@ -155,14 +155,23 @@ def get_meeting(
     *,
     readings: bool = True,
     notes: bool = False,
+    earlier: bool = True,
 ) -> Meeting | None:
     """Return the circle's meeting with agenda and minutes (and readings or notes) loaded."""
     stmt = select(Meeting).where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
-    return session.execute(_with_agenda(stmt, readings, notes)).unique().scalar_one_or_none()
+    return (
+        session.execute(_with_agenda(stmt, readings, notes, earlier)).unique().scalar_one_or_none()
+    )
 
 
 def get_meeting_by_slug(
-    session: Session, slug: str, meeting_id: int, *, readings: bool = True, notes: bool = False
+    session: Session,
+    slug: str,
+    meeting_id: int,
+    *,
+    readings: bool = True,
+    notes: bool = False,
+    earlier: bool = True,
 ) -> Meeting | None:
     """Return the meeting of the circle with this slug, its circle loaded in the same query."""
     stmt = (
@@ -171,28 +180,39 @@ def get_meeting_by_slug(
         .where(Meeting.id == meeting_id, Circle.slug == slug)
         .options(contains_eager(Meeting.circle))
     )
-    return session.execute(_with_agenda(stmt, readings, notes)).unique().scalar_one_or_none()
+    return (
+        session.execute(_with_agenda(stmt, readings, notes, earlier)).unique().scalar_one_or_none()
+    )
 
 
-def _with_agenda(stmt: Any, readings: bool, notes: bool) -> Any:
-    """Load the agenda and minutes (and readings or notes) with the meeting."""
+def _with_agenda(stmt: Any, readings: bool, notes: bool, earlier: bool) -> Any:
+    """Load the agenda and minutes (and readings or notes) with the meeting.
+
+    earlier=False leaves out each postponed item's earlier item and meeting (two self-joins
+    that cost more than the rest of the agenda); the meeting page looks up just their numbers
+    (agenda.postponed_from_numbers). The minutes' reviewers load when a check asks for them:
+    only drafts in review need them, for members who do not lead the circle.
+    """
     from meetings.models import AgendaItem
 
     items = selectinload(Meeting.items)
     minutes = joinedload(Meeting.minutes)
     # unique() by the callers: with the notes joined, the meeting spans one row per note.
-    return stmt.options(
+    options = [
         # One-to-one and many-to-one come in the same row (joined); collections in one query
         # each (selectin), so the page's queries do not grow with the agenda.
         items.selectinload(AgendaItem.readings) if readings else items,
-        selectinload(Meeting.items)
-        .joinedload(AgendaItem.postponed_from)
-        .joinedload(AgendaItem.meeting),
         selectinload(Meeting.items).joinedload(AgendaItem.approves_meeting),
-        minutes.selectinload(Minutes.reviewers),
         minutes.joinedload(Minutes.notes) if notes else minutes,
         joinedload(Meeting.host_unit),
-    )
+    ]
+    if earlier:
+        options.append(
+            selectinload(Meeting.items)
+            .joinedload(AgendaItem.postponed_from)
+            .joinedload(AgendaItem.meeting)
+        )
+    return stmt.options(*options)
 
 
 def same_series(meeting: Meeting) -> Any:

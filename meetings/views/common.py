@@ -43,8 +43,10 @@ def circle_meeting_or_404(
     """Return the circle and its meeting (one query) for the meeting's own pages; 404 if either
     is missing or not visible, as circle_or_404 and meeting_or_404 (or, for the minutes page,
     minutes_meeting_or_404) would answer."""
+    # Neither page shows a postponed item's earlier item: the meeting page looks up the
+    # earlier meetings' numbers, the minutes show none.
     meeting = get_meeting_by_slug(
-        db.session, slug, meeting_id, readings=not minutes_page, notes=minutes_page
+        db.session, slug, meeting_id, readings=not minutes_page, notes=minutes_page, earlier=False
     )
     if meeting is None or not can_view_circle(current_user, meeting.circle):
         abort(404)

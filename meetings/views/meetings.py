@@ -197,6 +197,7 @@ def show(slug: str, meeting_id: int) -> str:
         times=times,
         readings=readings,
         review_actions=review_actions,
+        postponed_from=agenda_services.postponed_from_numbers(db.session, meeting.items),
         can_manage=can_manage,
         answerable=answerable,
         status=services.meeting_status(meeting),

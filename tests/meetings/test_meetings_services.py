@@ -103,7 +103,8 @@ def test_carry_forward_approval_postponed_items_and_open_actions(
     assert carried.postponed_from_id == postponed_item.id
     assert carried.postponed_from.meeting.number == first.number
     review = agenda.actions_for_review(session, second, people.circle, people.leader)
-    assert [a.id for a in review] == [open_action.id]
+    assert [(a.what, a.meeting_number) for a in review] == [(open_action.what, first.number)]
+    assert [a.owner_name for a in review] == [open_action.owner.name if open_action.owner else None]
     assert open_action.status == ActionStatus.OPEN
 
 

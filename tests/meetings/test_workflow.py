@@ -371,3 +371,26 @@ def test_review_deadline_is_kept(session, people, held_meeting) -> None:
     _review(session, people, meeting, days=4)
     assert meeting.minutes.review_deadline - at(4) < timedelta(seconds=1)
     assert meeting.minutes.review_sent_at is not None
+
+
+def test_review_item_lists_actions_as_their_minutes_are_visible(
+    session, people, held_meeting, make_meeting
+) -> None:
+    """Open actions of draft minutes show to leaders only; in review also to the reviewers."""
+    from meetings.services.agenda import actions_for_review
+
+    held = held_meeting()
+    add_action(session, held.minutes, people.circle, actor=people.leader, what="Oppgave R")
+    later = make_meeting(5)
+
+    def seen(member) -> list[str]:  # noqa: ANN001
+        return [a.what for a in actions_for_review(session, later, people.circle, member)]
+
+    assert seen(people.leader) == ["Oppgave R"]
+    assert seen(people.participant) == []
+    _review(session, people, held)
+    # participant was present (a reviewer); participant2 was excused (not a reviewer).
+    assert seen(people.participant) == ["Oppgave R"]
+    assert seen(people.participant2) == []
+    workflow.approve_minutes(session, held, people.circle, actor=people.leader)
+    assert seen(people.participant2) == ["Oppgave R"]
