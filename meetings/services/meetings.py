@@ -156,11 +156,14 @@ def get_meeting(
     readings: bool = True,
     notes: bool = False,
     earlier: bool = True,
+    links: bool = True,
 ) -> Meeting | None:
     """Return the circle's meeting with agenda and minutes (and readings or notes) loaded."""
     stmt = select(Meeting).where(Meeting.id == meeting_id, Meeting.circle_id == circle.id)
     return (
-        session.execute(_with_agenda(stmt, readings, notes, earlier)).unique().scalar_one_or_none()
+        session.execute(_with_agenda(stmt, readings, notes, earlier, links))
+        .unique()
+        .scalar_one_or_none()
     )
 
 
@@ -172,6 +175,7 @@ def get_meeting_by_slug(
     readings: bool = True,
     notes: bool = False,
     earlier: bool = True,
+    links: bool = True,
 ) -> Meeting | None:
     """Return the meeting of the circle with this slug, its circle loaded in the same query."""
     stmt = (
@@ -181,16 +185,19 @@ def get_meeting_by_slug(
         .options(contains_eager(Meeting.circle))
     )
     return (
-        session.execute(_with_agenda(stmt, readings, notes, earlier)).unique().scalar_one_or_none()
+        session.execute(_with_agenda(stmt, readings, notes, earlier, links))
+        .unique()
+        .scalar_one_or_none()
     )
 
 
-def _with_agenda(stmt: Any, readings: bool, notes: bool, earlier: bool) -> Any:
+def _with_agenda(stmt: Any, readings: bool, notes: bool, earlier: bool, links: bool) -> Any:
     """Load the agenda and minutes (and readings or notes) with the meeting.
 
     earlier=False leaves out each postponed item's earlier item and meeting (two self-joins
     that cost more than the rest of the agenda); the meeting page looks up just their numbers
-    (agenda.postponed_from_numbers). The minutes' reviewers load when a check asks for them:
+    (agenda.postponed_from_numbers). links=False leaves out the meetings that approval items
+    approve and the host unit, which the minutes page does not show. The minutes' reviewers load when a check asks for them:
     only drafts in review need them, for members who do not lead the circle.
     """
     from meetings.models import AgendaItem
@@ -202,10 +209,13 @@ def _with_agenda(stmt: Any, readings: bool, notes: bool, earlier: bool) -> Any:
         # One-to-one and many-to-one come in the same row (joined); collections in one query
         # each (selectin), so the page's queries do not grow with the agenda.
         items.selectinload(AgendaItem.readings) if readings else items,
-        selectinload(Meeting.items).joinedload(AgendaItem.approves_meeting),
         minutes.joinedload(Minutes.notes) if notes else minutes,
-        joinedload(Meeting.host_unit),
     ]
+    if links:
+        options += [
+            selectinload(Meeting.items).joinedload(AgendaItem.approves_meeting),
+            joinedload(Meeting.host_unit),
+        ]
     if earlier:
         options.append(
             selectinload(Meeting.items)

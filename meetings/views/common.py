@@ -44,9 +44,15 @@ def circle_meeting_or_404(
     is missing or not visible, as circle_or_404 and meeting_or_404 (or, for the minutes page,
     minutes_meeting_or_404) would answer."""
     # Neither page shows a postponed item's earlier item: the meeting page looks up the
-    # earlier meetings' numbers, the minutes show none.
+    # earlier meetings' numbers, the minutes show none (nor approved meetings or host unit).
     meeting = get_meeting_by_slug(
-        db.session, slug, meeting_id, readings=not minutes_page, notes=minutes_page, earlier=False
+        db.session,
+        slug,
+        meeting_id,
+        readings=not minutes_page,
+        notes=minutes_page,
+        earlier=False,
+        links=not minutes_page,
     )
     if meeting is None or not can_view_circle(current_user, meeting.circle):
         abort(404)
