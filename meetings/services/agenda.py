@@ -148,25 +148,30 @@ def _minutes(value: Any) -> int:
     return minutes
 
 
+def _open_before(stmt: Any, meeting: Meeting) -> Any:
+    """Narrow a select over action items to the circle's open ones from earlier meetings."""
+    return (
+        stmt.join(Minutes, ActionItem.minutes_id == Minutes.id)
+        .join(Meeting, Minutes.meeting_id == Meeting.id)
+        .where(
+            ActionItem.circle_id == meeting.circle_id,
+            ActionItem.status == ActionStatus.OPEN,
+            Meeting.starts_at < meeting.starts_at,
+        )
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+    )
+
+
 def open_actions_before(session: Session, meeting: Meeting) -> list[ActionItem]:
     """Return the circle's open action items agreed at meetings before this one."""
     return list(
         session.scalars(
-            select(ActionItem)
-            .join(Minutes, ActionItem.minutes_id == Minutes.id)
-            .join(Meeting, Minutes.meeting_id == Meeting.id)
-            .where(
-                ActionItem.circle_id == meeting.circle_id,
-                ActionItem.status == ActionStatus.OPEN,
-                Meeting.starts_at < meeting.starts_at,
-            )
-            .options(
+            _open_before(select(ActionItem), meeting).options(
                 # The joined minutes and meeting arrive in the same row as each action item.
                 joinedload(ActionItem.owner),
                 contains_eager(ActionItem.minutes).contains_eager(Minutes.meeting),
                 contains_eager(ActionItem.minutes).selectinload(Minutes.reviewers),
             )
-            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
         )
     )
 
@@ -204,25 +209,19 @@ def actions_for_review(
     """Return the open action items shown under the meeting's review item, as member sees them."""
     # The same items as open_actions_before, as plain rows: the review item shows four values.
     rows = session.execute(
-        select(
-            ActionItem.circle_id,
-            ActionItem.what,
-            Member.name,
-            ActionItem.due_on,
-            Meeting.number,
-            Minutes.id,
-            Minutes.circle_id,
-            Minutes.state,
-        )
-        .join(Minutes, ActionItem.minutes_id == Minutes.id)
-        .join(Meeting, Minutes.meeting_id == Meeting.id)
-        .outerjoin(Member, Member.id == ActionItem.owner_id)
-        .where(
-            ActionItem.circle_id == meeting.circle_id,
-            ActionItem.status == ActionStatus.OPEN,
-            Meeting.starts_at < meeting.starts_at,
-        )
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+        _open_before(
+            select(
+                ActionItem.circle_id,
+                ActionItem.what,
+                Member.name,
+                ActionItem.due_on,
+                Meeting.number,
+                Minutes.id,
+                Minutes.circle_id,
+                Minutes.state,
+            ),
+            meeting,
+        ).outerjoin(Member, Member.id == ActionItem.owner_id)
     ).all()
     reviewing: set[int] | None = None
 
