@@ -168,6 +168,13 @@ def set_writeup_shared(
     session.flush()
 
 
+def _project_options() -> tuple:
+    return (
+        selectinload(Project.members).joinedload(ProjectMember.member),
+        joinedload(Project.unit),
+    )
+
+
 def get_project(session: Session, circle: Circle, project_id: int) -> Project | None:
     """Return the circle's project with its members, or None."""
     project = session.scalar(
@@ -176,11 +183,22 @@ def get_project(session: Session, circle: Circle, project_id: int) -> Project | 
             Project.id == project_id,
             Project.circle_id == circle.id,
         )
-        .options(
-            selectinload(Project.members).joinedload(ProjectMember.member), joinedload(Project.unit)
-        )
+        .options(*_project_options())
     )
     return project
+
+
+def get_circle_project(
+    session: Session, slug: str, project_id: int
+) -> tuple[Circle | None, Project | None]:
+    """Return the circle with this slug and its project (members loaded), in one query."""
+    row = session.execute(
+        select(Circle, Project)
+        .outerjoin(Project, (Project.circle_id == Circle.id) & (Project.id == project_id))
+        .where(Circle.slug == slug)
+        .options(*_project_options())
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def member_choices(session: Session, circle: Circle) -> list[tuple[int, str]]:

@@ -10,19 +10,20 @@ from flask_login import current_user
 from circle import web
 from circle.extensions import db
 from circle.models import Circle
-from circle.web import circle_or_404, require
+from circle.permissions import can_view_circle
+from circle.web import require
 from projects.models import Project
 from projects.permissions import can_edit_project, can_see_workspace
-from projects.services.projects import get_project
+from projects.services.projects import get_circle_project
 
 
 def workspace_project(slug: str, project_id: int) -> tuple[Circle, Project]:
     """Return circle and project for a workspace page; the informed get 404, like outsiders."""
-    circle = circle_or_404(slug)
-    if not can_see_workspace(current_user, circle):
+    # Circle and project in one query: every answer but the page itself is the same 404.
+    circle, project = get_circle_project(db.session, slug, project_id)
+    if circle is None or not can_view_circle(current_user, circle):
         abort(404)
-    project = get_project(db.session, circle, project_id)
-    if project is None:
+    if not can_see_workspace(current_user, circle) or project is None:
         abort(404)
     return circle, project
 
