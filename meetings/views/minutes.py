@@ -87,9 +87,10 @@ def minutes(slug: str, meeting_id: int) -> str:
     record = meeting.minutes
     trail = can_view_review_trail(current_user, record, circle)
     is_leader = can_approve_minutes(current_user, circle)
+    rows = running_times(meeting).rows
     comment_form = CommentForm()
     comment_form.item_id.choices = [(0, _("Hele referatet"))] + [
-        (row.item.id, f"{row.number}. {row.item.title}") for row in running_times(meeting).rows
+        (row.item.id, f"{row.number}. {row.item.title}") for row in rows
     ]
     review_form = ReviewForm()
     return render_template(
@@ -97,7 +98,7 @@ def minutes(slug: str, meeting_id: int) -> str:
         circle=circle,
         meeting=meeting,
         minutes=record,
-        rows=running_times(meeting).rows,
+        rows=rows,
         notes=services.notes_by_item(record),
         attendance=attendance_names(db.session, meeting),
         actions=services.load_actions(db.session, record),
