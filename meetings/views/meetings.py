@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Response as FlaskResponse
@@ -13,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from circle.errors import DomainError
 from circle.extensions import db
-from circle.i18n import format_when, to_local
+from circle.i18n import format_when
 from circle.inputs import parse_id, parse_int
 from circle.mail import Attachment, Notice
 from circle.models import Circle, utcnow
@@ -166,12 +165,6 @@ def edit(slug: str, meeting_id: int) -> Response | str:
     return render_template("meetings/edit.html", circle=circle, form=form, meeting=meeting)
 
 
-def _clock(value: datetime) -> str:
-    """Return the time of day in Oslo as the datetime('HH:mm') filter prints it, without Babel
-    (the agenda prints two per item)."""
-    return to_local(value).strftime("%H:%M")
-
-
 @bp.get("/c/<slug>/meetings/<int:meeting_id>")
 @login_required
 def show(slug: str, meeting_id: int) -> str:
@@ -205,7 +198,6 @@ def show(slug: str, meeting_id: int) -> str:
         readings=readings,
         review_actions=review_actions,
         postponed_from=agenda_services.postponed_from_numbers(db.session, meeting.items),
-        clock=_clock,
         can_manage=can_manage,
         answerable=answerable,
         status=services.meeting_status(meeting),
