@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from circle.models import Member, utcnow
@@ -96,18 +97,25 @@ def new_post_counts(session: Session, member: Member, thread_ids: Iterable[int])
     ids = list(set(thread_ids))
     if not ids:
         return {}
-    rows = session.execute(
+    rows = session.execute(_new_post_counts(), {"member_id": member.id, "ids": ids})
+    return {thread_id: n for thread_id, n in rows}
+
+
+@functools.cache
+def _new_post_counts() -> Select:
+    # Built once: every thread list asks it, and building it cost more than running it.
+    member_id = bindparam("member_id")
+    return (
         select(Post.thread_id, func.count(Post.id))
         .outerjoin(
             ThreadVisit,
-            and_(ThreadVisit.thread_id == Post.thread_id, ThreadVisit.member_id == member.id),
+            and_(ThreadVisit.thread_id == Post.thread_id, ThreadVisit.member_id == member_id),
         )
         .where(
-            Post.thread_id.in_(ids),
+            Post.thread_id.in_(bindparam("ids", expanding=True)),
             Post.id > func.coalesce(ThreadVisit.last_seen_post_id, 0),
-            or_(Post.author_id.is_(None), Post.author_id != member.id),
+            or_(Post.author_id.is_(None), Post.author_id != member_id),
             Post.deleted_at.is_(None),
         )
         .group_by(Post.thread_id)
     )
-    return {thread_id: n for thread_id, n in rows}
