@@ -13,21 +13,11 @@ from circle.text import markdown_excerpt
 from projects.models import ProgressUpdate, Project
 from projects.permissions import can_view_projects
 from projects.report.compile import STATUS_LABELS
+from projects.services.projects import shares_update_column
 
 
 @functools.cache
 def _projects() -> Select:
-    # Whether a project shares an update comes in the project's row (EXISTS), not a query.
-    shares_update = (
-        select(ProgressUpdate.id)
-        .where(
-            ProgressUpdate.project_id == Project.id,
-            ProgressUpdate.published_at.is_not(None),
-            ProgressUpdate.shared_with_reference.is_(True),
-        )
-        .exists()
-        .label("shares_update")
-    )
     return (
         select(
             Project.id,
@@ -35,7 +25,7 @@ def _projects() -> Select:
             Project.title,
             Project.status,
             Project.writeup_shared_at,
-            shares_update,
+            shares_update_column(),
         )
         .where(Project.circle_id == bindparam("circle_id"))
         .order_by(Project.title, Project.id)
