@@ -55,17 +55,6 @@ def unfollow(session: Session, thread: Thread, member: Member) -> bool:
     return True
 
 
-def followed_thread_ids(session: Session, member: Member, circle_id: int) -> set[int]:
-    """Return the ids of the circle's threads the member follows."""
-    return set(
-        session.scalars(
-            select(ThreadFollow.thread_id)
-            .join(Thread, Thread.id == ThreadFollow.thread_id)
-            .where(ThreadFollow.member_id == member.id, Thread.circle_id == circle_id)
-        )
-    )
-
-
 def visit_state(session: Session, member: Member, thread: Thread) -> tuple[int | None, bool]:
     """Return the last post the member has seen (None if they never looked) and whether they
     follow the thread, in one query."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, false, select, true
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from circle.errors import DomainError, NotAllowed
 from circle.i18n import local_today
@@ -149,9 +150,13 @@ def visible_threads(
     states: tuple[ThreadState, ...] | None = None,
     kind: ThreadKind | None = None,
     only_ids: set[int] | None = None,
+    followed_only: bool = False,
     limit: int = 200,
 ) -> list[ThreadRow]:
-    """Return the circle's threads the member sees, pinned first, then by latest activity."""
+    """Return the circle's threads the member sees, pinned first, then by latest activity.
+
+    With ``followed_only``, only those the member follows.
+    """
     if only_ids is not None and not only_ids:
         return []
     if is_admin(member):
@@ -161,7 +166,12 @@ def visible_threads(
     else:
         visibility = "member"
     query = _visible_threads_query(
-        visibility, tuple(states or ()), kind is not None, only_ids is not None, limit
+        visibility,
+        tuple(states or ()),
+        kind is not None,
+        only_ids is not None,
+        limit,
+        followed_only=followed_only,
     )
     params = {"circle_id": circle.id, "member_id": getattr(member, "id", None)}
     if kind is not None:
@@ -180,7 +190,13 @@ def visible_threads(
 
 @functools.cache
 def _visible_threads_query(
-    visibility: str, states: tuple[ThreadState, ...], by_kind: bool, by_ids: bool, limit: int
+    visibility: str,
+    states: tuple[ThreadState, ...],
+    by_kind: bool,
+    by_ids: bool,
+    limit: int,
+    *,
+    followed_only: bool = False,
 ) -> Select:
     # Built once per shape: the lists and panels run it on every request, and building the
     # statement (the audience clause above all) cost more than the query itself.
@@ -189,14 +205,13 @@ def _visible_threads_query(
     if visible is None:
         visible = audience_clause(member_id)
     # Whether the member follows each thread comes in the thread's row (EXISTS).
-    followed = (
+    follows = (
         select(ThreadFollow.id)
         .where(ThreadFollow.thread_id == Thread.id, ThreadFollow.member_id == member_id)
         .exists()
-        .label("followed")
     )
     query = (
-        select(Thread, followed)
+        select(Thread, follows.label("followed"))
         .where(Thread.circle_id == bindparam("circle_id"), visible)
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
         .limit(limit)
@@ -207,6 +222,8 @@ def _visible_threads_query(
         query = query.where(Thread.kind == bindparam("kind"))
     if by_ids:
         query = query.where(Thread.id.in_(bindparam("ids", expanding=True)))
+    if followed_only:
+        query = query.where(follows)
     return query
 
 
@@ -277,16 +294,18 @@ def create_status_update(
     return status
 
 
-def status_updates(session: Session, circle: Circle, limit: int = 10) -> list[StatusUpdate]:
-    """Return the circle's latest status updates."""
-    return list(
-        session.scalars(
-            select(StatusUpdate)
-            .where(StatusUpdate.circle_id == circle.id)
-            .options(joinedload(StatusUpdate.author))
-            .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
-            .limit(limit)
-        )
+def status_updates(session: Session, circle: Circle, limit: int = 10) -> list[Any]:
+    """Return the circle's latest status updates: rows of their id, title and created_at."""
+    return list(session.execute(_status_updates(), {"circle_id": circle.id, "limit": limit}))
+
+
+@functools.cache
+def _status_updates() -> Select:
+    return (
+        select(StatusUpdate.id, StatusUpdate.title, StatusUpdate.created_at)
+        .where(StatusUpdate.circle_id == bindparam("circle_id"))
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+        .limit(bindparam("limit"))
     )
 
 
