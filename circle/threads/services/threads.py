@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, false, select, true
@@ -294,15 +293,16 @@ def create_status_update(
     return status
 
 
-def status_updates(session: Session, circle: Circle, limit: int = 10) -> list[Any]:
-    """Return the circle's latest status updates: rows of their id, title and created_at."""
-    return list(session.execute(_status_updates(), {"circle_id": circle.id, "limit": limit}))
+def status_updates(session: Session, circle: Circle, limit: int = 10) -> list[StatusUpdate]:
+    """Return the circle's latest status updates (without their authors)."""
+    return list(session.scalars(_status_updates(), {"circle_id": circle.id, "limit": limit}))
 
 
 @functools.cache
 def _status_updates() -> Select:
+    # Whole rows on purpose: a thread about one of them then finds it in the session.
     return (
-        select(StatusUpdate.id, StatusUpdate.title, StatusUpdate.created_at)
+        select(StatusUpdate)
         .where(StatusUpdate.circle_id == bindparam("circle_id"))
         .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
         .limit(bindparam("limit"))
