@@ -41,21 +41,10 @@ def _minutes_path(slug: str, meeting_id: int) -> str:
 
 def reference_feed_items(session: Any, circle: Any) -> list[Any]:
     """Approved minutes of the circle, for the reference group's start page."""
-    from sqlalchemy import select
-
     from circle.threads.subjects import FeedItem
-    from meetings.models import Meeting, Minutes, MinutesState
+    from meetings.panels import approved_minutes_feed
 
-    rows = session.execute(
-        select(Minutes.id, Minutes.approved_at, Meeting.id, Meeting.title)
-        .join(Meeting, Minutes.meeting_id == Meeting.id)
-        .where(
-            Minutes.circle_id == circle.id,
-            Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]),
-        )
-        .order_by(Minutes.approved_at.desc())
-        .limit(20)
-    )
+    rows = session.execute(approved_minutes_feed(), {"circle_id": circle.id})
     return [
         FeedItem(
             title=_("Referat: %(t)s", t=title),

@@ -34,24 +34,35 @@ def _upcoming() -> Select:
     )
 
 
-@functools.cache
-def _latest_minutes() -> Select:
+def _approved_minutes(*columns: Any) -> Select:
+    """Select columns of the circle's (bind ``circle_id``) approved minutes and their meetings."""
     return (
-        select(
-            Minutes.id,
-            Minutes.circle_id,
-            Minutes.state,
-            Minutes.meeting_id,
-            Minutes.approved_at,
-            Meeting.title,
-        )
+        select(*columns)
         .join(Meeting, Minutes.meeting_id == Meeting.id)
         .where(
             Minutes.circle_id == bindparam("circle_id"),
             Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]),
         )
+    )
+
+
+@functools.cache
+def _latest_minutes() -> Select:
+    columns = (Minutes.id, Minutes.circle_id, Minutes.state, Minutes.meeting_id)
+    return (
+        _approved_minutes(*columns, Minutes.approved_at, Meeting.title)
         .order_by(Meeting.starts_at.desc())
         .limit(1)
+    )
+
+
+@functools.cache
+def approved_minutes_feed() -> Select:
+    """The statement of the reference group's minutes feed (bind ``circle_id``), built once."""
+    return (
+        _approved_minutes(Minutes.id, Minutes.approved_at, Meeting.id, Meeting.title)
+        .order_by(Minutes.approved_at.desc())
+        .limit(20)
     )
 
 
