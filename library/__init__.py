@@ -12,18 +12,6 @@ ALL_ROLES = frozenset({"leader", "participant", "reference", "unit_leader"})
 _REPORT_PATH = re.compile(r"^(?:/c/[^/?#]+)?/library/reports/(\d{1,12})(?:[/?#]|$)")
 
 
-def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
-    """The most recent additions this circle's members see, on the circle's home page."""
-    from circle.extensions import db
-    from library.permissions import can_view_library
-    from library.services.reports import recent_reports
-
-    if not can_view_library(member, circle):
-        return None
-    reports, total = recent_reports(db.session, circle)
-    return "library/_panel.html", {"reports": reports, "total": total}
-
-
 def report_path(slug: str | None, report_id: int) -> str:
     """Return a report's path: in a circle, or the circle-less form that picks one."""
     from flask import url_for
@@ -129,6 +117,7 @@ def init_app(app: Flask) -> None:
     from library.index import integrity_check, integrity_repair
     from library.indexing import init_indexing
     from library.notifications import UPLOAD_REFUSED
+    from library.panels import home_panel
     from library.services.reports import (
         ALLOWED_UPLOADS,
         REPORT_FILES,

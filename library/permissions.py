@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import BindParameter, ColumnElement, or_
 
 from circle.models import Circle, FileState, Role
 from circle.permissions import can_manage_circle, can_view_circle, is_admin, is_staff, role_in
@@ -45,10 +45,15 @@ def visible_circle_ids(member: Any, all_circle_ids: frozenset[int] = frozenset()
     return member_circle_ids(member)
 
 
-def reports_visible_with(circle_ids: Iterable[int]) -> ColumnElement[bool]:
-    """Return the SQL condition for reports seen with these circles: shared ones and theirs."""
-    ids = sorted(set(circle_ids))
+def reports_visible_with(circle_ids: Iterable[int] | BindParameter) -> ColumnElement[bool]:
+    """Return the SQL condition for reports seen with these circles: shared ones and theirs.
+
+    ``circle_ids`` may be an expanding bindparam, for a statement built once and run often.
+    """
     shared = Report.circle_id.is_(None)
+    if isinstance(circle_ids, BindParameter):
+        return or_(shared, Report.circle_id.in_(circle_ids))
+    ids = sorted(set(circle_ids))
     return or_(shared, Report.circle_id.in_(ids)) if ids else shared
 
 

@@ -8,21 +8,6 @@ from flask import Flask
 from flask_babel import gettext as _
 
 
-def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
-    """The next meeting and the latest approved minutes on the circle's home page."""
-    from circle.extensions import db
-    from meetings.permissions import can_view_minutes
-    from meetings.services.meetings import latest_approved_minutes, next_meeting
-
-    minutes = latest_approved_minutes(db.session, circle)
-    if minutes is not None and not can_view_minutes(member, minutes, circle):
-        minutes = None
-    return "meetings/_panel.html", {
-        "next": next_meeting(db.session, circle, member),
-        "minutes": minutes,
-    }
-
-
 def resolve_minutes(session: Any, minutes_id: int) -> Any:
     """Return the threads Subject for approved minutes; None for drafts or unknown ids."""
     from circle.models import Circle
@@ -56,21 +41,10 @@ def _minutes_path(slug: str, meeting_id: int) -> str:
 
 def reference_feed_items(session: Any, circle: Any) -> list[Any]:
     """Approved minutes of the circle, for the reference group's start page."""
-    from sqlalchemy import select
-
     from circle.threads.subjects import FeedItem
-    from meetings.models import Meeting, Minutes, MinutesState
+    from meetings.panels import approved_minutes_feed
 
-    rows = session.execute(
-        select(Minutes.id, Minutes.approved_at, Meeting.id, Meeting.title)
-        .join(Meeting, Minutes.meeting_id == Meeting.id)
-        .where(
-            Minutes.circle_id == circle.id,
-            Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]),
-        )
-        .order_by(Minutes.approved_at.desc())
-        .limit(20)
-    )
+    rows = session.execute(approved_minutes_feed(), {"circle_id": circle.id})
     return [
         FeedItem(
             title=_("Referat: %(t)s", t=title),
@@ -120,6 +94,7 @@ def init_app(app: Flask) -> None:
     from meetings.demo import load_demo_meetings
     from meetings.keep import install_keep_guard
     from meetings.notifications import KINDS
+    from meetings.panels import home_panel
     from meetings.services.ical import end_feed_token
     from meetings.services.materials import MATERIALS, file_ready, file_refused
     from meetings.services.reminders import REMINDER_JOB, reminders_job

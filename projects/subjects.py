@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import Flask, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from circle.i18n import format_day
@@ -59,17 +60,7 @@ def resolve_update(session: Session, update_id: int) -> Any:
 
 def reference_feed_items(session: Session, circle: Circle) -> list[dict[str, Any]]:
     """Published updates shared with the reference group, for its start page."""
-    rows = session.execute(
-        select(ProgressUpdate, Project)
-        .join(Project, Project.id == ProgressUpdate.project_id)
-        .where(
-            Project.circle_id == circle.id,
-            ProgressUpdate.published_at.is_not(None),
-            ProgressUpdate.shared_with_reference.is_(True),
-        )
-        .order_by(ProgressUpdate.published_at.desc())
-        .limit(FEED_LIMIT)
-    )
+    rows = session.execute(_feed_query(), {"circle_id": circle.id})
     return [
         {
             "title": _title(project, update),
@@ -80,6 +71,22 @@ def reference_feed_items(session: Session, circle: Circle) -> list[dict[str, Any
         }
         for update, project in rows
     ]
+
+
+@functools.cache
+def _feed_query() -> Select:
+    # Built once: the reference group's start page runs it on every request.
+    return (
+        select(ProgressUpdate, Project)
+        .join(Project, Project.id == ProgressUpdate.project_id)
+        .where(
+            Project.circle_id == bindparam("circle_id"),
+            ProgressUpdate.published_at.is_not(None),
+            ProgressUpdate.shared_with_reference.is_(True),
+        )
+        .order_by(ProgressUpdate.published_at.desc())
+        .limit(FEED_LIMIT)
+    )
 
 
 def register_subjects(app: Flask) -> None:

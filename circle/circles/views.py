@@ -79,15 +79,17 @@ def home(slug: str) -> str:
     """A circle's home page: timeline, main questions, themes and the areas' panels."""
     circle = circle_or_404(slug, structure=True)
     today = local_today()
+    # The panels ask many questions of the member: ask the object, not the request proxy.
+    member = current_user._get_current_object()
     return render_template(
         "circles/home.html",
         circle=circle,
         today=today,
         phase_labels=PHASE_LABELS,
         current_phase=circle.current_phase(today),
-        role=role_in(current_user, circle),
-        can_manage=can_manage_circle(current_user, circle),
-        panels=render_panels(current_app, circle, current_user),
+        role=role_in(member, circle),
+        can_manage=can_manage_circle(member, circle),
+        panels=render_panels(current_app, circle, member),
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -500,21 +500,6 @@ def delete_report(session: Session, report: Report, circle: Circle, *, actor: Me
     record_event(
         session, "report_deleted", actor=actor, circle=circle, detail=f"report {report_id}"
     )
-
-
-def recent_reports(session: Session, circle: Circle, limit: int = 5) -> tuple[list[Report], int]:
-    """Return the reports most recently added that this circle's members see, and their total."""
-    # The total rides along as an uncorrelated subquery (the database computes it once): no
-    # query of its own, and unlike a window count it leaves the newest-first index usable.
-    seen = (Report.circle_id.is_(None)) | (Report.circle_id == circle.id)
-    total = select(func.count(Report.id)).where(seen).scalar_subquery()
-    rows = session.execute(
-        select(Report, total.label("total"))
-        .where(seen)
-        .order_by(Report.created_at.desc(), Report.id.desc())
-        .limit(limit)
-    ).all()
-    return [row[0] for row in rows], (rows[0].total if rows else 0)
 
 
 def unconfirmed_reports(session: Session, circle: Circle, member: Member) -> list[Report]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from circle.models import Circle
 from library.models import DocumentType, Report, ready_report_clause
@@ -111,23 +112,39 @@ def visible_report_ids(session: Session, visible: frozenset[int]) -> frozenset[i
     This, not the search index's copy of each report's circle, is what a search may count; a
     report whose file is still being read (or was refused) is not among them.
     """
-    return frozenset(
-        session.scalars(
-            select(Report.id).where(reports_visible_with(visible), ready_report_clause())
-        )
-    )
+    stmt, params = _visible_ids_query(bool(visible)), {"circles": sorted(visible)}
+    return frozenset(session.scalars(stmt, params))
 
 
 def load_reports(session: Session, ids: list[int], visible: frozenset[int]) -> dict[int, Report]:
-    """Load the reports among ids that are visible, in one query."""
+    """Load the reports among ids that are visible (with their file row), in one query."""
     if not ids:
         return {}
-    rows = session.scalars(
+    params = {"ids": list(ids), "circles": sorted(visible)}
+    return {r.id: r for r in session.scalars(_load_reports_query(bool(visible)), params)}
+
+
+# The search page runs these on every request: built once (per shape), they cost a bind only.
+def _visible_with(any_circles: bool) -> Any:
+    return reports_visible_with(bindparam("circles", expanding=True) if any_circles else ())
+
+
+@functools.cache
+def _visible_ids_query(any_circles: bool) -> Select:
+    return select(Report.id).where(_visible_with(any_circles), ready_report_clause())
+
+
+@functools.cache
+def _load_reports_query(any_circles: bool) -> Select:
+    return (
         select(Report)
-        .where(Report.id.in_(ids), reports_visible_with(visible), ready_report_clause())
-        .options(selectinload(Report.stored_file), selectinload(Report.themes))
+        .where(
+            Report.id.in_(bindparam("ids", expanding=True)),
+            _visible_with(any_circles),
+            ready_report_clause(),
+        )
+        .options(joinedload(Report.stored_file))
     )
-    return {r.id: r for r in rows}
 
 
 def search_library(

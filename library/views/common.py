@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, request, url_for
@@ -50,9 +51,18 @@ def search_args() -> dict[str, Any]:
     return args
 
 
-def search_url(slug: str, endpoint: str = "library.index", **changes: Any) -> str:
-    """Return the search URL with some parameters changed (None removes one)."""
-    args = search_args()
+def search_url(
+    slug: str,
+    endpoint: str = "library.index",
+    *,
+    base: dict[str, Any] | None = None,
+    **changes: Any,
+) -> str:
+    """Return the search URL with some parameters changed (None removes one).
+
+    ``base`` is this request's search_args(), when the caller already has them.
+    """
+    args = dict(base) if base is not None else search_args()
     page = changes.pop("page", None)
     for key, value in changes.items():
         if value is None:
@@ -62,3 +72,23 @@ def search_url(slug: str, endpoint: str = "library.index", **changes: Any) -> st
     if page and page > 1:
         args["page"] = page
     return url_for(endpoint, slug=slug, **args)
+
+
+# Stands in for an id while url_for builds a list's URL once (a number no id reaches).
+_MARK = 987_654_321_987
+
+
+def url_maker(endpoint: str, ids: tuple[str, ...], **values: Any) -> Callable[..., str]:
+    """Return fn(**ids) giving url_for(endpoint, **values, **ids), with url_for run once.
+
+    For lists that link every row to the same endpoint. Should the fixed values happen to
+    contain the stand-in number, every call falls back to url_for.
+    """
+    marks = {name: _MARK + n for n, name in enumerate(ids)}
+    built = url_for(endpoint, **values, **marks)
+    if any(built.count(str(mark)) != 1 for mark in marks.values()):
+        return lambda **given: url_for(endpoint, **values, **given)
+    pattern = built.replace("{", "{{").replace("}", "}}")
+    for name, mark in marks.items():
+        pattern = pattern.replace(str(mark), "{" + name + "}")
+    return pattern.format

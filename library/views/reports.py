@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -40,6 +42,7 @@ from library.views.common import (
     report_or_404,
     search_args,
     search_url,
+    url_maker,
     visible,
 )
 
@@ -82,10 +85,24 @@ def index(slug: str) -> str:
         help_examples=HELP_EXAMPLES,
         snippet_html=snippet_html,
         opens_at_page=page_services.opens_at_page,
-        search_url=lambda **changes: search_url(circle.slug, **changes),
-        export_url=lambda fmt: search_url(circle.slug, "library.export_results", fmt=fmt),
+        search_url=lambda **changes: search_url(circle.slug, base=args, **changes),
+        export_url=lambda fmt: search_url(
+            circle.slug, "library.export_results", base=args, fmt=fmt
+        ),
         can_add=can_add_report(current_user, circle),
+        **_hit_urls(circle, results.text),
     )
+
+
+def _hit_urls(circle: Circle, text: str) -> dict[str, Any]:
+    """URL builders for the result list, each running url_for once instead of per hit."""
+    q = text or None
+    slug = circle.slug
+    return {
+        "report_url": url_maker("library.show", ("report_id",), slug=slug, q=q),
+        "page_url": url_maker("library.page", ("report_id", "number"), slug=slug, q=q),
+        "download_url": url_maker("library.download", ("report_id",), slug=slug),
+    }
 
 
 @bp.get("/c/<slug>/library/export.<fmt>")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.elements import Label
 
 from circle.errors import DomainError
 from circle.models import Circle, Member, Membership, Role, Unit, utcnow
@@ -266,16 +267,9 @@ class UnitCard:
     projects: list[ProjectCard]
 
 
-def overview(
-    session: Session, circle: Circle, member: object, *, details: bool = True
-) -> list[UnitCard]:
-    """Return one card per unit; the informed see only projects that share something.
-
-    Without details (the home panel shows titles and status only) the projects' members and
-    products are not loaded.
-    """
-    # Whether a project shares an update comes in the project's row (EXISTS), not a query.
-    shares_update = (
+def shares_update_column() -> Label[bool]:
+    """Return whether Project shares a published update, as a column of its row (EXISTS)."""
+    return (
         select(ProgressUpdate.id)
         .where(
             ProgressUpdate.project_id == Project.id,
@@ -285,8 +279,18 @@ def overview(
         .exists()
         .label("shares_update")
     )
+
+
+def overview(
+    session: Session, circle: Circle, member: object, *, details: bool = True
+) -> list[UnitCard]:
+    """Return one card per unit; the informed see only projects that share something.
+
+    Without details (the home panel shows titles and status only) the projects' members and
+    products are not loaded.
+    """
     query = (
-        select(Project, shares_update)
+        select(Project, shares_update_column())
         .where(Project.circle_id == circle.id)
         .order_by(Project.title, Project.id)
     )

@@ -427,6 +427,25 @@ def test_unread_tracking(session, people) -> None:
     assert following.new_post_counts(session, people.leader, [thread.id]) == {thread.id: 1}
 
 
+def test_visit_state_tells_last_seen_post_and_following(session, people) -> None:
+    """The thread page's one query: the last post seen (None before a visit) and following."""
+    thread = _thread(session, people)
+    assert following.visit_state(session, people.participant, thread) == (None, False)
+    # The one who starts a thread has seen its opening post and follows it.
+    assert following.visit_state(session, people.leader, thread) == (thread.last_post_id, True)
+    add_post(session, thread, actor=people.participant, body="Først")
+    following.mark_read(session, people.participant, thread, thread.last_post_id)
+    assert following.visit_state(session, people.participant, thread) == (
+        thread.last_post_id,
+        True,
+    )
+    following.unfollow(session, thread, people.participant)
+    assert following.visit_state(session, people.participant, thread) == (
+        thread.last_post_id,
+        False,
+    )
+
+
 def test_new_thread_notifies_only_its_audience(session, people) -> None:
     """A leaders-only thread reaches leaders; a reference thread reaches the whole circle."""
     _thread(session, people, Audience.LEADERS, actor=people.admin)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from circle.errors import Conflict, DomainError, NotAllowed
@@ -445,14 +446,9 @@ def get_post(session: Session, thread: Thread, post_id: int) -> Post | None:
 
 def load_thread_page(session: Session, thread: Thread, *, with_reports: bool) -> ThreadPage:
     """Load a thread's posts, authors, mentions and report counts in a fixed number of queries."""
-    posts = list(
-        session.scalars(
-            select(Post)
-            .where(Post.thread_id == thread.id)
-            .options(joinedload(Post.author))
-            .order_by(Post.id)
-        )
-    )
+    queries = _thread_page_queries()
+    params = {"thread_id": thread.id}
+    posts = list(session.scalars(queries["posts"], params))
     page = ThreadPage(
         thread=thread, opening=None, roots=[], children={}, by_id={p.id: p for p in posts}
     )
@@ -467,19 +463,28 @@ def load_thread_page(session: Session, thread: Thread, *, with_reports: bool) ->
     for post in reversed(posts):
         below = page.children.get(post.id, [])
         page.branch_sizes[post.id] = len(below) + sum(page.branch_sizes[c.id] for c in below)
-    for post_id, member in session.execute(
-        select(PostMention.post_id, Member)
-        .join(Member, Member.id == PostMention.member_id)
-        .where(PostMention.thread_id == thread.id)
-        .order_by(PostMention.id)
-    ):
+    for post_id, member in session.execute(queries["mentions"], params):
         page.mentions.setdefault(post_id, []).append(member)
     if with_reports:
-        page.report_counts = dict(
-            session.execute(
-                select(PostReport.post_id, func.count(PostReport.id))
-                .where(PostReport.thread_id == thread.id, PostReport.handled_at.is_(None))
-                .group_by(PostReport.post_id)
-            ).all()
-        )
+        page.report_counts = dict(session.execute(queries["reports"], params).all())
     return page
+
+
+@functools.cache
+def _thread_page_queries() -> dict[str, Select]:
+    # Built once: a thread page runs them on every request, and building them cost more than
+    # running them.
+    thread_id = bindparam("thread_id")
+    return {
+        "posts": select(Post)
+        .where(Post.thread_id == thread_id)
+        .options(joinedload(Post.author))
+        .order_by(Post.id),
+        "mentions": select(PostMention.post_id, Member)
+        .join(Member, Member.id == PostMention.member_id)
+        .where(PostMention.thread_id == thread_id)
+        .order_by(PostMention.id),
+        "reports": select(PostReport.post_id, func.count(PostReport.id))
+        .where(PostReport.thread_id == thread_id, PostReport.handled_at.is_(None))
+        .group_by(PostReport.post_id),
+    }

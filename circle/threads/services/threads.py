@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, bindparam, false, select, true
+from sqlalchemy.orm import Session
 
 from circle.errors import DomainError, NotAllowed
 from circle.i18n import local_today
@@ -37,7 +38,7 @@ from circle.threads.services.common import (
     guard_identity,
 )
 from circle.threads.services.following import follow, new_post_counts
-from circle.threads.services.notifications import notify, visible_clause
+from circle.threads.services.notifications import audience_clause, notify
 from circle.threads.services.posts import add_post
 from circle.threads.subjects import Subject
 
@@ -148,31 +149,35 @@ def visible_threads(
     states: tuple[ThreadState, ...] | None = None,
     kind: ThreadKind | None = None,
     only_ids: set[int] | None = None,
+    followed_only: bool = False,
     limit: int = 200,
 ) -> list[ThreadRow]:
-    """Return the circle's threads the member sees, pinned first, then by latest activity."""
-    # Whether the member follows each thread comes in the thread's row (EXISTS).
-    followed = (
-        select(ThreadFollow.id)
-        .where(ThreadFollow.thread_id == Thread.id, ThreadFollow.member_id == member.id)
-        .exists()
-        .label("followed")
+    """Return the circle's threads the member sees, pinned first, then by latest activity.
+
+    With ``followed_only``, only those the member follows.
+    """
+    if only_ids is not None and not only_ids:
+        return []
+    if is_admin(member):
+        visibility = "all"
+    elif member is None or not getattr(member, "is_authenticated", False) or not member.active:
+        visibility = "none"
+    else:
+        visibility = "member"
+    query = _visible_threads_query(
+        visibility,
+        tuple(states or ()),
+        kind is not None,
+        only_ids is not None,
+        limit,
+        followed_only=followed_only,
     )
-    query = (
-        select(Thread, followed)
-        .where(Thread.circle_id == circle.id, visible_clause(member))
-        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .limit(limit)
-    )
-    if states:
-        query = query.where(Thread.state.in_(states))
+    params = {"circle_id": circle.id, "member_id": getattr(member, "id", None)}
     if kind is not None:
-        query = query.where(Thread.kind == kind)
+        params["kind"] = kind
     if only_ids is not None:
-        if not only_ids:
-            return []
-        query = query.where(Thread.id.in_(only_ids))
-    rows = session.execute(query).all()
+        params["ids"] = list(only_ids)
+    rows = session.execute(query, params).all()
     shown: list[tuple[Thread, Subject | None, bool]] = []
     for thread, follows in rows:
         subject = lookup(thread.subject_kind, thread.subject_id) if thread.subject_kind else None
@@ -180,6 +185,45 @@ def visible_threads(
             shown.append((thread, subject, bool(follows)))
     counts = new_post_counts(session, member, [t.id for t, _s, _f in shown])
     return [ThreadRow(t, s, counts.get(t.id, 0), f) for t, s, f in shown]
+
+
+@functools.cache
+def _visible_threads_query(
+    visibility: str,
+    states: tuple[ThreadState, ...],
+    by_kind: bool,
+    by_ids: bool,
+    limit: int,
+    *,
+    followed_only: bool = False,
+) -> Select:
+    # Built once per shape: the lists and panels run it on every request, and building the
+    # statement (the audience clause above all) cost more than the query itself.
+    member_id = bindparam("member_id")
+    visible = {"all": true(), "none": false()}.get(visibility)
+    if visible is None:
+        visible = audience_clause(member_id)
+    # Whether the member follows each thread comes in the thread's row (EXISTS).
+    follows = (
+        select(ThreadFollow.id)
+        .where(ThreadFollow.thread_id == Thread.id, ThreadFollow.member_id == member_id)
+        .exists()
+    )
+    query = (
+        select(Thread, follows.label("followed"))
+        .where(Thread.circle_id == bindparam("circle_id"), visible)
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(limit)
+    )
+    if states:
+        query = query.where(Thread.state.in_(states))
+    if by_kind:
+        query = query.where(Thread.kind == bindparam("kind"))
+    if by_ids:
+        query = query.where(Thread.id.in_(bindparam("ids", expanding=True)))
+    if followed_only:
+        query = query.where(follows)
+    return query
 
 
 def threads_on_subject(
@@ -250,15 +294,18 @@ def create_status_update(
 
 
 def status_updates(session: Session, circle: Circle, limit: int = 10) -> list[StatusUpdate]:
-    """Return the circle's latest status updates."""
-    return list(
-        session.scalars(
-            select(StatusUpdate)
-            .where(StatusUpdate.circle_id == circle.id)
-            .options(joinedload(StatusUpdate.author))
-            .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
-            .limit(limit)
-        )
+    """Return the circle's latest status updates (without their authors)."""
+    return list(session.scalars(_status_updates(), {"circle_id": circle.id, "limit": limit}))
+
+
+@functools.cache
+def _status_updates() -> Select:
+    # Whole rows on purpose: a thread about one of them then finds it in the session.
+    return (
+        select(StatusUpdate)
+        .where(StatusUpdate.circle_id == bindparam("circle_id"))
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+        .limit(bindparam("limit"))
     )
 
 

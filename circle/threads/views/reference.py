@@ -15,7 +15,6 @@ from circle.threads.forms import STATE_LABELS, StatusForm
 from circle.threads.lookup import subject_lookup
 from circle.threads.models import StatusUpdate, ThreadKind, ThreadState
 from circle.threads.permissions import can_view_reference_page, can_write_status
-from circle.threads.services import following
 from circle.threads.services.threads import (
     STATUS_KIND,
     create_status_update,
@@ -35,15 +34,15 @@ def reference_home(slug: str) -> str:
     circle = circle_or_404(slug)
     require_that(can_view_reference_page, circle)
     lookup = subject_lookup()
+    member = current_user._get_current_object()  # asked often below: skip the proxy
     consultations = visible_threads(
         db.session,
         circle,
-        current_user,
+        member,
         lookup,
         states=(ThreadState.OPEN,),
         kind=ThreadKind.CONSULTATION,
     )
-    followed = following.followed_thread_ids(db.session, current_user, circle.id)
     return render_template(
         "threads/reference.html",
         circle=circle,
@@ -52,10 +51,8 @@ def reference_home(slug: str) -> str:
         consultations=consultations,
         today=local_today(),
         state_labels=STATE_LABELS,
-        followed=visible_threads(
-            db.session, circle, current_user, lookup, only_ids=followed, limit=30
-        ),
-        can_write=can_write_status(current_user, circle),
+        followed=visible_threads(db.session, circle, member, lookup, followed_only=True, limit=30),
+        can_write=can_write_status(member, circle),
     )
 
 

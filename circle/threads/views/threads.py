@@ -158,7 +158,7 @@ def show(slug: str, thread_id: int) -> str:
     thread, subject = thread_or_404(circle, thread_id)
     moderator = can_moderate(current_user, circle)
     page = load_thread_page(db.session, thread, with_reports=moderator)
-    seen = following.last_seen(db.session, current_user, thread)
+    seen, follows = following.visit_state(db.session, current_user, thread)
     return render_template(
         "threads/show.html",
         circle=circle,
@@ -167,7 +167,7 @@ def show(slug: str, thread_id: int) -> str:
         page=page,
         seen=seen if seen is not None else 0,
         first_visit=seen is None,
-        following=following.is_following(db.session, current_user, thread),
+        following=follows,
         moderator=moderator,
         may_post=can_post(current_user, circle, thread, subject),
         me=current_user.id,
