@@ -10,9 +10,10 @@ from sqlalchemy import Select, bindparam, select
 from circle.extensions import db
 from circle.permissions import is_staff
 from circle.text import markdown_excerpt
-from projects.models import ProgressUpdate, Project
+from projects.models import Project
 from projects.permissions import can_view_projects
 from projects.report.compile import STATUS_LABELS
+from projects.services.plan import latest_updates
 from projects.services.projects import shares_update_column
 
 
@@ -32,28 +33,6 @@ def _projects() -> Select:
     )
 
 
-@functools.cache
-def _updates(shared_only: bool) -> Select:
-    query = (
-        select(
-            ProgressUpdate.id,
-            ProgressUpdate.body,
-            ProgressUpdate.published_at,
-            Project.id.label("project_id"),
-            Project.title,
-        )
-        .join(Project, Project.id == ProgressUpdate.project_id)
-        .where(
-            Project.circle_id == bindparam("circle_id"), ProgressUpdate.published_at.is_not(None)
-        )
-        .order_by(ProgressUpdate.published_at.desc(), ProgressUpdate.id.desc())
-        .limit(bindparam("limit"))
-    )
-    if shared_only:
-        query = query.where(ProgressUpdate.shared_with_reference.is_(True))
-    return query
-
-
 def _visible_projects(circle: Any, staff: bool) -> list[Any]:
     """The projects as the overview lists them: by unit, the informed only what is shared."""
     by_unit: dict[int, list[Any]] = {unit.id: [] for unit in circle.units}
@@ -69,7 +48,7 @@ def home_panel(circle: Any, member: Any) -> tuple[str, dict[str, Any]] | None:
     if not can_view_projects(member, circle):
         return None
     staff = is_staff(member, circle)
-    updates = db.session.execute(_updates(not staff), {"circle_id": circle.id, "limit": 5})
+    updates = latest_updates(db.session, circle, member, 5)
     return "projects/panel.html", {
         "projects": _visible_projects(circle, staff),
         "updates": [{"row": row, "excerpt": markdown_excerpt(row.body, 140)} for row in updates],

@@ -299,36 +299,3 @@ def list_meetings(
     for semester in past.values():
         semester.rows.reverse()
     return ([upcoming[k] for k in sorted(upcoming)], [past[k] for k in sorted(past, reverse=True)])
-
-
-def next_meeting(
-    session: Session, circle: Circle, member: Any, now: datetime | None = None
-) -> Meeting | None:
-    """Return the next meeting the member may see."""
-    now = now or utcnow()
-    for meeting in session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.circle_id == circle.id, Meeting.ends_at >= now, Meeting.cancelled_at.is_(None)
-        )
-        .order_by(Meeting.starts_at)
-        .limit(10)
-    ):
-        if can_view_meeting(member, meeting, circle):
-            return meeting
-    return None
-
-
-def latest_approved_minutes(session: Session, circle: Circle) -> Minutes | None:
-    """Return the most recently approved minutes of the circle."""
-    return session.scalar(
-        select(Minutes)
-        .join(Meeting, Minutes.meeting_id == Meeting.id)
-        .where(
-            Minutes.circle_id == circle.id,
-            Minutes.state.in_([MinutesState.APPROVED, MinutesState.DISTRIBUTED]),
-        )
-        .options(contains_eager(Minutes.meeting))
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
-    )

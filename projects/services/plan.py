@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from circle.errors import Conflict, DomainError
@@ -247,29 +248,36 @@ def get_update(session: Session, project: Project, update_id: int) -> ProgressUp
     )
 
 
-@dataclass(frozen=True)
-class UpdateItem:
-    """A published update with its project, for the home page."""
-
-    update: ProgressUpdate
-    project: Project
-
-
-def latest_updates(
-    session: Session, circle: Circle, member: object, limit: int = 5
-) -> list[UpdateItem]:
-    """Return the latest published updates the member may see (the informed: shared ones)."""
+@cache
+def _latest_updates(shared_only: bool) -> Select[Any]:
+    # Built once per audience: the circle's home page runs it on every visit.
     query = (
-        select(ProgressUpdate, Project)
+        select(
+            ProgressUpdate.id,
+            ProgressUpdate.body,
+            ProgressUpdate.published_at,
+            Project.id.label("project_id"),
+            Project.title,
+        )
         .join(Project, Project.id == ProgressUpdate.project_id)
-        .where(Project.circle_id == circle.id, ProgressUpdate.published_at.is_not(None))
-        .options(joinedload(ProgressUpdate.author))
+        .where(
+            Project.circle_id == bindparam("circle_id"), ProgressUpdate.published_at.is_not(None)
+        )
         .order_by(ProgressUpdate.published_at.desc(), ProgressUpdate.id.desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    if not is_staff(member, circle):
+    if shared_only:
         query = query.where(ProgressUpdate.shared_with_reference.is_(True))
-    return [UpdateItem(u, p) for u, p in session.execute(query)]
+    return query
+
+
+def latest_updates(session: Session, circle: Circle, member: object, limit: int = 5) -> list[Row]:
+    """Return the latest published updates the member may see (the informed: shared ones).
+
+    Rows of id, body, published_at, project_id and title: the home page shows no more.
+    """
+    query = _latest_updates(not is_staff(member, circle))
+    return list(session.execute(query, {"circle_id": circle.id, "limit": limit}))
 
 
 def shared_updates(session: Session, project: Project) -> list[ProgressUpdate]:
