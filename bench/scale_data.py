@@ -185,7 +185,8 @@ def _add_posts(  # noqa: PLR0913
     now: datetime,
     render: Any,
 ) -> None:
-    """Spread posts over the demo's threads, then fix each thread's counters."""
+    """Spread posts over the demo's threads as replies (three in four answer the opening post,
+    the rest answer one of those), then fix each thread's counters."""
     from sqlalchemy import func, insert, select, update
 
     from circle.threads.models import Post as ThreadPost
@@ -194,20 +195,41 @@ def _add_posts(  # noqa: PLR0913
     threads = list(session.scalars(select(Thread.id).order_by(Thread.id)))
     body_html = str(render(_BODY))
     authors = max(members, 1)
+    answers = posts - posts // 4
+
+    def post(i: int, **placement: Any) -> dict[str, Any]:
+        return {
+            "author_id": first_member + i % authors if members else None,
+            "body": _BODY,
+            "body_html": body_html,
+            "created_at": now - timedelta(minutes=posts - i),
+            **placement,
+        }
+
     session.execute(
         insert(ThreadPost),
-        _rows(
-            posts,
-            lambda i: {
-                "thread_id": threads[i % len(threads)],
-                "depth": 0,
-                "author_id": first_member + i % authors if members else None,
-                "body": _BODY,
-                "body_html": body_html,
-                "created_at": now - timedelta(minutes=posts - i),
-            },
-        ),
+        _rows(answers, lambda i: post(i, thread_id=threads[i % len(threads)], depth=1)),
     )
+    roots = session.execute(
+        select(ThreadPost.id, ThreadPost.thread_id)
+        .where(ThreadPost.depth == 1, ThreadPost.parent_id.is_(None))
+        .order_by(ThreadPost.id.desc())
+        .limit(answers)
+    ).all()
+    if roots and posts > answers:
+        session.execute(
+            insert(ThreadPost),
+            _rows(
+                posts - answers,
+                lambda i: post(
+                    answers + i,
+                    thread_id=roots[i % len(roots)].thread_id,
+                    parent_id=roots[i % len(roots)].id,
+                    reply_to_id=roots[i % len(roots)].id,
+                    depth=2,
+                ),
+            ),
+        )
     counts = session.execute(
         select(ThreadPost.thread_id, func.count(), func.max(ThreadPost.id)).group_by(
             ThreadPost.thread_id

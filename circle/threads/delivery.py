@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from circle.hooks import register_job, register_periodic
 from circle.mail import Notice, queue_notices
 from circle.models import Member, utcnow
+from circle.threads.links import thread_path
 from circle.threads.lookup import subject_lookup
 from circle.threads.models import MailMode, NoticeKind, Notification, Thread
 from circle.threads.services.digests import (
@@ -33,8 +34,7 @@ def _absolute(path: str) -> str:
 
 def thread_link(thread: Thread, post_id: int | None = None) -> str:
     """Return the full link to a thread (and a post in it)."""
-    anchor = f"#post-{post_id}" if post_id else ""
-    return _absolute(url_for("threads.show", slug=thread.circle.slug, thread_id=thread.id)) + anchor
+    return _absolute(thread_path(thread.circle.slug, thread.id, post_id))
 
 
 def _unsubscribe_link(member_id: int, action: str, target_id: int) -> str:

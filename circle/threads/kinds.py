@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from circle.notifications.kinds import NotificationKind
+from circle.threads.links import thread_path
 from circle.threads.models import NoticeKind
 
 
 def _thread_link(note: Any) -> str | None:
     if note.thread is None:
         return None
-    anchor = f"#post-{note.post_id}" if note.post_id else ""
-    return url_for("threads.show", slug=note.thread.circle.slug, thread_id=note.thread_id) + anchor
+    return thread_path(note.thread.circle.slug, note.thread_id, note.post_id)
 
 
 def _subject_still_shared(note: Any) -> bool:

@@ -55,7 +55,11 @@ def post_entries(session: Session, ids: Iterable[int] | None) -> Iterator[Search
             thread.title,
             post.body,
             place_url(
-                "threads.show", f"post-{post.id}", slug=thread.circle.slug, thread_id=thread.id
+                "threads.show",
+                f"post-{post.id}",
+                slug=thread.circle.slug,
+                thread_id=thread.id,
+                post=post.id,
             ),
             post.created_at.date(),
         )

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from circle.extensions import db
 from circle.models import Circle, Member, Role
 from circle.threads.models import Audience, Post
+from circle.threads.services import following
 from circle.threads.services.posts import add_post
 from circle.threads.services.threads import create_thread
 from tests.browser.conftest import make_circle_with_people, sign_in
+from tests.threads.factories import big_thread
 
 try:
     from playwright.sync_api import Page, expect
@@ -96,5 +99,46 @@ def test_reference_member_replies_with_mention_and_preview(
         reply_id = reply.id
     mention = page.locator(f"#post-{reply_id}-body").get_by_role("link", name="@Sara Nilsen")
     expect(mention).to_be_visible()
+    assert page.evaluate(WIDEST) <= 390
+    assert not console_errors, console_errors
+
+
+def test_long_thread_pages_on_a_phone_and_the_new_posts_link_finds_its_page(
+    page: Page,
+    live_server: str,
+    live_app: Flask,
+    console_errors: list[str],
+) -> None:
+    """A thread of 200 posts on a phone: pages with a pager that fits 390 px; "Neste" turns
+    the page; the banner of new posts on the last page leads to the early branch answered."""
+    ids = make_circle_with_people(
+        live_app, {LEADER: Role.LEADER, PARTICIPANT: Role.PARTICIPANT, REFERENCE: Role.REFERENCE}
+    )
+    with live_app.app_context():
+        members = [db.session.get(Member, ids[e]) for e in (LEADER, PARTICIPANT, REFERENCE)]
+        circle = db.session.get(Circle, ids["circle"])
+        thread = big_thread(db.session, circle, members, 200)
+        following.mark_read(db.session, members[2], thread, thread.last_post_id)
+        first_root = db.session.scalars(
+            select(Post).where(Post.thread_id == thread.id, Post.depth == 1).order_by(Post.id)
+        ).first()
+        early = add_post(
+            db.session, thread, actor=members[0], body="Et sent svar.", parent=first_root
+        )
+        db.session.commit()
+        thread_id, early_id = thread.id, early.id
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, REFERENCE)
+    page.goto(f"{live_server}/c/overganger/threads/{thread_id}?page=3")
+    pager = page.get_by_role("navigation", name="Sider i tråden", exact=True)
+    expect(pager).to_contain_text("Side 3 av 3")
+    assert page.evaluate(WIDEST) <= 390
+    page.get_by_role("link", name="1 nye innlegg siden du sist var her").click()
+    expect(page.locator(f"#post-{early_id}")).to_be_visible()
+    expect(pager).to_contain_text("Side 1 av 3")
+    pager.get_by_role("link", name="Neste").click()
+    expect(pager).to_contain_text("Side 2 av 3")
+    box = pager.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert page.evaluate(WIDEST) <= 390
     assert not console_errors, console_errors

@@ -111,7 +111,7 @@ def test_status_update_comment_mention_and_resolution(
     mail = next(m for m in mailbox if m["To"] == REFERENCE)
     body = mail.get_payload(decode=True).decode()
     assert "samtaleguide" not in body and COMMENT not in body
-    link = re.search(rf"{re.escape(live_server)}/c/overganger/threads/\d+#post-\d+", body)
+    link = re.search(rf"{re.escape(live_server)}/c/overganger/threads/\d+\?post=\d+#post-\d+", body)
     assert link, body
 
     sign_in(page, live_server, REFERENCE)

@@ -10,7 +10,8 @@ from circle.models import Member
 from circle.notifications.services import unread_count
 from circle.threads.demo import load_demo as load_threads
 from circle.threads.models import StatusUpdate, Thread, ThreadKind, ThreadState
-from circle.threads.services.posts import LONG_BRANCH, MAX_DEPTH, load_thread_page
+from circle.threads.services.posts import LONG_BRANCH, MAX_DEPTH
+from circle.threads.services.reading import load_thread_page
 
 
 def test_demo_threads(app) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import event
 
 from circle.extensions import db
 from circle.threads.models import Audience, Notification
+from circle.threads.services.reading import REPLIES_PER_PAGE
 from tests.threads.factories import big_thread
 
 
@@ -29,26 +30,36 @@ def statements(app):  # noqa: ANN001, ANN201
 
 
 def test_thread_page_queries_do_not_grow_with_posts(app, client, login, people, session) -> None:
-    """5 posts and 500 posts: the same number of queries."""
+    """100 posts and 1,000 posts: the same queries, one page of branches each; a short thread
+    (one page, no window) costs no more."""
     authors = [people.leader, people.participant, people.reference, people.participant2]
-    small = big_thread(session, people.circle, authors, 5)
-    large = big_thread(session, people.circle, authors, 500)
+    short = big_thread(session, people.circle, authors, 5)
+    small = big_thread(session, people.circle, authors, 100)
+    large = big_thread(session, people.circle, authors, 1000)
     session.commit()
-    small_path, large_path = f"/c/egen/threads/{small.id}", f"/c/egen/threads/{large.id}"
     login(people.leader)
-    client.get(small_path)  # warm caches outside the count
-    with statements(app) as few:
-        first = client.get(small_path)
-    with statements(app) as many:
-        second = client.get(large_path)
-    assert first.status_code == second.status_code == 200
-    assert second.text.count('class="post') >= 500
-    assert len(few) == len(many), "\n".join(s.split("\n")[0][:90] for s in few + ["----"] + many)
-    assert len(many) <= 15
+    counts = {}
+    for thread in (short, small, large):
+        for query in ("", "?page=2", f"?post={thread.last_post_id}"):
+            path = f"/c/egen/threads/{thread.id}{query}"
+            client.get(path)  # warm caches outside the count
+            with statements(app) as seen:
+                answer = client.get(path)
+            assert answer.status_code == 200
+            counts[thread.post_count, query] = seen
+    for query in ("", "?page=2"):
+        few, many = counts[101, query], counts[1001, query]
+        assert len(few) == len(many), "\n".join(s.split("\n")[0][:90] for s in few + ["--"] + many)
+        assert len(many) <= 12
+        assert len(counts[6, query]) <= len(many)
+    # Opening at a post costs one query more (which page shows it), whatever the thread's size.
+    assert len(counts[1001, f"?post={large.last_post_id}"]) == len(counts[1001, ""]) + 1
+    assert len(counts[101, f"?post={small.last_post_id}"]) == len(counts[101, ""]) + 1
 
 
 def test_nested_thread_of_50_and_500_posts_costs_the_same(app, client, login, people, session):  # noqa: ANN001, ANN201
-    """50 and 500 nested posts, as a reference-group member sees them: equal query counts."""
+    """50 and 500 nested posts, as a reference-group member sees them: equal query counts, and
+    the page of the larger one holds one page of branches, nested to the third level."""
     authors = [people.leader, people.participant, people.reference, people.participant2]
     fifty = big_thread(session, people.circle, authors, 50)
     five_hundred = big_thread(session, people.circle, authors, 500)
@@ -61,7 +72,8 @@ def test_nested_thread_of_50_and_500_posts_costs_the_same(app, client, login, pe
     with statements(app) as many:
         large = client.get(large_path)
     assert small.status_code == large.status_code == 200
-    assert large.text.count('class="depth-3"') >= 100  # nested to the third level
+    assert large.text.count('class="depth-1"') == REPLIES_PER_PAGE
+    assert large.text.count('class="depth-3"') >= REPLIES_PER_PAGE // 3  # nested to the third level
     assert "depth-4" not in large.text
     assert len(few) == len(many), "\n".join(q.split("\n")[0][:100] for q in few + ["--"] + many)
 

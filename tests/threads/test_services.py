@@ -427,6 +427,36 @@ def test_unread_tracking(session, people) -> None:
     assert following.new_post_counts(session, people.leader, [thread.id]) == {thread.id: 1}
 
 
+def test_new_post_counts_stop_at_the_cap_and_skip_own_and_removed_posts(session, people) -> None:
+    """A long unread thread counts up to NEW_POSTS_COUNTED, not every post; the list says "100+"."""
+    thread = _thread(session, people)
+    cap = following.NEW_POSTS_COUNTED
+    others = [
+        Post(thread_id=thread.id, depth=1, author_id=people.participant.id, body="x", body_html="x")
+        for _ in range(cap + 5)
+    ]
+    mine = Post(thread_id=thread.id, depth=1, author_id=people.leader.id, body="y", body_html="y")
+    session.add_all([*others, mine])
+    session.flush()
+    thread.last_post_id = mine.id
+    assert following.new_post_counts(session, people.leader, [thread.id]) == {thread.id: cap}
+    rows = visible_threads(session, people.circle, people.leader, no_subjects)
+    row = next(r for r in rows if r.thread.id == thread.id)
+    assert row.new_posts == cap
+    assert row.new_posts_capped
+    # Below the cap the count is exact: own posts and removed posts are not new.
+    following.mark_read(session, people.leader, thread, others[-10].id)
+    others[-1].deleted_at = others[-1].created_at
+    session.flush()
+    assert following.new_post_counts(session, people.leader, [thread.id]) == {thread.id: 8}
+    row = next(
+        r
+        for r in visible_threads(session, people.circle, people.leader, no_subjects)
+        if r.thread.id == thread.id
+    )
+    assert (row.new_posts, row.new_posts_capped) == (8, False)
+
+
 def test_visit_state_tells_last_seen_post_and_following(session, people) -> None:
     """The thread page's one query: the last post seen (None before a visit) and following."""
     thread = _thread(session, people)

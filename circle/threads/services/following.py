@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from circle.models import Member, utcnow
@@ -95,30 +95,46 @@ def mark_read(session: Session, member: Member, thread: Thread, upto_post_id: in
     session.flush()
 
 
+# A list shows "99+ nye" past this: counting every unread post of a long thread would make the
+# lists' cost grow with the threads (a member new to a thread of 10,000 posts paid for all).
+NEW_POSTS_COUNTED = 100
+
+
 def new_post_counts(session: Session, member: Member, thread_ids: Iterable[int]) -> dict[int, int]:
-    """Return, per thread, how many posts by others came since the member's last visit."""
+    """Return, per thread, how many posts by others came since the member's last visit.
+
+    Counts stop at NEW_POSTS_COUNTED: a thread with more new posts than that says so, without
+    reading them all. Threads without new posts are left out.
+    """
     ids = list(set(thread_ids))
     if not ids:
         return {}
     rows = session.execute(_new_post_counts(), {"member_id": member.id, "ids": ids})
-    return {thread_id: n for thread_id, n in rows}
+    return {thread_id: n for thread_id, n in rows if n}
 
 
 @functools.cache
 def _new_post_counts() -> Select:
     # Built once: every thread list asks it, and building it cost more than running it.
     member_id = bindparam("member_id")
-    return (
-        select(Post.thread_id, func.count(Post.id))
-        .outerjoin(
-            ThreadVisit,
-            and_(ThreadVisit.thread_id == Post.thread_id, ThreadVisit.member_id == member_id),
-        )
+    seen = (
+        select(ThreadVisit.last_seen_post_id)
+        .where(ThreadVisit.thread_id == Thread.id, ThreadVisit.member_id == member_id)
+        .correlate(Thread)
+        .scalar_subquery()
+    )
+    newer = (
+        select(Post.id)
         .where(
-            Post.thread_id.in_(bindparam("ids", expanding=True)),
-            Post.id > func.coalesce(ThreadVisit.last_seen_post_id, 0),
+            Post.thread_id == Thread.id,
+            Post.id > func.coalesce(seen, 0),
             or_(Post.author_id.is_(None), Post.author_id != member_id),
             Post.deleted_at.is_(None),
         )
-        .group_by(Post.thread_id)
+        .order_by(Post.id)
+        .limit(NEW_POSTS_COUNTED)
+        .correlate(Thread)
+        .subquery()
     )
+    counted = select(func.count()).select_from(newer).scalar_subquery()
+    return select(Thread.id, counted).where(Thread.id.in_(bindparam("ids", expanding=True)))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, delete, func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from circle.errors import Conflict, DomainError, NotAllowed
 from circle.models import Member, Membership, utcnow
@@ -18,7 +17,6 @@ from circle.threads.models import (
     NoticeKind,
     Post,
     PostMention,
-    PostReport,
     PostRevision,
     Thread,
     ThreadFollow,
@@ -45,21 +43,6 @@ _INLINE_CODE_RE = re.compile(r"`[^`\n]*`")
 # The head quote_of writes: "> **Kari Nordmann:**".
 _QUOTE_HEAD_RE = re.compile(r"^>\s*\*\*(.+?):\*\*\s*$")
 _WORD_RE = re.compile(r"\w+")
-
-
-@dataclass
-class ThreadPage:
-    """Everything the thread page shows, loaded in a fixed number of queries."""
-
-    thread: Thread
-    opening: Post | None
-    roots: list[Post]
-    children: dict[int, list[Post]]
-    by_id: dict[int, Post]
-    mentions: dict[int, list[Member]] = field(default_factory=dict)
-    # Replies below each post, at every level: long branches are shown collapsible.
-    branch_sizes: dict[int, int] = field(default_factory=dict)
-    report_counts: dict[int, int] = field(default_factory=dict)
 
 
 def _mention_text(body: str) -> str:
@@ -442,49 +425,3 @@ def get_post(session: Session, thread: Thread, post_id: int) -> Post | None:
     """Return the post if it belongs to the thread."""
     post = session.get(Post, post_id)
     return post if post is not None and post.thread_id == thread.id else None
-
-
-def load_thread_page(session: Session, thread: Thread, *, with_reports: bool) -> ThreadPage:
-    """Load a thread's posts, authors, mentions and report counts in a fixed number of queries."""
-    queries = _thread_page_queries()
-    params = {"thread_id": thread.id}
-    posts = list(session.scalars(queries["posts"], params))
-    page = ThreadPage(
-        thread=thread, opening=None, roots=[], children={}, by_id={p.id: p for p in posts}
-    )
-    for post in posts:
-        if post.depth == 0:
-            page.opening = post
-        elif post.parent_id is None or post.parent_id not in page.by_id:
-            page.roots.append(post)
-        else:
-            page.children.setdefault(post.parent_id, []).append(post)
-    # Children always have higher ids than their parents: newest first sums each branch once.
-    for post in reversed(posts):
-        below = page.children.get(post.id, [])
-        page.branch_sizes[post.id] = len(below) + sum(page.branch_sizes[c.id] for c in below)
-    for post_id, member in session.execute(queries["mentions"], params):
-        page.mentions.setdefault(post_id, []).append(member)
-    if with_reports:
-        page.report_counts = dict(session.execute(queries["reports"], params).all())
-    return page
-
-
-@functools.cache
-def _thread_page_queries() -> dict[str, Select]:
-    # Built once: a thread page runs them on every request, and building them cost more than
-    # running them.
-    thread_id = bindparam("thread_id")
-    return {
-        "posts": select(Post)
-        .where(Post.thread_id == thread_id)
-        .options(joinedload(Post.author))
-        .order_by(Post.id),
-        "mentions": select(PostMention.post_id, Member)
-        .join(Member, Member.id == PostMention.member_id)
-        .where(PostMention.thread_id == thread_id)
-        .order_by(PostMention.id),
-        "reports": select(PostReport.post_id, func.count(PostReport.id))
-        .where(PostReport.thread_id == thread_id, PostReport.handled_at.is_(None))
-        .group_by(PostReport.post_id),
-    }

@@ -37,7 +37,7 @@ from circle.threads.services.common import (
     clean_title,
     guard_identity,
 )
-from circle.threads.services.following import follow, new_post_counts
+from circle.threads.services.following import NEW_POSTS_COUNTED, follow, new_post_counts
 from circle.threads.services.notifications import audience_clause, notify
 from circle.threads.services.posts import add_post
 from circle.threads.subjects import Subject
@@ -53,6 +53,11 @@ class ThreadRow:
     subject: Subject | None
     new_posts: int
     following: bool
+
+    @property
+    def new_posts_capped(self) -> bool:
+        """Whether there are at least this many new posts (the count stops there)."""
+        return self.new_posts >= NEW_POSTS_COUNTED
 
 
 def _check_subject(

@@ -10,6 +10,7 @@ from flask_login import current_user
 from circle import web
 from circle.extensions import db
 from circle.models import Circle
+from circle.threads.links import thread_path
 from circle.threads.lookup import subject_lookup
 from circle.threads.models import Post, Thread
 from circle.threads.permissions import allowed_audiences, audience_roles, can_view_thread
@@ -40,8 +41,7 @@ def post_or_404(thread: Thread, post_id: int) -> Post:
 
 def thread_url(thread: Thread, post_id: int | None = None) -> str:
     """Return the path to the thread (at a post)."""
-    anchor = f"#post-{post_id}" if post_id else ""
-    return url_for("threads.show", slug=thread.circle.slug, thread_id=thread.id) + anchor
+    return thread_path(thread.circle.slug, thread.id, post_id)
 
 
 def flash_form_errors(form) -> None:  # noqa: ANN001

@@ -33,7 +33,8 @@ from circle.threads.permissions import (
 )
 from circle.threads.rendering import day_formatter
 from circle.threads.services import following, moderation
-from circle.threads.services.posts import LONG_BRANCH, Preview, load_thread_page
+from circle.threads.services.posts import LONG_BRANCH, Preview
+from circle.threads.services.reading import load_thread_page, page_of_post
 from circle.threads.services.threads import create_thread, threads_on_subject, visible_threads
 from circle.threads.views import bp
 from circle.threads.views.common import (
@@ -153,12 +154,26 @@ def new(slug: str) -> Response | str:
 @bp.get("/c/<slug>/threads/<int:thread_id>")
 @login_required
 def show(slug: str, thread_id: int) -> str:
-    """A thread with its nested posts; what is new since the member's last visit is marked."""
+    """A page of a thread's branches (`?page=`, or the page showing `?post=`); what is new
+    since the member's last visit is marked."""
     circle = circle_or_404(slug)
     thread, subject = thread_or_404(circle, thread_id)
     moderator = can_moderate(current_user, circle)
-    page = load_thread_page(db.session, thread, with_reports=moderator)
     seen, follows = following.visit_state(db.session, current_user, thread)
+    at_post = parse_id(request.args.get("post"))
+    number = (
+        page_of_post(db.session, thread, at_post)
+        if at_post is not None
+        else parse_id(request.args.get("page")) or 1
+    )
+    page = load_thread_page(
+        db.session,
+        thread,
+        with_reports=moderator,
+        reader=current_user,
+        seen=seen or 0,
+        page=number,
+    )
     return render_template(
         "threads/show.html",
         circle=circle,
