@@ -33,15 +33,20 @@ ATTENDANCE_LABELS = {
 RSVP_LABELS = {RsvpAnswer.ATTENDING: _l("Kommer"), RsvpAnswer.ABSENT: _l("Forfall")}
 
 
+def _invited(meeting: Meeting) -> tuple[ColumnElement[bool], ...]:
+    """Return the conditions on Membership joined to Member for those the meeting invites."""
+    return (
+        Membership.circle_id == meeting.circle_id,
+        Member.active.is_(True),
+        Membership.role.in_(list(AUDIENCE[meeting.kind])),
+    )
+
+
 def _audience_query(meeting: Meeting) -> Select:
     return (
         select(Membership)
         .join(Member, Membership.member_id == Member.id)
-        .where(
-            Membership.circle_id == meeting.circle_id,
-            Member.active.is_(True),
-            Membership.role.in_(list(AUDIENCE[meeting.kind])),
-        )
+        .where(*_invited(meeting))
         .options(contains_eager(Membership.member), joinedload(Membership.unit))
         .order_by(Member.name, Member.id)
     )
@@ -144,13 +149,21 @@ def answer_invitation(
     return rsvp
 
 
+@dataclass(frozen=True)
+class Named:
+    """A member or unit as a page names them: id and name only."""
+
+    id: int
+    name: str
+
+
 @dataclass
 class RsvpSummary:
     """Who answered what, and who has not answered."""
 
     attending: list[Rsvp] = field(default_factory=list)
     absent: list[Rsvp] = field(default_factory=list)
-    unanswered: list[Member] = field(default_factory=list)
+    unanswered: list[Named] = field(default_factory=list)
 
 
 def rsvp_summary(session: Session, meeting: Meeting) -> RsvpSummary:
@@ -160,12 +173,24 @@ def rsvp_summary(session: Session, meeting: Meeting) -> RsvpSummary:
             select(Rsvp).where(Rsvp.meeting_id == meeting.id).options(selectinload(Rsvp.member))
         )
     )
-    answered = {r.member_id for r in rsvps}
     summary = RsvpSummary()
     for rsvp in sorted(rsvps, key=lambda r: r.member.name):
         (summary.attending if rsvp.answer == RsvpAnswer.ATTENDING else summary.absent).append(rsvp)
+    # Everyone invited may be unanswered: names only, as plain rows, not the audience's
+    # members and units as objects.
     summary.unanswered = [
-        m.member for m in audience(session, meeting) if m.member_id not in answered
+        Named(member_id, name)
+        for member_id, name in session.execute(
+            select(Member.id, Member.name)
+            .join(Membership, Membership.member_id == Member.id)
+            .where(
+                *_invited(meeting),
+                ~select(Rsvp.id)
+                .where(Rsvp.meeting_id == meeting.id, Rsvp.member_id == Member.id)
+                .exists(),
+            )
+            .order_by(Member.name, Member.id)
+        )
     ]
     return summary
 
@@ -274,48 +299,62 @@ def attendance_register(session: Session, meeting: Meeting) -> list[RegisterGrou
     return _group(rows.values())
 
 
-@dataclass(frozen=True)
-class Named:
-    """A member or unit as the minutes name them: id and name only."""
-
-    id: int
-    name: str
-
-
 def attendance_names(session: Session, meeting: Meeting) -> list[RegisterGroup]:
-    """Return the register by unit as attendance_register does, with names and statuses only.
+    """Return the register by unit as attendance_register does, names of those recorded only.
 
-    For pages that print who was there (the minutes): two plain-row queries, no answers to
-    the invitation and no ORM objects; each row's member and unit are Named.
+    For pages that print who was there (the minutes): each member and unit Named, no answers
+    to the invitation, and no rows for the invited left unmarked (the minutes do not name
+    them); their units still come as groups without rows, as the minutes list those units.
+    Two plain-row queries whose rows grow with those recorded and the units, not the circle.
     """
-    recorded: dict[int, tuple[str, Named | None, AttendanceStatus]] = {}
-    for member_id, name, status, unit_id, unit_name in session.execute(
-        select(Attendance.member_id, Member.name, Attendance.status, Unit.id, Unit.name)
+    recorded = []
+    for member_id, name, status, unit_id, unit_name, membership_id in session.execute(
+        select(
+            Attendance.member_id,
+            Member.name,
+            Attendance.status,
+            Unit.id,
+            Unit.name,
+            Membership.id,
+        )
         .join(Member, Member.id == Attendance.member_id)
         .outerjoin(Unit, Unit.id == Attendance.unit_id)
+        .outerjoin(
+            Membership,
+            and_(Membership.member_id == Attendance.member_id, *_invited(meeting)),
+        )
         .where(Attendance.meeting_id == meeting.id)
     ):
-        recorded[member_id] = (name, Named(unit_id, unit_name) if unit_id else None, status)
-    rows: dict[int, RegisterRow] = {}
-    for member_id, name, unit_id, unit_name in session.execute(
-        select(Membership.member_id, Member.name, Unit.id, Unit.name)
+        unit = Named(unit_id, unit_name) if unit_id else None
+        # The register takes the invited by name and id, then anyone else recorded; its
+        # sort by name keeps that order among equal names.
+        row = RegisterRow(Named(member_id, name), unit, status, None)  # type: ignore[arg-type]
+        recorded.append(((name, membership_id is None, member_id), row))
+    groups = {
+        group.unit.id if group.unit else None: group
+        for group in _group(row for _key, row in sorted(recorded, key=lambda r: r[0]))
+    }
+    for unit_id, unit_name in session.execute(
+        select(Unit.id, Unit.name)
+        .select_from(Membership)
         .join(Member, Membership.member_id == Member.id)
         .outerjoin(Unit, Unit.id == Membership.unit_id)
         .where(
-            Membership.circle_id == meeting.circle_id,
-            Member.active.is_(True),
-            Membership.role.in_(list(AUDIENCE[meeting.kind])),
+            *_invited(meeting),
+            ~select(Attendance.id)
+            .where(
+                Attendance.meeting_id == meeting.id,
+                Attendance.member_id == Membership.member_id,
+            )
+            .exists(),
         )
-        .order_by(Member.name, Member.id)
+        .distinct()
     ):
-        record = recorded.get(member_id)
-        unit = record[1] if record else (Named(unit_id, unit_name) if unit_id else None)
-        status = record[2] if record else None
-        rows[member_id] = RegisterRow(Named(member_id, name), unit, status, None)  # type: ignore[arg-type]
-    for member_id, (name, unit, status) in recorded.items():
-        if member_id not in rows:
-            rows[member_id] = RegisterRow(Named(member_id, name), unit, status, None)  # type: ignore[arg-type]
-    return _group(rows.values())
+        if unit_id not in groups:
+            unit = Named(unit_id, unit_name) if unit_id else None
+            groups[unit_id] = RegisterGroup(unit, [])  # type: ignore[arg-type]
+    # Unit names are unique in a circle: the groups' order is that of _group, by unit name.
+    return sorted(groups.values(), key=lambda g: (g.unit is None, g.unit.name if g.unit else ""))
 
 
 def _group(rows) -> list[RegisterGroup]:  # noqa: ANN001

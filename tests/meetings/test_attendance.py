@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from circle.errors import Conflict, DomainError, NotAllowed
-from meetings.models import AttendanceStatus, MeetingKind, MeetingNotice
+from circle.models import Role, Unit
+from meetings.models import Attendance, AttendanceStatus, MeetingKind, MeetingNotice
 from meetings.services import attendance
 
 
@@ -82,6 +83,13 @@ def test_answers_and_summary(session, people, make_meeting) -> None:
         (people.participant.id, ""),
     ]
     assert {m.id for m in summary.unanswered} == {people.leader.id, people.leader2.id}
+    # By name; a deactivated member is no longer waited for.
+    assert [m.name for m in summary.unanswered] == ["Lea Leder", "Leif Leder"]
+    people.leader2.active = False
+    session.flush()
+    assert [m.id for m in attendance.rsvp_summary(session, meeting).unanswered] == [
+        people.leader.id
+    ]
     past = make_meeting(-1)
     with pytest.raises(Conflict):
         attendance.answer_invitation(
@@ -150,27 +158,70 @@ def test_register_defaults_from_answers_and_records(session, people, make_meetin
         )
 
 
-def test_register_names_match_the_register(session, people, make_meeting) -> None:
-    """The minutes' names-only register groups and orders as the full register does."""
+def test_register_names_match_the_register(session, people, make_meeting, make_member) -> None:
+    """The minutes' register: the full register's groups in its order, recorded rows only."""
     meeting = make_meeting(-1)
-
-    def shape(groups: list) -> list:
-        return [
-            (g.unit.id if g.unit else None, g.unit.name if g.unit else None)
-            + tuple((r.member.id, r.member.name, r.status) for r in g.rows)
-            for g in groups
-        ]
-
+    unit = people.circle.units[0]
+    # A second unit whose only invited member is left unmarked: a group without rows.
+    quiet = Unit(name="Asker kommune", circle=people.circle)
+    session.add(quiet)
+    make_member("Kim Stille", circle=people.circle, role=Role.PARTICIPANT, unit=quiet)
+    # Namesakes: the register orders them by id, recorded or not.
+    twins = [
+        make_member("Ola Tvilling", circle=people.circle, role=Role.PARTICIPANT, unit=unit)
+        for _ in range(3)
+    ]
     attendance.record_attendance(
         session,
         meeting,
         people.circle,
         actor=people.leader,
-        statuses={people.participant.id: "present", people.leader2.id: "absent"},
+        statuses={
+            people.participant.id: "present",
+            people.leader2.id: "absent",
+            twins[2].id: "excused",
+            twins[0].id: "present",
+        },
     )
-    full = shape(attendance.attendance_register(session, meeting))
-    assert shape(attendance.attendance_names(session, meeting)) == full
-    assert {s for g in full for *_rest, s in g[2:]} >= {AttendanceStatus.PRESENT, None}
+    # Recorded, then no longer invited: still named, after the invited of the same name.
+    people.participant.active = False
+    namesake = make_member("Pia Deltaker", circle=people.circle, role=Role.PARTICIPANT, unit=unit)
+    session.add(
+        Attendance(
+            meeting_id=meeting.id,
+            member_id=namesake.id,
+            unit_id=unit.id,
+            status=AttendanceStatus.EXCUSED,
+        )
+    )
+    session.commit()
+
+    def shape(groups: list, *, recorded_only: bool = False) -> list:
+        return [
+            (g.unit.id if g.unit else None, g.unit.name if g.unit else None)
+            + tuple(
+                (r.member.id, r.member.name, r.status)
+                for r in g.rows
+                if r.status is not None or not recorded_only
+            )
+            for g in groups
+        ]
+
+    full = attendance.attendance_register(session, meeting)
+    names = shape(attendance.attendance_names(session, meeting))
+    assert names == shape(full, recorded_only=True)
+    assert names[0] == (quiet.id, "Asker kommune")
+    assert names[1] == (
+        unit.id,
+        unit.name,
+        (twins[0].id, "Ola Tvilling", AttendanceStatus.PRESENT),
+        (twins[2].id, "Ola Tvilling", AttendanceStatus.EXCUSED),
+        (namesake.id, "Pia Deltaker", AttendanceStatus.EXCUSED),
+        (people.participant.id, "Pia Deltaker", AttendanceStatus.PRESENT),
+    )
+    assert names[2] == (None, None, (people.leader2.id, "Leif Leder", AttendanceStatus.ABSENT))
+    # The full register also holds the unmarked, which the minutes leave out.
+    assert {r.status for g in full for r in g.rows} >= {AttendanceStatus.PRESENT, None}
 
 
 def test_register_starts_from_the_answers(session, people, make_meeting) -> None:
